@@ -1,0 +1,146 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from klankbord.accounts import two_factor
+from klankbord.accounts.forms import (
+    ApiTokenForm,
+    CodeForm,
+    LanguageForm,
+    LoginForm,
+    PasswordConfirmForm,
+    ProfileForm,
+)
+from klankbord.accounts.services import api_token_create, api_token_revoke
+
+PENDING_USER = "2fa_pending_user"
+PENDING_BACKEND = "2fa_pending_backend"
+PENDING_NEXT = "2fa_pending_next"
+PENDING_FAILURES = "2fa_pending_failures"
+MAX_CODE_FAILURES = 5
+
+
+def safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else fallback
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(safe_next(request))
+    form = LoginForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.get_user()
+        if two_factor.confirmed_device(user):
+            # The password was right; the session is only created after the second factor.
+            request.session[PENDING_USER] = user.pk
+            request.session[PENDING_BACKEND] = user.backend
+            request.session[PENDING_NEXT] = safe_next(request)
+            request.session[PENDING_FAILURES] = 0
+            return redirect("login_2fa")
+        login(request, user)
+        return redirect(safe_next(request))
+    return render(request, "accounts/login.html", {"form": form, "next": safe_next(request, "")})
+
+
+def login_2fa_view(request: HttpRequest) -> HttpResponse:
+    user_id = request.session.get(PENDING_USER)
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    device = two_factor.confirmed_device(user) if user else None
+    if user is None or device is None:
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.device_verify(device, form.cleaned_data["code"]):
+            target = request.session.get(PENDING_NEXT) or "/"
+            login(request, user, backend=request.session[PENDING_BACKEND])
+            otp_login(request, device)
+            return redirect(target)
+        failures = request.session.get(PENDING_FAILURES, 0) + 1
+        request.session[PENDING_FAILURES] = failures
+        if failures >= MAX_CODE_FAILURES:
+            request.session.flush()
+            messages.error(request, _("Too many wrong codes. Log in again."))
+            return redirect("login")
+        form.add_error("code", _("That code is not correct. Try the newest code in your app."))
+    return render(request, "accounts/login_2fa.html", {"form": form})
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile was saved."))
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def language_view(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    response = redirect(safe_next(request))
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        response.set_cookie("django_language", language, samesite="Lax", max_age=365 * 86400)
+    return response
+
+
+@login_required
+def two_factor_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    device = two_factor.confirmed_device(user)
+    if device is not None:
+        form = PasswordConfirmForm(user, request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            two_factor.two_factor_disable(user=user)
+            messages.success(request, _("Two-factor authentication is off."))
+            return redirect("two_factor_setup")
+        return render(request, "accounts/two_factor_enabled.html", {"form": form})
+    pending = two_factor.pending_device(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.two_factor_confirm(user=user, device=pending, code=form.cleaned_data["code"]):
+            otp_login(request, pending)
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect("two_factor_setup")
+        form.add_error("code", _("That code is not correct. Try the newest code in your app."))
+    context = {
+        "form": form,
+        "qr_code": two_factor.qr_code_svg(pending),
+        "secret": two_factor.secret_base32(pending),
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+def api_tokens_view(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_secret = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_secret = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    tokens = request.user.api_tokens.filter(revoked_at__isnull=True)
+    context = {"form": form, "tokens": tokens, "new_secret": new_secret}
+    return render(request, "accounts/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    if api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The token was revoked."))
+    return redirect(reverse("api_tokens"))

@@ -1,0 +1,29 @@
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+
+from klankbord.api import views
+from klankbord.core.errors import not_found
+
+urlpatterns = [
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api_docs"),
+    path("me", views.MeView.as_view(), name="api_me"),
+    path("organisations", views.OrganisationListView.as_view(), name="api_organisations"),
+    path(
+        "organisations/<slug:org_slug>",
+        views.OrganisationDetailView.as_view(),
+        name="api_organisation",
+    ),
+    path(
+        "organisations/<slug:org_slug>/members",
+        views.MemberListView.as_view(),
+        name="api_members",
+    ),
+    path(
+        "organisations/<slug:org_slug>/audit-events",
+        views.AuditEventListView.as_view(),
+        name="api_audit_events",
+    ),
+    # Unknown API paths answer in JSON too.
+    re_path(r"^.*$", not_found, name="api_not_found"),
+]

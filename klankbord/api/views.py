@@ -1,0 +1,96 @@
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from klankbord.api.serializers import (
+    AuditEventSerializer,
+    MemberSerializer,
+    OrganisationSerializer,
+    UserSerializer,
+)
+from klankbord.orgs import selectors, services
+from klankbord.orgs.access import get_membership
+from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    """The user the token belongs to."""
+
+    serializer_class = UserSerializer
+    http_method_names = ["get", "patch"]
+
+    def get_object(self):  # type: ignore[no-untyped-def]
+        return self.request.user
+
+
+class OrganisationListView(generics.ListAPIView):
+    """The organisations you are a member of, with your role in each."""
+
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(memberships__user=self.request.user).order_by("slug")
+
+    def get_serializer_context(self) -> dict:
+        roles = dict(
+            Membership.objects.filter(user=self.request.user).values_list(
+                "organisation_id", "role"
+            )
+        )
+        return {**super().get_serializer_context(), "roles": roles}
+
+
+class OrganisationDetailView(APIView):
+    """One organisation. Owners may change its name and time zone."""
+
+    @extend_schema(responses=OrganisationSerializer)
+    def get(self, request: Request, org_slug: str) -> Response:
+        membership = get_membership(request.user, org_slug)
+        return Response(self._serialize(membership))
+
+    @extend_schema(request=OrganisationSerializer, responses=OrganisationSerializer)
+    def patch(self, request: Request, org_slug: str) -> Response:
+        membership = get_membership(request.user, org_slug, Role.OWNER)
+        org = membership.organisation
+        serializer = OrganisationSerializer(
+            org, data=request.data, partial=True, context={"roles": {}}
+        )
+        serializer.is_valid(raise_exception=True)
+        services.organisation_update(
+            organisation=org,
+            by=request.user,
+            ip_address=request.META.get("REMOTE_ADDR"),
+            **serializer.validated_data,
+        )
+        return Response(self._serialize(membership))
+
+    @staticmethod
+    def _serialize(membership: Membership) -> dict:
+        context = {"roles": {membership.organisation_id: membership.role}}
+        return dict(OrganisationSerializer(membership.organisation, context=context).data)
+
+
+class MemberListView(generics.ListAPIView):
+    """Members of an organisation (managers and owners)."""
+
+    serializer_class = MemberSerializer
+
+    def get_queryset(self) -> QuerySet[Membership]:
+        membership = get_membership(self.request.user, self.kwargs["org_slug"], Role.MANAGER)
+        return selectors.members_of(membership.organisation)
+
+
+class AuditEventListView(generics.ListAPIView):
+    """The organisation's audit log, newest first (owners)."""
+
+    serializer_class = AuditEventSerializer
+
+    def get_queryset(self) -> QuerySet[AuditEvent]:
+        membership = get_membership(self.request.user, self.kwargs["org_slug"], Role.OWNER)
+        action = self.request.query_params.get("action", "")
+        return selectors.audit_events(membership.organisation, action=action[:64])
+
+

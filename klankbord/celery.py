@@ -1,0 +1,17 @@
+import os
+
+from celery import Celery
+
+from klankbord.core.heartbeats import WorkerHeartbeatStep
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klankbord.settings")
+
+app = Celery("klankbord")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.steps["worker"].add(WorkerHeartbeatStep)
+
+# Beat only ticks; the work itself lives in database rows that tasks claim.
+app.conf.beat_schedule = {
+    "beat-tick": {"task": "klankbord.core.tasks.beat_tick", "schedule": 5.0},
+}

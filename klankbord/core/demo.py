@@ -1,0 +1,62 @@
+"""A living demo business, so a newcomer sees the product working on an empty install."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from klankbord.accounts.models import User
+from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.orgs.services import audit_record, organisation_create
+
+DEMO_ORG_NAME = "Bakkerij Vandevelde"
+DEMO_OWNER_EMAIL = "an@bakkerij-vandevelde.be"
+DEMO_TEAM = [
+    ("pieter@bakkerij-vandevelde.be", "Pieter Vandevelde", Role.MANAGER),
+    ("lotte@bakkerij-vandevelde.be", "Lotte Janssens", Role.EDITOR),
+    ("jonas@bakkerij-vandevelde.be", "Jonas Peeters", Role.CONTRIBUTOR),
+    ("sofie@reclamebureau-leuven.be", "Sofie Claes (bureau)", Role.CLIENT),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    organisation: Organisation
+    email: str
+    password: str
+
+
+def demo_exists() -> bool:
+    return Organisation.objects.filter(name=DEMO_ORG_NAME).exists()
+
+
+def database_is_empty() -> bool:
+    return not User.objects.exists() and not Organisation.objects.exists()
+
+
+@transaction.atomic
+def demo_seed() -> DemoLogin:
+    password = secrets.token_urlsafe(12)
+    owner = User.objects.create_user(
+        email=DEMO_OWNER_EMAIL, password=password, name="An Vandevelde", language="nl-be"
+    )
+    org = organisation_create(name=DEMO_ORG_NAME, owner=owner, timezone_name="Europe/Brussels")
+    for email, name, role in DEMO_TEAM:
+        # Team members get no usable password: they are there to be seen, not to log in.
+        member = User.objects.create_user(email=email, password=None, name=name)
+        Membership.objects.create(organisation=org, user=member, role=role)
+        audit_record(
+            organisation=org, actor=owner, action="member.join", target=email,
+            data={"role": role},
+        )
+    return DemoLogin(organisation=org, email=owner.email, password=password)
+
+
+@transaction.atomic
+def demo_reset_password() -> DemoLogin:
+    owner = User.objects.get(email=DEMO_OWNER_EMAIL)
+    password = secrets.token_urlsafe(12)
+    owner.set_password(password)
+    owner.save(update_fields=["password"])
+    org = Organisation.objects.get(name=DEMO_ORG_NAME)
+    return DemoLogin(organisation=org, email=owner.email, password=password)

@@ -1,0 +1,83 @@
+import signal
+import subprocess
+import sys
+import time
+from types import FrameType
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
+
+from klankbord.core.demo import database_is_empty, demo_seed
+from klankbord.core.management.commands.demo import print_login
+from klankbord.core.management.commands.worker import celery_argv
+
+
+class Command(BaseCommand):
+    help = (
+        "Start everything on this machine: the web server, a background worker and the beat "
+        "scheduler. Migrates the database first and creates the demo on an empty one. "
+        "Ctrl-C stops it all."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="Address and port to serve.")
+        parser.add_argument("--web-workers", type=int, default=2, help="Web server processes.")
+        parser.add_argument("--no-demo", action="store_true", help="Do not create the demo.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        console = Console()
+        with console.status("Preparing the database and static files…"):
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("compiletranslations", verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if not options["no_demo"] and database_is_empty():
+            print_login(demo_seed(), settings.SITE_URL)
+        processes = {
+            "web": [
+                sys.executable, "-m", "gunicorn", "klankbord.wsgi",
+                "--bind", str(options["bind"]), "--workers", str(options["web_workers"]),
+                "--access-logfile", "-",
+            ],
+            "worker": celery_argv("worker", "--loglevel", "INFO", "--concurrency", "2"),
+            "beat": celery_argv(
+                "beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
+            ),
+        }
+        # Own sessions, so Ctrl-C reaches only us and we stop the children in order.
+        running = {
+            name: subprocess.Popen(argv, start_new_session=True)
+            for name, argv in processes.items()
+        }
+        console.print(f"[bold]Klankbord runs on http://{options['bind']}/[/] — Ctrl-C stops it.")
+        stopping = False
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while not stopping:
+            exited = [name for name, proc in running.items() if proc.poll() is not None]
+            if exited:
+                console.print(f"[red]{', '.join(exited)} stopped unexpectedly; stopping the rest.[/]")
+                break
+            time.sleep(0.5)
+        self._stop_all(running, console)
+
+    @staticmethod
+    def _stop_all(running: dict[str, subprocess.Popen[bytes]], console: Console) -> None:
+        console.print("Stopping…")
+        for proc in running.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for name, proc in running.items():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                console.print(f"{name} did not stop in time; killing it.")
+                proc.kill()
+        console.print("Stopped.")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from klankbord.core import views
+
+urlpatterns = [
+    path("", views.home_view, name="home"),
+    path("healthz", views.healthz_view, name="healthz"),
+    path("o/<slug:org_slug>/", views.dashboard_view, name="dashboard"),
+    path("o/<slug:org_slug>/plan/", views.pillar_view("plan"), name="plan"),
+    path("o/<slug:org_slug>/publiceren/", views.pillar_view("publish"), name="publish"),
+    path("o/<slug:org_slug>/luisteren/", views.pillar_view("listen"), name="listen"),
+    path("o/<slug:org_slug>/inbox/", views.pillar_view("inbox"), name="inbox"),
+    path("o/<slug:org_slug>/meten/", views.pillar_view("measure"), name="measure"),
+    path("o/<slug:org_slug>/instellingen/status/", views.status_view, name="status"),
+]

@@ -1,0 +1,75 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from klankbord.core.selectors import background_status, queue_depth
+from klankbord.orgs.access import org_view
+from klankbord.orgs.models import Membership, Role
+from klankbord.orgs.selectors import memberships_for_user
+
+# Pillars that later work fills in; until then their pages say so plainly.
+PILLARS = {
+    "plan": (_("Plan"), _("Make a social media plan: goals, audiences, channels and rhythm.")),
+    "publish": (_("Publish"), _("Write once, adapt per channel and schedule on time.")),
+    "listen": (_("Listen"), _("Hear what is said about your business, products and trade.")),
+    "inbox": (_("Inbox"), _("Answer questions, complaints and leads from one place.")),
+    "measure": (_("Measure"), _("See what works and what your time returns.")),
+}
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    memberships = list(memberships_for_user(request.user))
+    if not memberships:
+        return redirect("org_create")
+    current = request.session.get("current_org")
+    slugs = [m.organisation.slug for m in memberships]
+    return redirect("dashboard", org_slug=current if current in slugs else slugs[0])
+
+
+@org_view(Role.CLIENT)
+def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = {"membership": membership, "pillars": PILLARS}
+    return render(request, "core/dashboard.html", context)
+
+
+def pillar_view(pillar: str):  # type: ignore[no-untyped-def]
+    @org_view(Role.CLIENT)
+    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
+        title, purpose = PILLARS[pillar]
+        context = {"membership": membership, "pillar": pillar, "title": title, "purpose": purpose}
+        return render(request, "core/pillar_pending.html", context)
+
+    view.__name__ = f"{pillar}_view"
+    return view
+
+
+@org_view(Role.MANAGER)
+def status_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    context = {
+        "membership": membership,
+        "status": background_status(),
+        "queue_depth": queue_depth(),
+    }
+    return render(request, "core/status.html", context)
+
+
+@never_cache
+def healthz_view(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database_ok = True
+    except Exception:  # noqa: BLE001
+        database_ok = False
+    status = background_status() if database_ok else None
+    body = {
+        "status": "ok" if database_ok else "error",
+        "database": "ok" if database_ok else "error",
+        "worker": "ok" if status and status.worker_alive else "stopped",
+        "beat": "ok" if status and status.beat_alive else "stopped",
+    }
+    return JsonResponse(body, status=200 if database_ok else 503)

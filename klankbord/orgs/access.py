@@ -1,0 +1,79 @@
+"""The one way to look up anything that belongs to an organisation.
+
+Outsiders get 404 (they may not even learn that it exists); members whose role is too low get 403.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klankbord.orgs.models import Membership, Role
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpResponse)
+
+
+def get_membership(user: Any, org_slug: str, minimum: str = Role.CLIENT) -> Membership:
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("organisation", "user")
+        .filter(user=user, organisation__slug=org_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    require_role(membership, minimum)
+    return membership
+
+
+def require_role(membership: Membership, minimum: str) -> None:
+    if not membership.has_role(minimum):
+        raise PermissionDenied
+
+
+def needs_2fa_setup(request: HttpRequest, membership: Membership) -> bool:
+    is_verified = getattr(request.user, "is_verified", lambda: False)
+    return membership.organisation.require_2fa and not is_verified()
+
+
+def org_view(
+    minimum: str = Role.CLIENT,
+) -> Callable[
+    [Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]],
+    Callable[..., HttpResponse],
+]:
+    """Decorate a view that takes `org_slug`: it receives the caller's membership instead."""
+
+    def decorator(
+        view: Callable[Concatenate[HttpRequest, Membership, P], HttpResponse],
+    ) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(
+            request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            membership = get_membership(request.user, org_slug)
+            if needs_2fa_setup(request, membership):
+                messages.warning(
+                    request,
+                    _("%(org)s requires two-factor authentication. Set it up to continue.")
+                    % {"org": membership.organisation.name},
+                )
+                return redirect("two_factor_setup")
+            require_role(membership, minimum)
+            timezone.activate(membership.organisation.timezone)
+            request.session["current_org"] = membership.organisation.slug
+            return view(request, membership, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

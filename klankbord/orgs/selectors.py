@@ -1,0 +1,37 @@
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from klankbord.orgs.models import AuditEvent, Invitation, Membership, Organisation
+
+
+def memberships_for_user(user: object) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("organisation")
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__email")
+
+
+def open_invitations(organisation: Organisation) -> QuerySet[Invitation]:
+    return organisation.invitations.filter(accepted_at__isnull=True)
+
+
+def audit_events(
+    organisation: Organisation,
+    *,
+    action: str = "",
+    actor_email: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    events = organisation.audit_events.all()
+    if action:
+        events = events.filter(action__startswith=action)
+    if actor_email:
+        events = events.filter(actor_email__icontains=actor_email)
+    if since:
+        events = events.filter(created_at__gte=since)
+    if until:
+        events = events.filter(created_at__lt=until)
+    return events

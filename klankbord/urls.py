@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("klankbord.core.urls")),
+    path("", include("klankbord.accounts.urls")),
+    path("", include("klankbord.orgs.urls")),
+    path("api/v1/", include("klankbord.api.urls")),
+]
+
+handler404 = "klankbord.core.errors.not_found"
+handler403 = "klankbord.core.errors.forbidden"
+handler500 = "klankbord.core.errors.server_error"
