@@ -11,7 +11,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default=str(BASE_DIR / "var")))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+for _dir in (DATA_DIR, DATA_DIR / "static", DATA_DIR / "media"):
+    _dir.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
