@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -141,6 +141,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    if api_token_revoke(user=request.user, token_id=token_id):
-        messages.success(request, _("The token was revoked."))
+    if not api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404
+    messages.success(request, _("The token was revoked."))
     return redirect(reverse("api_tokens"))

@@ -1,0 +1,125 @@
+"""Every URL, generated from the URL conf, keeps one organisation's data from another.
+
+A new view is covered without anyone remembering to add it: an unknown URL parameter or an
+unclassified public URL fails this test until it is described here.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from klankbord.accounts.models import ApiToken
+from klankbord.accounts.services import api_token_create
+from klankbord.orgs.models import Invitation, Membership
+from klankbord.test import World
+
+# Reachable without logging in, on purpose.
+PUBLIC = {
+    "login",
+    "login_2fa",
+    "logout",
+    "language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "healthz",
+    "openapi",
+    "api_docs",
+    "api_not_found",
+}
+
+
+def url_names() -> list[str]:
+    return sorted(name for name in get_resolver().reverse_dict if isinstance(name, str))
+
+
+def parameters(name: str) -> list[str]:
+    possibilities = get_resolver().reverse_dict.getlist(name)[0][0]
+    return list(possibilities[0][1])
+
+
+def fill(name: str, world: World, objects: dict[str, object]) -> str:
+    values = {param: objects[param] for param in parameters(name)}
+    return reverse(name, kwargs=values)
+
+
+@pytest.fixture
+def objects(world: World) -> dict[str, object]:
+    bob = Membership.objects.get(user=world.bob, organisation=world.org)
+    invitation = Invitation.objects.create(
+        organisation=world.org,
+        email="new@bakkerij.test",
+        role="editor",
+        token_hash="x" * 64,
+        expires_at=timezone.now() + timedelta(days=3),
+    )
+    token, _secret = api_token_create(user=world.alice, name="Alice's script")
+    return {
+        "org_slug": world.org.slug,
+        "member_id": bob.pk,
+        "invitation_id": invitation.pk,
+        "token_id": token.pk,
+        "token": "not-a-real-token",
+        "uidb64": "MQ",
+        "path": "",
+    }
+
+
+def test_every_url_parameter_is_known(objects: dict[str, object]) -> None:
+    unknown = {(name, p) for name in url_names() for p in parameters(name) if p not in objects}
+    assert not unknown, f"Describe these URL parameters in test_isolation.py: {unknown}"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_member_of_another_organisation_gets_404_everywhere(
+    world: World, objects: dict[str, object], charlie_client: Client, method: str
+) -> None:
+    checked = 0
+    for name in url_names():
+        if "org_slug" not in parameters(name):
+            continue
+        response = getattr(charlie_client, method)(fill(name, world, objects))
+        assert response.status_code == 404, (name, method, response.status_code)
+        checked += 1
+    assert checked >= 10
+    # Nothing of Alice's organisation changed.
+    assert Membership.objects.filter(organisation=world.org).count() == 2
+    assert Invitation.objects.filter(organisation=world.org).count() == 1
+
+
+def test_charlie_cannot_revoke_alices_api_token(
+    world: World, objects: dict[str, object], charlie_client: Client
+) -> None:
+    response = charlie_client.post(fill("api_token_revoke", world, objects))
+    assert response.status_code == 404
+    assert ApiToken.objects.get(pk=objects["token_id"]).revoked_at is None
+
+
+def test_the_api_hides_other_organisations(world: World, charlie_client: Client) -> None:
+    for path in ["", "/members", "/audit-events"]:
+        response = charlie_client.get(f"/api/v1/organisations/{world.org.slug}{path}")
+        assert response.status_code == 404, path
+        assert response.json() == {"detail": response.json()["detail"]}
+    listed = charlie_client.get("/api/v1/organisations").json()["results"]
+    assert [org["slug"] for org in listed] == [world.other_org.slug]
+
+
+def test_anonymous_visitors_are_sent_to_login_or_get_401(
+    world: World, objects: dict[str, object], client: Client
+) -> None:
+    for name in url_names():
+        if name in PUBLIC:
+            continue
+        url = fill(name, world, objects)
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401, (name, response.status_code)
+            assert "detail" in response.json()
+        else:
+            assert response.status_code == 302, (name, response.status_code)
+            assert response["Location"].startswith(reverse("login")), name
