@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
@@ -14,6 +16,19 @@ from klankbord.api.serializers import (
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import get_membership
 from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
+
+
+class OrgScopedMixin:
+    """Resolves the caller's membership before anything else, so outsiders always get 404."""
+
+    read_role: str = Role.CLIENT
+    write_role: str = Role.OWNER
+    membership: Membership
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        role = self.read_role if request.method in ("GET", "HEAD", "OPTIONS") else self.write_role
+        self.membership = get_membership(request.user, kwargs["org_slug"], role)
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -43,17 +58,16 @@ class OrganisationListView(generics.ListAPIView):
         return {**super().get_serializer_context(), "roles": roles}
 
 
-class OrganisationDetailView(APIView):
+class OrganisationDetailView(OrgScopedMixin, APIView):
     """One organisation. Owners may change its name and time zone."""
 
     @extend_schema(responses=OrganisationSerializer)
     def get(self, request: Request, org_slug: str) -> Response:
-        membership = get_membership(request.user, org_slug)
-        return Response(self._serialize(membership))
+        return Response(self._serialize(self.membership))
 
     @extend_schema(request=OrganisationSerializer, responses=OrganisationSerializer)
     def patch(self, request: Request, org_slug: str) -> Response:
-        membership = get_membership(request.user, org_slug, Role.OWNER)
+        membership = self.membership
         org = membership.organisation
         serializer = OrganisationSerializer(
             org, data=request.data, partial=True, context={"roles": {}}
@@ -73,24 +87,24 @@ class OrganisationDetailView(APIView):
         return dict(OrganisationSerializer(membership.organisation, context=context).data)
 
 
-class MemberListView(generics.ListAPIView):
+class MemberListView(OrgScopedMixin, generics.ListAPIView):
     """Members of an organisation (managers and owners)."""
 
     serializer_class = MemberSerializer
+    read_role = Role.MANAGER
 
     def get_queryset(self) -> QuerySet[Membership]:
-        membership = get_membership(self.request.user, self.kwargs["org_slug"], Role.MANAGER)
-        return selectors.members_of(membership.organisation)
+        return selectors.members_of(self.membership.organisation)
 
 
-class AuditEventListView(generics.ListAPIView):
+class AuditEventListView(OrgScopedMixin, generics.ListAPIView):
     """The organisation's audit log, newest first (owners)."""
 
     serializer_class = AuditEventSerializer
+    read_role = Role.OWNER
 
     def get_queryset(self) -> QuerySet[AuditEvent]:
-        membership = get_membership(self.request.user, self.kwargs["org_slug"], Role.OWNER)
         action = self.request.query_params.get("action", "")
-        return selectors.audit_events(membership.organisation, action=action[:64])
+        return selectors.audit_events(self.membership.organisation, action=action[:64])
 
 
