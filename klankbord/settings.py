@@ -10,7 +10,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default=str(BASE_DIR / "var")))
+DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default="") or BASE_DIR / "var")
 for _dir in (DATA_DIR, DATA_DIR / "static", DATA_DIR / "media"):
     _dir.mkdir(parents=True, exist_ok=True)
 
@@ -72,6 +72,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "klankbord.urls"
+CSRF_FAILURE_VIEW = "klankbord.core.errors.csrf_failure"
 WSGI_APPLICATION = "klankbord.wsgi.application"
 
 TEMPLATES = [
@@ -98,9 +99,9 @@ SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
 }
-DATABASES = {
-    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'klankbord.sqlite3'}")
-}
+# An empty value (as copied from .env.example) means the embedded default.
+DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'klankbord.sqlite3'}"
+DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
     # A file, not memory, so a worker process in the tests can share the test database.
@@ -202,8 +203,9 @@ if not SECURE_HTTPS:
     ]
 
 # Background work: SQLite broker by default, Redis (or any kombu URL) at scale.
-CELERY_BROKER_URL = env.str(
-    "CELERY_BROKER_URL", default=f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}"
+CELERY_BROKER_URL = (
+    env.str("CELERY_BROKER_URL", default="")
+    or f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}"
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -222,8 +224,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "klankbord.api.schema.KlankbordAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "klankbord.api.pagination.StrictLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "klankbord.api.exceptions.json_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -238,6 +241,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "klankbord.api.schema.add_error_component",
+    ],
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

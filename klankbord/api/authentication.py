@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
@@ -22,6 +23,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         user = api_token_authenticate(header[1])
         if user is None:
             raise exceptions.AuthenticationFailed(_("This API token is not valid or was revoked."))
+        # Middleware ran before the token was read; answer in the token owner's language.
+        translation.activate(user.language)
         return user, None
 
     def authenticate_header(self, request: Request) -> str:

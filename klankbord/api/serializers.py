@@ -1,17 +1,40 @@
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from klankbord.accounts.models import User
 from klankbord.orgs.models import AuditEvent, Membership, Organisation
 
 
-class UserSerializer(serializers.ModelSerializer):
+class StrictCharField(serializers.CharField):
+    """A text field that refuses numbers and booleans instead of quietly turning them into text."""
+
+    default_error_messages = {"invalid": _("Not a valid string.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+    }
+
+
+class UserSerializer(StrictModelSerializer):
     class Meta:
         model = User
         fields = ["id", "email", "name", "language"]
         read_only_fields = ["id", "email"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(StrictModelSerializer):
     role = serializers.SerializerMethodField()
 
     class Meta:

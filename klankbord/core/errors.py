@@ -25,3 +25,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse({"detail": _("Something went wrong on our side.")}, status=500)
     # No request context: the database may be the thing that failed.
     return HttpResponse(get_template("errors/500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    if _wants_json(request):
+        message = _("The request was refused: log in again or use an API token.")
+        return JsonResponse({"detail": message}, status=403)
+    return render(request, "errors/403.html", status=403)

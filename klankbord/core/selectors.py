@@ -52,6 +52,10 @@ def queue_depth(queue: str = "celery") -> int | None:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1)
             with conn.channel() as channel:
+                # kombu's virtual transports (Redis, SQLAlchemy) count without declaring;
+                # a passive declare would fail on Redis, which drops an empty queue's key.
+                if hasattr(channel, "_size"):
+                    return int(channel._size(queue))
                 return int(channel.queue_declare(queue=queue, passive=True).message_count)
     except Exception:  # noqa: BLE001
         return None

@@ -1,0 +1,46 @@
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the user's language."},
+        "errors": {
+            "type": "object",
+            "description": "Per-field messages, for invalid input.",
+            "additionalProperties": True,
+        },
+    },
+    "required": ["detail"],
+}
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+ERRORS = {
+    "401": "Not logged in, or the token is not valid.",
+    "403": "Your role does not allow this.",
+    "404": "Not found, or not in one of your organisations.",
+}
+
+
+class KlankbordAutoSchema(AutoSchema):
+    """Documents the JSON errors every operation can return."""
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        errors = dict(ERRORS)
+        has_query = any(p.get("in") == "query" for p in operation.get("parameters", []))
+        if has_query or self.method in ("POST", "PUT", "PATCH"):
+            errors["400"] = "The input is not valid; `errors` says per field or parameter why."
+        for code, description in errors.items():
+            operation["responses"].setdefault(
+                code,
+                {"description": description, "content": {"application/json": {"schema": ERROR_REF}}},
+            )
+        return operation
+
+
+def add_error_component(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    return result
