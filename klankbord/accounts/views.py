@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,9 @@ from klankbord.accounts.forms import (
     PasswordConfirmForm,
     ProfileForm,
 )
+from klankbord.accounts.models import User
 from klankbord.accounts.services import api_token_create, api_token_revoke
+from klankbord.accounts.types import AuthenticatedHttpRequest
 
 PENDING_USER = "2fa_pending_user"
 PENDING_BACKEND = "2fa_pending_backend"
@@ -55,7 +57,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 def login_2fa_view(request: HttpRequest) -> HttpResponse:
     user_id = request.session.get(PENDING_USER)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     device = two_factor.confirmed_device(user) if user else None
     if user is None or device is None:
         return redirect("login")
@@ -77,7 +79,7 @@ def login_2fa_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -100,7 +102,7 @@ def language_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     device = two_factor.confirmed_device(user)
     if device is not None:
@@ -111,15 +113,16 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
             return redirect("two_factor_setup")
         return render(request, "accounts/two_factor_enabled.html", {"form": form})
     pending = two_factor.pending_device(user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if two_factor.two_factor_confirm(user=user, device=pending, code=form.cleaned_data["code"]):
+    code_form = CodeForm(request.POST or None)
+    if request.method == "POST" and code_form.is_valid():
+        code = code_form.cleaned_data["code"]
+        if two_factor.two_factor_confirm(user=user, device=pending, code=code):
             otp_login(request, pending)
             messages.success(request, _("Two-factor authentication is on."))
             return redirect("two_factor_setup")
-        form.add_error("code", _("That code is not correct. Try the newest code in your app."))
+        code_form.add_error("code", _("That code is not correct. Try the newest code in your app."))
     context = {
-        "form": form,
+        "form": code_form,
         "qr_code": two_factor.qr_code_svg(pending),
         "secret": two_factor.secret_base32(pending),
     }
@@ -127,7 +130,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def api_tokens_view(request: HttpRequest) -> HttpResponse:
+def api_tokens_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_secret = None
     if request.method == "POST" and form.is_valid():
@@ -140,7 +143,7 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+def api_token_revoke_view(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
     if not api_token_revoke(user=request.user, token_id=token_id):
         raise Http404
     messages.success(request, _("The token was revoked."))

@@ -36,7 +36,10 @@ class KlankbordAutoSchema(AutoSchema):
         for code, description in errors.items():
             operation["responses"].setdefault(
                 code,
-                {"description": description, "content": {"application/json": {"schema": ERROR_REF}}},
+                {
+                    "description": description,
+                    "content": {"application/json": {"schema": ERROR_REF}},
+                },
             )
         return operation
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from klankbord.accounts.models import User
 from klankbord.api.serializers import (
     AuditEventSerializer,
     MemberSerializer,
@@ -16,6 +17,11 @@ from klankbord.api.serializers import (
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import get_membership
 from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
+
+
+def signed_in(request: Request) -> User:
+    # IsAuthenticated (the default permission) has already turned anonymous callers away.
+    return cast(User, request.user)
 
 
 class OrgScopedMixin:
@@ -47,11 +53,13 @@ class OrganisationListView(generics.ListAPIView):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self) -> QuerySet[Organisation]:
-        return Organisation.objects.filter(memberships__user=self.request.user).order_by("slug")
+        return Organisation.objects.filter(memberships__user=signed_in(self.request)).order_by(
+            "slug"
+        )
 
     def get_serializer_context(self) -> dict:
         roles = dict(
-            Membership.objects.filter(user=self.request.user).values_list(
+            Membership.objects.filter(user=signed_in(self.request)).values_list(
                 "organisation_id", "role"
             )
         )
@@ -75,7 +83,7 @@ class OrganisationDetailView(OrgScopedMixin, APIView):
         serializer.is_valid(raise_exception=True)
         services.organisation_update(
             organisation=org,
-            by=request.user,
+            by=membership.user,
             ip_address=request.META.get("REMOTE_ADDR"),
             **serializer.validated_data,
         )
@@ -106,5 +114,3 @@ class AuditEventListView(OrgScopedMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         action = self.request.query_params.get("action", "")
         return selectors.audit_events(self.membership.organisation, action=action[:64])
-
-

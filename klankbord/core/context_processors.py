@@ -8,9 +8,10 @@ from klankbord.orgs.selectors import memberships_for_user
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     """What the base layout needs on every page: the organisation switcher and the banner."""
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return {}
     return {
-        "my_memberships": memberships_for_user(request.user),
+        "my_memberships": memberships_for_user(user),
         "background": background_status(),
     }

@@ -46,7 +46,10 @@ def demo_seed() -> DemoLogin:
         member = User.objects.create_user(email=email, password=None, name=name)
         Membership.objects.create(organisation=org, user=member, role=role)
         audit_record(
-            organisation=org, actor=owner, action="member.join", target=email,
+            organisation=org,
+            actor=owner,
+            action="member.join",
+            target=email,
             data={"role": role},
         )
     return DemoLogin(organisation=org, email=owner.email, password=password)

@@ -16,13 +16,15 @@ def heartbeat_record(*, name: str, kind: str) -> None:
     from klankbord.core.models import Heartbeat
 
     close_old_connections()
-    Heartbeat.objects.update_or_create(name=name, defaults={"kind": kind, "seen_at": timezone.now()})
+    Heartbeat.objects.update_or_create(
+        name=name, defaults={"kind": kind, "seen_at": timezone.now()}
+    )
 
 
 class WorkerHeartbeatStep(bootsteps.StartStopStep):
     """Records the worker's heartbeat every few seconds from the worker's own timer."""
 
-    requires = {"celery.worker.components:Timer"}
+    requires = ("celery.worker.components:Timer",)
 
     def __init__(self, parent: Any, **kwargs: Any) -> None:
         super().__init__(parent, **kwargs)
@@ -43,7 +45,7 @@ class WorkerHeartbeatStep(bootsteps.StartStopStep):
     def _beat(self, name: str) -> None:
         try:
             heartbeat_record(name=name, kind="worker")
-        except Exception:  # noqa: BLE001
+        except Exception:
             # A busy or unreachable database must not kill the worker; the next beat retries.
             import logging
 

@@ -56,6 +56,7 @@ def queue_depth(queue: str = "celery") -> int | None:
                 # a passive declare would fail on Redis, which drops an empty queue's key.
                 if hasattr(channel, "_size"):
                     return int(channel._size(queue))
-                return int(channel.queue_declare(queue=queue, passive=True).message_count)
+                declared = channel.queue_declare(queue=queue, passive=True)  # type: ignore[attr-defined]
+                return int(declared.message_count)
     except Exception:  # noqa: BLE001
         return None

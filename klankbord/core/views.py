@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.core.selectors import background_status, queue_depth
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
@@ -21,7 +22,7 @@ PILLARS = {
 
 
 @login_required
-def home_view(request: HttpRequest) -> HttpResponse:
+def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = list(memberships_for_user(request.user))
     if not memberships:
         return redirect("org_create")

@@ -24,7 +24,6 @@ ROLE_RANK = {
 }
 
 
-
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(zoneinfo.available_timezones())]
 

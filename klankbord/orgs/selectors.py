@@ -2,10 +2,11 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from klankbord.accounts.models import User
 from klankbord.orgs.models import AuditEvent, Invitation, Membership, Organisation
 
 
-def memberships_for_user(user: object) -> QuerySet[Membership]:
+def memberships_for_user(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
 

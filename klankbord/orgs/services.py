@@ -52,7 +52,10 @@ def organisation_create(
     org = Organisation.objects.create(name=name, slug=unique_slug(name), timezone=timezone_name)
     Membership.objects.create(organisation=org, user=owner, role=Role.OWNER)
     audit_record(
-        organisation=org, actor=owner, action="organisation.create", target=name,
+        organisation=org,
+        actor=owner,
+        action="organisation.create",
+        target=name,
         ip_address=ip_address,
     )
     return org
@@ -73,8 +76,12 @@ def organisation_update(
     with transaction.atomic():
         organisation.save(update_fields=list(changed))
         audit_record(
-            organisation=organisation, actor=by, action="organisation.update",
-            target=organisation.name, data=changed, ip_address=ip_address,
+            organisation=organisation,
+            actor=by,
+            action="organisation.update",
+            target=organisation.name,
+            data=changed,
+            ip_address=ip_address,
         )
     return organisation
 
@@ -106,8 +113,12 @@ def invitation_create(
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
         audit_record(
-            organisation=org, actor=by.user, action="member.invite", target=email,
-            data={"role": role}, ip_address=ip_address,
+            organisation=org,
+            actor=by.user,
+            action="member.invite",
+            target=email,
+            data={"role": role},
+            ip_address=ip_address,
         )
     transaction.on_commit(lambda: invitation_send(invitation=invitation, token=token))
     return invitation, token
@@ -136,14 +147,14 @@ def invitation_lookup(token: str) -> Invitation | None:
     """An invitation that may still be used, or None (unknown, used or expired)."""
     return (
         Invitation.objects.select_related("organisation")
-        .filter(token_hash=hash_token(token), accepted_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(
+            token_hash=hash_token(token), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
         .first()
     )
 
 
-def invitation_accept(
-    *, token: str, user: User, ip_address: str | None = None
-) -> Membership:
+def invitation_accept(*, token: str, user: User, ip_address: str | None = None) -> Membership:
     now = timezone.now()
     with transaction.atomic():
         invitation = invitation_lookup(token)
@@ -163,8 +174,12 @@ def invitation_accept(
         except IntegrityError:
             membership = Membership.objects.get(organisation=invitation.organisation, user=user)
         audit_record(
-            organisation=invitation.organisation, actor=user, action="member.join",
-            target=user.email, data={"role": invitation.role}, ip_address=ip_address,
+            organisation=invitation.organisation,
+            actor=user,
+            action="member.join",
+            target=user.email,
+            data={"role": invitation.role},
+            ip_address=ip_address,
         )
     return membership
 
@@ -176,8 +191,11 @@ def invitation_revoke(
     with transaction.atomic():
         invitation.delete()
         audit_record(
-            organisation=by.organisation, actor=by.user, action="member.invite_revoke",
-            target=invitation.email, ip_address=ip_address,
+            organisation=by.organisation,
+            actor=by.user,
+            action="member.invite_revoke",
+            target=invitation.email,
+            ip_address=ip_address,
         )
 
 
@@ -201,8 +219,12 @@ def membership_change_role(
         membership.role = role
         membership.save(update_fields=["role"])
         audit_record(
-            organisation=by.organisation, actor=by.user, action="member.role_change",
-            target=membership.user.email, data={"from": old, "to": role}, ip_address=ip_address,
+            organisation=by.organisation,
+            actor=by.user,
+            action="member.role_change",
+            target=membership.user.email,
+            data={"from": old, "to": role},
+            ip_address=ip_address,
         )
     return membership
 
@@ -217,6 +239,9 @@ def membership_remove(
     with transaction.atomic():
         membership.delete()
         audit_record(
-            organisation=by.organisation, actor=by.user, action="member.remove",
-            target=membership.user.email, ip_address=ip_address,
+            organisation=by.organisation,
+            actor=by.user,
+            action="member.remove",
+            target=membership.user.email,
+            ip_address=ip_address,
         )

@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from klankbord.accounts.forms import SignupForm
 from klankbord.accounts.services import user_create
+from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.forms import (
@@ -30,7 +31,7 @@ def client_ip(request: HttpRequest) -> str | None:
 
 
 @login_required
-def organisation_create_view(request: HttpRequest) -> HttpResponse:
+def organisation_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = OrganisationCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         org = services.organisation_create(
@@ -52,7 +53,9 @@ def settings_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         # Re-read so the audit log can compare with what was stored.
         stored = type(org).objects.get(pk=org.pk)
         services.organisation_update(
-            organisation=stored, by=request.user, ip_address=client_ip(request),
+            organisation=stored,
+            by=membership.user,
+            ip_address=client_ip(request),
             **form.cleaned_data,
         )
         messages.success(request, _("The settings were saved."))
@@ -67,7 +70,9 @@ def members_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
-                by=membership, email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                by=membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
                 ip_address=client_ip(request),
             )
         except ValidationError as error:
@@ -97,7 +102,9 @@ def member_role_view(request: HttpRequest, membership: Membership, member_id: in
     if form.is_valid():
         try:
             services.membership_change_role(
-                by=membership, membership=target, role=form.cleaned_data["role"],
+                by=membership,
+                membership=target,
+                role=form.cleaned_data["role"],
                 ip_address=client_ip(request),
             )
             messages.success(request, _("The role was changed."))
@@ -140,10 +147,10 @@ def invitation_revoke_view(
     return redirect("members", org_slug=membership.organisation.slug)
 
 
-def _day_start(day: object) -> datetime | None:
-    if not day:
+def _day_start(day: date | None) -> datetime | None:
+    if day is None:
         return None
-    return timezone.make_aware(datetime.combine(day, time.min))  # type: ignore[call-overload]
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @org_view(Role.OWNER)

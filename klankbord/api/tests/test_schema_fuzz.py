@@ -9,7 +9,6 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-
 from schemathesis.specs.openapi.checks import ignored_auth
 
 from klankbord.accounts.services import api_token_create

@@ -16,4 +16,4 @@ class Command(BaseCommand):
         argv = celery_argv(
             "beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
         )
-        os.execv(argv[0], argv)
+        os.execv(argv[0], argv)  # noqa: S606 -- become celery, so signals reach it directly

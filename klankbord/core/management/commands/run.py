@@ -36,9 +36,16 @@ class Command(BaseCommand):
             print_login(demo_seed(), settings.SITE_URL)
         processes = {
             "web": [
-                sys.executable, "-m", "gunicorn", "klankbord.wsgi",
-                "--bind", str(options["bind"]), "--workers", str(options["web_workers"]),
-                "--access-logfile", "-",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "klankbord.wsgi",
+                "--bind",
+                str(options["bind"]),
+                "--workers",
+                str(options["web_workers"]),
+                "--access-logfile",
+                "-",
             ],
             "worker": celery_argv("worker", "--loglevel", "INFO", "--concurrency", "2"),
             "beat": celery_argv(
@@ -47,8 +54,7 @@ class Command(BaseCommand):
         }
         # Own sessions, so Ctrl-C reaches only us and we stop the children in order.
         running = {
-            name: subprocess.Popen(argv, start_new_session=True)
-            for name, argv in processes.items()
+            name: subprocess.Popen(argv, start_new_session=True) for name, argv in processes.items()
         }
         console.print(f"[bold]Klankbord runs on http://{options['bind']}/[/] — Ctrl-C stops it.")
         stopping = False
@@ -62,7 +68,9 @@ class Command(BaseCommand):
         while not stopping:
             exited = [name for name, proc in running.items() if proc.poll() is not None]
             if exited:
-                console.print(f"[red]{', '.join(exited)} stopped unexpectedly; stopping the rest.[/]")
+                console.print(
+                    f"[red]{', '.join(exited)} stopped unexpectedly; stopping the rest.[/]"
+                )
                 break
             time.sleep(0.5)
         self._stop_all(running, console)

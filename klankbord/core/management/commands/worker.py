@@ -23,4 +23,4 @@ class Command(BaseCommand):
         argv = celery_argv(
             "worker", "--loglevel", "INFO", "--concurrency", str(options["concurrency"])
         )
-        os.execv(argv[0], argv)
+        os.execv(argv[0], argv)  # noqa: S606 -- become celery, so signals reach it directly
