@@ -47,9 +47,14 @@ class Command(BaseCommand):
                 "--access-logfile",
                 "-",
             ],
-            "worker": celery_argv("worker", "--loglevel", "INFO", "--concurrency", "2"),
+            # Warnings only: a tick every few seconds would bury what matters.
+            "worker": celery_argv("worker", "--loglevel", "WARNING", "--concurrency", "2"),
             "beat": celery_argv(
-                "beat", "--loglevel", "INFO", "--schedule", settings.CELERY_BEAT_SCHEDULE_FILENAME
+                "beat",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                settings.CELERY_BEAT_SCHEDULE_FILENAME,
             ),
         }
         # Own sessions, so Ctrl-C reaches only us and we stop the children in order.
