@@ -1,9 +1,19 @@
+from datetime import timedelta
+
 from celery import shared_task
+from django.utils import timezone
 
 from klankbord.core.heartbeats import heartbeat_record
+from klankbord.core.models import Heartbeat
+
+# Workers that have been silent this long are gone (renamed or removed), not stopped.
+FORGET_WORKERS_AFTER = timedelta(days=1)
 
 
 @shared_task(name="klankbord.core.tasks.beat_tick", ignore_result=True)
 def beat_tick() -> None:
     # A tick that reached a worker proves the whole chain beat → broker → worker works.
     heartbeat_record(name="tick", kind="worker")
+    Heartbeat.objects.filter(
+        name__startswith="worker:", seen_at__lt=timezone.now() - FORGET_WORKERS_AFTER
+    ).delete()
