@@ -3,19 +3,17 @@
 from typing import Any
 
 from celery import bootsteps
-from celery.signals import before_task_publish
+from celery.signals import beat_init, before_task_publish
 from django.conf import settings
 
 BEAT_TICK_TASK = "klankbord.core.tasks.beat_tick"
 
 
 def heartbeat_record(*, name: str, kind: str) -> None:
-    from django.db import close_old_connections
     from django.utils import timezone
 
     from klankbord.core.models import Heartbeat
 
-    close_old_connections()
     Heartbeat.objects.update_or_create(
         name=name, defaults={"kind": kind, "seen_at": timezone.now()}
     )
@@ -43,7 +41,11 @@ class WorkerHeartbeatStep(bootsteps.StartStopStep):
             self.tref = None
 
     def _beat(self, name: str) -> None:
+        from django.db import close_old_connections
+
         try:
+            # No request cycle closes this thread's connection, so drop a broken one here.
+            close_old_connections()
             heartbeat_record(name=name, kind="worker")
         except Exception:
             # A busy or unreachable database must not kill the worker; the next beat retries.
@@ -52,8 +54,19 @@ class WorkerHeartbeatStep(bootsteps.StartStopStep):
             logging.getLogger(__name__).exception("could not record worker heartbeat")
 
 
+_IN_BEAT_PROCESS = {"value": False}
+
+
+@beat_init.connect
+def mark_beat_process(**kwargs: Any) -> None:
+    _IN_BEAT_PROCESS["value"] = True
+
+
 @before_task_publish.connect
 def record_beat_tick(sender: str | None = None, **kwargs: Any) -> None:
-    # Only beat publishes the tick, so publishing it proves beat is alive.
-    if sender == BEAT_TICK_TASK:
+    # Beat publishing its tick proves beat is alive; a tick sent by hand proves nothing.
+    if sender == BEAT_TICK_TASK and _IN_BEAT_PROCESS["value"]:
+        from django.db import close_old_connections
+
+        close_old_connections()
         heartbeat_record(name="beat", kind="beat")
