@@ -21,3 +21,12 @@ def charlie_client(world: World) -> Client:
     client = Client()
     client.force_login(world.charlie)
     return client
+
+
+@pytest.fixture
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

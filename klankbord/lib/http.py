@@ -1,0 +1,386 @@
+"""The one HTTP seam: timeouts, retries with Retry-After and jitter, rate budgets, SSRF guard.
+
+Every call to another server goes through `request()`. It never retries a request that may have
+changed something on the other side unless the caller says it is idempotent.
+"""
+
+import ipaddress
+import random
+import socket
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
+RETRY_STATUSES = {429, 500, 502, 503, 504}
+USER_AGENT = "Klankbord/0.1 (+https://github.com/klankbord)"
+
+
+class HttpError(Exception):
+    """The other server could not be reached or answered in a way we cannot use."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class UnsafeURL(HttpError):
+    """A user-given URL points somewhere we must not go (inside the network, odd scheme)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+class ResponseTooLarge(HttpError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"response larger than {limit} bytes", permanent=True)
+
+
+class RateLimited(HttpError):
+    """The server (or our own budget for it) says: not before `retry_at`."""
+
+    def __init__(self, retry_at: datetime, message: str = "rate limited") -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class AmbiguousOutcome(HttpError):
+    """A non-idempotent request was sent but no answer came: it may or may not have worked."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    timeout: float = 15.0
+    # A server that trickles bytes is cut off after this long, whatever the per-read timeout.
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    attempts: int = 3
+    backoff_base: float = 0.5
+    backoff_cap: float = 30.0
+    # A longer Retry-After is not slept through: the caller reschedules instead.
+    max_sleep: float = 30.0
+
+
+DEFAULT_POLICY = Policy()
+
+
+class RateBudget(Protocol):
+    """Where the remaining requests per account are kept, so all workers share one budget."""
+
+    def blocked_until(self, key: str) -> datetime | None: ...
+
+    def record(self, key: str, remaining: int | None, reset_at: datetime | None) -> None: ...
+
+
+@dataclass
+class MemoryBudget:
+    """A budget for one process (tests, command-line tools)."""
+
+    state: dict[str, tuple[int | None, datetime | None]] = field(default_factory=dict)
+
+    def blocked_until(self, key: str) -> datetime | None:
+        remaining, reset_at = self.state.get(key, (None, None))
+        if remaining is not None and remaining <= 0 and reset_at and reset_at > now_utc():
+            return reset_at
+        return None
+
+    def record(self, key: str, remaining: int | None, reset_at: datetime | None) -> None:
+        self.state[key] = (remaining, reset_at)
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- SSRF guard ----------------------------------------------------------------------------
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        # Unwrap IPv4 carried inside IPv6 (::ffff:127.0.0.1, 64:ff9b::/96 NAT64, 6to4, Teredo).
+        if address.ipv4_mapped:
+            return is_public_address(address.ipv4_mapped)
+        if address in ipaddress.ip_network("64:ff9b::/96"):
+            return is_public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+        if address.sixtofour:
+            return is_public_address(address.sixtofour)
+        if address.teredo:
+            return False
+    return address.is_global and not address.is_multicast
+
+
+def resolve(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise HttpError(f"cannot resolve {host}: {error}") from error
+    return sorted({str(info[4][0]) for info in infos})
+
+
+@dataclass(frozen=True)
+class CheckedURL:
+    url: str
+    host: str
+    port: int
+    addresses: tuple[str, ...]
+
+
+def check_url(url: str, *, allow_loopback: bool = False) -> CheckedURL:
+    """Refuse URLs that are not http(s) or that resolve to a non-public address."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as error:
+        raise UnsafeURL(f"not a valid URL: {error}") from error
+    if parts.scheme not in ("http", "https"):
+        raise UnsafeURL("only http and https addresses are allowed")
+    if not parts.hostname:
+        raise UnsafeURL("the address has no host name")
+    if parts.username or parts.password:
+        raise UnsafeURL("addresses with a user name or password are not allowed")
+    addresses = resolve(parts.hostname, port)
+    for text in addresses:
+        address = ipaddress.ip_address(text.split("%")[0])
+        if allow_loopback and address.is_loopback:
+            continue
+        if not is_public_address(address):
+            raise UnsafeURL(f"{parts.hostname} points to a private or reserved address")
+    return CheckedURL(url=url.strip(), host=parts.hostname, port=port, addresses=tuple(addresses))
+
+
+class PinnedBackend(httpcore.SyncBackend):
+    """Connects to the address we checked, not to whatever DNS says a moment later."""
+
+    def __init__(self, pins: dict[tuple[str, int], str]) -> None:
+        self.pins = pins
+
+    def connect_tcp(
+        self, host: str, port: int, *args: Any, **kwargs: Any
+    ) -> httpcore.NetworkStream:
+        pinned = self.pins.get((host, port))
+        if pinned is None:
+            raise httpcore.ConnectError(f"{host}:{port} was not checked")
+        return super().connect_tcp(pinned, port, *args, **kwargs)
+
+
+def pinned_transport(checked: CheckedURL) -> httpx.HTTPTransport:
+    transport = httpx.HTTPTransport()
+    # httpx has no public hook for the network backend; swap the pool for one that pins.
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        network_backend=PinnedBackend({(checked.host, checked.port): checked.addresses[0]}),
+    )
+    return transport
+
+
+# --- Rate limits ----------------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
+    """Retry-After is either a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return now + timedelta(seconds=int(value))
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _parse_reset(value: str, now: datetime) -> datetime | None:
+    value = value.strip()
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # Epoch seconds (Bluesky) are large; small numbers are seconds from now (IETF draft).
+    if number > 1_000_000_000:
+        return datetime.fromtimestamp(number, UTC)
+    return now + timedelta(seconds=number)
+
+
+def parse_rate_limit(headers: httpx.Headers, now: datetime) -> tuple[int | None, datetime | None]:
+    """Remaining requests and reset time from Mastodon's X-RateLimit-* or Bluesky's RateLimit-*."""
+    remaining_text = headers.get("x-ratelimit-remaining") or headers.get("ratelimit-remaining")
+    reset_text = headers.get("x-ratelimit-reset") or headers.get("ratelimit-reset")
+    remaining = None
+    if remaining_text is not None:
+        try:
+            remaining = int(float(remaining_text))
+        except ValueError:
+            remaining = None
+    reset_at = _parse_reset(reset_text, now) if reset_text else None
+    return remaining, reset_at
+
+
+# --- Requests -------------------------------------------------------------------------------
+
+
+def backoff_seconds(attempt: int, policy: Policy) -> float:
+    # Full jitter: spreads retries of many workers instead of synchronising them.
+    return random.uniform(0, min(policy.backoff_cap, policy.backoff_base * 2**attempt))  # noqa: S311
+
+
+@dataclass
+class Call:
+    method: str
+    url: str
+    idempotent: bool
+    policy: Policy
+    user_url: bool
+    allow_loopback: bool
+    budget: RateBudget | None
+    budget_key: str
+    sleep: Callable[[float], None]
+    kwargs: dict[str, Any]
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    idempotent: bool | None = None,
+    policy: Policy = DEFAULT_POLICY,
+    user_url: bool = False,
+    allow_loopback: bool = False,
+    budget: RateBudget | None = None,
+    budget_key: str = "",
+    sleep: Callable[[float], None] = time.sleep,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send one request under our policy and return the response with its body read.
+
+    `user_url` turns on the SSRF guard (for addresses a user typed, and every redirect).
+    A POST is only retried when the caller passes `idempotent=True` (e.g. with an idempotency
+    key); otherwise a lost answer raises AmbiguousOutcome and the caller must look it up.
+    """
+    method = method.upper()
+    call = Call(
+        method=method,
+        url=url,
+        idempotent=method in SAFE_METHODS if idempotent is None else idempotent,
+        policy=policy,
+        user_url=user_url,
+        allow_loopback=allow_loopback,
+        budget=budget,
+        budget_key=budget_key or (urlsplit(url).hostname or ""),
+        sleep=sleep,
+        kwargs=kwargs,
+    )
+    for attempt in range(policy.attempts):
+        last = attempt == policy.attempts - 1
+        response = _attempt(call, last=last)
+        if response is None:
+            call.sleep(backoff_seconds(attempt, policy))
+            continue
+        retry_at = _retry_at(response)
+        if response.status_code in RETRY_STATUSES and call.idempotent and not last:
+            delay = (retry_at - now_utc()).total_seconds() if retry_at else None
+            if delay is not None and delay > policy.max_sleep:
+                raise RateLimited(retry_at or now_utc(), f"HTTP {response.status_code}")
+            call.sleep(delay if delay is not None else backoff_seconds(attempt, policy))
+            continue
+        if response.status_code == 429:
+            raise RateLimited(retry_at or now_utc() + timedelta(seconds=60), "HTTP 429")
+        return response
+    raise HttpError(f"no answer from {urlsplit(url).hostname} after {policy.attempts} tries")
+
+
+def _retry_at(response: httpx.Response) -> datetime | None:
+    now = now_utc()
+    retry_at = parse_retry_after(response.headers.get("retry-after"), now)
+    if retry_at is None and response.status_code == 429:
+        remaining, reset_at = parse_rate_limit(response.headers, now)
+        retry_at = reset_at if remaining == 0 else None
+    return retry_at
+
+
+def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
+    """One try, following redirects ourselves. None means: try again (if allowed)."""
+    if call.budget is not None:
+        blocked_until = call.budget.blocked_until(call.budget_key)
+        if blocked_until is not None:
+            raise RateLimited(blocked_until, "request budget used up")
+    url = call.url
+    for _hop in range(call.policy.max_redirects + 1):
+        try:
+            response = _send(call, url)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpcore.ConnectError) as error:
+            # The request never left: safe to try again, even a POST.
+            if last:
+                raise HttpError(f"cannot connect to {urlsplit(url).hostname}: {error}") from error
+            return None
+        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as error:
+            if not call.idempotent:
+                raise AmbiguousOutcome(f"no answer after sending: {error}") from error
+            if last:
+                raise HttpError(f"no answer from {urlsplit(url).hostname}: {error}") from error
+            return None
+        except httpx.HTTPError as error:
+            raise HttpError(str(error)) from error
+        if call.budget is not None:
+            remaining, reset_at = parse_rate_limit(response.headers, now_utc())
+            if remaining is not None:
+                call.budget.record(call.budget_key, remaining, reset_at)
+        if response.is_redirect and call.method in ("GET", "HEAD"):
+            url = urljoin(url, response.headers["location"])
+            continue
+        return response
+    raise HttpError("too many redirects", permanent=True)
+
+
+def _send(call: Call, url: str) -> httpx.Response:
+    transport = None
+    if call.user_url:
+        transport = pinned_transport(check_url(url, allow_loopback=call.allow_loopback))
+    headers = {"User-Agent": USER_AGENT, **call.kwargs.pop("headers", {})}
+    call.kwargs["headers"] = headers
+    with (
+        httpx.Client(
+            transport=transport, timeout=call.policy.timeout, follow_redirects=False
+        ) as client,
+        client.stream(call.method, url, **call.kwargs) as response,
+    ):
+        body = _read_capped(
+            response.iter_bytes(),
+            call.policy.max_bytes,
+            time.monotonic() + call.policy.total_timeout,
+        )
+    # The body is already decoded; drop the headers that describe the wire format.
+    headers = httpx.Headers(
+        [
+            (name, value)
+            for name, value in response.headers.multi_items()
+            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+    )
+    return httpx.Response(
+        response.status_code, headers=headers, content=body, request=response.request
+    )
+
+
+def _read_capped(chunks: Iterable[bytes], limit: int, deadline: float) -> bytes:
+    received = bytearray()
+    for chunk in chunks:
+        received.extend(chunk)
+        if len(received) > limit:
+            raise ResponseTooLarge(limit)
+        if time.monotonic() > deadline:
+            raise HttpError("the server took too long to answer")
+    return bytes(received)
