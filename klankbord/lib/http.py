@@ -349,8 +349,7 @@ def _send(call: Call, url: str) -> httpx.Response:
     transport = None
     if call.user_url:
         transport = pinned_transport(check_url(url, allow_loopback=call.allow_loopback))
-    headers = {"User-Agent": USER_AGENT, **call.kwargs.pop("headers", {})}
-    call.kwargs["headers"] = headers
+    call.kwargs["headers"] = {"User-Agent": USER_AGENT, **call.kwargs.pop("headers", {})}
     with (
         httpx.Client(
             transport=transport, timeout=call.policy.timeout, follow_redirects=False
@@ -363,7 +362,7 @@ def _send(call: Call, url: str) -> httpx.Response:
             time.monotonic() + call.policy.total_timeout,
         )
     # The body is already decoded; drop the headers that describe the wire format.
-    headers = httpx.Headers(
+    wire_free = httpx.Headers(
         [
             (name, value)
             for name, value in response.headers.multi_items()
@@ -371,7 +370,7 @@ def _send(call: Call, url: str) -> httpx.Response:
         ]
     )
     return httpx.Response(
-        response.status_code, headers=headers, content=body, request=response.request
+        response.status_code, headers=wire_free, content=body, request=response.request
     )
 
 
