@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "klankbord.core",
     "klankbord.accounts",
     "klankbord.orgs",
+    "klankbord.channels",
     "klankbord.api",
 ]
 
@@ -256,3 +257,6 @@ LOGGING = {
 }
 
 INVITATION_VALID_DAYS = 7
+
+# Only for tests against fake servers on this machine: never set this in production.
+KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)

@@ -1,0 +1,197 @@
+"""What every network module provides: one small Connector class and one error type."""
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
+
+from django.utils.functional import Promise as StrPromise
+
+from klankbord.lib.http import RateBudget
+
+
+class Capability(StrEnum):
+    PUBLISH = "publish"
+    MEDIA = "media"
+    MENTIONS = "mentions"
+    REPLY = "reply"
+    METRICS = "metrics"
+    SEARCH = "search"
+
+
+class ConnectorError(Exception):
+    """Something went wrong talking to a network. `permanent` errors are not worth a retry."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class RateLimitError(ConnectorError):
+    def __init__(self, message: str, *, retry_at: datetime) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
+
+
+class AuthError(ConnectorError):
+    """The token or password no longer works; the user must reconnect."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+class UnknownOutcomeError(ConnectorError):
+    """The request may have reached the network; look it up before trying again."""
+
+
+@dataclass
+class Account:
+    """What a connector knows of a connected channel: plain data, no database."""
+
+    external_id: str = ""
+    handle: str = ""
+    base_url: str = ""
+    secrets: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class AccountStore(Protocol):
+    """How a connector saves what changes while it works (refreshed tokens, cursors)."""
+
+    def save_secrets(self, secrets: dict[str, Any]) -> None: ...
+
+    def save_settings(self, settings: dict[str, Any]) -> None: ...
+
+    def reload_secrets(self) -> dict[str, Any]: ...
+
+    def refresh_lock(self) -> AbstractContextManager[None]: ...
+
+
+@dataclass(frozen=True)
+class Profile:
+    external_id: str
+    handle: str
+    display_name: str
+    avatar_url: str = ""
+    profile_url: str = ""
+
+
+@dataclass(frozen=True)
+class Media:
+    content: bytes
+    mime_type: str
+    alt_text: str
+    filename: str = "image"
+
+
+@dataclass(frozen=True)
+class OutgoingPost:
+    text: str
+    # A key chosen by us before the first attempt; it makes a retry recognisable.
+    idempotency_key: str
+    media: tuple[Media, ...] = ()
+    reply_to: str = ""
+    content_warning: str = ""
+    visibility: str = "public"
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    remote_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    remote_id: str
+    url: str
+    author_handle: str
+    author_name: str
+    text: str
+    created_at: datetime | None
+    kind: str = "mention"  # mention, reply, search, feed
+    in_reply_to: str = ""
+    title: str = ""
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class MentionPage:
+    mentions: list[Mention]
+    # Store this only after the mentions are committed; pass it back for the next page.
+    cursor: str
+
+
+@dataclass(frozen=True)
+class Metrics:
+    likes: int = 0
+    shares: int = 0
+    replies: int = 0
+    quotes: int = 0
+
+
+@dataclass(frozen=True)
+class TextRules:
+    limit: int
+    counting: str  # how the limit is counted, in plain words, e.g. "graphemes, URLs count 23"
+
+
+class Connector:
+    """One network. Subclasses set the class attributes and implement what they can do."""
+
+    network: ClassVar[str]
+    label: ClassVar["str | StrPromise"]
+    capabilities: ClassVar[frozenset[Capability]] = frozenset()
+    max_images: ClassVar[int] = 0
+    is_sandbox: ClassVar[bool] = False
+    # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".
+    connect_with: ClassVar[str] = "url"
+
+    def __init__(
+        self,
+        account: Account,
+        store: AccountStore | None = None,
+        *,
+        budget: RateBudget | None = None,
+        allow_loopback: bool = False,
+    ) -> None:
+        self.account = account
+        self.store = store
+        self.budget = budget
+        # Only tests against fake servers on this machine turn this on.
+        self.allow_loopback = allow_loopback
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def text_rules(self) -> TextRules:
+        return TextRules(limit=0, counting="")
+
+    def profile(self) -> Profile:
+        raise ConnectorError(f"{self.label} cannot show a profile", permanent=True)
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        raise ConnectorError(f"{self.label} cannot publish", permanent=True)
+
+    def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        """After an unknown outcome: was this post (by its idempotency key) published?"""
+        raise ConnectorError(f"{self.label} cannot look up posts", permanent=True)
+
+    def mentions(self, cursor: str = "") -> MentionPage:
+        raise ConnectorError(f"{self.label} cannot read mentions", permanent=True)
+
+    def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
+        raise ConnectorError(f"{self.label} cannot read metrics", permanent=True)
+
+
+def iter_pages(connector: Connector, cursor: str = "", limit: int = 10) -> Iterator[MentionPage]:
+    """Follow a connector's cursor until it runs dry (or `limit` pages)."""
+    for _ in range(limit):
+        page = connector.mentions(cursor)
+        yield page
+        if not page.mentions or page.cursor == cursor:
+            return
+        cursor = page.cursor

@@ -1,0 +1,348 @@
+"""Mastodon, on any instance (https://docs.joinmastodon.org/methods/).
+
+Plain HTTP through our seam rather than Mastodon.py: the instance address is typed by a user, so
+every request must pass the SSRF guard with a pinned address, and Mastodon.py's own `requests`
+stack would bypass it (and its retries would bypass our no-blind-retry rule).
+"""
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from html import unescape
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.utils.translation import gettext as _
+
+from klankbord.channels.networks.base import (
+    AuthError,
+    Capability,
+    Connector,
+    ConnectorError,
+    Media,
+    Mention,
+    MentionPage,
+    Metrics,
+    OutgoingPost,
+    Profile,
+    PublishedPost,
+    RateLimitError,
+    TextRules,
+    UnknownOutcomeError,
+)
+from klankbord.lib import http
+
+SCOPES = "read write"
+DEFAULT_LIMIT = 500
+URL_LENGTH = 23
+MEDIA_POLLS = 10
+
+
+def normalise_instance(text: str) -> str:
+    """'mastodon.social', '@an@mastodon.social' or 'https://mastodon.social/' → https URL."""
+    text = text.strip()
+    if text.startswith("@") or ("@" in text and "://" not in text):
+        text = text.rsplit("@", 1)[-1]
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if not parts.hostname:
+        raise ConnectorError(_("That is not the address of a Mastodon server."), permanent=True)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def plain_text(html_text: str) -> str:
+    text = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", html_text or "")
+    return unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+@dataclass(frozen=True)
+class App:
+    client_id: str
+    client_secret: str
+
+
+class Client:
+    """The HTTP calls, with Mastodon's error shapes turned into our errors."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str = "",
+        allow_loopback: bool = False,
+        budget: http.RateBudget | None = None,
+        budget_key: str = "",
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.allow_loopback = allow_loopback
+        self.budget = budget
+        self.budget_key = budget_key
+
+    def call(self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = http.request(
+                method,
+                self.base_url + path,
+                idempotent=idempotent,
+                user_url=True,
+                allow_loopback=self.allow_loopback,
+                budget=self.budget,
+                budget_key=self.budget_key,
+                headers=headers,
+                **kwargs,
+            )
+        except http.RateLimited as error:
+            raise RateLimitError(
+                _("Mastodon asks us to slow down."), retry_at=error.retry_at
+            ) from error
+        except http.AmbiguousOutcome as error:
+            raise UnknownOutcomeError(
+                _("Mastodon did not answer; the post may have gone out.")
+            ) from error
+        except http.UnsafeURL as error:
+            raise ConnectorError(
+                _("This address is not allowed: %s") % error.message, permanent=True
+            ) from error
+        except http.HttpError as error:
+            raise ConnectorError(_("Mastodon could not be reached: %s") % error.message) from error
+        return self._result(response)
+
+    def _result(self, response: Any) -> Any:
+        status = response.status_code
+        if status < 300:
+            return response.json() if response.content else {}, response
+        message = self._error_message(response)
+        if status == 401:
+            raise AuthError(
+                _("Mastodon no longer accepts our access: %s. Reconnect the channel.") % message
+            )
+        if status in (403, 404, 410, 413, 422):
+            raise ConnectorError(_("Mastodon refused this: %s") % message, permanent=True)
+        raise ConnectorError(
+            _("Mastodon had a problem (%(status)s): %(message)s")
+            % {"status": status, "message": message}
+        )
+
+    @staticmethod
+    def _error_message(response: Any) -> str:
+        try:
+            body = response.json()
+        except ValueError:
+            return response.reason_phrase or str(response.status_code)
+        return str(body.get("error_description") or body.get("error") or body)
+
+
+# --- Connecting (OAuth authorization-code flow) ---------------------------------------------
+
+
+def register_app(instance: str, redirect_uri: str, *, allow_loopback: bool) -> App:
+    # https://docs.joinmastodon.org/methods/apps/#create
+    body, _response = Client(instance, allow_loopback=allow_loopback).call(
+        "POST",
+        "/api/v1/apps",
+        data={
+            "client_name": "Klankbord",
+            "redirect_uris": redirect_uri,
+            "scopes": SCOPES,
+            "website": "https://klankbord.be",
+        },
+    )
+    return App(client_id=body["client_id"], client_secret=body["client_secret"])
+
+
+def authorize_url(instance: str, app: App, redirect_uri: str, state: str) -> str:
+    # https://docs.joinmastodon.org/methods/oauth/#authorize
+    query = urlencode(
+        {
+            "client_id": app.client_id,
+            "redirect_uri": redirect_uri,
+            "response_type": "code",
+            "scope": SCOPES,
+            "state": state,
+        }
+    )
+    return f"{instance}/oauth/authorize?{query}"
+
+
+def exchange_code(
+    instance: str, app: App, redirect_uri: str, code: str, *, allow_loopback: bool
+) -> str:
+    # https://docs.joinmastodon.org/methods/oauth/#token
+    body, _response = Client(instance, allow_loopback=allow_loopback).call(
+        "POST",
+        "/oauth/token",
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+            "redirect_uri": redirect_uri,
+            "scope": SCOPES,
+        },
+    )
+    return str(body["access_token"])
+
+
+def instance_limits(client: Client) -> dict[str, int]:
+    # https://docs.joinmastodon.org/methods/instance/#v2 (v1 on older servers)
+    try:
+        body, _response = client.call("GET", "/api/v2/instance")
+        statuses = body.get("configuration", {}).get("statuses", {})
+    except ConnectorError:
+        body, _response = client.call("GET", "/api/v1/instance")
+        statuses = body.get("configuration", {}).get("statuses", {})
+        statuses.setdefault("max_characters", body.get("max_toot_chars", DEFAULT_LIMIT))
+    return {
+        "max_characters": int(statuses.get("max_characters", DEFAULT_LIMIT)),
+        "characters_reserved_per_url": int(statuses.get("characters_reserved_per_url", URL_LENGTH)),
+        "max_media_attachments": int(statuses.get("max_media_attachments", 4)),
+    }
+
+
+class MastodonConnector(Connector):
+    network = "mastodon"
+    label = "Mastodon"
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH,
+            Capability.MEDIA,
+            Capability.MENTIONS,
+            Capability.REPLY,
+            Capability.METRICS,
+            Capability.SEARCH,
+        }
+    )
+    max_images = 4
+    connect_with = "oauth"
+
+    def client(self) -> Client:
+        return Client(
+            self.account.base_url,
+            token=self.account.secrets.get("access_token", ""),
+            allow_loopback=self.allow_loopback,
+            budget=self.budget,
+            budget_key=f"mastodon:{self.account.base_url}:{self.account.external_id}",
+        )
+
+    def text_rules(self) -> TextRules:
+        limits = self.account.settings.get("limits", {})
+        return TextRules(
+            limit=int(limits.get("max_characters", DEFAULT_LIMIT)),
+            counting=_("characters; every link counts as %(n)s")
+            % {"n": limits.get("characters_reserved_per_url", URL_LENGTH)},
+        )
+
+    def profile(self) -> Profile:
+        # https://docs.joinmastodon.org/methods/accounts/#verify_credentials
+        body, _response = self.client().call("GET", "/api/v1/accounts/verify_credentials")
+        host = urlsplit(self.account.base_url).hostname
+        return Profile(
+            external_id=str(body["id"]),
+            handle=f"@{body['username']}@{host}",
+            display_name=body.get("display_name") or body["username"],
+            avatar_url=body.get("avatar", ""),
+            profile_url=body.get("url", ""),
+        )
+
+    def upload(self, media: Media) -> str:
+        # https://docs.joinmastodon.org/methods/media/#v2 — 202 means "still processing".
+        client = self.client()
+        body, _response = client.call(
+            "POST",
+            "/api/v2/media",
+            files={"file": (media.filename, media.content, media.mime_type)},
+            data={"description": media.alt_text},
+        )
+        media_id = str(body["id"])
+        for _attempt in range(MEDIA_POLLS):
+            if body.get("url"):
+                return media_id
+            time.sleep(0.5)
+            body, _response = client.call("GET", f"/api/v1/media/{media_id}")
+        raise ConnectorError(_("Mastodon is still processing the image; try again shortly."))
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        media_ids = [self.upload(media) for media in post.media]
+        data: dict[str, Any] = {"status": post.text, "visibility": post.visibility}
+        if media_ids:
+            data["media_ids[]"] = media_ids
+        if post.reply_to:
+            data["in_reply_to_id"] = post.reply_to
+        if post.content_warning:
+            data["spoiler_text"] = post.content_warning
+        # https://docs.joinmastodon.org/methods/statuses/#create — the same Idempotency-Key
+        # returns the same status, so this one POST may safely be retried.
+        body, _response = self.client().call(
+            "POST",
+            "/api/v1/statuses",
+            idempotent=True,
+            headers={"Idempotency-Key": post.idempotency_key},
+            data=data,
+        )
+        return PublishedPost(remote_id=str(body["id"]), url=body.get("url") or body.get("uri", ""))
+
+    def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        # Mastodon keeps idempotency keys for an hour: asking again with the same key returns
+        # the status it already made, or makes it if the first request never arrived.
+        return self.publish(post)
+
+    def mentions(self, cursor: str = "") -> MentionPage:
+        # https://docs.joinmastodon.org/methods/notifications/#get — min_id walks forward
+        # from the cursor in pages, so a burst of mentions is read completely, oldest first.
+        params: list[tuple[str, str]] = [("types[]", "mention"), ("limit", "40")]
+        if cursor:
+            params.append(("min_id", cursor))
+        body, _response = self.client().call("GET", "/api/v1/notifications", params=params)
+        mentions = [self._to_mention(item) for item in body if item.get("status")]
+        ids = [int(item["id"]) for item in body]
+        return MentionPage(mentions=mentions, cursor=str(max(ids)) if ids else cursor)
+
+    def _to_mention(self, notification: dict[str, Any]) -> Mention:
+        status = notification["status"]
+        account = status.get("account") or notification.get("account") or {}
+        to_us = status.get("in_reply_to_account_id") == self.account.external_id
+        return Mention(
+            remote_id=str(status["id"]),
+            url=status.get("url") or status.get("uri", ""),
+            author_handle="@" + account.get("acct", ""),
+            author_name=account.get("display_name") or account.get("username", ""),
+            text=plain_text(status.get("content", "")),
+            created_at=parse_time(status.get("created_at")),
+            kind="reply" if to_us else "mention",
+            in_reply_to=str(status.get("in_reply_to_id") or ""),
+            raw={"notification_id": str(notification["id"]), "language": status.get("language")},
+        )
+
+    def replies(self, remote_id: str) -> list[Mention]:
+        # https://docs.joinmastodon.org/methods/statuses/#context
+        body, _response = self.client().call("GET", f"/api/v1/statuses/{remote_id}/context")
+        return [
+            self._to_mention({"id": status["id"], "status": status})
+            for status in body.get("descendants", [])
+        ]
+
+    def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
+        # https://docs.joinmastodon.org/methods/statuses/#get
+        result = {}
+        for remote_id in remote_ids:
+            body, _response = self.client().call("GET", f"/api/v1/statuses/{remote_id}")
+            result[remote_id] = Metrics(
+                likes=int(body.get("favourites_count", 0)),
+                shares=int(body.get("reblogs_count", 0)),
+                replies=int(body.get("replies_count", 0)),
+                quotes=int(body.get("quotes_count", 0) or 0),
+            )
+        return result

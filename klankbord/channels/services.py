@@ -1,0 +1,180 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db import transaction
+from django.utils import timezone
+
+from klankbord.accounts.models import User
+from klankbord.channels.models import Channel, MastodonApp, RateBudgetState
+from klankbord.channels.networks import connector_class
+from klankbord.channels.networks.base import Account, AuthError, Connector, Profile
+from klankbord.orgs.models import Organisation
+from klankbord.orgs.services import audit_record
+
+
+class ChannelStore:
+    """Saves what a connector changes on its channel row."""
+
+    def __init__(self, channel: Channel) -> None:
+        self.channel = channel
+
+    def save_secrets(self, secrets: dict[str, Any]) -> None:
+        self.channel.secrets = secrets
+        self.channel.save(update_fields=["secrets"])
+
+    def save_settings(self, settings: dict[str, Any]) -> None:
+        self.channel.settings = settings
+        self.channel.save(update_fields=["settings"])
+
+    def reload_secrets(self) -> dict[str, Any]:
+        fresh = Channel.objects.get(pk=self.channel.pk)
+        self.channel.secrets = fresh.secrets
+        return dict(fresh.secrets)
+
+    @contextmanager
+    def refresh_lock(self) -> Iterator[None]:
+        # One refresh at a time per channel: the row lock makes other workers wait, then
+        # they re-read the token this one stored instead of refreshing again.
+        with transaction.atomic():
+            Channel.objects.select_for_update().filter(pk=self.channel.pk).first()
+            yield
+
+
+class DatabaseBudget:
+    """The HTTP seam's rate budget, kept in the database so every worker shares it."""
+
+    def blocked_until(self, key: str) -> datetime | None:
+        state = RateBudgetState.objects.filter(key=key).first()
+        now = timezone.now()
+        exhausted = state is not None and state.remaining is not None and state.remaining <= 0
+        if exhausted and state and state.reset_at and state.reset_at > now:
+            return state.reset_at
+        return None
+
+    def record(self, key: str, remaining: int | None, reset_at: datetime | None) -> None:
+        RateBudgetState.objects.update_or_create(
+            key=key, defaults={"remaining": remaining, "reset_at": reset_at}
+        )
+
+
+def allow_loopback() -> bool:
+    return bool(django_settings.KLANKBORD_ALLOW_LOOPBACK_URLS)
+
+
+def account_for(channel: Channel) -> Account:
+    return Account(
+        external_id=channel.external_id,
+        handle=channel.handle,
+        base_url=channel.base_url,
+        secrets=dict(channel.secrets),
+        settings=dict(channel.settings),
+    )
+
+
+def connector_for(channel: Channel) -> Connector:
+    return connector_class(channel.network)(
+        account_for(channel),
+        ChannelStore(channel),
+        budget=DatabaseBudget(),
+        allow_loopback=allow_loopback(),
+    )
+
+
+@transaction.atomic
+def channel_connect(
+    *,
+    organisation: Organisation,
+    network: str,
+    profile: Profile,
+    by: User,
+    base_url: str = "",
+    secrets: dict[str, Any] | None = None,
+    settings: dict[str, Any] | None = None,
+    token_expires_at: datetime | None = None,
+) -> Channel:
+    """Connect an account, or reconnect it when it was connected before (history stays)."""
+    channel = (
+        Channel.objects.filter(
+            organisation=organisation, network=network, external_id=profile.external_id
+        )
+        .order_by("-connected_at")
+        .first()
+    )
+    reconnect = channel is not None
+    if channel is None:
+        channel = Channel(organisation=organisation, network=network)
+    channel.external_id = profile.external_id
+    channel.handle = profile.handle
+    channel.display_name = profile.display_name
+    channel.avatar_url = profile.avatar_url[:1000]
+    channel.profile_url = profile.profile_url[:1000]
+    channel.base_url = base_url
+    channel.secrets = secrets or {}
+    channel.settings = {**(channel.settings or {}), **(settings or {})}
+    channel.status = Channel.Status.CONNECTED
+    channel.status_reason = ""
+    channel.token_expires_at = token_expires_at
+    channel.connected_at = timezone.now()
+    channel.disconnected_at = None
+    channel.save()
+    audit_record(
+        organisation=organisation,
+        actor=by,
+        action="channel.reconnect" if reconnect else "channel.connect",
+        target=f"{network}:{profile.handle}",
+    )
+    return channel
+
+
+@transaction.atomic
+def channel_disconnect(*, channel: Channel, by: User) -> None:
+    """Forget the credentials but keep the channel and its history."""
+    channel.status = Channel.Status.DISCONNECTED
+    channel.secrets = {}
+    channel.disconnected_at = timezone.now()
+    channel.save(update_fields=["status", "secrets", "disconnected_at"])
+    audit_record(
+        organisation=channel.organisation,
+        actor=by,
+        action="channel.disconnect",
+        target=str(channel),
+    )
+
+
+def channel_mark_broken(*, channel: Channel, reason: str) -> None:
+    Channel.objects.filter(pk=channel.pk).update(
+        status=Channel.Status.BROKEN, status_reason=reason[:500]
+    )
+    channel.status, channel.status_reason = Channel.Status.BROKEN, reason[:500]
+
+
+def channel_check(*, channel: Channel) -> Channel:
+    """Ask the network who we are: proves the credentials work, refreshes name and avatar."""
+    try:
+        profile = connector_for(channel).profile()
+    except AuthError as error:
+        channel_mark_broken(channel=channel, reason=error.message)
+        return channel
+    channel.display_name = profile.display_name
+    channel.avatar_url = profile.avatar_url[:1000]
+    channel.status = Channel.Status.CONNECTED
+    channel.status_reason = ""
+    channel.last_synced_at = timezone.now()
+    channel.save(
+        update_fields=["display_name", "avatar_url", "status", "status_reason", "last_synced_at"]
+    )
+    return channel
+
+
+def secrets_rotate() -> int:
+    """Re-encrypt every stored secret with the newest (first) key. Returns the rows written."""
+    written = 0
+    for model in (Channel, MastodonApp):
+        for row in model.objects.iterator():
+            # Loading decrypts with any configured key; saving encrypts with the first one.
+            row.save(update_fields=["secrets"])
+            written += 1
+    return written
