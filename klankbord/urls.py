@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("klankbord.core.urls")),
     path("", include("klankbord.accounts.urls")),
     path("", include("klankbord.orgs.urls")),
+    path("", include("klankbord.channels.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

@@ -256,7 +256,7 @@ def request(
     url: str,
     *,
     idempotent: bool | None = None,
-    policy: Policy = DEFAULT_POLICY,
+    policy: Policy | None = None,
     user_url: bool = False,
     allow_loopback: bool = False,
     budget: RateBudget | None = None,
@@ -271,6 +271,7 @@ def request(
     key); otherwise a lost answer raises AmbiguousOutcome and the caller must look it up.
     """
     method = method.upper()
+    policy = policy or DEFAULT_POLICY
     call = Call(
         method=method,
         url=url,
@@ -327,7 +328,8 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
                 raise HttpError(f"cannot connect to {urlsplit(url).hostname}: {error}") from error
             return None
         except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as error:
-            if not call.idempotent:
+            # A request that changes something and got no answer may or may not have worked.
+            if not call.idempotent or (last and call.method not in SAFE_METHODS):
                 raise AmbiguousOutcome(f"no answer after sending: {error}") from error
             if last:
                 raise HttpError(f"no answer from {urlsplit(url).hostname}: {error}") from error

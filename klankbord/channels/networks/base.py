@@ -149,6 +149,8 @@ class Connector:
     is_sandbox: ClassVar[bool] = False
     # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".
     connect_with: ClassVar[str] = "url"
+    # Templates read the class attributes; they must not try to instantiate the class.
+    do_not_call_in_templates: ClassVar[bool] = True
 
     def __init__(
         self,

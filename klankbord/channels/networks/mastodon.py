@@ -302,9 +302,8 @@ class MastodonConnector(Connector):
     def mentions(self, cursor: str = "") -> MentionPage:
         # https://docs.joinmastodon.org/methods/notifications/#get — min_id walks forward
         # from the cursor in pages, so a burst of mentions is read completely, oldest first.
-        params: list[tuple[str, str]] = [("types[]", "mention"), ("limit", "40")]
-        if cursor:
-            params.append(("min_id", cursor))
+        # No cursor yet: start at the oldest notification the server still keeps.
+        params = [("types[]", "mention"), ("limit", "40"), ("min_id", cursor or "0")]
         body, _response = self.client().call("GET", "/api/v1/notifications", params=params)
         mentions = [self._to_mention(item) for item in body if item.get("status")]
         ids = [int(item["id"]) for item in body]

@@ -1,0 +1,18 @@
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from klankbord.channels.tests.fakes.mastodon import FakeMastodon
+
+
+@pytest.fixture(autouse=True)
+def loopback_allowed(settings: Any) -> None:
+    # The fakes run on 127.0.0.1, which production refuses.
+    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture
+def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
+    return FakeMastodon(httpserver)

@@ -1,0 +1,363 @@
+"""A fake Mastodon instance on loopback that behaves like the real API.
+
+Shapes follow https://docs.joinmastodon.org/entities/ (Status, Account, MediaAttachment,
+Notification, Instance) and the documented status codes, error bodies, rate-limit headers,
+Link pagination, media processing (202/206) and Idempotency-Key behaviour.
+"""
+
+import itertools
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+
+@dataclass
+class Fault:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+class FakeMastodon:
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.ids = itertools.count(110_000_000_000_000_000)
+        self.apps: dict[str, dict[str, str]] = {}
+        self.codes: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+        self.account = {
+            "id": "109000000000000001",
+            "username": "bakkerij",
+            "acct": "bakkerij",
+            "display_name": "Bakkerij Vandevelde",
+            "avatar": self.url("/avatars/original/missing.png"),
+            "url": self.url("/@bakkerij"),
+        }
+        self.statuses: dict[str, dict[str, Any]] = {}
+        self.idempotency: dict[str, str] = {}
+        self.media: dict[str, dict[str, Any]] = {}
+        self.notifications: list[dict[str, Any]] = []
+        self.faults: list[Fault] = []
+        self.hang_after_accept = 0
+        self.remaining = 300
+        self.max_characters = 500
+        server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+
+    def url(self, path: str) -> str:
+        return self.server.url_for(path).rstrip("/") if path == "/" else self.server.url_for(path)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.server.host}:{self.server.port}"
+
+    # --- Helpers for tests --------------------------------------------------------------
+
+    def issue_token(self) -> str:
+        token = f"token-{next(self.ids)}"
+        self.tokens[token] = self.account["id"]
+        return token
+
+    def revoke_all_tokens(self) -> None:
+        self.tokens.clear()
+
+    def add_mention(
+        self, text: str, *, acct: str = "klant@example.social", reply_to: str = ""
+    ) -> dict:
+        status = self._status(
+            text,
+            account={
+                "id": "2",
+                "username": acct.split("@")[0],
+                "acct": acct,
+                "display_name": acct.split("@")[0],
+            },
+        )
+        if reply_to:
+            status["in_reply_to_id"] = reply_to
+            status["in_reply_to_account_id"] = self.account["id"]
+            self.statuses[reply_to]["replies_count"] += 1
+        self.statuses[status["id"]] = status
+        self.notifications.append(
+            {
+                "id": str(next(self.ids)),
+                "type": "mention",
+                "created_at": status["created_at"],
+                "account": status["account"],
+                "status": status,
+            }
+        )
+        return status
+
+    def published_texts(self) -> list[str]:
+        return [
+            s["text"] for s in self.statuses.values() if s["account"]["id"] == self.account["id"]
+        ]
+
+    # --- Request handling -----------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        for fault in list(self.faults):
+            if not fault.path or fault.path == request.path:
+                self.faults.remove(fault)
+                return self._json(fault.body, fault.status, fault.headers)
+        routes = [
+            ("POST", r"/api/v1/apps", self.create_app),
+            ("GET", r"/oauth/authorize", self.authorize),
+            ("POST", r"/oauth/token", self.token),
+            ("GET", r"/api/v2/instance", self.instance),
+            ("GET", r"/api/v1/accounts/verify_credentials", self.verify_credentials),
+            ("POST", r"/api/v2/media", self.upload_media),
+            ("GET", r"/api/v1/media/(?P<id>\d+)", self.get_media),
+            ("POST", r"/api/v1/statuses", self.create_status),
+            ("GET", r"/api/v1/statuses/(?P<id>\d+)/context", self.context),
+            ("GET", r"/api/v1/statuses/(?P<id>\d+)", self.get_status),
+            ("GET", r"/api/v1/notifications", self.list_notifications),
+        ]
+        for method, pattern, handler in routes:
+            match = re.fullmatch(pattern, request.path)
+            if match and request.method == method:
+                return handler(request, **match.groupdict())
+        return self._json({"error": "Record not found"}, 404)
+
+    def _json(
+        self, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        reset = (datetime.now(UTC) + timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        all_headers = {
+            "X-RateLimit-Limit": "300",
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": reset,
+            **(headers or {}),
+        }
+        return Response(
+            json.dumps(body), status=status, headers=all_headers, content_type="application/json"
+        )
+
+    def _authorised(self, request: Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        return header.startswith("Bearer ") and header[7:] in self.tokens
+
+    def _unauthorised(self) -> Response:
+        return self._json({"error": "The access token is invalid"}, 401)
+
+    def create_app(self, request: Request) -> Response:
+        if not request.form.get("client_name") or not request.form.get("redirect_uris"):
+            return self._json({"error": "Validation failed: Application name can't be blank"}, 422)
+        client_id = f"client-{next(self.ids)}"
+        self.apps[client_id] = {
+            "secret": f"secret-{next(self.ids)}",
+            "redirect_uri": request.form["redirect_uris"],
+        }
+        return self._json(
+            {
+                "id": str(next(self.ids)),
+                "name": request.form["client_name"],
+                "website": request.form.get("website"),
+                "redirect_uri": request.form["redirect_uris"],
+                "client_id": client_id,
+                "client_secret": self.apps[client_id]["secret"],
+                "vapid_key": "BCk-QqERU0q-CfYZjcuB6lnyyOYfJ2AifKqfeGIm7Z-HiTU5T9eTG5GxVA0_OH5mMlI4UkkDTpaZwozy0TzdZ2M=",
+            }
+        )
+
+    def authorize(self, request: Request) -> Response:
+        # The user says yes at once: redirect back with a code, as the real flow ends.
+        app = self.apps.get(request.args.get("client_id", ""))
+        if app is None or app["redirect_uri"] != request.args.get("redirect_uri"):
+            return Response("invalid client", status=400)
+        code = f"code-{next(self.ids)}"
+        self.codes[code] = request.args["client_id"]
+        query = urlencode({"code": code, "state": request.args.get("state", "")})
+        return Response("", status=302, headers={"Location": f"{app['redirect_uri']}?{query}"})
+
+    def token(self, request: Request) -> Response:
+        code, client_id = request.form.get("code", ""), request.form.get("client_id", "")
+        app = self.apps.get(client_id)
+        if (
+            app is None
+            or request.form.get("client_secret") != app["secret"]
+            or self.codes.pop(code, None) != client_id
+        ):
+            return self._json(
+                {
+                    "error": "invalid_grant",
+                    "error_description": "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.",
+                },
+                400,
+            )
+        return self._json(
+            {
+                "access_token": self.issue_token(),
+                "token_type": "Bearer",
+                "scope": "read write",
+                "created_at": int(time.time()),
+            }
+        )
+
+    def instance(self, request: Request) -> Response:
+        return self._json(
+            {
+                "domain": self.server.host,
+                "title": "Fake Mastodon",
+                "version": "4.3.0",
+                "configuration": {
+                    "statuses": {
+                        "max_characters": self.max_characters,
+                        "max_media_attachments": 4,
+                        "characters_reserved_per_url": 23,
+                    },
+                    "media_attachments": {
+                        "image_size_limit": 16777216,
+                        "supported_mime_types": ["image/jpeg", "image/png"],
+                    },
+                },
+            }
+        )
+
+    def verify_credentials(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        return self._json(
+            {**self.account, "followers_count": 12, "statuses_count": len(self.statuses)}
+        )
+
+    def upload_media(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        if "file" not in request.files:
+            return self._json({"error": "Validation failed: File can't be blank"}, 422)
+        media_id = str(next(self.ids))
+        self.media[media_id] = {
+            "id": media_id,
+            "type": "image",
+            "url": None,
+            "preview_url": None,
+            "description": request.form.get("description"),
+            "polls": 0,
+        }
+        return self._json(self._media_view(media_id), 202)
+
+    def _media_view(self, media_id: str) -> dict:
+        return {k: v for k, v in self.media[media_id].items() if k != "polls"}
+
+    def get_media(self, request: Request, id: str) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        media = self.media.get(id)
+        if media is None:
+            return self._json({"error": "Record not found"}, 404)
+        media["polls"] += 1
+        if media["polls"] < 2:
+            return self._json(self._media_view(id), 206)
+        media["url"] = self.url(f"/system/media/{id}.png")
+        return self._json(self._media_view(id), 200)
+
+    def _status(self, text: str, *, account: dict | None = None, **extra: Any) -> dict:
+        status_id = str(next(self.ids))
+        who = account or self.account
+        return {
+            "id": status_id,
+            "uri": self.url(f"/users/{who['username']}/statuses/{status_id}"),
+            "url": self.url(f"/@{who['username']}/{status_id}"),
+            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "account": who,
+            "content": f"<p>{text}</p>",
+            "text": text,
+            "visibility": "public",
+            "sensitive": False,
+            "spoiler_text": "",
+            "media_attachments": [],
+            "in_reply_to_id": None,
+            "in_reply_to_account_id": None,
+            "replies_count": 0,
+            "reblogs_count": 0,
+            "favourites_count": 0,
+            "language": "nl",
+            **extra,
+        }
+
+    def create_status(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        key = request.headers.get("Idempotency-Key")
+        if key and key in self.idempotency:
+            return self._json(self.statuses[self.idempotency[key]])
+        text = request.form.get("status", "")
+        media_ids = request.form.getlist("media_ids[]")
+        if not text and not media_ids:
+            return self._json({"error": "Validation failed: Text can't be blank"}, 422)
+        if len(text) > self.max_characters:
+            return self._json(
+                {
+                    "error": f"Validation failed: Text character limit of {self.max_characters} exceeded"
+                },
+                422,
+            )
+        if any(self.media.get(m, {}).get("url") is None for m in media_ids):
+            return self._json(
+                {
+                    "error": "Cannot attach files that have not finished processing. Try again in a moment!"
+                },
+                422,
+            )
+        status = self._status(
+            text,
+            visibility=request.form.get("visibility", "public"),
+            spoiler_text=request.form.get("spoiler_text", ""),
+            in_reply_to_id=request.form.get("in_reply_to_id"),
+            media_attachments=[self._media_view(m) for m in media_ids],
+        )
+        self.statuses[status["id"]] = status
+        if key:
+            self.idempotency[key] = status["id"]
+        if self.hang_after_accept:
+            # The post is stored, but the answer never arrives in time.
+            self.hang_after_accept -= 1
+            time.sleep(1.5)
+        return self._json(status)
+
+    def get_status(self, request: Request, id: str) -> Response:
+        status = self.statuses.get(id)
+        return self._json(status) if status else self._json({"error": "Record not found"}, 404)
+
+    def context(self, request: Request, id: str) -> Response:
+        if id not in self.statuses:
+            return self._json({"error": "Record not found"}, 404)
+        replies = [s for s in self.statuses.values() if s.get("in_reply_to_id") == id]
+        return self._json({"ancestors": [], "descendants": replies})
+
+    def list_notifications(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        types = request.args.getlist("types[]")
+        items = [n for n in self.notifications if not types or n["type"] in types]
+        limit = min(int(request.args.get("limit", 40)), 80)
+        max_id, since_id, min_id = (request.args.get(k) for k in ("max_id", "since_id", "min_id"))
+        newest_first = sorted(items, key=lambda n: int(n["id"]), reverse=True)
+        if max_id:
+            newest_first = [n for n in newest_first if int(n["id"]) < int(max_id)]
+        if since_id:
+            newest_first = [n for n in newest_first if int(n["id"]) > int(since_id)]
+        if min_id:
+            # min_id: the page right after min_id (oldest first), returned newest first.
+            after = sorted(
+                (n for n in newest_first if int(n["id"]) > int(min_id)), key=lambda n: int(n["id"])
+            )
+            page = list(reversed(after[:limit]))
+        else:
+            page = newest_first[:limit]
+        headers = {}
+        if page:
+            base = self.url("/api/v1/notifications")
+            headers["Link"] = (
+                f'<{base}?max_id={page[-1]["id"]}>; rel="next", <{base}?min_id={page[0]["id"]}>; rel="prev"'
+            )
+        return self._json(page, 200, headers)

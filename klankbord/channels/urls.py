@@ -1,0 +1,31 @@
+from django.urls import path
+
+from klankbord.channels import views
+
+urlpatterns = [
+    path("o/<slug:org_slug>/instellingen/kanalen/", views.channels_view, name="channels"),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/oefenen/",
+        views.connect_sandbox_view,
+        name="connect_sandbox",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/feed/", views.connect_feed_view, name="connect_feed"
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/mastodon/",
+        views.connect_mastodon_view,
+        name="connect_mastodon",
+    ),
+    path("kanalen/mastodon/terug/", views.mastodon_callback_view, name="mastodon_callback"),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
+        views.channel_check_view,
+        name="channel_check",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/ontkoppelen/",
+        views.channel_disconnect_view,
+        name="channel_disconnect",
+    ),
+]

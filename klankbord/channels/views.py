@@ -1,0 +1,222 @@
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from klankbord.accounts.types import AuthenticatedHttpRequest
+from klankbord.channels import selectors, services
+from klankbord.channels.forms import FeedForm, MastodonForm, SandboxForm
+from klankbord.channels.models import Channel, MastodonApp
+from klankbord.channels.networks import available_networks, connector_class, mastodon
+from klankbord.channels.networks.base import Account, ConnectorError, Profile
+from klankbord.channels.networks.rss import FeedConnector
+from klankbord.orgs.access import get_membership, org_view
+from klankbord.orgs.models import Membership, Role
+
+MASTODON_STATE = "mastodon_oauth"
+
+
+def channels_page(request: HttpRequest, membership: Membership, **forms: object) -> HttpResponse:
+    org = membership.organisation
+    context = {
+        "membership": membership,
+        "channels": selectors.channels_of(org, include_disconnected=True),
+        "networks": {cls.network: cls for cls in available_networks()},
+        "sandbox_form": forms.get("sandbox_form") or SandboxForm(),
+        "feed_form": forms.get("feed_form") or FeedForm(),
+        "mastodon_form": forms.get("mastodon_form") or MastodonForm(),
+    }
+    return render(request, "channels/list.html", context)
+
+
+@org_view(Role.MANAGER)
+def channels_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    return channels_page(request, membership)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_sandbox_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = SandboxForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, sandbox_form=form)
+    name = form.cleaned_data["name"]
+    handle = slugify(name) or "oefenaccount"
+    channel = services.channel_connect(
+        organisation=membership.organisation,
+        network="sandbox",
+        profile=Profile(
+            external_id=f"sandbox-{secrets.token_hex(6)}", handle=handle, display_name=name
+        ),
+        by=membership.user,
+        settings={"display_name": name},
+    )
+    messages.success(
+        request, _("The practice channel %(handle)s is ready.") % {"handle": channel.handle}
+    )
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_feed_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, feed_form=form)
+    try:
+        feed_url, parsed = FeedConnector.locate(
+            form.cleaned_data["url"], allow_loopback=services.allow_loopback()
+        )
+    except ConnectorError as error:
+        form.add_error("url", error.message)
+        return channels_page(request, membership, feed_form=form)
+    title = parsed.get("feed", {}).get("title", "") or feed_url
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="rss",
+        profile=Profile(
+            external_id=feed_url,
+            handle=title[:300],
+            display_name=title[:300],
+            profile_url=parsed.get("feed", {}).get("link", "")[:1000],
+        ),
+        by=membership.user,
+        base_url=feed_url,
+    )
+    messages.success(request, _("The feed “%(title)s” was added.") % {"title": title})
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+def mastodon_redirect_uri() -> str:
+    return settings.SITE_URL + reverse("mastodon_callback")
+
+
+def mastodon_app(instance: str) -> mastodon.App:
+    redirect_uri = mastodon_redirect_uri()
+    stored = MastodonApp.objects.filter(instance_url=instance, redirect_uri=redirect_uri).first()
+    if stored is None:
+        app = mastodon.register_app(
+            instance, redirect_uri, allow_loopback=services.allow_loopback()
+        )
+        stored, _created = MastodonApp.objects.get_or_create(
+            instance_url=instance,
+            redirect_uri=redirect_uri,
+            defaults={"client_id": app.client_id, "secrets": {"client_secret": app.client_secret}},
+        )
+    return mastodon.App(client_id=stored.client_id, client_secret=stored.secrets["client_secret"])
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_mastodon_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = MastodonForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, mastodon_form=form)
+    try:
+        instance = mastodon.normalise_instance(form.cleaned_data["instance"])
+        app = mastodon_app(instance)
+    except ConnectorError as error:
+        form.add_error("instance", error.message)
+        return channels_page(request, membership, mastodon_form=form)
+    state = secrets.token_urlsafe(24)
+    request.session[MASTODON_STATE] = {
+        "state": state,
+        "instance": instance,
+        "org": membership.organisation.slug,
+    }
+    return redirect(mastodon.authorize_url(instance, app, mastodon_redirect_uri(), state))
+
+
+@login_required
+def mastodon_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = request.session.pop(MASTODON_STATE, None)
+    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+        messages.error(
+            request, _("This Mastodon connection was not started here, or it expired. Try again.")
+        )
+        return redirect("home")
+    membership = get_membership(request.user, pending["org"], Role.MANAGER)
+    back = redirect("channels", org_slug=membership.organisation.slug)
+    if "code" not in request.GET:
+        messages.error(
+            request,
+            _("Mastodon did not give access: %(reason)s")
+            % {
+                "reason": request.GET.get(
+                    "error_description", request.GET.get("error", _("refused"))
+                )
+            },
+        )
+        return back
+    instance = pending["instance"]
+    try:
+        app = mastodon_app(instance)
+        token = mastodon.exchange_code(
+            instance,
+            app,
+            mastodon_redirect_uri(),
+            request.GET["code"],
+            allow_loopback=services.allow_loopback(),
+        )
+        connector = connector_class("mastodon")(
+            Account(base_url=instance, secrets={"access_token": token}),
+            allow_loopback=services.allow_loopback(),
+        )
+        profile = connector.profile()
+        limits = mastodon.instance_limits(connector.client())  # type: ignore[attr-defined]
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Mastodon failed: %(reason)s") % {"reason": error.message}
+        )
+        return back
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="mastodon",
+        profile=profile,
+        by=request.user,
+        base_url=instance,
+        secrets={"access_token": token},
+        settings={"limits": limits},
+    )
+    messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
+    return back
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def channel_check_view(
+    request: HttpRequest, membership: Membership, channel_id: int
+) -> HttpResponse:
+    channel = get_object_or_404(Channel, pk=channel_id, organisation=membership.organisation)
+    try:
+        services.channel_check(channel=channel)
+    except ConnectorError as error:
+        messages.error(request, _("The check failed: %(reason)s") % {"reason": error.message})
+    else:
+        if channel.status == Channel.Status.BROKEN:
+            messages.error(request, channel.status_reason)
+        else:
+            messages.success(request, _("%(handle)s works.") % {"handle": channel.handle})
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def channel_disconnect_view(
+    request: HttpRequest, membership: Membership, channel_id: int
+) -> HttpResponse:
+    channel = get_object_or_404(Channel, pk=channel_id, organisation=membership.organisation)
+    with transaction.atomic():
+        services.channel_disconnect(channel=channel, by=membership.user)
+    messages.success(
+        request, _("%(handle)s was disconnected; its history stays.") % {"handle": channel.handle}
+    )
+    return redirect("channels", org_slug=membership.organisation.slug)
