@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
+from klankbord.channels.models import Channel
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.test import World
 
@@ -59,11 +60,15 @@ def objects(world: World) -> dict[str, object]:
         expires_at=timezone.now() + timedelta(days=3),
     )
     token, _secret = api_token_create(user=world.alice, name="Alice's script")
+    channel = Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="sandbox-alice", handle="alice"
+    )
     return {
         "org_slug": world.org.slug,
         "member_id": bob.pk,
         "invitation_id": invitation.pk,
         "token_id": token.pk,
+        "channel_id": channel.pk,
         "token": "not-a-real-token",
         "uidb64": "MQ",
         "path": "",
@@ -90,6 +95,7 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     # Nothing of Alice's organisation changed.
     assert Membership.objects.filter(organisation=world.org).count() == 2
     assert Invitation.objects.filter(organisation=world.org).count() == 1
+    assert Channel.objects.get(organisation=world.org).status == Channel.Status.CONNECTED
 
 
 def test_charlie_cannot_revoke_alices_api_token(
