@@ -20,6 +20,7 @@ import httpx
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 USER_AGENT = "Klankbord/0.1 (+https://github.com/klankbord)"
 
 
@@ -340,7 +341,8 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
             remaining, reset_at = parse_rate_limit(response.headers, now_utc())
             if remaining is not None:
                 call.budget.record(call.budget_key, remaining, reset_at)
-        if response.is_redirect and call.method in ("GET", "HEAD"):
+        redirect = response.status_code in REDIRECT_STATUSES and "location" in response.headers
+        if redirect and call.method in ("GET", "HEAD"):
             url = urljoin(url, response.headers["location"])
             continue
         return response
