@@ -4,7 +4,6 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -142,11 +141,12 @@ AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Klankbord"
 
 LANGUAGE_CODE = "nl-be"
+# Each language in its own words, so a user can always find theirs.
 LANGUAGES = [
-    ("nl-be", _("Dutch (Belgium)")),
-    ("nl-nl", _("Dutch (Netherlands)")),
-    ("fr-be", _("French (Belgium)")),
-    ("en", _("English")),
+    ("nl-be", "Nederlands (België)"),
+    ("nl-nl", "Nederlands (Nederland)"),
+    ("fr-be", "Français (Belgique)"),
+    ("en", "English"),
 ]
 LOCALE_PATHS = [BASE_DIR / "klankbord" / "locale"]
 USE_I18N = True
