@@ -1,7 +1,15 @@
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from klankbord.test import World, make_world
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Argon2 is slow on purpose; tests that check hashing ask for it explicitly.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
