@@ -41,6 +41,7 @@ def organisation_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             ip_address=client_ip(request),
         )
         messages.success(request, _("%(org)s was created.") % {"org": org.name})
+        request.session["current_org"] = org.slug
         return redirect("dashboard", org_slug=org.slug)
     return render(request, "orgs/create.html", {"form": form})
 
