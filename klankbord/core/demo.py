@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from klankbord.accounts.models import User
+from klankbord.channels.networks.base import Profile
+from klankbord.channels.services import channel_connect
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.services import audit_record, organisation_create
 
@@ -52,6 +54,15 @@ def demo_seed() -> DemoLogin:
             target=email,
             data={"role": role},
         )
+    channel_connect(
+        organisation=org,
+        network="sandbox",
+        profile=Profile(
+            external_id="sandbox-demo", handle="bakkerij-vandevelde", display_name=DEMO_ORG_NAME
+        ),
+        by=owner,
+        settings={"display_name": DEMO_ORG_NAME},
+    )
     return DemoLogin(organisation=org, email=owner.email, password=password)
 
 
