@@ -1,4 +1,6 @@
+import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from klankbord.channels.models import Channel
@@ -22,9 +24,6 @@ def test_the_demo_command_refuses_to_run_twice_but_can_reset_the_password(db: No
     call_command("demo")
     first = capsys.readouterr().out
     assert DEMO_OWNER_EMAIL in first
-    import pytest
-    from django.core.management.base import CommandError
-
     with pytest.raises(CommandError):
         call_command("demo")
     call_command("demo", reset_password=True)
