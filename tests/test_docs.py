@@ -46,3 +46,18 @@ def test_the_readme_quick_start_is_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme
     assert "make test" in readme
+
+
+def test_every_network_is_documented_for_users() -> None:
+    from klankbord.channels.networks import available_networks
+
+    guide = (ROOT / "docs" / "channels.md").read_text().lower()
+    names = {"sandbox": "sandbox", "rss": "rss", "mastodon": "mastodon", "bluesky": "bluesky"}
+    for connector in available_networks():
+        assert f"## {names.get(connector.network, connector.network)}" in guide, connector.network
+
+
+def test_every_document_the_readme_links_exists() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for target in re.findall(r"\]\(((?:docs/)[^)]+)\)", readme):
+        assert (ROOT / target).exists(), target
