@@ -25,3 +25,26 @@ class MastodonForm(forms.Form):
         max_length=300,
         help_text=_("For example mastodon.social or @bakkerij@mastodon.social."),
     )
+
+
+class BlueskyForm(forms.Form):
+    handle = forms.CharField(
+        label=_("Your Bluesky handle"),
+        max_length=253,
+        help_text=_("For example bakkerij.bsky.social."),
+    )
+    app_password = forms.CharField(
+        label=_("App password"),
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Make one in Bluesky under Settings → Privacy and security → App passwords."),
+    )
+    pds = forms.URLField(
+        label=_("Server (only if you host your own)"),
+        required=False,
+        assume_scheme="https",
+        initial="https://bsky.social",
+    )
+
+    def clean_handle(self) -> str:
+        return str(self.cleaned_data["handle"]).strip().lstrip("@").lower()

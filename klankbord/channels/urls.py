@@ -17,6 +17,11 @@ urlpatterns = [
         views.connect_mastodon_view,
         name="connect_mastodon",
     ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/bluesky/",
+        views.connect_bluesky_view,
+        name="connect_bluesky",
+    ),
     path("kanalen/mastodon/terug/", views.mastodon_callback_view, name="mastodon_callback"),
     path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.channels import selectors, services
-from klankbord.channels.forms import FeedForm, MastodonForm, SandboxForm
+from klankbord.channels.forms import BlueskyForm, FeedForm, MastodonForm, SandboxForm
 from klankbord.channels.models import Channel, MastodonApp
 from klankbord.channels.networks import available_networks, connector_class, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
+from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
 from klankbord.orgs.access import get_membership, org_view
 from klankbord.orgs.models import Membership, Role
@@ -33,6 +34,7 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "sandbox_form": forms.get("sandbox_form") or SandboxForm(),
         "feed_form": forms.get("feed_form") or FeedForm(),
         "mastodon_form": forms.get("mastodon_form") or MastodonForm(),
+        "bluesky_form": forms.get("bluesky_form") or BlueskyForm(),
     }
     return render(request, "channels/list.html", context)
 
@@ -92,6 +94,35 @@ def connect_feed_view(request: HttpRequest, membership: Membership) -> HttpRespo
         base_url=feed_url,
     )
     messages.success(request, _("The feed “%(title)s” was added.") % {"title": title})
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_bluesky_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = BlueskyForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, bluesky_form=form)
+    pds = (form.cleaned_data["pds"] or PUBLIC_PDS).rstrip("/")
+    try:
+        profile, secrets_ = BlueskyConnector.log_in(
+            handle=form.cleaned_data["handle"],
+            app_password=form.cleaned_data["app_password"],
+            pds=pds,
+            allow_loopback=services.allow_loopback(),
+        )
+    except ConnectorError as error:
+        form.add_error("app_password", error.message)
+        return channels_page(request, membership, bluesky_form=form)
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="bluesky",
+        profile=profile,
+        by=membership.user,
+        base_url=pds,
+        secrets=secrets_,
+    )
+    messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
     return redirect("channels", org_slug=membership.organisation.slug)
 
 

@@ -10,6 +10,7 @@ NETWORKS = {
     "sandbox": "klankbord.channels.networks.sandbox.SandboxConnector",
     "rss": "klankbord.channels.networks.rss.FeedConnector",
     "mastodon": "klankbord.channels.networks.mastodon.MastodonConnector",
+    "bluesky": "klankbord.channels.networks.bluesky.BlueskyConnector",
 }
 
 

@@ -3,6 +3,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
+from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 
 
@@ -16,3 +17,8 @@ def loopback_allowed(settings: Any) -> None:
 @pytest.fixture
 def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
     return FakeMastodon(httpserver)
+
+
+@pytest.fixture
+def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
+    return FakeBluesky(httpserver)

@@ -1,0 +1,441 @@
+"""Bluesky through the `atproto` package, with every request sent through our HTTP seam.
+
+Posts get a record key we choose (a TID derived from the idempotency key), so after a lost
+answer `getRecord` tells whether the post exists before anything is sent again.
+"""
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from functools import partial
+from typing import Any, TypeVar
+
+from atproto import Client
+from atproto_client import exceptions as atproto_errors
+from atproto_client.request import Request, _handle_response
+from django.utils.translation import gettext as _
+
+from klankbord.channels.networks.base import (
+    AuthError,
+    Capability,
+    Connector,
+    ConnectorError,
+    Media,
+    Mention,
+    MentionPage,
+    Metrics,
+    OutgoingPost,
+    Profile,
+    PublishedPost,
+    RateLimitError,
+    TextRules,
+    UnknownOutcomeError,
+)
+from klankbord.lib import http
+from klankbord.lib.text import grapheme_count, utf8_offset
+from klankbord.lib.tid import tid_for_key
+
+PUBLIC_PDS = "https://bsky.social"
+POST = "app.bsky.feed.post"
+LIMIT = 300
+URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
+HASHTAG = re.compile(r"(?<![\w#&])#([^\s#.,;:!?()\[\]{}'\"]+)")
+T = TypeVar("T")
+
+
+class SeamRequest(Request):
+    """atproto's request object, but every call goes through klankbord.lib.http."""
+
+    def __init__(self, *, allow_loopback: bool, budget: http.RateBudget | None, key: str) -> None:
+        super().__init__()
+        self.allow_loopback = allow_loopback
+        self.budget = budget
+        self.key = key
+
+    def _send_request(self, method: str, url: str, **kwargs: Any) -> Any:
+        headers = self.get_headers(kwargs.pop("headers", None))
+        if "data" in kwargs:
+            kwargs["content"] = kwargs.pop("data")
+        # Reads may be retried; of the writes only getRecord-checked creates are made twice.
+        response = http.request(
+            method,
+            url,
+            headers=headers,
+            user_url=True,
+            allow_loopback=self.allow_loopback,
+            budget=self.budget,
+            budget_key=self.key,
+            **kwargs,
+        )
+        return _handle_response(response)
+
+    def _new_instance(self) -> "SeamRequest":
+        return SeamRequest(allow_loopback=self.allow_loopback, budget=self.budget, key=self.key)
+
+
+def error_message(error: atproto_errors.AtProtocolError) -> tuple[str, str]:
+    response = getattr(error, "response", None)
+    content = getattr(response, "content", None)
+    return (
+        str(getattr(content, "error", "") or ""),
+        str(getattr(content, "message", "") or error.__class__.__name__),
+    )
+
+
+def translate_errors(call: Callable[[], T]) -> T:
+    """Run one atproto call and turn its errors (and the seam's) into ours."""
+    try:
+        return call()
+    except http.RateLimited as error:
+        raise RateLimitError(_("Bluesky asks us to slow down."), retry_at=error.retry_at) from error
+    except http.AmbiguousOutcome as error:
+        raise UnknownOutcomeError(
+            _("Bluesky did not answer; the post may have gone out.")
+        ) from error
+    except http.UnsafeURL as error:
+        message = _("This address is not allowed: %s") % error.message
+        raise ConnectorError(message, permanent=True) from error
+    except http.HttpError as error:
+        raise ConnectorError(_("Bluesky could not be reached: %s") % error.message) from error
+    except atproto_errors.UnauthorizedError as error:
+        code, message = error_message(error)
+        raise AuthError(
+            _("Bluesky no longer accepts our access: %s. Reconnect the channel.") % message
+        ) from error
+    except atproto_errors.BadRequestError as error:
+        code, message = error_message(error)
+        if code in ("ExpiredToken", "InvalidToken"):
+            raise AuthError(
+                _("Bluesky no longer accepts our access: %s. Reconnect the channel.") % message
+            ) from error
+        raise ConnectorError(_("Bluesky refused this: %s") % message, permanent=True) from error
+    except atproto_errors.AtProtocolError as error:
+        _code, message = error_message(error)
+        raise ConnectorError(_("Bluesky had a problem: %s") % message) from error
+
+
+def facets(text: str, resolve_handle: Callable[[str], str | None]) -> list[dict[str, Any]]:
+    """Links, mentions and hashtags as rich-text facets with UTF-8 byte offsets."""
+    found: list[dict[str, Any]] = []
+
+    def add(start: int, end: int, feature: dict[str, Any]) -> None:
+        found.append(
+            {
+                "$type": "app.bsky.richtext.facet",
+                "index": {"byteStart": utf8_offset(text, start), "byteEnd": utf8_offset(text, end)},
+                "features": [feature],
+            }
+        )
+
+    for match in URL.finditer(text):
+        add(
+            match.start(),
+            match.end(),
+            {"$type": "app.bsky.richtext.facet#link", "uri": match.group()},
+        )
+    for match in MENTION.finditer(text):
+        did = resolve_handle(match.group(1))
+        if did:
+            add(
+                match.start(), match.end(), {"$type": "app.bsky.richtext.facet#mention", "did": did}
+            )
+    for match in HASHTAG.finditer(text):
+        tag = match.group(1)
+        if not tag.isdigit() and len(tag) <= 64:
+            add(match.start(), match.end(), {"$type": "app.bsky.richtext.facet#tag", "tag": tag})
+    return sorted(found, key=lambda facet: facet["index"]["byteStart"])
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+def web_url(uri: str, handle: str) -> str:
+    # at://did/app.bsky.feed.post/rkey → https://bsky.app/profile/handle/post/rkey
+    rkey = uri.rsplit("/", 1)[-1]
+    return f"https://bsky.app/profile/{handle}/post/{rkey}"
+
+
+class BlueskyConnector(Connector):
+    network = "bluesky"
+    label = "Bluesky"
+    capabilities = frozenset(
+        {
+            Capability.PUBLISH,
+            Capability.MEDIA,
+            Capability.MENTIONS,
+            Capability.REPLY,
+            Capability.METRICS,
+            Capability.SEARCH,
+        }
+    )
+    max_images = 4
+    connect_with = "password"
+
+    def text_rules(self) -> TextRules:
+        return TextRules(limit=LIMIT, counting=_("graphemes (what you see as one character)"))
+
+    @staticmethod
+    def count(text: str) -> int:
+        return grapheme_count(text)
+
+    # --- Session ----------------------------------------------------------------------------
+
+    def _new_client(self) -> Client:
+        request = SeamRequest(
+            allow_loopback=self.allow_loopback,
+            budget=self.budget,
+            key=f"bluesky:{self.account.external_id or self.account.handle}",
+        )
+        return Client(base_url=self.account.base_url or PUBLIC_PDS, request=request)
+
+    @classmethod
+    def log_in(
+        cls, *, handle: str, app_password: str, pds: str = PUBLIC_PDS, allow_loopback: bool = False
+    ) -> tuple[Profile, dict[str, Any]]:
+        """Connect: create a session with the app password; return the profile and secrets."""
+        from klankbord.channels.networks.base import Account
+
+        connector = cls(Account(handle=handle, base_url=pds), allow_loopback=allow_loopback)
+        client = connector._new_client()
+        me = translate_errors(lambda: client.login(handle, app_password))
+        if me is None:
+            raise ConnectorError(_("This server does not serve Bluesky profiles."), permanent=True)
+        secrets = {"session": client.export_session_string(), "app_password": app_password}
+        return connector._profile_from(me), secrets
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        if self.store is None:
+            yield
+            return
+        with self.store.refresh_lock():
+            yield
+
+    def _save_session(self, client: Client) -> None:
+        self.account.secrets = {**self.account.secrets, "session": client.export_session_string()}
+        if self.store is not None:
+            self.store.save_secrets(self.account.secrets)
+
+    def client(self) -> Client:
+        """A logged-in client. Refreshing the session happens once, under the channel's lock."""
+        client = self._new_client()
+        loaded = self.account.secrets.get("session", "")
+        if not loaded:
+            raise AuthError(_("Bluesky has no session for this channel. Reconnect the channel."))
+        client.login(session_string=loaded, fetch_bsky_profile=False)
+        if not client._should_refresh_session():
+            return client
+        with self._lock():
+            if self.store is not None:
+                # Another worker may have refreshed while we waited for the lock.
+                self.account.secrets = self.store.reload_secrets()
+                if self.account.secrets.get("session") != loaded:
+                    client.login(
+                        session_string=self.account.secrets["session"], fetch_bsky_profile=False
+                    )
+                    if not client._should_refresh_session():
+                        return client
+            self._refresh(client)
+        return client
+
+    def _refresh(self, client: Client) -> None:
+        try:
+            translate_errors(client._refresh_and_set_session)
+        except AuthError:
+            # The refresh token is gone; the app password may still open a new session.
+            password = self.account.secrets.get("app_password", "")
+            if not password:
+                raise
+            translate_errors(
+                lambda: client.login(
+                    self.account.handle.lstrip("@"), password, fetch_bsky_profile=False
+                )
+            )
+        self._save_session(client)
+
+    def _call(self, fn: Callable[[Client], T]) -> T:
+        client = self.client()
+        return translate_errors(lambda: fn(client))
+
+    # --- Capabilities -------------------------------------------------------------------------
+
+    def profile(self) -> Profile:
+        actor = self.account.external_id or self.account.handle
+        return self._profile_from(
+            self._call(lambda c: c.app.bsky.actor.get_profile({"actor": actor}))
+        )
+
+    @staticmethod
+    def _profile_from(view: Any) -> Profile:
+        return Profile(
+            external_id=view.did,
+            handle=f"@{view.handle}",
+            display_name=view.display_name or view.handle,
+            avatar_url=view.avatar or "",
+            profile_url=f"https://bsky.app/profile/{view.handle}",
+        )
+
+    def _resolve_handle(self, client: Client, handle: str) -> str | None:
+        try:
+            return str(
+                translate_errors(
+                    lambda: client.com.atproto.identity.resolve_handle({"handle": handle})
+                ).did
+            )
+        except ConnectorError:
+            return None
+
+    def _upload(self, client: Client, media: Media) -> dict[str, Any]:
+        uploaded = translate_errors(lambda: client.upload_blob(media.content))
+        blob = uploaded.blob
+        return {
+            "alt": media.alt_text,
+            "image": {
+                "$type": "blob",
+                "ref": {"$link": str(blob.ref.link if hasattr(blob.ref, "link") else blob.ref)},
+                "mimeType": blob.mime_type,
+                "size": blob.size,
+            },
+        }
+
+    def _reply_ref(self, client: Client, parent_uri: str) -> dict[str, Any]:
+        posts = translate_errors(
+            lambda: client.app.bsky.feed.get_posts({"uris": [parent_uri]})
+        ).posts
+        if not posts:
+            raise ConnectorError(_("The post to reply to no longer exists."), permanent=True)
+        parent = posts[0]
+        parent_ref = {"uri": parent.uri, "cid": parent.cid}
+        reply = getattr(parent.record, "reply", None)
+        root_ref = {"uri": reply.root.uri, "cid": reply.root.cid} if reply else parent_ref
+        return {"root": root_ref, "parent": parent_ref}
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        if grapheme_count(post.text) > LIMIT:
+            raise ConnectorError(_("Bluesky allows at most 300 characters."), permanent=True)
+        existing = self.find_published(post)
+        if existing is not None:
+            return existing
+        client = self.client()
+        record: dict[str, Any] = {
+            "$type": POST,
+            "text": post.text,
+            "createdAt": client.get_current_time_iso(),
+        }
+        found = facets(post.text, lambda handle: self._resolve_handle(client, handle))
+        if found:
+            record["facets"] = found
+        if post.media:
+            record["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [self._upload(client, media) for media in post.media],
+            }
+        if post.reply_to:
+            record["reply"] = self._reply_ref(client, post.reply_to)
+        if post.content_warning:
+            record["labels"] = {
+                "$type": "com.atproto.label.defs#selfLabels",
+                "values": [{"val": "graphic-media"}],
+            }
+        rkey = tid_for_key(post.idempotency_key)
+        data = {
+            "repo": self.account.external_id,
+            "collection": POST,
+            "rkey": rkey,
+            "record": record,
+        }
+        # Not retried automatically: after a lost answer find_published() checks first.
+        created = translate_errors(lambda: client.com.atproto.repo.create_record(data))
+        uri = created.uri
+        return PublishedPost(remote_id=uri, url=web_url(uri, self.account.handle.lstrip("@")))
+
+    def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        rkey = tid_for_key(post.idempotency_key)
+        params = {"repo": self.account.external_id, "collection": POST, "rkey": rkey}
+        try:
+            record = self._call(lambda c: c.com.atproto.repo.get_record(params))
+        except ConnectorError as error:
+            if "Could not locate record" in error.message or "RecordNotFound" in error.message:
+                return None
+            raise
+        return PublishedPost(
+            remote_id=record.uri, url=web_url(record.uri, self.account.handle.lstrip("@"))
+        )
+
+    def mentions(self, cursor: str = "") -> MentionPage:
+        # listNotifications pages backwards from the newest; we read back to what we saw last.
+        seen = json.loads(cursor) if cursor else {}
+        newest_seen = seen.get("newest", "")
+        collected: list[Any] = []
+        page_cursor = None
+        client = self.client()
+        for _page in range(10):
+            params: dict[str, Any] = {"limit": 50, "reasons": ["mention", "reply", "quote"]}
+            if page_cursor:
+                params["cursor"] = page_cursor
+            page = translate_errors(
+                partial(client.app.bsky.notification.list_notifications, params)
+            )
+            fresh = [n for n in page.notifications if n.indexed_at > newest_seen]
+            collected += fresh
+            page_cursor = page.cursor
+            if len(fresh) < len(page.notifications) or not page_cursor:
+                break
+        collected.sort(key=lambda n: n.indexed_at)
+        mentions = [self._to_mention(n) for n in collected]
+        newest = collected[-1].indexed_at if collected else newest_seen
+        return MentionPage(
+            mentions=mentions, cursor=json.dumps({"newest": newest}) if newest else cursor
+        )
+
+    def _to_mention(self, notification: Any) -> Mention:
+        record = notification.record
+        reply = getattr(record, "reply", None)
+        return Mention(
+            remote_id=notification.uri,
+            url=web_url(notification.uri, notification.author.handle),
+            author_handle="@" + notification.author.handle,
+            author_name=notification.author.display_name or notification.author.handle,
+            text=getattr(record, "text", ""),
+            created_at=parse_time(getattr(record, "created_at", None)),
+            kind="reply" if notification.reason == "reply" else "mention",
+            in_reply_to=reply.parent.uri if reply else "",
+        )
+
+    def search(self, query: str, cursor: str = "") -> MentionPage:
+        params: dict[str, Any] = {"q": query, "limit": 25, "sort": "latest"}
+        if cursor:
+            params["cursor"] = cursor
+        page = self._call(lambda c: c.app.bsky.feed.search_posts(params))
+        mentions = [
+            Mention(
+                remote_id=post.uri,
+                url=web_url(post.uri, post.author.handle),
+                author_handle="@" + post.author.handle,
+                author_name=post.author.display_name or post.author.handle,
+                text=getattr(post.record, "text", ""),
+                created_at=parse_time(getattr(post.record, "created_at", None)),
+                kind="search",
+            )
+            for post in page.posts
+        ]
+        return MentionPage(mentions=mentions, cursor=page.cursor or "")
+
+    def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
+        result: dict[str, Metrics] = {}
+        client = self.client()
+        for start in range(0, len(remote_ids), 25):
+            chunk = remote_ids[start : start + 25]
+            posts = translate_errors(partial(client.app.bsky.feed.get_posts, {"uris": chunk})).posts
+            for post in posts:
+                result[post.uri] = Metrics(
+                    likes=post.like_count or 0,
+                    shares=post.repost_count or 0,
+                    replies=post.reply_count or 0,
+                    quotes=post.quote_count or 0,
+                )
+        return result
