@@ -225,3 +225,15 @@ def test_the_fake_itself_rejects_an_invalid_record() -> None:
             body={"repo": DID, "collection": "app.bsky.feed.post"},
             output=None,
         )
+
+
+def test_the_app_password_and_tokens_are_not_stored_in_plaintext(
+    channel: Channel, fake_bluesky: FakeBluesky
+) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secrets FROM channels_channel")
+        [stored] = [row[0] for row in cursor.fetchall()]
+    assert fake_bluesky.app_password not in stored
+    assert all(token not in stored for token in fake_bluesky.refresh | fake_bluesky.access)

@@ -266,3 +266,18 @@ def test_an_instance_address_inside_the_network_is_refused(
     assert response.status_code == 200
     assert "not allowed" in response.text
     assert not Channel.objects.exists()
+
+
+def test_a_broken_channel_is_reconnected_in_place(
+    channel: Channel, fake_mastodon: FakeMastodon, alice_client: Client, world: World
+) -> None:
+    fake_mastodon.revoke_all_tokens()
+    services.channel_check(channel=channel)
+    page = alice_client.get(f"/o/{world.org.slug}/instellingen/kanalen/").text
+    assert "Reconnect" in page
+    connect_through_the_views(alice_client, world, fake_mastodon)
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.CONNECTED
+    assert channel.secrets["access_token"] in fake_mastodon.tokens
+    assert Channel.objects.filter(network="mastodon").count() == 1
+    assert AuditEvent.objects.filter(action="channel.reconnect").exists()
