@@ -185,6 +185,9 @@ class Connector:
     def mentions(self, cursor: str = "") -> MentionPage:
         raise ConnectorError(f"{self.label} cannot read mentions", permanent=True)
 
+    def search(self, query: str, cursor: str = "") -> MentionPage:
+        raise ConnectorError(f"{self.label} cannot search", permanent=True)
+
     def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
         raise ConnectorError(f"{self.label} cannot read metrics", permanent=True)
 

@@ -162,25 +162,12 @@ def web_url(uri: str, handle: str) -> str:
 class BlueskyConnector(Connector):
     network = "bluesky"
     label = "Bluesky"
-    capabilities = frozenset(
-        {
-            Capability.PUBLISH,
-            Capability.MEDIA,
-            Capability.MENTIONS,
-            Capability.REPLY,
-            Capability.METRICS,
-            Capability.SEARCH,
-        }
-    )
+    capabilities = frozenset(Capability)
     max_images = 4
     connect_with = "password"
 
     def text_rules(self) -> TextRules:
         return TextRules(limit=LIMIT, counting=_("graphemes (what you see as one character)"))
-
-    @staticmethod
-    def count(text: str) -> int:
-        return grapheme_count(text)
 
     # --- Session ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ stack would bypass it (and its retries would bypass our no-blind-retry rule).
 
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from html import unescape
 from typing import Any
@@ -215,16 +215,7 @@ def instance_limits(client: Client) -> dict[str, int]:
 class MastodonConnector(Connector):
     network = "mastodon"
     label = "Mastodon"
-    capabilities = frozenset(
-        {
-            Capability.PUBLISH,
-            Capability.MEDIA,
-            Capability.MENTIONS,
-            Capability.REPLY,
-            Capability.METRICS,
-            Capability.SEARCH,
-        }
-    )
+    capabilities = frozenset(Capability)
     max_images = 4
     connect_with = "oauth"
 
@@ -324,6 +315,29 @@ class MastodonConnector(Connector):
             in_reply_to=str(status.get("in_reply_to_id") or ""),
             raw={"notification_id": str(notification["id"]), "language": status.get("language")},
         )
+
+    def search(self, query: str, cursor: str = "") -> MentionPage:
+        """A #hashtag reads the public tag timeline; other words use the instance's search."""
+        query = query.strip()
+        if query.startswith("#"):
+            # https://docs.joinmastodon.org/methods/timelines/#tag — walks forward by min_id.
+            tag = query[1:]
+            params = [("limit", "40"), ("min_id", cursor or "0")]
+            body, _response = self.client().call(
+                "GET", f"/api/v1/timelines/tag/{tag}", params=params
+            )
+            ids = [int(status["id"]) for status in body]
+            newest = str(max(ids)) if ids else cursor
+        else:
+            # https://docs.joinmastodon.org/methods/search/#v2 — many servers only search
+            # posts their users interacted with; the tag timeline is the reliable source.
+            offset = int(cursor or 0)
+            params = [("q", query), ("type", "statuses"), ("limit", "40"), ("offset", str(offset))]
+            found, _response = self.client().call("GET", "/api/v2/search", params=params)
+            body = found.get("statuses", [])
+            newest = str(offset + len(body))
+        mentions = [self._to_mention({"id": status["id"], "status": status}) for status in body]
+        return MentionPage(mentions=[replace(m, kind="search") for m in mentions], cursor=newest)
 
     def replies(self, remote_id: str) -> list[Mention]:
         # https://docs.joinmastodon.org/methods/statuses/#context

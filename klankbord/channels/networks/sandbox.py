@@ -113,6 +113,11 @@ class SandboxConnector(Connector):
             )
         return items
 
+    def search(self, query: str, cursor: str = "") -> MentionPage:
+        words = query.lower().replace("#", "").split()
+        hits = [m for m in self._all_mentions() if all(w in m.text.lower() for w in words)]
+        return MentionPage(mentions=hits, cursor=cursor)
+
     def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
         # Stable, made-up numbers: the sandbox is for practice, not for measuring.
         result = {}

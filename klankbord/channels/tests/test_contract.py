@@ -12,6 +12,7 @@ METHOD_FOR = {
     Capability.METRICS: "metrics",
     Capability.REPLY: "publish",
     Capability.MEDIA: "publish",
+    Capability.SEARCH: "search",
 }
 
 

@@ -281,3 +281,24 @@ def test_a_broken_channel_is_reconnected_in_place(
     assert channel.secrets["access_token"] in fake_mastodon.tokens
     assert Channel.objects.filter(network="mastodon").count() == 1
     assert AuditEvent.objects.filter(action="channel.reconnect").exists()
+
+
+def test_a_hashtag_is_followed_on_the_tag_timeline_without_gaps(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    for n in range(50):
+        fake_mastodon.add_mention(f"Lekker brood nummer {n} #Leuven")
+    fake_mastodon.add_mention("Niets met de tag")
+    connector = services.connector_for(channel)
+    first = connector.search("#leuven")
+    second = connector.search("#leuven", first.cursor)
+    texts = [m.text for m in first.mentions + second.mentions]
+    assert sorted(texts) == sorted(f"Lekker brood nummer {n} #Leuven" for n in range(50))
+    assert connector.search("#leuven", second.cursor).mentions == []
+    assert all(m.kind == "search" for m in first.mentions)
+
+
+def test_words_use_the_instance_search(channel: Channel, fake_mastodon: FakeMastodon) -> None:
+    fake_mastodon.add_mention("Wie kent een goede bakker in Leuven?")
+    page = services.connector_for(channel).search("bakker leuven")
+    assert [m.text for m in page.mentions] == ["Wie kent een goede bakker in Leuven?"]

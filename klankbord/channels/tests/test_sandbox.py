@@ -46,3 +46,9 @@ def test_its_mention_cursor_only_moves_forward(alice_client: Client, world: Worl
     assert connector.mentions(first.cursor).mentions == []
     connector.publish(OutgoingPost(text="Nieuw", idempotency_key="k2"))
     assert [m.kind for m in connector.mentions(first.cursor).mentions] == ["reply"]
+
+
+def test_search_finds_the_example_mentions(alice_client: Client, world: World) -> None:
+    channel = make_sandbox(alice_client, world)
+    hits = services.connector_for(channel).search("bakker leuven").mentions
+    assert [m.author_name for m in hits] == ["Jeroen"]

@@ -120,6 +120,8 @@ class FakeMastodon:
             ("GET", r"/api/v1/statuses/(?P<id>\d+)/context", self.context),
             ("GET", r"/api/v1/statuses/(?P<id>\d+)", self.get_status),
             ("GET", r"/api/v1/notifications", self.list_notifications),
+            ("GET", r"/api/v1/timelines/tag/(?P<tag>[^/]+)", self.tag_timeline),
+            ("GET", r"/api/v2/search", self.search),
         ]
         for method, pattern, handler in routes:
             match = re.fullmatch(pattern, request.path)
@@ -361,3 +363,28 @@ class FakeMastodon:
                 f'<{base}?max_id={page[-1]["id"]}>; rel="next", <{base}?min_id={page[0]["id"]}>; rel="prev"'
             )
         return self._json(page, 200, headers)
+
+    def _with_tag(self, tag: str) -> list[dict]:
+        wanted = f"#{tag}".lower()
+        return [s for s in self.statuses.values() if wanted in s["text"].lower()]
+
+    def tag_timeline(self, request: Request, tag: str) -> Response:
+        statuses = sorted(self._with_tag(tag), key=lambda s: int(s["id"]))
+        limit = min(int(request.args.get("limit", 20)), 40)
+        min_id = request.args.get("min_id")
+        if min_id:
+            statuses = [s for s in statuses if int(s["id"]) > int(min_id)][:limit]
+        else:
+            statuses = statuses[-limit:]
+        return self._json(list(reversed(statuses)))
+
+    def search(self, request: Request) -> Response:
+        if not self._authorised(request):
+            return self._unauthorised()
+        words = request.args.get("q", "").lower().split()
+        hits = [s for s in self.statuses.values() if all(w in s["text"].lower() for w in words)]
+        offset = int(request.args.get("offset", 0))
+        limit = min(int(request.args.get("limit", 20)), 40)
+        return self._json(
+            {"accounts": [], "hashtags": [], "statuses": hits[offset : offset + limit]}
+        )
