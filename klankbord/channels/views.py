@@ -3,7 +3,6 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.channels import selectors, services
 from klankbord.channels.forms import BlueskyForm, FeedForm, MastodonForm, SandboxForm
 from klankbord.channels.models import Channel, MastodonApp
-from klankbord.channels.networks import available_networks, connector_class, mastodon
+from klankbord.channels.networks import available_networks, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
@@ -197,12 +196,12 @@ def mastodon_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.GET["code"],
             allow_loopback=services.allow_loopback(),
         )
-        connector = connector_class("mastodon")(
+        connector = mastodon.MastodonConnector(
             Account(base_url=instance, secrets={"access_token": token}),
             allow_loopback=services.allow_loopback(),
         )
         profile = connector.profile()
-        limits = mastodon.instance_limits(connector.client())  # type: ignore[attr-defined]
+        limits = mastodon.instance_limits(connector.client())
     except ConnectorError as error:
         messages.error(
             request, _("Connecting to Mastodon failed: %(reason)s") % {"reason": error.message}
@@ -245,8 +244,7 @@ def channel_disconnect_view(
     request: HttpRequest, membership: Membership, channel_id: int
 ) -> HttpResponse:
     channel = get_object_or_404(Channel, pk=channel_id, organisation=membership.organisation)
-    with transaction.atomic():
-        services.channel_disconnect(channel=channel, by=membership.user)
+    services.channel_disconnect(channel=channel, by=membership.user)
     messages.success(
         request, _("%(handle)s was disconnected; its history stays.") % {"handle": channel.handle}
     )
