@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "klankbord.accounts",
     "klankbord.orgs",
     "klankbord.channels",
+    "klankbord.publishing",
     "klankbord.api",
 ]
 
@@ -259,6 +260,12 @@ LOGGING = {
 }
 
 INVITATION_VALID_DAYS = 7
+
+# Publishing: a claim is held this long; a post later than this after its time is "missed".
+PUBLISH_LEASE_SECONDS = 120
+PUBLISH_MISSED_AFTER_MINUTES = env.int("PUBLISH_MISSED_AFTER_MINUTES", default=60)
+PUBLISH_MAX_ATTEMPTS = 5
+PUBLISH_RETRY_BASE_SECONDS = 30
 
 # Only for tests against fake servers on this machine: never set this in production.
 KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from django.core.management import call_command
 from django.test import Client
@@ -13,9 +14,27 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 
 
-def catalogue(language: str) -> list:
+def read_catalogue(language: str) -> Catalog:
     with (LOCALE / language / "LC_MESSAGES" / "django.po").open("rb") as po_file:
-        return [message for message in read_po(po_file) if message.id]
+        return read_po(po_file)
+
+
+def catalogue(language: str) -> list:
+    return [message for message in read_catalogue(language) if message.id]
+
+
+@pytest.mark.parametrize(
+    ("language", "plural_forms"),
+    [("nl", "nplurals=2; plural=(n != 1);"), ("fr", "nplurals=2; plural=(n > 1);")],
+)
+def test_each_catalogue_header_is_final_with_its_plural_rule(
+    language: str, plural_forms: str
+) -> None:
+    header = read_catalogue(language)
+    assert not header.fuzzy
+    assert str(header.locale) == language
+    assert header.charset.lower() == "utf-8"
+    assert header.plural_forms == plural_forms
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])

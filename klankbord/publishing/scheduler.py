@@ -1,0 +1,208 @@
+"""The scheduler: claim due targets, publish each exactly once, recover what a crash left behind.
+
+The rules, in order of importance:
+- a claim is one conditional UPDATE with a lease token; every later write checks that token;
+- "publishing" is committed before the network is called, the remote id right after;
+- an unclear outcome is resolved by looking the post up, never by posting again blindly;
+- a post far past its time is marked missed, not fired in a flood after an outage.
+"""
+
+import logging
+import random
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Subquery
+from django.utils import timezone
+
+from klankbord.channels.networks.base import (
+    AuthError,
+    ConnectorError,
+    OutgoingPost,
+    PublishedPost,
+    RateLimitError,
+    UnknownOutcomeError,
+)
+from klankbord.channels.services import channel_mark_broken, connector_for
+from klankbord.publishing.models import PostTarget
+
+log = logging.getLogger(__name__)
+Status = PostTarget.Status
+BATCH = 200
+
+
+def lease_length() -> timedelta:
+    return timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+def _owned(target_id: int, token: str) -> Q:
+    return Q(pk=target_id, lease_token=token)
+
+
+def mark_missed(now: datetime) -> int:
+    """Posts too late after an outage are the user's call, not ours."""
+    too_old = now - timedelta(minutes=settings.PUBLISH_MISSED_AFTER_MINUTES)
+    return PostTarget.objects.filter(status=Status.SCHEDULED, scheduled_at__lt=too_old).update(
+        status=Status.MISSED,
+        error="Too late to publish automatically; publish it now or choose a new time.",
+    )
+
+
+def claim_due(now: datetime | None = None, limit: int = BATCH) -> tuple[str, list[int]]:
+    """Claim due targets with one conditional UPDATE; returns the lease token and the ids."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    due = (
+        PostTarget.objects.filter(
+            status=Status.SCHEDULED, due_at__lte=now, post__deleted_at__isnull=True
+        )
+        .order_by("due_at")
+        .values("pk")[:limit]
+    )
+    PostTarget.objects.filter(pk__in=Subquery(due), status=Status.SCHEDULED).update(
+        status=Status.CLAIMED, lease_token=token, lease_expires_at=now + lease_length()
+    )
+    ids = list(PostTarget.objects.filter(lease_token=token).values_list("pk", flat=True))
+    return token, ids
+
+
+def outgoing(target: PostTarget) -> OutgoingPost:
+    return OutgoingPost(text=target.text, idempotency_key=target.idempotency_key)
+
+
+def publish(target_id: int, token: str) -> str:
+    """Publish one claimed target. Returns its status afterwards (or "" when not ours)."""
+    now = timezone.now()
+    started = PostTarget.objects.filter(
+        _owned(target_id, token),
+        status=Status.CLAIMED,
+        post__deleted_at__isnull=True,
+    ).update(
+        status=Status.PUBLISHING, lease_expires_at=now + lease_length(), attempts=F("attempts") + 1
+    )
+    if started != 1:
+        # Deleted, unscheduled, or claimed again by someone else after our lease ran out.
+        return ""
+    target = PostTarget.objects.select_related("channel", "post").get(pk=target_id)
+    try:
+        published = connector_for(target.channel).publish(outgoing(target))
+    except UnknownOutcomeError as error:
+        _finish(target_id, token, status=Status.UNCONFIRMED, error=error.message)
+        return resolve(target_id, token)
+    except ConnectorError as error:
+        return _after_error(target, token, error)
+    _finish_published(target_id, token, published)
+    return Status.PUBLISHED
+
+
+def _finish(target_id: int, token: str, **fields: object) -> bool:
+    return PostTarget.objects.filter(_owned(target_id, token)).update(**fields) == 1
+
+
+def _finish_published(target_id: int, token: str, published: PublishedPost) -> None:
+    # Recorded immediately, so a crash after this line cannot lead to a second post.
+    _finish(
+        target_id,
+        token,
+        status=Status.PUBLISHED,
+        remote_id=published.remote_id[:500],
+        remote_url=published.url[:1000],
+        published_at=timezone.now(),
+        error="",
+        lease_token="",
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    base = settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=random.uniform(base / 2, base))  # noqa: S311
+
+
+def _after_error(target: PostTarget, token: str, error: ConnectorError) -> str:
+    now = timezone.now()
+    if isinstance(error, AuthError):
+        channel_mark_broken(channel=target.channel, reason=error.message)
+    if isinstance(error, RateLimitError):
+        _finish(
+            target.pk, token, status=Status.SCHEDULED, due_at=error.retry_at, error=error.message
+        )
+        return Status.SCHEDULED
+    attempts = target.attempts
+    if error.permanent or attempts >= settings.PUBLISH_MAX_ATTEMPTS:
+        _finish(target.pk, token, status=Status.FAILED, error=error.message[:1000], lease_token="")
+        return Status.FAILED
+    _finish(
+        target.pk,
+        token,
+        status=Status.SCHEDULED,
+        due_at=now + backoff(attempts),
+        error=error.message[:1000],
+    )
+    return Status.SCHEDULED
+
+
+def resolve(target_id: int, token: str) -> str:
+    """An unconfirmed target: ask the network whether the post exists, then settle it."""
+    target = PostTarget.objects.select_related("channel").get(pk=target_id)
+    try:
+        found = connector_for(target.channel).find_published(outgoing(target))
+    except ConnectorError as error:
+        # Still unclear: keep it unconfirmed; the sweeper asks again after the lease.
+        log.warning("lookup of target %s failed: %s", target_id, error.message)
+        _finish(target_id, token, lease_expires_at=timezone.now() + lease_length())
+        return Status.UNCONFIRMED
+    if found is not None:
+        _finish_published(target_id, token, found)
+        return Status.PUBLISHED
+    # The network does not have it: sending again is safe now.
+    _finish(target_id, token, status=Status.SCHEDULED, due_at=timezone.now(), error="")
+    return Status.SCHEDULED
+
+
+def sweep(now: datetime | None = None) -> list[tuple[int, str]]:
+    """Recover targets whose worker died. Returns unconfirmed targets claimed for a lookup."""
+    now = now or timezone.now()
+    # Claimed but never started: nothing reached the network, so it may simply go again.
+    PostTarget.objects.filter(status=Status.CLAIMED, lease_expires_at__lt=now).update(
+        status=Status.SCHEDULED, lease_token=""
+    )
+    # Started but never finished: the network may have it.
+    PostTarget.objects.filter(status=Status.PUBLISHING, lease_expires_at__lt=now).update(
+        status=Status.UNCONFIRMED, error="The worker stopped while publishing; checking."
+    )
+    lookups = []
+    stuck = PostTarget.objects.filter(
+        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True), status=Status.UNCONFIRMED
+    ).values_list("pk", flat=True)[:BATCH]
+    for target_id in list(stuck):
+        token = uuid.uuid4().hex
+        claimed = PostTarget.objects.filter(
+            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True),
+            pk=target_id,
+            status=Status.UNCONFIRMED,
+        ).update(lease_token=token, lease_expires_at=now + lease_length())
+        if claimed == 1:
+            lookups.append((target_id, token))
+    return lookups
+
+
+def tick(now: datetime | None = None) -> None:
+    """One beat: mark missed posts, recover crashed work, claim what is due, enqueue it."""
+    from klankbord.publishing.tasks import publish_target, resolve_target
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        mark_missed(now)
+        lookups = sweep(now)
+        token, ids = claim_due(now)
+
+        # Enqueue only what is committed; a task gets ids and the lease, never objects.
+        def enqueue() -> None:
+            for target_id in ids:
+                publish_target.delay(target_id, token)
+            for target_id, lookup_token in lookups:
+                resolve_target.delay(target_id, lookup_token)
+
+        transaction.on_commit(enqueue)

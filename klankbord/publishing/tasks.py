@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from klankbord.publishing import scheduler
+
+
+@shared_task(name="klankbord.publishing.tasks.publish_target", ignore_result=True)
+def publish_target(target_id: int, token: str) -> None:
+    scheduler.publish(target_id, token)
+
+
+@shared_task(name="klankbord.publishing.tasks.resolve_target", ignore_result=True)
+def resolve_target(target_id: int, token: str) -> None:
+    scheduler.resolve(target_id, token)
