@@ -262,10 +262,13 @@ LOGGING = {
 INVITATION_VALID_DAYS = 7
 
 # Publishing: a claim is held this long; a post later than this after its time is "missed".
-PUBLISH_LEASE_SECONDS = 120
+PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=120)
 PUBLISH_MISSED_AFTER_MINUTES = env.int("PUBLISH_MISSED_AFTER_MINUTES", default=60)
 PUBLISH_MAX_ATTEMPTS = 5
 PUBLISH_RETRY_BASE_SECONDS = 30
+
+# Seconds to wait for another server's answer (connect and each read).
+HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
 
 # Only for tests against fake servers on this machine: never set this in production.
 KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)

@@ -9,7 +9,7 @@ import random
 import socket
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -72,6 +72,17 @@ class Policy:
 
 
 DEFAULT_POLICY = Policy()
+
+
+def default_policy() -> Policy:
+    """The default policy, with the timeout from the settings when there are settings."""
+    try:
+        from django.conf import settings
+
+        timeout = float(settings.HTTP_TIMEOUT_SECONDS)
+    except Exception:  # noqa: BLE001 -- lib must also work without Django
+        return DEFAULT_POLICY
+    return replace(DEFAULT_POLICY, timeout=timeout)
 
 
 class RateBudget(Protocol):
@@ -272,7 +283,7 @@ def request(
     key); otherwise a lost answer raises AmbiguousOutcome and the caller must look it up.
     """
     method = method.upper()
-    policy = policy or DEFAULT_POLICY
+    policy = policy or default_policy()
     call = Call(
         method=method,
         url=url,

@@ -1,6 +1,7 @@
 """Bluesky end to end against a fake that checks every call against the lexicons."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -94,11 +95,9 @@ def test_it_publishes_a_valid_record_with_facets_and_an_image(
 
 
 def test_a_retry_finds_the_post_instead_of_posting_twice(
-    channel: Channel, fake_bluesky: FakeBluesky, monkeypatch: pytest.MonkeyPatch
+    channel: Channel, fake_bluesky: FakeBluesky, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    from klankbord.lib import http
-
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(timeout=0.5))
+    settings.HTTP_TIMEOUT_SECONDS = 0.5
     fake_bluesky.hang_after_create = 1
     connector = services.connector_for(channel)
     post = OutgoingPost(text="Eén keer", idempotency_key="lost-1")

@@ -1,5 +1,6 @@
 """Mastodon end to end against the fake instance: connect, publish, read, recover."""
 
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -130,11 +131,9 @@ def test_replies_and_content_warnings(channel: Channel, fake_mastodon: FakeMasto
 
 
 def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
-    channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch
+    channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    from klankbord.lib import http
-
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(timeout=0.5))
+    settings.HTTP_TIMEOUT_SECONDS = 0.5
     fake_mastodon.hang_after_accept = 1
     connector = services.connector_for(channel)
     post = OutgoingPost(text="Eén keer, niet twee keer", idempotency_key="lost-1")
@@ -144,11 +143,12 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
 
 
 def test_without_an_answer_at_all_the_outcome_is_unknown(
-    channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch
+    channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     from klankbord.lib import http
 
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(timeout=0.5, attempts=1))
+    settings.HTTP_TIMEOUT_SECONDS = 0.5
+    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
     fake_mastodon.hang_after_accept = 1
     with pytest.raises(UnknownOutcomeError):
         services.connector_for(channel).publish(
