@@ -122,7 +122,30 @@ class FakeBluesky:
 
     # --- Plumbing -------------------------------------------------------------------------
 
+    def set_chaos(self, rate: float, seed: int = 7) -> None:
+        """On `rate` of requests answer 429 or 503; on `rate` of creates, accept then hang."""
+        import random
+
+        self.chaos_rate = rate
+        self.chaos = random.Random(seed)
+
+    def _chaos(self, request: Request) -> Response | None:
+        rate = getattr(self, "chaos_rate", 0.0)
+        if not rate:
+            return None
+        if self.chaos.random() < rate:
+            status = self.chaos.choice([429, 503])
+            return self._json(
+                {"error": "Chaos", "message": "try again"}, status, {"Retry-After": "1"}
+            )
+        if request.path == "/xrpc/com.atproto.repo.createRecord" and self.chaos.random() < rate:
+            self.hang_after_create += 1
+        return None
+
     def handle(self, request: Request) -> Response:
+        injected = self._chaos(request)
+        if injected is not None:
+            return injected
         nsid = request.path.removeprefix("/xrpc/")
         self.calls.append(nsid)
         for fault in list(self.faults):

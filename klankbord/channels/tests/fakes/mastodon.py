@@ -103,7 +103,34 @@ class FakeMastodon:
 
     # --- Request handling -----------------------------------------------------------------
 
+    def set_chaos(self, rate: float, seed: int = 7) -> None:
+        """On `rate` of requests answer 429 or 503; on `rate` of creates, accept then hang."""
+        import random
+
+        self.chaos_rate = rate
+        self.chaos = random.Random(seed)
+
+    def _chaos(self, request: Request) -> Response | None:
+        rate = getattr(self, "chaos_rate", 0.0)
+        if not rate:
+            return None
+        if self.chaos.random() < rate:
+            status = self.chaos.choice([429, 503])
+            return self._json(
+                {"error": "Chaos", "message": "try again"}, status, {"Retry-After": "1"}
+            )
+        if (
+            request.method == "POST"
+            and request.path == "/api/v1/statuses"
+            and self.chaos.random() < rate
+        ):
+            self.hang_after_accept += 1
+        return None
+
     def handle(self, request: Request) -> Response:
+        injected = self._chaos(request)
+        if injected is not None:
+            return injected
         for fault in list(self.faults):
             if not fault.path or fault.path == request.path:
                 self.faults.remove(fault)
