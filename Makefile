@@ -37,6 +37,7 @@ messages:
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/dashboard_latency.py
+	$(BIN)/python benchmarks/scheduler.py
 
 clean:
 	rm -rf $(VENV) var
