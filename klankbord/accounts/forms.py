@@ -13,6 +13,11 @@ class LoginForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case. Lowering here also makes the lockout count
+        # "Alice@…" and "alice@…" as the same account.
+        return str(self.cleaned_data["username"]).lower()
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(

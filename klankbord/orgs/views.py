@@ -120,7 +120,9 @@ def member_remove_view(
     request: HttpRequest, membership: Membership, member_id: int
 ) -> HttpResponse:
     target = get_object_or_404(Membership, pk=member_id, organisation=membership.organisation)
-    if target.pk != membership.pk:
+    # Decided before removing: deleting the row clears `target.pk`.
+    leaving = target.pk == membership.pk
+    if not leaving:
         # Anyone may leave; only managers and owners may remove someone else.
         require_role(membership, Role.MANAGER)
     try:
@@ -128,7 +130,7 @@ def member_remove_view(
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("members", org_slug=membership.organisation.slug)
-    if target.pk == membership.pk:
+    if leaving:
         messages.success(request, _("You left %(org)s.") % {"org": membership.organisation.name})
         return redirect("home")
     messages.success(request, _("%(email)s was removed.") % {"email": target.user.email})

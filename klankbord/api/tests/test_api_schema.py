@@ -1,0 +1,52 @@
+"""The OpenAPI document, its browsable docs, and JSON 404s for unknown API paths."""
+
+from django.test import Client
+
+from klankbord.test import World
+
+OUR_PATHS = {
+    "/api/v1/me",
+    "/api/v1/organisations",
+    "/api/v1/organisations/{org_slug}",
+    "/api/v1/organisations/{org_slug}/members",
+    "/api/v1/organisations/{org_slug}/audit-events",
+}
+
+
+def test_the_schema_is_openapi_3_json_listing_our_paths(db: None, client: Client) -> None:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/")
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Klankbord API"
+    assert set(schema["paths"]) == OUR_PATHS
+    assert schema["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+    }
+    assert "Error" in schema["components"]["schemas"]
+    members = schema["paths"]["/api/v1/organisations/{org_slug}/members"]["get"]
+    assert {"200", "401", "403", "404"} <= set(members["responses"])
+
+
+def test_the_docs_page_renders(db: None, client: Client) -> None:
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert "swagger-ui" in response.text
+    assert "/api/v1/openapi.json" in response.text
+
+
+def test_an_unknown_api_path_is_a_json_404(world: World) -> None:
+    for client in (Client(HTTP_ACCEPT_LANGUAGE="en"), logged_in(world)):
+        for method in ("get", "post"):
+            response = getattr(client, method)("/api/v1/whatever")
+            assert response.status_code == 404, method
+            assert response["Content-Type"] == "application/json"
+            assert response.json() == {"detail": "Not found."}
+
+
+def logged_in(world: World) -> Client:
+    client = Client()
+    client.force_login(world.alice)
+    return client
