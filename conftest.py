@@ -78,13 +78,3 @@ def page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-@pytest.fixture
-def compiled_translations() -> None:
-    from django.core.management import call_command
-    from django.utils.translation import trans_real
-
-    call_command("compiletranslations", verbosity=0)
-    trans_real._translations = {}
-    trans_real._default = None
