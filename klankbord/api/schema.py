@@ -1,6 +1,7 @@
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from rest_framework.fields import CharField
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -24,6 +25,19 @@ ERRORS = {
 
 class KlankbordAutoSchema(AutoSchema):
     """Documents the JSON errors every operation can return."""
+
+    def _map_serializer_field(
+        self, field: Any, direction: str, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # Text fields refuse NUL characters (as PostgreSQL must); say so in the schema.
+        if (
+            isinstance(field, CharField)
+            and schema.get("type") == "string"
+            and "pattern" not in schema
+        ):
+            schema["pattern"] = "^[^\\u0000]*$"
+        return schema
 
     def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)
