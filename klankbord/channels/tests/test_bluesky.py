@@ -18,14 +18,10 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.channels.networks.bluesky import facets
+from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.bluesky import DID, HANDLE, FakeBluesky, Fault
 from klankbord.channels.tests.fakes.lexicon import LexiconError, validate_call
 from klankbord.test import World
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 
 @pytest.fixture

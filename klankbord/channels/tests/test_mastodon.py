@@ -18,14 +18,10 @@ from klankbord.channels.networks.base import (
     RateLimitError,
     UnknownOutcomeError,
 )
+from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
-
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
 
 
 def connect_through_the_views(client: Client, world: World, fake: FakeMastodon) -> Channel:

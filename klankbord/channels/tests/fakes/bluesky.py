@@ -14,6 +14,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
 from klankbord.channels.tests.fakes.lexicon import document, validate, validate_call
 from klankbord.lib.tid import new_tid
 
@@ -59,6 +60,7 @@ class FakeBluesky:
         self.notifications: list[dict[str, Any]] = []
         self.counts: dict[str, dict[str, int]] = {}
         self.faults: list[Fault] = []
+        self.chaos: Chaos | None = None
         self.calls: list[str] = []
         self.handles = {HANDLE: DID, "klant.bsky.social": "did:plc:klant000000000000000000"}
         self.hang_after_create = 0
@@ -124,28 +126,16 @@ class FakeBluesky:
 
     def set_chaos(self, rate: float, seed: int = 7) -> None:
         """On `rate` of requests answer 429 or 503; on `rate` of creates, accept then hang."""
-        import random
-
-        self.chaos_rate = rate
-        self.chaos = random.Random(seed)
-
-    def _chaos(self, request: Request) -> Response | None:
-        rate = getattr(self, "chaos_rate", 0.0)
-        if not rate:
-            return None
-        if self.chaos.random() < rate:
-            status = self.chaos.choice([429, 503])
-            return self._json(
-                {"error": "Chaos", "message": "try again"}, status, {"Retry-After": "1"}
-            )
-        if request.path == "/xrpc/com.atproto.repo.createRecord" and self.chaos.random() < rate:
-            self.hang_after_create += 1
-        return None
+        self.chaos = Chaos(
+            rate, seed, lambda request: request.path == "/xrpc/com.atproto.repo.createRecord"
+        )
 
     def handle(self, request: Request) -> Response:
-        injected = self._chaos(request)
+        injected = chaos_response(self.chaos, request, self._json)
         if injected is not None:
             return injected
+        if self.chaos is not None and self.chaos.hang_after_accept(request):
+            self.hang_after_create += 1
         nsid = request.path.removeprefix("/xrpc/")
         self.calls.append(nsid)
         for fault in list(self.faults):

@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
+
 
 @dataclass
 class Fault:
@@ -46,6 +48,7 @@ class FakeMastodon:
         self.media: dict[str, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
+        self.chaos: Chaos | None = None
         self.hang_after_accept = 0
         self.remaining = 300
         self.max_characters = 500
@@ -105,32 +108,18 @@ class FakeMastodon:
 
     def set_chaos(self, rate: float, seed: int = 7) -> None:
         """On `rate` of requests answer 429 or 503; on `rate` of creates, accept then hang."""
-        import random
-
-        self.chaos_rate = rate
-        self.chaos = random.Random(seed)
-
-    def _chaos(self, request: Request) -> Response | None:
-        rate = getattr(self, "chaos_rate", 0.0)
-        if not rate:
-            return None
-        if self.chaos.random() < rate:
-            status = self.chaos.choice([429, 503])
-            return self._json(
-                {"error": "Chaos", "message": "try again"}, status, {"Retry-After": "1"}
-            )
-        if (
-            request.method == "POST"
-            and request.path == "/api/v1/statuses"
-            and self.chaos.random() < rate
-        ):
-            self.hang_after_accept += 1
-        return None
+        self.chaos = Chaos(
+            rate,
+            seed,
+            lambda request: request.method == "POST" and request.path == "/api/v1/statuses",
+        )
 
     def handle(self, request: Request) -> Response:
-        injected = self._chaos(request)
+        injected = chaos_response(self.chaos, request, self._json)
         if injected is not None:
             return injected
+        if self.chaos is not None and self.chaos.hang_after_accept(request):
+            self.hang_after_accept += 1
         for fault in list(self.faults):
             if not fault.path or fault.path == request.path:
                 self.faults.remove(fault)
