@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -106,12 +108,7 @@ def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     device = two_factor.confirmed_device(user)
     if device is not None:
-        form = PasswordConfirmForm(user, request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            two_factor.two_factor_disable(user=user)
-            messages.success(request, _("Two-factor authentication is off."))
-            return redirect("two_factor_setup")
-        return render(request, "accounts/two_factor_enabled.html", {"form": form})
+        return two_factor_enabled(request, device)
     pending = two_factor.pending_device(user)
     code_form = CodeForm(request.POST or None)
     if request.method == "POST" and code_form.is_valid():
@@ -127,6 +124,29 @@ def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "secret": two_factor.secret_base32(pending),
     }
     return render(request, "accounts/two_factor_setup.html", context)
+
+
+def two_factor_enabled(request: AuthenticatedHttpRequest, device: Any) -> HttpResponse:
+    """Turn it off (with the password), or verify a session that began before it was on."""
+    user = request.user
+    verified = request.user.is_verified()  # type: ignore[attr-defined]
+    posted = request.POST if request.method == "POST" else None
+    verify_form = CodeForm(posted if posted and "code" in posted else None)
+    off_form = PasswordConfirmForm(user, posted if posted and "password" in posted else None)
+    if verify_form.is_bound and verify_form.is_valid():
+        if two_factor.device_verify(device, verify_form.cleaned_data["code"]):
+            otp_login(request, device)
+            messages.success(request, _("This session is verified."))
+            return redirect(safe_next(request, reverse("two_factor_setup")))
+        verify_form.add_error(
+            "code", _("That code is not correct. Try the newest code in your app.")
+        )
+    if off_form.is_bound and off_form.is_valid():
+        two_factor.two_factor_disable(user=user)
+        messages.success(request, _("Two-factor authentication is off."))
+        return redirect("two_factor_setup")
+    context = {"form": off_form, "verify_form": verify_form, "verified": verified}
+    return render(request, "accounts/two_factor_enabled.html", context)
 
 
 @login_required

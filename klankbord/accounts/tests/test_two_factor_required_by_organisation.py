@@ -67,3 +67,23 @@ def test_other_organisations_are_not_affected(world: World, charlie_client: Clie
 def test_outsiders_still_get_404_not_the_setup_page(world: World, charlie_client: Client) -> None:
     require_2fa(world)
     assert charlie_client.get(f"/o/{world.org.slug}/").status_code == 404
+
+
+def test_a_session_older_than_2fa_is_verified_with_a_code_instead_of_a_dead_end(
+    world: World, turn_on_two_factor: Any
+) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Bob turned 2FA on from another device; this browser's session predates it.
+    other_device = Client()
+    other_device.force_login(world.bob)
+    device = turn_on_two_factor(other_device)
+    old_session = Client()
+    old_session.force_login(world.bob)
+    require_2fa(world)
+    assert old_session.get(f"/o/{world.org.slug}/")["Location"] == SETUP
+    page = old_session.get(SETUP).text
+    assert 'name="code"' in page
+    old_session.post(SETUP, {"code": code_for(device)})
+    assert old_session.get(f"/o/{world.org.slug}/").status_code == 200
+    assert TOTPDevice.objects.filter(user=world.bob, confirmed=True).count() == 1
