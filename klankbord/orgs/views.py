@@ -88,6 +88,7 @@ def members_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "membership": membership,
         "form": form,
         "members": selectors.members_of(org),
+        "owner_count": org.memberships.filter(role=Role.OWNER).count(),
         "invitations": selectors.open_invitations(org),
         "role_choices": Role.choices,
         "now": timezone.now(),

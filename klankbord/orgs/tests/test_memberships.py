@@ -149,3 +149,11 @@ def test_a_membership_of_another_organisation_is_not_found(
     assert alice_client.post(remove_url(world, charlie)).status_code == 404
     charlie.refresh_from_db()
     assert charlie.role == Role.OWNER
+
+
+def test_the_only_owner_is_offered_no_leave_button(world: World, alice_client: Client) -> None:
+    page = alice_client.get(f"/o/{world.org.slug}/instellingen/leden/").text
+    alice = Membership.objects.get(user=world.alice)
+    assert f"/instellingen/leden/{alice.pk}/verwijderen/" not in page
+    bob = Membership.objects.get(user=world.bob)
+    assert f"/instellingen/leden/{bob.pk}/verwijderen/" in page
