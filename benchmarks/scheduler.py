@@ -123,6 +123,8 @@ def main() -> None:
                 post=post, at=due + timedelta(seconds=random.uniform(0, 59)), by=membership
             )
 
+        # Only this run's posts: a shared PostgreSQL database may hold earlier runs.
+        mine = PostTarget.objects.filter(post__organisation=org)
         log = Path(data_dir) / "workers.log"
         workers = [start_worker(env, log, args.concurrency) for _ in range(args.workers)]
         kills = 0
@@ -132,9 +134,7 @@ def main() -> None:
         try:
             while time.monotonic() < deadline:
                 scheduler.tick()
-                if not PostTarget.objects.exclude(
-                    status__in=["published", "failed", "missed"]
-                ).exists():
+                if not mine.exclude(status__in=["published", "failed", "missed"]).exists():
                     break
                 if args.kill and random.random() < 0.2:
                     victim = random.randrange(len(workers))
@@ -150,12 +150,13 @@ def main() -> None:
             server.clear()
             server.stop()
 
-        targets = list(
-            PostTarget.objects.values_list("status", "scheduled_at", "published_at", "text")
-        )
+        targets = list(mine.values_list("status", "scheduled_at", "published_at", "text"))
         published = Counter(fake.published_texts())
         lateness = [(p - s).total_seconds() for status, s, p, _t in targets if p is not None]
-        print(f"database: {connection.vendor}   broker: {env.get('CELERY_BROKER_URL') or 'sqlite'}")
+        from django.conf import settings
+
+        broker = settings.CELERY_BROKER_URL.split("://")[0]
+        print(f"database: {connection.vendor}   broker: {broker}")
         print(
             f"workers: {args.workers} x {args.concurrency}   tick: {args.tick} s   kills: {kills}"
         )
