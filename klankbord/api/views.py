@@ -1,7 +1,6 @@
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
@@ -9,7 +8,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from klankbord.accounts import two_factor
 from klankbord.accounts.models import User
 from klankbord.api.serializers import (
     AuditEventSerializer,
@@ -18,7 +16,12 @@ from klankbord.api.serializers import (
     UserSerializer,
 )
 from klankbord.orgs import selectors, services
-from klankbord.orgs.access import get_membership, require_role
+from klankbord.orgs.access import (
+    get_membership,
+    needs_2fa_setup,
+    require_role,
+    two_factor_required_message,
+)
 from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
 
 
@@ -38,21 +41,9 @@ class OrgScopedMixin:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         role = self.read_role if request.method in ("GET", "HEAD", "OPTIONS") else self.write_role
         self.membership = get_membership(request.user, kwargs["org_slug"])
-        organisation = self.membership.organisation
-        if organisation.require_2fa and not two_factor_done(request):
-            raise PermissionDenied(
-                _("%(org)s requires two-factor authentication. Set it up to continue.")
-                % {"org": organisation.name}
-            )
+        if needs_2fa_setup(request.user, self.membership):
+            raise PermissionDenied(two_factor_required_message(self.membership))
         require_role(self.membership, role)
-
-
-def two_factor_done(request: Request) -> bool:
-    """As on the web: a browser session must be verified; a token's owner must have 2FA on."""
-    is_verified = getattr(request.user, "is_verified", None)
-    if is_verified is not None:
-        return bool(is_verified())
-    return two_factor.confirmed_device(signed_in(request)) is not None
 
 
 class MeView(generics.RetrieveUpdateAPIView):

@@ -40,9 +40,26 @@ def require_role(membership: Membership, minimum: str) -> None:
         raise PermissionDenied
 
 
-def needs_2fa_setup(request: HttpRequest, membership: Membership) -> bool:
-    is_verified = getattr(request.user, "is_verified", lambda: False)
-    return membership.organisation.require_2fa and not is_verified()
+def needs_2fa_setup(user: Any, membership: Membership) -> bool:
+    """The organisation requires 2FA and this caller has not passed it.
+
+    A browser session must be verified (django-otp marks it); an API token's owner must have
+    2FA turned on, since a token carries no session.
+    """
+    if not membership.organisation.require_2fa:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None:
+        return not is_verified()
+    from klankbord.accounts.two_factor import confirmed_device
+
+    return confirmed_device(user) is None
+
+
+def two_factor_required_message(membership: Membership) -> str:
+    return _("%(org)s requires two-factor authentication. Set it up to continue.") % {
+        "org": membership.organisation.name
+    }
 
 
 def org_view(
@@ -62,12 +79,8 @@ def org_view(
             request: HttpRequest, org_slug: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponse:
             membership = get_membership(request.user, org_slug)
-            if needs_2fa_setup(request, membership):
-                messages.warning(
-                    request,
-                    _("%(org)s requires two-factor authentication. Set it up to continue.")
-                    % {"org": membership.organisation.name},
-                )
+            if needs_2fa_setup(request.user, membership):
+                messages.warning(request, two_factor_required_message(membership))
                 return redirect("two_factor_setup")
             require_role(membership, minimum)
             timezone.activate(membership.organisation.timezone)
