@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("klankbord.accounts.urls")),
     path("", include("klankbord.orgs.urls")),
     path("", include("klankbord.channels.urls")),
+    path("", include("klankbord.publishing.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

@@ -25,6 +25,22 @@ urlpatterns = [
         views.AuditEventListView.as_view(),
         name="api_audit_events",
     ),
+    path(
+        "organisations/<slug:org_slug>/channels",
+        views.ChannelListView.as_view(),
+        name="api_channels",
+    ),
+    path("organisations/<slug:org_slug>/posts", views.PostListView.as_view(), name="api_posts"),
+    path(
+        "organisations/<slug:org_slug>/posts/<int:post_id>",
+        views.PostDetailView.as_view(),
+        name="api_post",
+    ),
+    path(
+        "organisations/<slug:org_slug>/posts/<int:post_id>/cancel",
+        views.PostCancelView.as_view(),
+        name="api_post_cancel",
+    ),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

@@ -1,9 +1,12 @@
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,10 +14,16 @@ from rest_framework.views import APIView
 from klankbord.accounts.models import User
 from klankbord.api.serializers import (
     AuditEventSerializer,
+    ChannelSerializer,
     MemberSerializer,
     OrganisationSerializer,
+    PostCreateSerializer,
+    PostRescheduleSerializer,
+    PostSerializer,
     UserSerializer,
 )
+from klankbord.channels import selectors as channel_selectors
+from klankbord.channels.models import Channel
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import (
     get_membership,
@@ -23,6 +32,9 @@ from klankbord.orgs.access import (
     two_factor_required_message,
 )
 from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
+from klankbord.publishing import selectors as publishing_selectors
+from klankbord.publishing import services as publishing_services
+from klankbord.publishing.models import Post, PostTarget
 
 
 def signed_in(request: Request) -> User:
@@ -123,3 +135,113 @@ class AuditEventListView(OrgScopedMixin, generics.ListAPIView):
     def get_queryset(self) -> QuerySet[AuditEvent]:
         action = self.request.query_params.get("action", "")
         return selectors.audit_events(self.membership.organisation, action=action[:64])
+
+
+def _invalid(error: DjangoValidationError) -> ValidationError:
+    return ValidationError({"detail": " ".join(str(m) for m in error.messages)})
+
+
+class ChannelListView(OrgScopedMixin, generics.ListAPIView):
+    """The organisation's connected channels (their ids are what posts refer to)."""
+
+    serializer_class = ChannelSerializer
+
+    def get_queryset(self) -> QuerySet[Channel]:
+        return channel_selectors.channels_of(self.membership.organisation).order_by("pk")
+
+
+class PostListView(OrgScopedMixin, generics.ListAPIView):
+    """Posts with their status per channel. POST creates one (a draft, or scheduled when
+    `scheduled_at` is given; a contributor's post then waits for approval)."""
+
+    serializer_class = PostSerializer
+    write_role = Role.CONTRIBUTOR
+
+    def get_queryset(self) -> QuerySet[Post]:
+        posts = publishing_selectors.posts_of(self.membership.organisation).order_by("-pk")
+        status = self.request.query_params.get("status", "")
+        if status in PostTarget.Status.values:
+            posts = posts.filter(targets__status=status).distinct()
+        return posts
+
+    @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer})
+    def post(self, request: Request, org_slug: str) -> Response:
+        serializer = PostCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        org = self.membership.organisation
+        channels = list(Channel.objects.filter(organisation=org, pk__in=data["channels"]))
+        if len(channels) != len(set(data["channels"])):
+            raise ValidationError({"channels": [_("One of these channels does not exist here.")]})
+        variants = {int(k): v for k, v in data.get("variants", {}).items() if str(k).isdigit()}
+        try:
+            with transaction.atomic():
+                post = publishing_services.post_create(
+                    organisation=org,
+                    author=self.membership.user,
+                    text=data["text"],
+                    channels=channels,
+                    variants=variants,
+                )
+                if data.get("scheduled_at"):
+                    publishing_services.post_schedule(
+                        post=post, at=data["scheduled_at"], by=self.membership
+                    )
+        except DjangoValidationError as error:
+            raise _invalid(error) from error
+        post = publishing_selectors.get_post(org, post.pk)
+        return Response(PostSerializer(post).data, status=201)
+
+
+def post_for(membership: Membership, post_id: int, *, write: bool) -> Post:
+    """A post of the caller's organisation; changing it takes an editor or its own author."""
+    try:
+        post = publishing_selectors.get_post(membership.organisation, post_id)
+    except Post.DoesNotExist as error:
+        raise NotFound from error
+    if write and not (membership.has_role(Role.EDITOR) or post.author_id == membership.user_id):
+        raise PermissionDenied
+    return post
+
+
+class PostDetailView(OrgScopedMixin, APIView):
+    """One post. PATCH `scheduled_at` to (re)schedule it; DELETE deletes it."""
+
+    write_role = Role.CONTRIBUTOR
+
+    def _post(self, post_id: int) -> Post:
+        return post_for(self.membership, post_id, write=self.request.method != "GET")
+
+    @extend_schema(responses=PostSerializer)
+    def get(self, request: Request, org_slug: str, post_id: int) -> Response:
+        return Response(PostSerializer(self._post(post_id)).data)
+
+    @extend_schema(request=PostRescheduleSerializer, responses=PostSerializer)
+    def patch(self, request: Request, org_slug: str, post_id: int) -> Response:
+        post = self._post(post_id)
+        serializer = PostRescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            publishing_services.post_schedule(
+                post=post, at=serializer.validated_data["scheduled_at"], by=self.membership
+            )
+        except DjangoValidationError as error:
+            raise _invalid(error) from error
+        return Response(PostSerializer(self._post(post_id)).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, org_slug: str, post_id: int) -> Response:
+        publishing_services.post_delete(post=self._post(post_id), by=self.membership.user)
+        return Response(status=204)
+
+
+class PostCancelView(OrgScopedMixin, APIView):
+    """Stop a scheduled post: it becomes a draft again (what already went out stays)."""
+
+    write_role = Role.CONTRIBUTOR
+
+    @extend_schema(request=None, responses=PostSerializer)
+    def post(self, request: Request, org_slug: str, post_id: int) -> Response:
+        post = post_for(self.membership, post_id, write=True)
+        publishing_services.post_unschedule(post=post, by=self.membership)
+        return Response(PostSerializer(post_for(self.membership, post_id, write=False)).data)

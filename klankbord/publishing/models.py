@@ -13,6 +13,8 @@ class Post(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     text = models.TextField(_("text"))
+    # Title, description and image of the first link, as fetched when the post was written.
+    link_preview = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept, not deleted, so a worker holding a claim can still see that it must stop.
@@ -67,3 +69,130 @@ class PostTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}@{self.channel_id} {self.status}"
+
+
+class PostImage(models.Model):
+    """An uploaded image. Kept in the database so every worker machine can publish it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Empty while the post is being composed; set when the post is saved.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="images", null=True, blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    mime_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    alt_text = models.TextField(_("alt text"), blank=True, max_length=1500)
+    # The user said explicitly that this image goes out without a description.
+    no_alt_text = models.BooleanField(_("publish without alt text"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def described(self) -> bool:
+        return bool(self.alt_text.strip()) or self.no_alt_text
+
+
+class PostComment(models.Model):
+    """A remark in a post's thread: a comment, an approval or a rejection."""
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", _("Comment")
+        APPROVAL = "approval", _("Approved")
+        REJECTION = "rejection", _("Rejected")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMMENT)
+    text = models.TextField(_("comment"), max_length=5000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.text[:40]}"
+
+
+class Notification(models.Model):
+    """Something a member should know about (a post approved, rejected, commented on, failed)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
+    message = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class QueueSlot(models.Model):
+    """A weekly moment ("publicatieslot") at which a channel publishes from its queue."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="queue_slots")
+    weekday = models.PositiveSmallIntegerField(_("day"))  # 0 = Monday, as in Python
+    time = models.TimeField(_("time"))  # wall-clock time in the organisation's time zone
+
+    class Meta:
+        ordering = ["weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "weekday", "time"], name="one_slot_per_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.weekday} {self.time:%H:%M}"
+
+
+class PublishingSettings(models.Model):
+    """How an organisation's calendar looks and what the regularity monitor expects."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="publishing_settings"
+    )
+    holiday_regions = models.JSONField(_("holidays to show"), default=list, blank=True)
+    # A sensible default until the plan sets a rhythm per channel.
+    max_silence_days = models.PositiveSmallIntegerField(
+        _("warn when a channel has nothing planned for this many days"), default=7
+    )
+    clash_minutes = models.PositiveSmallIntegerField(
+        _("warn when two posts on one channel are closer than (minutes)"), default=60
+    )
+
+    def __str__(self) -> str:
+        return f"settings of {self.organisation_id}"
+
+
+class CalendarFeed(models.Model):
+    """A secret iCalendar address for one member; revoking it stops it at once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Looked up by hash; the token itself is kept encrypted so its owner can copy it again.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_encrypted = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed {self.pk} of {self.user_id}"

@@ -20,13 +20,14 @@ from django.utils import timezone
 from klankbord.channels.networks.base import (
     AuthError,
     ConnectorError,
+    Media,
     OutgoingPost,
     PublishedPost,
     RateLimitError,
     UnknownOutcomeError,
 )
 from klankbord.channels.services import channel_mark_broken, connector_for
-from klankbord.publishing.models import PostTarget
+from klankbord.publishing.models import PostImage, PostTarget
 
 log = logging.getLogger(__name__)
 Status = PostTarget.Status
@@ -69,7 +70,16 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> tuple[str, lis
 
 
 def outgoing(target: PostTarget) -> OutgoingPost:
-    return OutgoingPost(text=target.text, idempotency_key=target.idempotency_key)
+    media = tuple(
+        Media(
+            content=bytes(image.content),
+            mime_type=image.mime_type,
+            alt_text=image.alt_text,
+            filename=image.filename,
+        )
+        for image in PostImage.objects.filter(post_id=target.post_id)
+    )
+    return OutgoingPost(text=target.text, idempotency_key=target.idempotency_key, media=media)
 
 
 def publish(target_id: int, token: str) -> str:

@@ -4,7 +4,7 @@ A new view is covered without anyone remembering to add it: an unknown URL param
 unclassified public URL fails this test until it is described here.
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.test import Client
@@ -15,6 +15,8 @@ from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
 from klankbord.orgs.models import Invitation, Membership
+from klankbord.publishing.models import PostImage, QueueSlot
+from klankbord.publishing.services import post_create
 from klankbord.test import World
 
 # Reachable without logging in, on purpose.
@@ -32,6 +34,7 @@ PUBLIC = {
     "openapi",
     "api_docs",
     "api_not_found",
+    "ical",
 }
 
 
@@ -63,8 +66,26 @@ def objects(world: World) -> dict[str, object]:
     channel = Channel.objects.create(
         organisation=world.org, network="sandbox", external_id="sandbox-alice", handle="alice"
     )
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Verse pistolets", channels=[channel]
+    )
+    image = PostImage.objects.create(
+        organisation=world.org,
+        post=post,
+        filename="brood.png",
+        content=b"png",
+        mime_type="image/png",
+        width=1,
+        height=1,
+        size_bytes=3,
+    )
+    slot = QueueSlot.objects.create(channel=channel, weekday=0, time=time(9, 0))
     return {
         "org_slug": world.org.slug,
+        "post_id": post.pk,
+        "target_id": post.targets.get().pk,
+        "image_id": image.pk,
+        "slot_id": slot.pk,
         "member_id": bob.pk,
         "invitation_id": invitation.pk,
         "token_id": token.pk,

@@ -1,0 +1,114 @@
+"""What must be right before a post may be scheduled: length per network, images, alt text."""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
+from klankbord.publishing import counting
+from klankbord.publishing.media_rules import ImageInfo, ImageProblem, check_images
+from klankbord.publishing.models import Post, PostImage
+
+# Networks we do not publish to, shown in the composer for text people copy elsewhere.
+ALSO_COUNTED = {
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "threads": "Threads",
+}
+MASTODON_MENTION = re.compile(r"(?<![\w@])@(\w+)@([\w.-]+\.\w+)")
+SHORT_MENTION = re.compile(r"(?<![\w@])@(\w{1,30})(?![\w@.])")
+
+
+@dataclass(frozen=True)
+class ChannelCheck:
+    channel: Channel
+    text: str
+    count: counting.TextCount
+    image_problems: list[ImageProblem]
+    mention_hints: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.count.over and not self.image_problems
+
+
+def text_limit(channel: Channel) -> int | None:
+    """The instance's own limit where the network lets each server choose (Mastodon)."""
+    limits = channel.settings.get("limits", {}) if channel.settings else {}
+    value = limits.get("max_characters")
+    return int(value) if value else None
+
+
+def count_for(channel: Channel, text: str) -> counting.TextCount:
+    return counting.count(text, channel.network, limit=text_limit(channel))
+
+
+def image_info(image: PostImage) -> ImageInfo:
+    return ImageInfo(
+        width=image.width,
+        height=image.height,
+        size_bytes=image.size_bytes,
+        mime_type=image.mime_type,
+    )
+
+
+def images_for(channel: Channel, images: list[PostImage]) -> list[ImageProblem]:
+    if not images:
+        return []
+    cls = connector_class(channel.network)
+    if cls.max_images == 0:
+        message = _("%(network)s cannot publish images.") % {"network": cls.label}
+        return [ImageProblem(index=None, message=message, hint="")]
+    return check_images(channel.network, [image_info(image) for image in images])
+
+
+def check_channel(channel: Channel, text: str, images: list[PostImage]) -> ChannelCheck:
+    return ChannelCheck(
+        channel=channel,
+        text=text,
+        count=count_for(channel, text),
+        image_problems=images_for(channel, images),
+        mention_hints=mention_hints(channel.network, text),
+    )
+
+
+def mention_hints(network: str, text: str) -> list[str]:
+    """Mentions written the way another network expects them reach nobody."""
+    if network == "bluesky" and MASTODON_MENTION.search(text):
+        return [_("On Bluesky a mention looks like @name.bsky.social; @name@server is Mastodon.")]
+    if network == "mastodon" and SHORT_MENTION.search(text):
+        return [
+            _("On Mastodon, write @name@server for people on another server, or it may not reach them.")
+        ]
+    return []
+
+
+def missing_alt_text(images: list[PostImage]) -> list[int]:
+    """Numbers (from 1) of the images that have no description and no explicit opt-out."""
+    return [number for number, image in enumerate(images, start=1) if not image.described]
+
+
+def blocking_problems(post: Post) -> list[str]:
+    images = list(post.images.all())
+    problems = [
+        _("Image %(number)s has no alt text. Describe it, or tick “publish without alt text”.")
+        % {"number": number}
+        for number in missing_alt_text(images)
+    ]
+    for target in post.targets.select_related("channel"):
+        check = check_channel(target.channel, target.text, images)
+        name = target.channel.handle
+        if check.count.over:
+            problems.append(
+                _("%(channel)s: %(used)s of %(limit)s characters.")
+                % {"channel": name, "used": check.count.used, "limit": check.count.limit}
+                + " "
+                + " ".join(str(reason) for reason in check.count.reasons)
+            )
+        for problem in check.image_problems:
+            problems.append(f"{name}: {problem.message} {problem.hint}".strip())
+    return problems

@@ -1,0 +1,116 @@
+"""The iCalendar feed: the content calendar in Outlook or Google Calendar, at a secret address."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from klankbord.channels.fields import secret_box
+from klankbord.orgs.models import Membership
+from klankbord.publishing.models import CalendarFeed, PostTarget
+
+Status = PostTarget.Status
+# Calendars show what is planned and what went out, not drafts or cancelled posts.
+SHOWN = [
+    Status.AWAITING_APPROVAL,
+    Status.SCHEDULED,
+    Status.CLAIMED,
+    Status.PUBLISHING,
+    Status.PUBLISHED,
+    Status.FAILED,
+    Status.UNCONFIRMED,
+    Status.MISSED,
+]
+PAST_DAYS, FUTURE_DAYS = 60, 365
+EVENT_MINUTES = 15
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_create(*, membership: Membership) -> str:
+    """A new address for this member; any older one stops working."""
+    feed_revoke(membership=membership)
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.create(
+        organisation=membership.organisation,
+        user=membership.user,
+        token_hash=_hash(token),
+        token_encrypted=secret_box().encrypt(token),
+    )
+    return token
+
+
+def feed_revoke(*, membership: Membership) -> int:
+    return CalendarFeed.objects.filter(
+        organisation=membership.organisation, user=membership.user, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+
+
+def feed_token(membership: Membership) -> str:
+    feed = CalendarFeed.objects.filter(
+        organisation=membership.organisation, user=membership.user, revoked_at__isnull=True
+    ).first()
+    return secret_box().decrypt(feed.token_encrypted) if feed else ""
+
+
+def feed_url_for(request: HttpRequest, membership: Membership) -> str:
+    token = feed_token(membership)
+    return request.build_absolute_uri(reverse("ical", args=[token])) if token else ""
+
+
+def feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed for a token, only while its owner still belongs to the organisation."""
+    if not token or len(token) > 100:
+        return None
+    feed = (
+        CalendarFeed.objects.select_related("organisation", "user")
+        .filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None or not feed.user.is_active:
+        return None
+    if not Membership.objects.filter(organisation=feed.organisation, user=feed.user).exists():
+        return None
+    return feed
+
+
+def render_ical(feed: CalendarFeed, *, base_url: str = "") -> bytes:
+    org = feed.organisation
+    now = timezone.now()
+    calendar = Calendar()
+    calendar.add("prodid", "-//Klankbord//Content calendar//NL")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", f"{org.name} — Klankbord")
+    calendar.add("x-wr-timezone", org.timezone)
+    targets = (
+        PostTarget.objects.filter(
+            post__organisation=org,
+            post__deleted_at__isnull=True,
+            status__in=SHOWN,
+            scheduled_at__gte=now - timedelta(days=PAST_DAYS),
+            scheduled_at__lte=now + timedelta(days=FUTURE_DAYS),
+        )
+        .select_related("channel", "post")
+        .order_by("scheduled_at")
+    )
+    site = (base_url or settings.SITE_URL).rstrip("/")
+    for target in targets:
+        assert target.scheduled_at is not None
+        event = Event()
+        event.add("uid", f"{target.idempotency_key}@klankbord")
+        event.add("dtstamp", target.updated_at)
+        event.add("dtstart", target.scheduled_at)
+        event.add("dtend", target.scheduled_at + timedelta(minutes=EVENT_MINUTES))
+        event.add("summary", f"[{target.channel.handle}] {target.text[:60]}")
+        event.add("description", f"{target.get_status_display()}\n\n{target.text}")
+        event.add("status", "CONFIRMED" if target.status == Status.PUBLISHED else "TENTATIVE")
+        event.add("url", site + reverse("post_detail", args=[org.slug, target.post_id]))
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,105 @@
+from datetime import date, datetime, time
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from klankbord.channels.models import Channel
+from klankbord.lib.dates import NonexistentTime, aware_from_local
+from klankbord.publishing import holidays
+from klankbord.publishing.models import PublishingSettings
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+def local_moment(day: date, at: time, zone: str) -> datetime:
+    """A date and time typed in the organisation's zone, as an exact moment."""
+    try:
+        return aware_from_local(datetime.combine(day, at), zone)
+    except NonexistentTime as error:
+        raise ValidationError(
+            _("That time does not exist on that day: the clocks go forward. Choose another time.")
+        ) from error
+
+
+class ComposeForm(forms.Form):
+    ACTIONS = ["draft", "schedule", "now", "queue"]
+
+    text = forms.CharField(
+        label=_("Text"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=20000,
+        strip=False,
+        error_messages={"required": _("Write something first.")},
+    )
+    channels = forms.ModelMultipleChoiceField(
+        label=_("Channels"),
+        queryset=Channel.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one channel.")},
+    )
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
+
+    def __init__(self, *args: object, channels: list[Channel], zone: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.zone = zone
+        field = self.fields["channels"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Channel.objects.filter(pk__in=[c.pk for c in channels])
+        field.label_from_instance = lambda channel: channel.handle  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("action") == "schedule":
+            if not data.get("date") or not data.get("time"):
+                raise ValidationError(_("Choose a date and a time to schedule."))
+            data["at"] = local_moment(data["date"], data["time"], self.zone)
+        return data
+
+
+class MoveForm(forms.Form):
+    """Where a post was dropped in the calendar: a day, and in the week view an hour."""
+
+    date = forms.DateField()
+    hour = forms.IntegerField(required=False, min_value=0, max_value=23)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class RejectForm(forms.Form):
+    text = forms.CharField(
+        label=_("What should change?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Say what should change, so the author can fix it.")},
+    )
+
+
+class SlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=WEEKDAYS, coerce=int)
+    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+
+
+class PublishingSettingsForm(forms.ModelForm):
+    holiday_regions = forms.MultipleChoiceField(
+        label=_("Holidays to show"),
+        choices=holidays.REGIONS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = PublishingSettings
+        fields = ["holiday_regions", "max_silence_days", "clash_minutes"]

@@ -1,0 +1,242 @@
+"""Reading posts: lists, the calendar, approvals and the regularity monitor."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
+from klankbord.channels.networks.base import Capability
+from klankbord.orgs.models import Organisation
+from klankbord.publishing import holidays
+from klankbord.publishing.models import Post, PostTarget, PublishingSettings
+
+Status = PostTarget.Status
+# What will go out, or went out: these count for rhythm, clashes and duplicates.
+PLANNED = [
+    Status.AWAITING_APPROVAL,
+    Status.SCHEDULED,
+    Status.CLAIMED,
+    Status.PUBLISHING,
+    Status.PUBLISHED,
+    Status.UNCONFIRMED,
+]
+HORIZON_DAYS = 28
+CSS_STATUS = {
+    Status.DRAFT: "draft",
+    Status.AWAITING_APPROVAL: "waiting",
+    Status.SCHEDULED: "scheduled",
+    Status.CLAIMED: "scheduled",
+    Status.PUBLISHING: "scheduled",
+    Status.PUBLISHED: "published",
+    Status.FAILED: "failed",
+    Status.UNCONFIRMED: "unconfirmed",
+    Status.MISSED: "failed",
+    Status.CANCELLED: "draft",
+}
+
+
+def publishing_settings(organisation: Organisation) -> PublishingSettings:
+    found, _created = PublishingSettings.objects.get_or_create(
+        organisation=organisation,
+        defaults={"holiday_regions": default_regions(organisation)},
+    )
+    return found
+
+
+def default_regions(organisation: Organisation) -> list[str]:
+    country = "NL" if organisation.timezone == "Europe/Amsterdam" else "BE"
+    return holidays.default_regions(country)
+
+
+def publishable_channels(organisation: Organisation) -> list[Channel]:
+    channels = organisation.channels.filter(status=Channel.Status.CONNECTED)
+    return [c for c in channels if Capability.PUBLISH in connector_class(c.network).capabilities]
+
+
+def posts_of(organisation: Organisation) -> QuerySet[Post]:
+    return (
+        Post.objects.filter(organisation=organisation, deleted_at__isnull=True)
+        .select_related("author")
+        .prefetch_related(
+            Prefetch("targets", queryset=PostTarget.objects.select_related("channel"))
+        )
+    )
+
+
+def awaiting_approval(organisation: Organisation) -> QuerySet[Post]:
+    return posts_of(organisation).filter(targets__status=Status.AWAITING_APPROVAL).distinct()
+
+
+def get_post(organisation: Organisation, post_id: int) -> Post:
+    """A post of this organisation, or Post.DoesNotExist (the view turns it into a 404)."""
+    return posts_of(organisation).get(pk=post_id)
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    is_today: bool
+    items: list[PostTarget] = field(default_factory=list)
+    marks: list[holidays.DayMark] = field(default_factory=list)
+
+
+def month_grid(year: int, month: int) -> list[date]:
+    """Monday-first weeks that cover the whole month."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    following = date(year + month // 12, month % 12 + 1, 1)
+    end = following + timedelta(days=(7 - following.weekday()) % 7)
+    return [start + timedelta(days=n) for n in range((end - start).days)]
+
+
+def calendar_days(
+    organisation: Organisation,
+    days: list[date],
+    *,
+    channel_ids: list[int] | None = None,
+    statuses: list[str] | None = None,
+    month: int | None = None,
+    language: str = "nl",
+) -> list[CalendarDay]:
+    zone = ZoneInfo(organisation.timezone)
+    start = datetime.combine(days[0], datetime.min.time(), tzinfo=zone)
+    end = datetime.combine(days[-1] + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    targets = (
+        PostTarget.objects.filter(
+            post__organisation=organisation,
+            post__deleted_at__isnull=True,
+            scheduled_at__gte=start,
+            scheduled_at__lt=end,
+        )
+        .exclude(status=Status.CANCELLED)
+        .select_related("channel", "post")
+        .order_by("scheduled_at", "pk")
+    )
+    if channel_ids:
+        targets = targets.filter(channel_id__in=channel_ids)
+    if statuses:
+        targets = targets.filter(status__in=statuses)
+    by_day: dict[date, list[PostTarget]] = defaultdict(list)
+    for target in targets:
+        assert target.scheduled_at is not None
+        by_day[target.scheduled_at.astimezone(zone).date()].append(target)
+    regions = publishing_settings(organisation).holiday_regions
+    marks = holidays.day_marks(days[0], days[-1], regions, language=language) if regions else {}
+    today = timezone.now().astimezone(zone).date()
+    return [
+        CalendarDay(
+            day=day,
+            in_month=month is None or day.month == month,
+            is_today=day == today,
+            items=by_day.get(day, []),
+            marks=marks.get(day, []),
+        )
+        for day in days
+    ]
+
+
+@dataclass(frozen=True)
+class RhythmWarning:
+    kind: str  # silence, clash, duplicate
+    channel: Channel
+    message: str
+
+
+def _local(moment: datetime, organisation: Organisation) -> str:
+    return date_format(moment.astimezone(ZoneInfo(organisation.timezone)), "DATETIME_FORMAT")
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def rhythm_warnings(organisation: Organisation, now: datetime | None = None) -> list[RhythmWarning]:
+    """Channels about to fall silent, posts that clash, the same text planned twice."""
+    now = now or timezone.now()
+    options = publishing_settings(organisation)
+    silence = timedelta(days=options.max_silence_days)
+    horizon = now + timedelta(days=max(HORIZON_DAYS, options.max_silence_days * 2))
+    warnings: list[RhythmWarning] = []
+    for channel in publishable_channels(organisation):
+        targets = list(
+            PostTarget.objects.filter(
+                channel=channel,
+                status__in=PLANNED,
+                post__deleted_at__isnull=True,
+                scheduled_at__gte=now - silence,
+                scheduled_at__lt=horizon,
+            ).order_by("scheduled_at")
+        )
+        warnings.extend(_silence(channel, targets, now, silence, horizon))
+        upcoming = [t for t in targets if t.scheduled_at and t.scheduled_at >= now]
+        warnings.extend(_clashes(organisation, channel, upcoming, options.clash_minutes))
+        warnings.extend(_duplicates(channel, targets, now))
+    return warnings
+
+
+def _silence(
+    channel: Channel,
+    targets: list[PostTarget],
+    now: datetime,
+    silence: timedelta,
+    horizon: datetime,
+) -> list[RhythmWarning]:
+    moments = [t.scheduled_at for t in targets if t.scheduled_at]
+    previous = max([m for m in moments if m <= now], default=now)
+    for moment in [m for m in moments if m > now] + [horizon]:
+        gap = moment - previous
+        if gap > silence:
+            days = gap.days if moment != horizon else (horizon - previous).days
+            if moment == horizon:
+                message = _("%(channel)s: nothing planned after %(date)s.") % {
+                    "channel": channel.handle,
+                    "date": date_format(previous.date(), "DATE_FORMAT"),
+                }
+            else:
+                message = _("%(channel)s: %(days)s days with nothing planned.") % {
+                    "channel": channel.handle,
+                    "days": days,
+                }
+            return [RhythmWarning("silence", channel, message)]
+        previous = moment
+    return []
+
+
+def _clashes(
+    organisation: Organisation, channel: Channel, targets: list[PostTarget], minutes: int
+) -> list[RhythmWarning]:
+    warnings = []
+    for first, second in zip(targets, targets[1:], strict=False):
+        assert first.scheduled_at and second.scheduled_at
+        if second.scheduled_at - first.scheduled_at < timedelta(minutes=minutes):
+            message = _("%(channel)s: two posts within %(minutes)s minutes around %(moment)s.") % {
+                "channel": channel.handle,
+                "minutes": minutes,
+                "moment": _local(second.scheduled_at, organisation),
+            }
+            warnings.append(RhythmWarning("clash", channel, message))
+    return warnings
+
+
+def _duplicates(channel: Channel, targets: list[PostTarget], now: datetime) -> list[RhythmWarning]:
+    seen: dict[str, PostTarget] = {}
+    warnings = []
+    for target in targets:
+        key = _normalised(target.text)
+        if key in seen and seen[key].post_id != target.post_id:
+            message = _("%(channel)s: the same text is planned twice (“%(text)s”).") % {
+                "channel": channel.handle,
+                "text": target.text[:50],
+            }
+            warnings.append(RhythmWarning("duplicate", channel, message))
+        seen[key] = target
+    return warnings
