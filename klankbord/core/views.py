@@ -33,7 +33,17 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @org_view(Role.CLIENT)
 def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    context = {"membership": membership, "pillars": PILLARS}
+    from klankbord.publishing import selectors as publishing
+
+    org = membership.organisation
+    context = {
+        "membership": membership,
+        "pillars": {key: value for key, value in PILLARS.items() if key != "publish"},
+        "warnings": publishing.rhythm_warnings(org),
+        "awaiting": publishing.awaiting_approval(org).count(),
+        "upcoming": publishing.upcoming(org)[:5],
+        "trouble": publishing.needs_attention(org).count(),
+    }
     return render(request, "core/dashboard.html", context)
 
 

@@ -75,6 +75,28 @@ def awaiting_approval(organisation: Organisation) -> QuerySet[Post]:
     return posts_of(organisation).filter(targets__status=Status.AWAITING_APPROVAL).distinct()
 
 
+def upcoming(organisation: Organisation) -> QuerySet[PostTarget]:
+    return (
+        PostTarget.objects.filter(
+            post__organisation=organisation,
+            post__deleted_at__isnull=True,
+            status__in=[Status.SCHEDULED, Status.AWAITING_APPROVAL],
+            scheduled_at__gte=timezone.now(),
+        )
+        .select_related("channel")
+        .order_by("scheduled_at")
+    )
+
+
+def needs_attention(organisation: Organisation) -> QuerySet[PostTarget]:
+    """Failed, missed and unconfirmed posts: each needs a person's decision."""
+    return PostTarget.objects.filter(
+        post__organisation=organisation,
+        post__deleted_at__isnull=True,
+        status__in=[Status.FAILED, Status.MISSED, Status.UNCONFIRMED],
+    )
+
+
 def get_post(organisation: Organisation, post_id: int) -> Post:
     """A post of this organisation, or Post.DoesNotExist (the view turns it into a 404)."""
     return posts_of(organisation).get(pk=post_id)

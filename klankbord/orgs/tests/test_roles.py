@@ -31,6 +31,13 @@ TABLE = {
     "invite": ("post", "/o/{slug}/instellingen/leden/", (REDIRECT, REDIRECT, *[FORBIDDEN] * 3)),
     "status": ("get", "/o/{slug}/instellingen/status/", (OK, OK, *[FORBIDDEN] * 3)),
     "channels": ("get", "/o/{slug}/instellingen/kanalen/", (OK, OK, *[FORBIDDEN] * 3)),
+    "compose": ("get", "/o/{slug}/publiceren/nieuw/", (OK, OK, OK, OK, FORBIDDEN)),
+    "calendar": ("get", "/o/{slug}/kalender/", (OK, OK, OK, OK, OK)),
+    "slots and rhythm": (
+        "get",
+        "/o/{slug}/instellingen/publiceren/",
+        (OK, OK, *[FORBIDDEN] * 3),
+    ),
     "change bob's role": (
         "post",
         "/o/{slug}/instellingen/leden/{bob}/rol/",
