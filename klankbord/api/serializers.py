@@ -101,7 +101,9 @@ class PostSerializer(serializers.ModelSerializer):
 
 class PostCreateSerializer(serializers.Serializer):
     text = StrictCharField(max_length=20000)
-    channels = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=50)
+    channels = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=50
+    )
     # Per-channel text, keyed by channel id; a channel without one uses `text`.
     variants = serializers.DictField(child=StrictCharField(max_length=20000), required=False)
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)

@@ -81,9 +81,7 @@ def mention_hints(network: str, text: str) -> list[str]:
     if network == "bluesky" and MASTODON_MENTION.search(text):
         return [_("On Bluesky a mention looks like @name.bsky.social; @name@server is Mastodon.")]
     if network == "mastodon" and SHORT_MENTION.search(text):
-        return [
-            _("On Mastodon, write @name@server for people on another server, or it may not reach them.")
-        ]
+        return [_("On Mastodon, write @name@server for someone on another server.")]
     return []
 
 

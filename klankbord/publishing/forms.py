@@ -30,6 +30,10 @@ def local_moment(day: date, at: time, zone: str) -> datetime:
         ) from error
 
 
+def channel_label(channel: Channel) -> str:
+    return channel.handle
+
+
 class ComposeForm(forms.Form):
     ACTIONS = ["draft", "schedule", "now", "queue"]
 
@@ -46,8 +50,12 @@ class ComposeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one channel.")},
     )
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
 
     def __init__(self, *args: object, channels: list[Channel], zone: str, **kwargs: object) -> None:
@@ -56,7 +64,7 @@ class ComposeForm(forms.Form):
         field = self.fields["channels"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Channel.objects.filter(pk__in=[c.pk for c in channels])
-        field.label_from_instance = lambda channel: channel.handle  # type: ignore[method-assign]
+        field.label_from_instance = channel_label  # type: ignore[assignment,method-assign]
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
@@ -75,7 +83,9 @@ class MoveForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+    text = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
 
 
 class RejectForm(forms.Form):

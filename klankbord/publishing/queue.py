@@ -59,7 +59,8 @@ def next_free_slot(
     )
     if exclude_post is not None:
         taken_qs = taken_qs.exclude(post=exclude_post)
-    taken = {moment.replace(second=0, microsecond=0) for moment in taken_qs.values_list("scheduled_at", flat=True)}
+    moments = taken_qs.values_list("scheduled_at", flat=True)
+    taken = {moment.replace(second=0, microsecond=0) for moment in moments if moment}
     for moment in slot_moments(channel, now + timedelta(minutes=1), end):
         if moment not in taken:
             return moment

@@ -4,6 +4,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
@@ -237,7 +238,7 @@ def _clashes(
     organisation: Organisation, channel: Channel, targets: list[PostTarget], minutes: int
 ) -> list[RhythmWarning]:
     warnings = []
-    for first, second in zip(targets, targets[1:], strict=False):
+    for first, second in pairwise(targets):
         assert first.scheduled_at and second.scheduled_at
         if second.scheduled_at - first.scheduled_at < timedelta(minutes=minutes):
             message = _("%(channel)s: two posts within %(minutes)s minutes around %(moment)s.") % {

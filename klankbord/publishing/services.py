@@ -93,7 +93,9 @@ def post_update(
         raise ValidationError(_("This post was deleted."))
     locked = post.targets.exclude(status__in=[*EDITABLE, Status.CANCELLED])
     if locked.exists():
-        raise ValidationError(_("This post is being published or was published; it can no longer change."))
+        raise ValidationError(
+            _("This post is being published or was published; it can no longer change.")
+        )
     post.text, post.link_preview = text, link_preview or {}
     post.save(update_fields=["text", "link_preview", "updated_at"])
     variants = variants or {}
@@ -246,7 +248,9 @@ def target_move(*, target: PostTarget, at: datetime, by: Membership) -> PostTarg
     # A contributor's move needs approval again; a draft stays a draft, with a date.
     fields: dict[str, object] = {"scheduled_at": at, "due_at": at, "error": ""}
     if target.status == Status.MISSED:
-        fields["status"] = Status.SCHEDULED if by.has_role(Role.EDITOR) else Status.AWAITING_APPROVAL
+        fields["status"] = (
+            Status.SCHEDULED if by.has_role(Role.EDITOR) else Status.AWAITING_APPROVAL
+        )
     elif target.status == Status.SCHEDULED and not by.has_role(Role.EDITOR):
         fields["status"] = Status.AWAITING_APPROVAL
     if moved.update(**fields) != 1:
@@ -266,7 +270,10 @@ def post_approve(*, post: Post, by: Membership, comment: str = "") -> int:
         )
         notify_author(post, by.user, "approved")
         audit_record(
-            organisation=post.organisation, actor=by.user, action="post.approve", target=post.text[:80]
+            organisation=post.organisation,
+            actor=by.user,
+            action="post.approve",
+            target=post.text[:80],
         )
     return approved
 
@@ -284,7 +291,10 @@ def post_reject(*, post: Post, by: Membership, comment: str) -> int:
         )
         notify_author(post, by.user, "rejected")
         audit_record(
-            organisation=post.organisation, actor=by.user, action="post.reject", target=post.text[:80]
+            organisation=post.organisation,
+            actor=by.user,
+            action="post.reject",
+            target=post.text[:80],
         )
     return rejected
 

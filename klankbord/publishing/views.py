@@ -99,7 +99,9 @@ def notifications_read_view(request: HttpRequest, membership: Membership) -> Htt
 # --- the composer -----------------------------------------------------------------------------
 
 
-def _images_from(request: HttpRequest, membership: Membership, post: Post | None) -> list[PostImage]:
+def _images_from(
+    request: HttpRequest, membership: Membership, post: Post | None
+) -> list[PostImage]:
     """The images named in the form, in order, if they belong here; their alt text applied."""
     ids = [int(pk) for pk in request.POST.getlist("images") if pk.isdigit()]
     scope = Q(post__isnull=True, uploaded_by=membership.user)
@@ -107,7 +109,9 @@ def _images_from(request: HttpRequest, membership: Membership, post: Post | None
         scope |= Q(post=post)
     found = {
         image.pk: image
-        for image in PostImage.objects.filter(scope, organisation=membership.organisation, pk__in=ids)
+        for image in PostImage.objects.filter(
+            scope, organisation=membership.organisation, pk__in=ids
+        )
     }
     images = [found[pk] for pk in ids if pk in found]
     for image in images:
@@ -118,7 +122,8 @@ def _images_from(request: HttpRequest, membership: Membership, post: Post | None
 
 def _variants_from(data: QueryDict, text: str) -> dict[int, str]:
     variants = {}
-    for key, value in data.items():
+    for key in data:
+        value = data.get(key, "")
         if key.startswith("variant_") and key[8:].isdigit() and value.strip() and value != text:
             variants[int(key[8:])] = value
     return variants
@@ -191,7 +196,9 @@ def _save_and_act(
     }
     try:
         for image in images:
-            services.image_describe(image=image, alt_text=image.alt_text, no_alt_text=image.no_alt_text)
+            services.image_describe(
+                image=image, alt_text=image.alt_text, no_alt_text=image.no_alt_text
+            )
         if post is None:
             post = services.post_create(
                 organisation=membership.organisation, author=membership.user, **fields
@@ -203,8 +210,14 @@ def _save_and_act(
         for message in error.messages:
             form.add_error(None, message)
         return _composer(
-            request, membership, form, post=post, images=images, variants=variants,
-            preview=preview, status=422,
+            request,
+            membership,
+            form,
+            post=post,
+            images=images,
+            variants=variants,
+            preview=preview,
+            status=422,
         )
     return redirect("post_detail", org_slug=membership.organisation.slug, post_id=post.pk)
 
@@ -274,7 +287,9 @@ def count_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     """The live counters: the composer posts its text here as the user types."""
     text = request.POST.get("text", "")
     chosen = set(request.POST.getlist("channels"))
-    channels = [c for c in selectors.publishable_channels(membership.organisation) if str(c.pk) in chosen]
+    channels = [
+        c for c in selectors.publishable_channels(membership.organisation) if str(c.pk) in chosen
+    ]
     post_id = request.POST.get("post", "")
     post = None
     if post_id.isdigit():
@@ -284,9 +299,7 @@ def count_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     for channel in channels:
         variant = request.POST.get(f"variant_{channel.pk}", "")
         rows.append(checks.check_channel(channel, variant if variant.strip() else text, images))
-    others = [
-        (net, label, counting.count(text, net)) for net, label in checks.ALSO_COUNTED.items()
-    ]
+    others = [(net, label, counting.count(text, net)) for net, label in checks.ALSO_COUNTED.items()]
     context = {
         "rows": rows,
         "others": others,
@@ -379,7 +392,9 @@ def _back_to_post(membership: Membership, post: Post) -> HttpResponse:
 def post_approve_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
     try:
-        approved = services.post_approve(post=post, by=membership, comment=request.POST.get("text", ""))
+        approved = services.post_approve(
+            post=post, by=membership, comment=request.POST.get("text", "")
+        )
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return _back_to_post(membership, post)
@@ -430,7 +445,9 @@ def post_duplicate_view(request: HttpRequest, membership: Membership, post_id: i
 
 @org_view(Role.CONTRIBUTOR)
 @require_POST
-def post_unschedule_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
+def post_unschedule_view(
+    request: HttpRequest, membership: Membership, post_id: int
+) -> HttpResponse:
     post = _post_or_404(membership, post_id)
     if not _may_edit(membership, post):
         raise PermissionDenied
@@ -470,7 +487,9 @@ def target_retry_view(request: HttpRequest, membership: Membership, target_id: i
 
 @org_view(Role.EDITOR)
 @require_POST
-def target_look_up_view(request: HttpRequest, membership: Membership, target_id: int) -> HttpResponse:
+def target_look_up_view(
+    request: HttpRequest, membership: Membership, target_id: int
+) -> HttpResponse:
     target = _target_or_404(membership, target_id)
     if services.target_look_up(target=target):
         messages.success(request, _("We are asking the network now. Reload in a moment."))
@@ -567,7 +586,9 @@ def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "previous": previous,
         "following": following,
         "today": today,
-        "channels": Channel.objects.filter(organisation=org).exclude(status=Channel.Status.DISCONNECTED),
+        "channels": Channel.objects.filter(organisation=org).exclude(
+            status=Channel.Status.DISCONNECTED
+        ),
         "channel_ids": channel_ids,
         "statuses": statuses,
         "status_choices": Status.choices,
@@ -588,7 +609,9 @@ def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
 @require_POST
 def feed_create_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     feeds.feed_create(membership=membership)
-    messages.success(request, _("Your calendar address is ready. Paste it in Outlook or Google Calendar."))
+    messages.success(
+        request, _("Your calendar address is ready. Paste it in Outlook or Google Calendar.")
+    )
     return redirect(reverse("calendar", args=[membership.organisation.slug]) + "#feed")
 
 

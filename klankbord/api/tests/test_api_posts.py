@@ -53,7 +53,9 @@ def test_reschedule_cancel_and_delete(
 ) -> None:
     client = api(world.alice)
     created = client.post(
-        posts_url(world), {"text": "Taart", "channels": [channel.pk]}, content_type="application/json"
+        posts_url(world),
+        {"text": "Taart", "channels": [channel.pk]},
+        content_type="application/json",
     ).json()
     assert created["targets"][0]["status"] == "draft"
     url = f"{posts_url(world)}/{created['id']}"

@@ -100,7 +100,9 @@ def test_compose_schedule_drag_and_publish(
     log_in(page, "alice@bakkerij.test")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Publish").click()
     page.get_by_role("link", name="New post").first.click()
-    page.locator("#id_text").fill("Vers desembrood vanaf 7 uur! 🍞 #bakkerij https://bakkerij-alice.be/desem")
+    page.locator("#id_text").fill(
+        "Vers desembrood vanaf 7 uur! 🍞 #bakkerij https://bakkerij-alice.be/desem"
+    )
     page.get_by_role("checkbox", name="@bakkerij@mastodon.fake").check()
     page.get_by_role("checkbox", name=on_bluesky.handle).check()
 
@@ -133,7 +135,9 @@ def test_compose_schedule_drag_and_publish(
     item = page.locator(f'li[data-target="{moved.pk}"]')
     expect(page.locator(f'ul.drop[data-date="{day.isoformat()}"] li')).to_have_count(2)
     drag(page, item, page.locator(f'ul.drop[data-date="{next_day.isoformat()}"]'))
-    expect(page.locator(f'ul.drop[data-date="{next_day.isoformat()}"] li[data-target="{moved.pk}"]')).to_have_count(1)
+    expect(
+        page.locator(f'ul.drop[data-date="{next_day.isoformat()}"] li[data-target="{moved.pk}"]')
+    ).to_have_count(1)
     moved.refresh_from_db()
     assert moved.scheduled_at is not None
     local = moved.scheduled_at.astimezone(ZoneInfo(world.org.timezone))
@@ -144,7 +148,9 @@ def test_compose_schedule_drag_and_publish(
     # Time passes: the scheduler publishes both to the fakes, exactly as the worker would.
     PostTarget.objects.update(due_at=timezone.now())
     token, ids = scheduler.claim_due()
-    assert sorted(scheduler.publish(target_id, token) for target_id in ids) == [Status.PUBLISHED] * 2
+    assert (
+        sorted(scheduler.publish(target_id, token) for target_id in ids) == [Status.PUBLISHED] * 2
+    )
 
     item = page.locator(f'li[data-target="{moved.pk}"] a')
     item.click()
@@ -163,4 +169,3 @@ def test_compose_schedule_drag_and_publish(
     [record] = bluesky.our_posts()
     assert record["embed"]["images"][0]["alt"] == "Drie desembroden op een houten toog"
     assert mastodon.published_texts() == [record["text"]]
-
