@@ -591,6 +591,7 @@ def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         ),
         "channel_ids": channel_ids,
         "statuses": statuses,
+        "filter_count": len(channel_ids) + len(statuses),
         "status_choices": Status.choices,
         "warnings": selectors.rhythm_warnings(org),
         "zone": org.timezone,

@@ -3,7 +3,7 @@ calendar, and see the post published on the fake Mastodon and Bluesky with links
 
 import os
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.core.tests.test_browser import SCREENSHOTS, background_work_is_running
 from klankbord.publishing import scheduler
 from klankbord.publishing.models import PostTarget
+from klankbord.publishing.services import post_create, post_schedule
 from klankbord.test import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,15 +115,12 @@ def test_compose_schedule_drag_and_publish(
     page.locator("#upload").set_input_files(str(picture))
     row = page.locator(".image-row")
     expect(row).to_have_count(1)
-    expect(counters).to_contain_text("One image has no alt text yet.")
+    expect(counters).to_contain_text("1 image has no alt text yet.")
     row.get_by_role("textbox", name="Alt text").fill("Drie desembroden op een houten toog")
     expect(counters).not_to_contain_text("no alt text")
 
     page.locator("#id_date").fill(day.isoformat())
     page.locator("#id_time").fill("10:00")
-    if os.environ.get("KLANKBORD_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "composer.png"), full_page=True)
     page.get_by_role("button", name="Schedule").click()
     targets = page.locator("#targets tr.target")
     expect(targets).to_have_count(2)
@@ -134,7 +132,9 @@ def test_compose_schedule_drag_and_publish(
     page.goto(f"{page.url}?date={day.isoformat()}")
     item = page.locator(f'li[data-target="{moved.pk}"]')
     expect(page.locator(f'ul.drop[data-date="{day.isoformat()}"] li')).to_have_count(2)
-    drag(page, item, page.locator(f'ul.drop[data-date="{next_day.isoformat()}"]'))
+    with page.expect_response(lambda response: "/verplaatsen/" in response.url) as answer:
+        drag(page, item, page.locator(f'ul.drop[data-date="{next_day.isoformat()}"]'))
+    assert answer.value.status == 200
     expect(
         page.locator(f'ul.drop[data-date="{next_day.isoformat()}"] li[data-target="{moved.pk}"]')
     ).to_have_count(1)
@@ -142,8 +142,6 @@ def test_compose_schedule_drag_and_publish(
     assert moved.scheduled_at is not None
     local = moved.scheduled_at.astimezone(ZoneInfo(world.org.timezone))
     assert (local.date(), local.hour, local.minute) == (next_day, 10, 0)
-    if os.environ.get("KLANKBORD_SCREENSHOTS") == "1":
-        page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
 
     # Time passes: the scheduler publishes both to the fakes, exactly as the worker would.
     PostTarget.objects.update(due_at=timezone.now())
@@ -160,8 +158,6 @@ def test_compose_schedule_drag_and_publish(
     hrefs = {links.nth(n).get_attribute("href") for n in range(2)}
     assert any(href.startswith(mastodon.base_url) for href in hrefs)
     assert any("bsky.app/profile/" in href for href in hrefs)
-    if os.environ.get("KLANKBORD_SCREENSHOTS") == "1":
-        page.screenshot(path=str(SCREENSHOTS / "post.png"), full_page=True)
 
     # Both networks got the image with its description, and the text exactly once.
     status = next(iter(mastodon.statuses.values()))
@@ -169,3 +165,51 @@ def test_compose_schedule_drag_and_publish(
     [record] = bluesky.our_posts()
     assert record["embed"]["images"][0]["alt"] == "Drie desembroden op een houten toog"
     assert mastodon.published_texts() == [record["text"]]
+
+
+@pytest.mark.skipif(
+    os.environ.get("KLANKBORD_SCREENSHOTS") != "1",
+    reason="screenshots for the README are taken only with KLANKBORD_SCREENSHOTS=1",
+)
+def test_screenshots_of_publishing(
+    page: Any, live_server: Any, world: World, log_in: Any, translations: None
+) -> None:
+    world.alice.language = "nl-be"
+    world.alice.save(update_fields=["language"])
+    background_work_is_running()
+    zone = ZoneInfo(world.org.timezone)
+    channels = [
+        Channel.objects.create(
+            organisation=world.org, network=network, external_id=handle, handle=handle
+        )
+        for network, handle in [
+            ("mastodon", "@bakkerij@mastodon.social"),
+            ("bluesky", "bakkerij-alice.bsky.social"),
+        ]
+    ]
+    owner = world.org.memberships.get(user=world.alice)
+    today = timezone.now().astimezone(zone).date()
+    for offset, text in [
+        (1, "Verse desembroden vanaf 7 uur 🍞"),
+        (3, "Nieuw: speculaastaart voor Sinterklaas"),
+        (8, "Zaterdag proeverij van kerststollen"),
+    ]:
+        post = post_create(organisation=world.org, author=world.alice, text=text, channels=channels)
+        moment = datetime.combine(today + timedelta(days=offset), time(9, 30), tzinfo=zone)
+        post_schedule(post=post, at=moment, by=owner)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    log_in(page, "alice@bakkerij.test")
+    page.goto(live_server.url + f"/o/{world.org.slug}/publiceren/nieuw/")
+    page.locator("#id_text").fill(
+        "Vanaf morgen: ons wintermenu met warme chocomelk en Luikse wafels ☕🧇 #Leuven #bakkerij "
+        "https://bakkerij-alice.be/winter"
+    )
+    for checkbox in page.locator("input[name=channels]").all():
+        checkbox.check()
+    expect(page.locator("#counters li")).to_have_count(2)
+    page.screenshot(path=str(SCREENSHOTS / "composer.png"), full_page=True)
+
+    page.goto(live_server.url + f"/o/{world.org.slug}/kalender/")
+    expect(page.locator("li.item").first).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "calendar.png"), full_page=True)
