@@ -33,18 +33,23 @@ class ChannelCheck:
 
     @property
     def ok(self) -> bool:
-        return not self.count.over and not self.image_problems
+        return self.count.ok and not self.image_problems
 
 
-def text_limit(channel: Channel) -> int | None:
-    """The instance's own limit where the network lets each server choose (Mastodon)."""
+def instance_limit(channel: Channel, name: str) -> int | None:
+    """The server's own figure where the network lets each server choose (Mastodon)."""
     limits = channel.settings.get("limits", {}) if channel.settings else {}
-    value = limits.get("max_characters")
+    value = limits.get(name)
     return int(value) if value else None
 
 
 def count_for(channel: Channel, text: str) -> counting.TextCount:
-    return counting.count(text, channel.network, limit=text_limit(channel))
+    return counting.count(
+        text,
+        channel.network,
+        limit=instance_limit(channel, "max_characters"),
+        link_length=instance_limit(channel, "characters_reserved_per_url"),
+    )
 
 
 def image_info(image: PostImage) -> ImageInfo:
@@ -100,13 +105,8 @@ def blocking_problems(post: Post) -> list[str]:
     for target in post.targets.select_related("channel"):
         check = check_channel(target.channel, target.text, images)
         name = target.channel.handle
-        if check.count.over:
-            problems.append(
-                _("%(channel)s: %(used)s of %(limit)s characters.")
-                % {"channel": name, "used": check.count.used, "limit": check.count.limit}
-                + " "
-                + " ".join(str(reason) for reason in check.count.reasons)
-            )
+        if not check.count.ok:
+            problems.append(f"{name}: " + " ".join(str(reason) for reason in check.count.reasons))
         for problem in check.image_problems:
             problems.append(f"{name}: {problem.message} {problem.hint}".strip())
     return problems

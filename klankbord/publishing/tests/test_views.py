@@ -1,6 +1,7 @@
 """The publishing pages: composer, post page, approvals, calendar moves, slots and the iCal feed."""
 
 import io
+import os
 from datetime import datetime, time, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
@@ -547,3 +548,32 @@ def test_charlie_cannot_reach_alices_posts_through_his_own_organisation(
     assert image.post is None
     assert Post.objects.get(organisation=world.other_org).images.count() == 0
     assert not PostTarget.objects.filter(pk=target.pk).exclude(status=Status.DRAFT).exists()
+
+
+def test_an_image_too_large_for_bluesky_blocks_scheduling_with_a_hint(
+    world: World, alice_client: Client, bluesky: Channel, sandbox: Channel
+) -> None:
+    noise = Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="PNG")
+    assert buffer.tell() > 1_000_000
+    image = image_upload(
+        organisation=world.org, by=world.alice, filename="ruis.png", content=buffer.getvalue()
+    )
+    day, at = tomorrow_at_ten()
+    fields = {"text": "Foto", "images": [image.pk], f"alt_{image.pk}": "Ruis", "date": day}
+    response = compose(
+        alice_client, world, **fields, channels=[bluesky.pk], time=at, action="schedule"
+    )
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "bakker.bsky.social: Bluesky takes images up to 1 MB" in page
+    assert "JPEG at 85" in page
+    # The practice channel takes it: the same image is fine there.
+    post = Post.objects.get()
+    response = alice_client.post(
+        url("post_edit", world, post_id=post.pk),
+        {**fields, "channels": [sandbox.pk], "time": at, "action": "schedule"},
+    )
+    assert response.status_code == 302
+    assert post.targets.get().status == Status.SCHEDULED
