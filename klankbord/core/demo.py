@@ -2,12 +2,17 @@
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from klankbord.accounts.models import User
+from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Profile
 from klankbord.channels.services import channel_connect
+from klankbord.lib.dates import aware_from_local
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.services import audit_record, organisation_create
 
@@ -54,7 +59,7 @@ def demo_seed() -> DemoLogin:
             target=email,
             data={"role": role},
         )
-    channel_connect(
+    channel = channel_connect(
         organisation=org,
         network="sandbox",
         profile=Profile(
@@ -63,7 +68,34 @@ def demo_seed() -> DemoLogin:
         by=owner,
         settings={"display_name": DEMO_ORG_NAME},
     )
+    seed_posts(org, owner, channel)
     return DemoLogin(organisation=org, email=owner.email, password=password)
+
+
+DEMO_POSTS = [
+    (1, time(7, 30), "Vers desembrood vanaf 7 uur! Wie komt proeven? 🍞 #Leuven #bakkerij"),
+    (
+        3,
+        time(11, 0),
+        "Nieuw deze week: speculaastaart voor Sinterklaas 🎁 Bestel tijdig in de winkel.",
+    ),
+    (6, time(9, 0), "Zaterdag proeverij van onze kerststollen, van 10 tot 12 uur. Welkom!"),
+]
+
+
+def seed_posts(org: Organisation, owner: User, channel: Channel) -> None:
+    """A few planned posts and weekly slots, so the calendar of the demo is not empty."""
+    from klankbord.publishing.models import QueueSlot
+    from klankbord.publishing.services import post_create, post_schedule
+
+    membership = Membership.objects.get(organisation=org, user=owner)
+    today = timezone.now().astimezone(ZoneInfo(org.timezone)).date()
+    for days, at, text in DEMO_POSTS:
+        post = post_create(organisation=org, author=owner, text=text, channels=[channel])
+        moment = aware_from_local(datetime.combine(today + timedelta(days=days), at), org.timezone)
+        post_schedule(post=post, at=moment, by=membership)
+    for weekday in (1, 3, 5):
+        QueueSlot.objects.create(channel=channel, weekday=weekday, time=time(8, 30))
 
 
 @transaction.atomic

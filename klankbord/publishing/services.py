@@ -78,6 +78,7 @@ def post_create(
 def post_update(
     *,
     post: Post,
+    by: Membership,
     text: str,
     channels: Iterable[Channel],
     variants: Mapping[int, str] | None = None,
@@ -117,6 +118,9 @@ def post_update(
         target.save()
     post.images.exclude(pk__in=[image.pk for image in images]).delete()
     _attach_images(post, images)
+    if not by.has_role(Role.EDITOR):
+        # A contributor's change to an approved post needs approval again.
+        post.targets.filter(status=Status.SCHEDULED).update(status=Status.AWAITING_APPROVAL)
     return post
 
 

@@ -204,7 +204,7 @@ def _save_and_act(
                 organisation=membership.organisation, author=membership.user, **fields
             )
         else:
-            post = services.post_update(post=post, **fields)
+            post = services.post_update(post=post, by=membership, **fields)
         _act(post, membership, data)
     except ValidationError as error:
         for message in error.messages:

@@ -6,6 +6,7 @@ from django.test import Client
 from klankbord.channels.models import Channel
 from klankbord.core.demo import DEMO_OWNER_EMAIL, database_is_empty, demo_seed
 from klankbord.orgs.models import Membership
+from klankbord.publishing.models import PostTarget
 
 
 def test_the_demo_is_a_living_bakery_with_its_team_and_a_practice_channel(db: None) -> None:
@@ -14,6 +15,9 @@ def test_the_demo_is_a_living_bakery_with_its_team_and_a_practice_channel(db: No
     assert not database_is_empty()
     assert Membership.objects.filter(organisation=login.organisation).count() == 5
     assert Channel.objects.get(organisation=login.organisation).network == "sandbox"
+    planned = PostTarget.objects.filter(post__organisation=login.organisation)
+    assert planned.count() == 3
+    assert set(planned.values_list("status", flat=True)) == {PostTarget.Status.SCHEDULED}
     client = Client()
     response = client.post("/login/", {"username": DEMO_OWNER_EMAIL, "password": login.password})
     assert response.status_code == 302

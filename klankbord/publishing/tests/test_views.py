@@ -577,3 +577,22 @@ def test_an_image_too_large_for_bluesky_blocks_scheduling_with_a_hint(
     )
     assert response.status_code == 302
     assert post.targets.get().status == Status.SCHEDULED
+
+
+def test_a_contributor_editing_an_approved_post_needs_approval_again(
+    world: World, sandbox: Channel
+) -> None:
+    client, contributor = client_for(world, Role.CONTRIBUTOR)
+    post = post_create(
+        organisation=world.org, author=contributor.user, text="x", channels=[sandbox]
+    )
+    at = timezone.now() + timedelta(days=1)
+    PostTarget.objects.filter(post=post).update(status=Status.SCHEDULED, scheduled_at=at, due_at=at)
+    response = client.post(
+        url("post_edit", world, post_id=post.pk),
+        {"text": "Iets helemaal anders", "channels": [sandbox.pk], "action": "draft"},
+    )
+    assert response.status_code == 302
+    target = post.targets.get()
+    assert target.text == "Iets helemaal anders"
+    assert target.status == Status.AWAITING_APPROVAL
