@@ -14,4 +14,5 @@ app.steps["worker"].add(WorkerHeartbeatStep)
 # Beat only ticks; the work itself lives in database rows that tasks claim.
 app.conf.beat_schedule = {
     "beat-tick": {"task": "klankbord.core.tasks.beat_tick", "schedule": 5.0},
+    "publishing-tidy": {"task": "klankbord.publishing.tasks.tidy", "schedule": 3600.0},
 }

@@ -35,6 +35,7 @@ STOPPABLE = [Status.DRAFT, Status.AWAITING_APPROVAL, Status.SCHEDULED, Status.CL
 # Targets whose text and time the user may still change.
 EDITABLE = [Status.DRAFT, Status.AWAITING_APPROVAL, Status.SCHEDULED, Status.FAILED, Status.MISSED]
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
+UNUSED_IMAGE_AGE = timedelta(days=1)
 
 
 def _check_channels(organisation: Organisation, channels: list[Channel]) -> None:
@@ -151,6 +152,13 @@ def image_upload(
         height=info.height,
         size_bytes=info.size_bytes,
     )
+
+
+def images_forget_unused(now: datetime | None = None) -> int:
+    """Uploads that never joined a post (the composer was closed) are removed after a day."""
+    cutoff = (now or timezone.now()) - UNUSED_IMAGE_AGE
+    deleted, _by_model = PostImage.objects.filter(post__isnull=True, created_at__lt=cutoff).delete()
+    return deleted
 
 
 def image_describe(*, image: PostImage, alt_text: str, no_alt_text: bool) -> PostImage:

@@ -596,3 +596,23 @@ def test_a_contributor_editing_an_approved_post_needs_approval_again(
     target = post.targets.get()
     assert target.text == "Iets helemaal anders"
     assert target.status == Status.AWAITING_APPROVAL
+
+
+def test_uploads_that_never_joined_a_post_are_removed_after_a_day(
+    world: World, sandbox: Channel
+) -> None:
+    kept = image_upload(organisation=world.org, by=world.alice, filename="a.png", content=png())
+    post_create(
+        organisation=world.org, author=world.alice, text="x", channels=[sandbox], images=[kept]
+    )
+    left = image_upload(organisation=world.org, by=world.alice, filename="b.png", content=png())
+    assert tasks_tidy_after(timedelta(hours=23)) == 0
+    assert tasks_tidy_after(timedelta(hours=25)) == 1
+    assert list(PostImage.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert not PostImage.objects.filter(pk=left.pk).exists()
+
+
+def tasks_tidy_after(delay: timedelta) -> int:
+    from klankbord.publishing.services import images_forget_unused
+
+    return images_forget_unused(timezone.now() + delay)
