@@ -522,10 +522,12 @@ def target_move_view(request: HttpRequest, membership: Membership, target_id: in
 
 
 def _parse_day(value: str, fallback: date) -> date:
+    """A day from the address bar; nonsense or a far-off year shows today instead."""
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return fallback
+    return day if 1900 <= day.year <= 2999 else fallback
 
 
 MOVABLE = [Status.DRAFT, Status.AWAITING_APPROVAL, Status.SCHEDULED, Status.MISSED]

@@ -616,3 +616,15 @@ def tasks_tidy_after(delay: timedelta) -> int:
     from klankbord.publishing.services import images_forget_unused
 
     return images_forget_unused(timezone.now() + delay)
+
+
+def test_the_calendar_survives_odd_addresses(world: World, alice_client: Client) -> None:
+    for query in [
+        {"date": "9999-12-31"},
+        {"date": "0001-01-01", "view": "week"},
+        {"date": "2026-02-30"},
+        {"date": "gisteren", "channel": "x", "status": "nope"},
+    ]:
+        response = alice_client.get(url("calendar", world), query)
+        assert response.status_code == 200, query
+        assert '<table class="calendar' in response.content.decode()
