@@ -15,17 +15,8 @@ from klankbord.orgs.models import Membership
 from klankbord.publishing.models import CalendarFeed, PostTarget
 
 Status = PostTarget.Status
-# Calendars show what is planned and what went out, not drafts or cancelled posts.
-SHOWN = [
-    Status.AWAITING_APPROVAL,
-    Status.SCHEDULED,
-    Status.CLAIMED,
-    Status.PUBLISHING,
-    Status.PUBLISHED,
-    Status.FAILED,
-    Status.UNCONFIRMED,
-    Status.MISSED,
-]
+# Calendars show what is planned and what went out or needs a decision; not drafts.
+SHOWN = (*PostTarget.PLANNED, Status.FAILED, Status.MISSED)
 PAST_DAYS, FUTURE_DAYS = 60, 365
 EVENT_MINUTES = 15
 

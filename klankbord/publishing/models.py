@@ -42,6 +42,16 @@ class PostTarget(models.Model):
         MISSED = "missed", _("Missed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # Will go out, is going out, or went out: what takes a slot and counts for the rhythm.
+    PLANNED = (
+        Status.AWAITING_APPROVAL,
+        Status.SCHEDULED,
+        Status.CLAIMED,
+        Status.PUBLISHING,
+        Status.PUBLISHED,
+        Status.UNCONFIRMED,
+    )
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="targets")
     text = models.TextField(_("text for this channel"))

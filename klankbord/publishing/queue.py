@@ -11,14 +11,7 @@ from klankbord.publishing.models import Post, PostTarget, QueueSlot
 
 Status = PostTarget.Status
 # A slot is taken by anything that will still go out (or went out) at that moment.
-TAKEN = [
-    Status.AWAITING_APPROVAL,
-    Status.SCHEDULED,
-    Status.CLAIMED,
-    Status.PUBLISHING,
-    Status.PUBLISHED,
-    Status.UNCONFIRMED,
-]
+TAKEN = PostTarget.PLANNED
 HORIZON_WEEKS = 12
 
 

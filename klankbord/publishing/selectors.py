@@ -20,15 +20,7 @@ from klankbord.publishing import holidays
 from klankbord.publishing.models import Post, PostTarget, PublishingSettings
 
 Status = PostTarget.Status
-# What will go out, or went out: these count for rhythm, clashes and duplicates.
-PLANNED = [
-    Status.AWAITING_APPROVAL,
-    Status.SCHEDULED,
-    Status.CLAIMED,
-    Status.PUBLISHING,
-    Status.PUBLISHED,
-    Status.UNCONFIRMED,
-]
+PLANNED = PostTarget.PLANNED
 HORIZON_DAYS = 28
 CSS_STATUS = {
     Status.DRAFT: "draft",

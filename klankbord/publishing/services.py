@@ -275,19 +275,7 @@ def target_move(*, target: PostTarget, at: datetime, by: Membership) -> PostTarg
 def post_approve(*, post: Post, by: Membership, comment: str = "") -> int:
     if not by.has_role(Role.MANAGER):
         raise ValidationError(_("Only a manager or owner can approve."))
-    approved = post.targets.filter(status=Status.AWAITING_APPROVAL).update(status=Status.SCHEDULED)
-    if approved:
-        PostComment.objects.create(
-            post=post, author=by.user, kind=PostComment.Kind.APPROVAL, text=comment.strip()
-        )
-        notify_author(post, by.user, "approved")
-        audit_record(
-            organisation=post.organisation,
-            actor=by.user,
-            action="post.approve",
-            target=post.text[:80],
-        )
-    return approved
+    return _verdict(post, by, comment, to=Status.SCHEDULED, kind=PostComment.Kind.APPROVAL)
 
 
 @transaction.atomic
@@ -296,19 +284,26 @@ def post_reject(*, post: Post, by: Membership, comment: str) -> int:
         raise ValidationError(_("Only a manager or owner can reject."))
     if not comment.strip():
         raise ValidationError(_("Say what should change, so the author can fix it."))
-    rejected = post.targets.filter(status=Status.AWAITING_APPROVAL).update(status=Status.DRAFT)
-    if rejected:
-        PostComment.objects.create(
-            post=post, author=by.user, kind=PostComment.Kind.REJECTION, text=comment.strip()
-        )
-        notify_author(post, by.user, "rejected")
+    return _verdict(post, by, comment, to=Status.DRAFT, kind=PostComment.Kind.REJECTION)
+
+
+VERDICTS = {
+    PostComment.Kind.APPROVAL: ("approved", "post.approve"),
+    PostComment.Kind.REJECTION: ("rejected", "post.reject"),
+}
+
+
+def _verdict(post: Post, by: Membership, comment: str, *, to: str, kind: str) -> int:
+    """Move what awaits approval on, and leave the verdict in the thread and the audit log."""
+    moved = post.targets.filter(status=Status.AWAITING_APPROVAL).update(status=to)
+    if moved:
+        verb, action = VERDICTS[PostComment.Kind(kind)]
+        PostComment.objects.create(post=post, author=by.user, kind=kind, text=comment.strip())
+        notify_author(post, by.user, verb)
         audit_record(
-            organisation=post.organisation,
-            actor=by.user,
-            action="post.reject",
-            target=post.text[:80],
+            organisation=post.organisation, actor=by.user, action=action, target=post.text[:80]
         )
-    return rejected
+    return moved
 
 
 @transaction.atomic
