@@ -1,0 +1,1 @@
+"""Understanding Dutch (and French, English, German) social posts, offline. Imports no Django."""
