@@ -1,1 +1,1 @@
-"""Understanding Dutch (and French, English, German) social posts, offline. Imports no Django."""
+"""Language, sentiment and intent support for Dutch-language social media posts."""
