@@ -628,3 +628,19 @@ def test_the_calendar_survives_odd_addresses(world: World, alice_client: Client)
         response = alice_client.get(url("calendar", world), query)
         assert response.status_code == 200, query
         assert '<table class="calendar' in response.content.decode()
+
+
+def test_the_main_menu_counts_unread_notifications_until_they_are_read(
+    world: World, alice_client: Client, sandbox: Channel
+) -> None:
+    client, contributor = client_for(world, Role.CONTRIBUTOR)
+    post = post_create(
+        organisation=world.org, author=contributor.user, text="x", channels=[sandbox]
+    )
+    alice_client.post(url("post_comment", world, post_id=post.pk), {"text": "Mooi!"})
+    page = client.get(url("dashboard", world)).content.decode()
+    assert 'class="badge count"' in page
+    assert "Mooi!" not in page
+    assert "commented on a post." in client.get(url("publish", world)).content.decode()
+    client.post(url("notifications_read", world))
+    assert 'class="badge count"' not in client.get(url("dashboard", world)).content.decode()
