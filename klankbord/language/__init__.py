@@ -1,1 +1,1 @@
-"""Language, sentiment and intent support for Dutch-language social media posts."""
+"""Understanding Dutch (and French, English, German) social posts, offline. Imports no Django."""
