@@ -133,12 +133,6 @@ class Metrics:
     quotes: int = 0
 
 
-@dataclass(frozen=True)
-class TextRules:
-    limit: int
-    counting: str  # how the limit is counted, in plain words, e.g. "graphemes, URLs count 23"
-
-
 class Connector:
     """One network. Subclasses set the class attributes and implement what they can do."""
 
@@ -168,9 +162,6 @@ class Connector:
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities
-
-    def text_rules(self) -> TextRules:
-        return TextRules(limit=0, counting="")
 
     def profile(self) -> Profile:
         raise ConnectorError(f"{self.label} cannot show a profile", permanent=True)

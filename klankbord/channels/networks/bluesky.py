@@ -30,7 +30,6 @@ from klankbord.channels.networks.base import (
     Profile,
     PublishedPost,
     RateLimitError,
-    TextRules,
     UnknownOutcomeError,
 )
 from klankbord.lib import http
@@ -165,9 +164,6 @@ class BlueskyConnector(Connector):
     capabilities = frozenset(Capability)
     max_images = 4
     connect_with = "password"
-
-    def text_rules(self) -> TextRules:
-        return TextRules(limit=LIMIT, counting=_("graphemes (what you see as one character)"))
 
     # --- Session ----------------------------------------------------------------------------
 

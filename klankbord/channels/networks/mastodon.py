@@ -28,7 +28,6 @@ from klankbord.channels.networks.base import (
     Profile,
     PublishedPost,
     RateLimitError,
-    TextRules,
     UnknownOutcomeError,
 )
 from klankbord.lib import http
@@ -226,14 +225,6 @@ class MastodonConnector(Connector):
             allow_loopback=self.allow_loopback,
             budget=self.budget,
             budget_key=f"mastodon:{self.account.base_url}:{self.account.external_id}",
-        )
-
-    def text_rules(self) -> TextRules:
-        limits = self.account.settings.get("limits", {})
-        return TextRules(
-            limit=int(limits.get("max_characters", DEFAULT_LIMIT)),
-            counting=_("characters; every link counts as %(n)s")
-            % {"n": limits.get("characters_reserved_per_url", URL_LENGTH)},
         )
 
     def profile(self) -> Profile:

@@ -19,7 +19,6 @@ from klankbord.channels.networks.base import (
     OutgoingPost,
     Profile,
     PublishedPost,
-    TextRules,
 )
 
 BASE_URL = "https://sandbox.klankbord.invalid"
@@ -41,9 +40,6 @@ class SandboxConnector(Connector):
     max_images = 4
     is_sandbox = True
     connect_with = "sandbox"
-
-    def text_rules(self) -> TextRules:
-        return TextRules(limit=500, counting=str(_("characters")))
 
     def profile(self) -> Profile:
         handle = self.account.handle
