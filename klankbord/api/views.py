@@ -199,7 +199,7 @@ def post_for(membership: Membership, post_id: int, *, write: bool) -> Post:
         post = publishing_selectors.get_post(membership.organisation, post_id)
     except Post.DoesNotExist as error:
         raise NotFound from error
-    if write and not (membership.has_role(Role.EDITOR) or post.author_id == membership.user_id):
+    if write and not publishing_services.may_change(membership, post):
         raise PermissionDenied
     return post
 

@@ -10,6 +10,7 @@ from klankbord.core.selectors import background_status, queue_depth
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
 from klankbord.orgs.selectors import memberships_for_user
+from klankbord.publishing import selectors as publishing
 
 # Pillars that later work fills in; until then their pages say so plainly.
 PILLARS = {
@@ -33,8 +34,6 @@ def home_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @org_view(Role.CLIENT)
 def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    from klankbord.publishing import selectors as publishing
-
     org = membership.organisation
     context = {
         "membership": membership,

@@ -10,8 +10,6 @@ from klankbord.lib.dates import NonexistentTime, aware_from_local
 from klankbord.publishing.models import Post, PostTarget, QueueSlot
 
 Status = PostTarget.Status
-# A slot is taken by anything that will still go out (or went out) at that moment.
-TAKEN = PostTarget.PLANNED
 HORIZON_WEEKS = 12
 
 
@@ -48,7 +46,7 @@ def next_free_slot(
     now = now or timezone.now()
     end = now + timedelta(weeks=HORIZON_WEEKS)
     taken_qs = PostTarget.objects.filter(
-        channel=channel, status__in=TAKEN, scheduled_at__gte=now, scheduled_at__lt=end
+        channel=channel, status__in=PostTarget.PLANNED, scheduled_at__gte=now, scheduled_at__lt=end
     )
     if exclude_post is not None:
         taken_qs = taken_qs.exclude(post=exclude_post)

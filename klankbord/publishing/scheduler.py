@@ -183,19 +183,31 @@ def sweep(now: datetime | None = None) -> list[tuple[int, str]]:
         status=Status.UNCONFIRMED, error="The worker stopped while publishing; checking."
     )
     lookups = []
-    stuck = PostTarget.objects.filter(
-        Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True), status=Status.UNCONFIRMED
-    ).values_list("pk", flat=True)[:BATCH]
+    stuck = PostTarget.objects.filter(_lease_over(now), status=Status.UNCONFIRMED).values_list(
+        "pk", flat=True
+    )[:BATCH]
     for target_id in list(stuck):
-        token = uuid.uuid4().hex
-        claimed = PostTarget.objects.filter(
-            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True),
-            pk=target_id,
-            status=Status.UNCONFIRMED,
-        ).update(lease_token=token, lease_expires_at=now + lease_length())
-        if claimed == 1:
+        token = claim_lookup(target_id, now)
+        if token:
             lookups.append((target_id, token))
     return lookups
+
+
+def _lease_over(now: datetime) -> Q:
+    return Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True)
+
+
+def claim_lookup(target_id: int, now: datetime, *, wait_for_lease: bool = True) -> str:
+    """Take an unconfirmed target for one lookup; returns the lease token, or "" when not ours.
+
+    The sweeper waits for a running lease to end; a person asking now does not.
+    """
+    token = uuid.uuid4().hex
+    targets = PostTarget.objects.filter(pk=target_id, status=Status.UNCONFIRMED)
+    if wait_for_lease:
+        targets = targets.filter(_lease_over(now))
+    claimed = targets.update(lease_token=token, lease_expires_at=now + lease_length())
+    return token if claimed == 1 else ""
 
 
 def tick(now: datetime | None = None) -> None:

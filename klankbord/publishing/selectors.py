@@ -20,7 +20,6 @@ from klankbord.publishing import holidays
 from klankbord.publishing.models import Post, PostTarget, PublishingSettings
 
 Status = PostTarget.Status
-PLANNED = PostTarget.PLANNED
 HORIZON_DAYS = 28
 CSS_STATUS = {
     Status.DRAFT: "draft",
@@ -185,7 +184,7 @@ def rhythm_warnings(organisation: Organisation, now: datetime | None = None) -> 
         targets = list(
             PostTarget.objects.filter(
                 channel=channel,
-                status__in=PLANNED,
+                status__in=PostTarget.PLANNED,
                 post__deleted_at__isnull=True,
                 scheduled_at__gte=now - silence,
                 scheduled_at__lt=horizon,

@@ -1,6 +1,5 @@
 """Everything that changes a post: compose, schedule, approve, move, delete, retry."""
 
-import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
@@ -27,7 +26,7 @@ from klankbord.publishing.models import (
     PostImage,
     PostTarget,
 )
-from klankbord.publishing.scheduler import lease_length
+from klankbord.publishing.scheduler import claim_lookup
 
 Status = PostTarget.Status
 # Targets that may still be stopped: nothing has been sent to the network for them.
@@ -38,7 +37,14 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 UNUSED_IMAGE_AGE = timedelta(days=1)
 
 
-def _check_channels(organisation: Organisation, channels: list[Channel]) -> None:
+def may_change(membership: Membership, post: Post) -> bool:
+    """Editors and up change any post; a contributor only their own."""
+    return membership.has_role(Role.EDITOR) or post.author_id == membership.user_id
+
+
+def _check_content(organisation: Organisation, text: str, channels: list[Channel]) -> None:
+    if not text.strip():
+        raise ValidationError(_("Write something first."))
     if not channels:
         raise ValidationError(_("Choose at least one channel."))
     if any(channel.organisation_id != organisation.pk for channel in channels):
@@ -60,9 +66,7 @@ def post_create(
 ) -> Post:
     """A new draft: one target per channel, each starting from the main text."""
     channels = list(channels)
-    if not text.strip():
-        raise ValidationError(_("Write something first."))
-    _check_channels(organisation, channels)
+    _check_content(organisation, text, channels)
     post = Post.objects.create(
         organisation=organisation, author=author, text=text, link_preview=link_preview or {}
     )
@@ -88,9 +92,7 @@ def post_update(
 ) -> Post:
     """Change a post that has not gone out yet; channels may be added or taken off."""
     channels = list(channels)
-    if not text.strip():
-        raise ValidationError(_("Write something first."))
-    _check_channels(post.organisation, channels)
+    _check_content(post.organisation, text, channels)
     if post.deleted_at is not None:
         raise ValidationError(_("This post was deleted."))
     locked = post.targets.exclude(status__in=[*EDITABLE, Status.CANCELLED])
@@ -126,10 +128,16 @@ def post_update(
 
 
 def _attach_images(post: Post, images: Iterable[PostImage]) -> None:
+    """Join the images to the post in their order, with the description they carry."""
     for position, image in enumerate(images):
         if image.organisation_id != post.organisation_id:
             raise ValidationError(_("That image does not belong to this organisation."))
-        PostImage.objects.filter(pk=image.pk).update(post=post, position=position)
+        PostImage.objects.filter(pk=image.pk).update(
+            post=post,
+            position=position,
+            alt_text=image.alt_text.strip()[:1500],
+            no_alt_text=image.no_alt_text,
+        )
 
 
 def image_upload(
@@ -159,12 +167,6 @@ def images_forget_unused(now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - UNUSED_IMAGE_AGE
     deleted, _by_model = PostImage.objects.filter(post__isnull=True, created_at__lt=cutoff).delete()
     return deleted
-
-
-def image_describe(*, image: PostImage, alt_text: str, no_alt_text: bool) -> PostImage:
-    image.alt_text, image.no_alt_text = alt_text.strip()[:1500], no_alt_text
-    image.save(update_fields=["alt_text", "no_alt_text"])
-    return image
 
 
 def _ready_to_send(post: Post) -> None:
@@ -250,7 +252,7 @@ def post_unschedule(*, post: Post, by: Membership) -> int:
 def target_move(*, target: PostTarget, at: datetime, by: Membership) -> PostTarget:
     """Reschedule one channel's post (the calendar's drag and drop)."""
     _check_moment(at)
-    if not by.has_role(Role.EDITOR) and target.post.author_id != by.user_id:
+    if not may_change(by, target.post):
         raise ValidationError(_("You can only move your own posts."))
     moved = PostTarget.objects.filter(
         pk=target.pk,
@@ -365,15 +367,11 @@ def target_look_up(*, target: PostTarget) -> bool:
     """Ask the network now whether an unconfirmed post is there (instead of at the next sweep)."""
     from klankbord.publishing.tasks import resolve_target
 
-    token = uuid.uuid4().hex
-    now = timezone.now()
     with transaction.atomic():
-        claimed = PostTarget.objects.filter(pk=target.pk, status=Status.UNCONFIRMED).update(
-            lease_token=token, lease_expires_at=now + lease_length()
-        )
-        if claimed == 1:
+        token = claim_lookup(target.pk, timezone.now(), wait_for_lease=False)
+        if token:
             transaction.on_commit(lambda: resolve_target.delay(target.pk, token))
-    return claimed == 1
+    return bool(token)
 
 
 VERBS = {

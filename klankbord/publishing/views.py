@@ -54,11 +54,6 @@ def _target_or_404(membership: Membership, target_id: int) -> PostTarget:
     return target
 
 
-def _may_edit(membership: Membership, post: Post) -> bool:
-    """Editors and up change any post; a contributor only their own."""
-    return membership.has_role(Role.EDITOR) or post.author_id == membership.user_id
-
-
 def _error_text(error: ValidationError) -> str:
     return " ".join(str(message) for message in error.messages)
 
@@ -195,10 +190,6 @@ def _save_and_act(
         "link_preview": preview,
     }
     try:
-        for image in images:
-            services.image_describe(
-                image=image, alt_text=image.alt_text, no_alt_text=image.no_alt_text
-            )
         if post is None:
             post = services.post_create(
                 organisation=membership.organisation, author=membership.user, **fields
@@ -257,7 +248,7 @@ def compose_view(request: HttpRequest, membership: Membership) -> HttpResponse:
 @org_view(Role.CONTRIBUTOR)
 def post_edit_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
-    if not _may_edit(membership, post):
+    if not services.may_change(membership, post):
         raise PermissionDenied
     targets = list(post.targets.all())
     first = next((t for t in targets if t.scheduled_at), None)
@@ -374,7 +365,7 @@ def post_detail_view(request: HttpRequest, membership: Membership, post_id: int)
         "comments": post.comments.select_related("author"),
         "comment_form": CommentForm(),
         "reject_form": RejectForm(),
-        "may_edit": _may_edit(membership, post)
+        "may_edit": services.may_change(membership, post)
         and all(t.status in services.EDITABLE or t.status == Status.CANCELLED for t in targets),
         "awaiting": any(t.status == Status.AWAITING_APPROVAL for t in targets),
         "may_approve": membership.has_role(Role.MANAGER),
@@ -449,7 +440,7 @@ def post_unschedule_view(
     request: HttpRequest, membership: Membership, post_id: int
 ) -> HttpResponse:
     post = _post_or_404(membership, post_id)
-    if not _may_edit(membership, post):
+    if not services.may_change(membership, post):
         raise PermissionDenied
     services.post_unschedule(post=post, by=membership)
     messages.success(request, _("The post is a draft again; nothing will go out."))
@@ -460,7 +451,7 @@ def post_unschedule_view(
 @require_POST
 def post_delete_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
-    if not _may_edit(membership, post):
+    if not services.may_change(membership, post):
         raise PermissionDenied
     on_the_way = services.post_delete(post=post, by=membership.user)
     if on_the_way:
@@ -587,24 +578,26 @@ def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "weeks": [calendar[n : n + 7] for n in range(0, len(calendar), 7)],
         "previous": previous,
         "following": following,
-        "today": today,
-        "channels": Channel.objects.filter(organisation=org).exclude(
-            status=Channel.Status.DISCONNECTED
-        ),
-        "channel_ids": channel_ids,
-        "statuses": statuses,
-        "filter_count": len(channel_ids) + len(statuses),
         "status_choices": Status.choices,
-        "warnings": selectors.rhythm_warnings(org),
         "zone": org.timezone,
         "may_move": membership.has_role(Role.CONTRIBUTOR),
-        "feed_url": feeds.feed_url_for(request, membership),
         "week_rows": _week_rows(calendar, org.timezone) if view == "week" else [],
         "movable": MOVABLE,
     }
-    template = "publishing/calendar.html"
+    # After a drop only the grid is reloaded; the rest of the page stays as it is.
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "calendar":
-        template = "publishing/partials/calendar_body.html"
+        return render(request, "publishing/partials/calendar_body.html", context)
+    context.update(
+        channels=Channel.objects.filter(organisation=org).exclude(
+            status=Channel.Status.DISCONNECTED
+        ),
+        channel_ids=channel_ids,
+        statuses=statuses,
+        filter_count=len(channel_ids) + len(statuses),
+        warnings=selectors.rhythm_warnings(org),
+        feed_url=feeds.feed_url_for(request, membership),
+    )
+    template = "publishing/calendar.html"
     return render(request, template, context)
 
 
