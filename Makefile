@@ -11,7 +11,7 @@ TEST_ENV := DEBUG=true SECRET_KEY=test-secret-key-not-for-production-use-0123456
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,accurate]"
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "klankbord.orgs",
     "klankbord.channels",
     "klankbord.publishing",
+    "klankbord.understanding",
     "klankbord.api",
 ]
 
@@ -272,3 +273,5 @@ HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
 
 # Only for tests against fake servers on this machine: never set this in production.
 KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)
+# New corrections an organisation makes before its language heads are retrained.
+KLANKBORD_RETRAIN_AFTER = env.int("KLANKBORD_RETRAIN_AFTER", default=20)

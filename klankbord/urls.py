@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("klankbord.orgs.urls")),
     path("", include("klankbord.channels.urls")),
     path("", include("klankbord.publishing.urls")),
+    path("", include("klankbord.understanding.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

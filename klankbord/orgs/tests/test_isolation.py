@@ -18,6 +18,7 @@ from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
 from klankbord.test import World
+from klankbord.understanding.models import Correction
 
 # Reachable without logging in, on purpose.
 PUBLIC = {
@@ -80,7 +81,11 @@ def objects(world: World) -> dict[str, object]:
         size_bytes=3,
     )
     slot = QueueSlot.objects.create(channel=channel, weekday=0, time=time(9, 0))
+    correction = Correction.objects.create(
+        organisation=world.org, text="Die taart is ziek!", sentiment="positive"
+    )
     return {
+        "correction_id": correction.pk,
         "org_slug": world.org.slug,
         "post_id": post.pk,
         "target_id": post.targets.get().pk,
@@ -117,6 +122,7 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Membership.objects.filter(organisation=world.org).count() == 2
     assert Invitation.objects.filter(organisation=world.org).count() == 1
     assert Channel.objects.get(organisation=world.org).status == Channel.Status.CONNECTED
+    assert Correction.objects.filter(organisation=world.org).count() == 1
 
 
 def test_charlie_cannot_revoke_alices_api_token(

@@ -38,6 +38,11 @@ TABLE = {
         "/o/{slug}/instellingen/publiceren/",
         (OK, OK, *[FORBIDDEN] * 3),
     ),
+    "language understanding": (
+        "get",
+        "/o/{slug}/instellingen/taal/",
+        (OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ),
     "change bob's role": (
         "post",
         "/o/{slug}/instellingen/leden/{bob}/rol/",

