@@ -29,7 +29,7 @@ def model() -> Any:
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), 384) float32, L2-normalised; e5 wants the "query: " prefix for classification."""
+    """(len(texts), 384) float32, L2-normalised; e5 wants "query: " for classification."""
     if not texts:
         return np.zeros((0, DIMENSIONS), np.float32)
     parts = [model().query(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]

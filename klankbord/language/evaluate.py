@@ -79,18 +79,21 @@ def evaluate(rows: Sequence[Row], read: Callable[[list[str]], list[Any]]) -> Row
         "seconds": round(seconds, 3),
         "posts_per_second": round(len(rows) / seconds, 1) if seconds else 0.0,
     }
-    sentiment = [(r["sentiment"], x.sentiment) for r, x in zip(rows, readings) if r.get("sentiment")]
+    pairs = list(zip(rows, readings, strict=True))
+    sentiment = [(r["sentiment"], x.sentiment) for r, x in pairs if r.get("sentiment")]
     if sentiment:
-        report["sentiment"] = class_report(*zip(*sentiment, strict=True), SENTIMENTS)
-    intents = [(r["intents"], x.intents) for r, x in zip(rows, readings) if "intents" in r]
+        report["sentiment"] = class_report(*_columns(sentiment), SENTIMENTS)
+    intents = [(r["intents"], x.intents) for r, x in pairs if "intents" in r]
     if intents:
-        report["intents"] = intent_report(*zip(*intents, strict=True))
-    language = [(r["language"], x.language) for r, x in zip(rows, readings) if r.get("language")]
+        report["intents"] = intent_report(*_columns(intents))
+    language = [(r["language"], x.language) for r, x in pairs if r.get("language")]
     if language:
-        report["language"] = class_report(
-            *zip(*language, strict=True), (*LANGUAGES, UNDETERMINED)
-        )
+        report["language"] = class_report(*_columns(language), (*LANGUAGES, UNDETERMINED))
     return report
+
+
+def _columns(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], list[Any]]:
+    return [gold for gold, _ in pairs], [said for _, said in pairs]
 
 
 def format_report(tier: str, report: Row) -> str:
@@ -112,9 +115,8 @@ def _format_measure(measure: str, result: Row) -> list[str]:
     lines = [head + f"macro-F1 {result['macro_f1']:.3f}"]
     lines.append(f"   {'class':<12}{'precision':>10}{'recall':>8}{'F1':>8}{'support':>9}")
     for label, s in result["classes"].items():
-        lines.append(
-            f"   {label:<12}{s['precision']:>10.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{s['support']:>9}"
-        )
+        scores = f"{s['precision']:>10.3f}{s['recall']:>8.3f}{s['f1']:>8.3f}{s['support']:>9}"
+        lines.append(f"   {label:<12}{scores}")
     if "confusion" in result:
         labels = list(result["confusion"])
         lines.append("   confusion (rows gold, columns predicted)")

@@ -7,15 +7,14 @@ code). Weights are kept as float16 on disk to keep the package small; maths is f
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
-from scipy import sparse
 
 SENTIMENTS = ("negative", "neutral", "positive")
 INTENTS = ("question", "lead", "complaint", "praise")
 
-Matrix = np.ndarray | sparse.csr_matrix
+Matrix: TypeAlias = Any  # a numpy array or a scipy sparse matrix (scipy ships no types)
 
 
 @dataclass(frozen=True)
@@ -83,7 +82,9 @@ def fit_heads(
 ) -> Heads:
     """Logistic regression per head; rows whose label is None do not teach that head."""
     sample_weight = np.ones(len(sentiments)) if weights is None else np.asarray(weights, float)
-    sentiment_weights, sentiment_bias = _fit_sentiment(features, sentiments, sample_weight, strength)
+    sentiment_weights, sentiment_bias = _fit_sentiment(
+        features, sentiments, sample_weight, strength
+    )
     intent_weights, intent_bias = _fit_intents(features, intents, sample_weight, strength)
     return Heads(
         sentiment_weights=sentiment_weights,

@@ -62,7 +62,9 @@ def best_thresholds(probabilities: np.ndarray, rows: Sequence[dict[str, Any]]) -
     chosen = []
     for column, intent in enumerate(INTENTS):
         gold = np.asarray([intent in row["intents"] for row in rows])
-        chosen.append(max(THRESHOLDS, key=lambda t: (_f1(gold, probabilities[:, column] >= t), -abs(t - 0.5))))
+        chosen.append(
+            max(THRESHOLDS, key=lambda t: (_f1(gold, probabilities[:, column] >= t), -abs(t - 0.5)))
+        )
     return np.asarray(chosen, np.float32)
 
 
@@ -71,7 +73,9 @@ def _f1(gold: np.ndarray, said: np.ndarray) -> float:
     return 2 * true_positive / (gold.sum() + said.sum()) if gold.sum() + said.sum() else 0.0
 
 
-def fit(columns: Matrix, rows: Sequence[dict[str, Any]], index: np.ndarray, **options: Any) -> Heads:
+def fit(
+    columns: Matrix, rows: Sequence[dict[str, Any]], index: np.ndarray, **options: Any
+) -> Heads:
     return fit_heads(
         columns[index],
         [rows[i]["sentiment"] for i in index],
@@ -80,7 +84,9 @@ def fit(columns: Matrix, rows: Sequence[dict[str, Any]], index: np.ndarray, **op
     )
 
 
-def tune(columns: Matrix, rows: Sequence[dict[str, Any]], say: Say, tier: str) -> tuple[float, Heads]:
+def tune(
+    columns: Matrix, rows: Sequence[dict[str, Any]], say: Say, tier: str
+) -> tuple[float, Heads]:
     """Pick the strength on dev, then fit on train with dev-tuned thresholds."""
     train, dev = rows_of(rows, "train"), rows_of(rows, "dev")
     dev_rows = [rows[i] for i in dev]
@@ -93,10 +99,16 @@ def tune(columns: Matrix, rows: Sequence[dict[str, Any]], say: Say, tier: str) -
     return strength, heads
 
 
-def train(posts: Path = POSTS, out: Path = MODELS, accurate: bool | None = None, say: Say = print) -> dict[str, Any]:
+def train(
+    posts: Path = POSTS, out: Path = MODELS, accurate: bool | None = None, say: Say = print
+) -> dict[str, Any]:
     rows = load_posts(posts)
     accurate = embed.available() if accurate is None else accurate
-    train_dev, dev, test = rows_of(rows, "train", "dev"), rows_of(rows, "dev"), rows_of(rows, "test")
+    train_dev, dev, test = (
+        rows_of(rows, "train", "dev"),
+        rows_of(rows, "dev"),
+        rows_of(rows, "test"),
+    )
     dev_rows, test_rows = [rows[i] for i in dev], [rows[i] for i in test]
     texts = [row["text"] for row in rows]
 
@@ -113,11 +125,15 @@ def train(posts: Path = POSTS, out: Path = MODELS, accurate: bool | None = None,
     card["fast"]["test"] = _test_scores(fast, columns[test], test_rows)
 
     if accurate:
-        card["accurate"], card["blend"] = _train_accurate(rows, texts, dev_heads, columns, fast, out, say)
+        card["accurate"], card["blend"] = _train_accurate(
+            rows, texts, dev_heads, columns, fast, out, say
+        )
     else:
         card["blend"] = {"sentiment": 0.0, "intents": 0.0}
     card["versions"] = _versions()
-    (out / "model.json").write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "model.json").write_text(
+        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return card
 
 
@@ -132,7 +148,11 @@ def _train_accurate(
 ) -> tuple[dict[str, Any], dict[str, float]]:
     say(f"accurate: embedding {len(texts)} posts")
     vectors = embed.embed(texts)
-    train_dev, dev, test = rows_of(rows, "train", "dev"), rows_of(rows, "dev"), rows_of(rows, "test")
+    train_dev, dev, test = (
+        rows_of(rows, "train", "dev"),
+        rows_of(rows, "dev"),
+        rows_of(rows, "test"),
+    )
     dev_rows, test_rows = [rows[i] for i in dev], [rows[i] for i in test]
     strength, on_train = tune(vectors, rows, say, ACCURATE)
     blend = _best_blend(on_train, fast_on_train, vectors[dev], columns[dev], dev_rows)
@@ -142,7 +162,11 @@ def _train_accurate(
     thresholds = best_thresholds(mixed_intents, dev_rows)
     heads = fit(vectors, rows, train_dev, strength=strength, thresholds=thresholds)
     (out / f"{ACCURATE}.npz").write_bytes(heads.to_bytes())
-    np.savez_compressed(out / TRAIN_VECTORS, ids=np.asarray([rows[i]["id"] for i in train_dev]), vectors=vectors[train_dev].astype(np.float16))
+    np.savez_compressed(
+        out / TRAIN_VECTORS,
+        ids=np.asarray([rows[i]["id"] for i in train_dev]),
+        vectors=vectors[train_dev].astype(np.float16),
+    )
     record = {
         "strength": strength,
         "intent_thresholds": _rounded(thresholds),
@@ -152,7 +176,11 @@ def _train_accurate(
 
 
 def _best_blend(
-    accurate: Heads, fast: Heads, vectors: np.ndarray, columns: Matrix, rows: Sequence[dict[str, Any]]
+    accurate: Heads,
+    fast: Heads,
+    vectors: np.ndarray,
+    columns: Matrix,
+    rows: Sequence[dict[str, Any]],
 ) -> dict[str, float]:
     sentiment_gold = [r["sentiment"] for r in rows]
     a_s, f_s = accurate.sentiment_probabilities(vectors), fast.sentiment_probabilities(columns)
@@ -164,24 +192,45 @@ def _best_blend(
 
     def intents_f1(share: float) -> float:
         mixed = share * a_i + (1 - share) * f_i
-        return intent_report([r["intents"] for r in rows], intent_labels(mixed, best_thresholds(mixed, rows)))["macro_f1"]
+        return intent_report(
+            [r["intents"] for r in rows], intent_labels(mixed, best_thresholds(mixed, rows))
+        )["macro_f1"]
 
     return {"sentiment": max(BLENDS, key=sentiment_f1), "intents": max(BLENDS, key=intents_f1)}
 
 
 def _test_scores(heads: Heads, columns: Matrix, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    return _summary(heads.sentiment_probabilities(columns), heads.intent_probabilities(columns), heads.intent_thresholds, rows)
+    return _summary(
+        heads.sentiment_probabilities(columns),
+        heads.intent_probabilities(columns),
+        heads.intent_thresholds,
+        rows,
+    )
 
 
 def _test_scores_blended(
-    heads: Heads, fast: Heads, blend: dict[str, float], vectors: np.ndarray, columns: Matrix, rows: Sequence[dict[str, Any]]
+    heads: Heads,
+    fast: Heads,
+    blend: dict[str, float],
+    vectors: np.ndarray,
+    columns: Matrix,
+    rows: Sequence[dict[str, Any]],
 ) -> dict[str, Any]:
-    sentiment = blend["sentiment"] * heads.sentiment_probabilities(vectors) + (1 - blend["sentiment"]) * fast.sentiment_probabilities(columns)
-    intents = blend["intents"] * heads.intent_probabilities(vectors) + (1 - blend["intents"]) * fast.intent_probabilities(columns)
+    sentiment = blend["sentiment"] * heads.sentiment_probabilities(vectors) + (
+        1 - blend["sentiment"]
+    ) * fast.sentiment_probabilities(columns)
+    intents = blend["intents"] * heads.intent_probabilities(vectors) + (
+        1 - blend["intents"]
+    ) * fast.intent_probabilities(columns)
     return _summary(sentiment, intents, heads.intent_thresholds, rows)
 
 
-def _summary(sentiment: np.ndarray, intents: np.ndarray, thresholds: np.ndarray, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _summary(
+    sentiment: np.ndarray,
+    intents: np.ndarray,
+    thresholds: np.ndarray,
+    rows: Sequence[dict[str, Any]],
+) -> dict[str, Any]:
     s = class_report([r["sentiment"] for r in rows], sentiment_labels(sentiment), SENTIMENTS)
     i = intent_report([r["intents"] for r in rows], intent_labels(intents, thresholds))
     return {

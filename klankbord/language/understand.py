@@ -64,7 +64,7 @@ class OrgHeads:
         parts = {"fast": np.frombuffer(self.fast.to_bytes(), np.uint8)}
         if self.accurate is not None:
             parts["accurate"] = np.frombuffer(self.accurate.to_bytes(), np.uint8)
-        np.savez(buffer, **parts)
+        np.savez(buffer, **parts)  # type: ignore[arg-type]
         return buffer.getvalue()
 
     @classmethod

@@ -37,12 +37,17 @@ class Correction(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["organisation", "created_at"])]
 
+    def __str__(self) -> str:
+        return self.text[:60]
+
     def intent_display(self) -> str:
         """The corrected intents in the reader's language; "" when intents were not corrected."""
         if self.intents is None:
             return ""
         labels = dict(Intent.choices)
-        return ", ".join(str(labels.get(intent, intent)) for intent in self.intents) or str(_("none"))
+        return ", ".join(str(labels.get(intent, intent)) for intent in self.intents) or str(
+            _("none")
+        )
 
 
 class OrgModel(models.Model):
@@ -56,3 +61,6 @@ class OrgModel(models.Model):
     corrections_used = models.PositiveIntegerField(default=0)
     trained_at = models.DateTimeField(null=True, blank=True)
     training_since = models.DateTimeField(null=True, blank=True)  # lease: one trainer at a time
+
+    def __str__(self) -> str:
+        return f"{self.organisation} v{self.version}"

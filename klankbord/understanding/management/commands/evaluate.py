@@ -33,6 +33,7 @@ class Command(BaseCommand):
         organisation = _organisation(options["org"])
         reports = {}
         for tier in wanted:
+
             def read(texts: list[str], tier: str = tier) -> list[Any]:
                 if organisation:
                     return services.read(organisation, texts, tier)
