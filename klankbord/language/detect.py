@@ -15,6 +15,7 @@ UNDETERMINED = "und"
 MIN_LETTERS = 8
 # Below this normalised probability the detector is guessing.
 MIN_CONFIDENCE = 0.6
+LETTER = re.compile(r"[^\W\d_]")  # a letter in any script: a word character, not digit or _
 NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.@-]+", re.IGNORECASE)
 
 
@@ -38,7 +39,7 @@ def detect_language(text: str) -> str:
 
 def detect_with_confidence(text: str) -> tuple[str, float]:
     cleaned = language_text(text)
-    if sum(character.isalpha() for character in cleaned) < MIN_LETTERS:
+    if len(LETTER.findall(cleaned, endpos=400)) < MIN_LETTERS:
         return UNDETERMINED, 0.0
     language, probability = identifier().classify(cleaned)
     if probability < MIN_CONFIDENCE:

@@ -77,6 +77,8 @@ class Place:
 
 def fold(text: str) -> str:
     """Lower case without accents, so Liège = Liege and 's-Hertogenbosch = 's-hertogenbosch."""
+    if text.isascii():
+        return text.lower()  # most words: nothing to decompose
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace(APOSTROPHE, "'"))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -94,25 +96,35 @@ def gazetteer() -> dict[str, dict[str, object]]:
     return index
 
 
-def _cue_before(words: list[str], start: int) -> str:
-    before = " ".join(fold(word) for word in words[max(0, start - 3) : start])
+@cache
+def first_words() -> frozenset[str]:
+    """Folded first words of every name: most words of a post start no place name at all."""
+    return frozenset(name.split(" ", 1)[0] for name in gazetteer())
+
+
+def _cue_before(folded: list[str], start: int) -> str:
+    before = " ".join(folded[max(0, start - 3) : start])
     return next((cue for cue in sorted(CUES, key=len, reverse=True) if before.endswith(cue)), "")
 
 
 def find_places(text: str) -> list[Place]:
     words = WORD.findall(text)
-    index = gazetteer()
+    folded = [fold(word) for word in words]  # once per word, not once per candidate name
+    index, starts = gazetteer(), first_words()
     found: list[Place] = []
     start = 0
     while start < len(words):
+        if folded[start] not in starts:
+            start += 1
+            continue
         for size in range(min(MAX_WORDS, len(words) - start), 0, -1):
-            written = " ".join(words[start : start + size])
-            place = index.get(fold(written))
+            key = " ".join(folded[start : start + size])
+            place = index.get(key)
             if place is None:
                 continue
-            cue = _cue_before(words, start)
-            everyday = fold(written) in EVERYDAY_WORDS
-            if not cue and (everyday or not written[0].isupper()):
+            written = " ".join(words[start : start + size])
+            cue = _cue_before(folded, start)
+            if not cue and (key in EVERYDAY_WORDS or not written[0].isupper()):
                 continue
             found.append(
                 Place(

