@@ -38,6 +38,7 @@ messages:
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/dashboard_latency.py
 	$(BIN)/python benchmarks/scheduler.py
+	$(BIN)/python benchmarks/language.py
 
 clean:
 	rm -rf $(VENV) var

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from klankbord.language.understand import resolve_tier
@@ -15,6 +16,13 @@ from klankbord.understanding.forms import CorrectionForm, TryForm
 from klankbord.understanding.models import Correction
 
 CORRECTIONS_SHOWN = 50
+LANGUAGE_NAMES = {
+    "nl": gettext_lazy("Dutch"),
+    "fr": gettext_lazy("French"),
+    "en": gettext_lazy("English"),
+    "de": gettext_lazy("German"),
+    "und": gettext_lazy("undetermined (too short or unsure)"),
+}
 
 
 @org_view(Role.EDITOR)
@@ -25,6 +33,7 @@ def language_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         text = form.cleaned_data["text"]
         reading = services.read(membership.organisation, [text])[0]
         context["reading"] = reading
+        context["language_name"] = LANGUAGE_NAMES.get(reading.language, reading.language)
         context["tier"] = resolve_tier()
         context["correction_form"] = CorrectionForm(
             initial={"text": text, "sentiment": reading.sentiment, "intents": reading.intents}

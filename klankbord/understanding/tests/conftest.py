@@ -1,4 +1,4 @@
-# Compiled catalogues, so the language page can be read in Dutch.
-from klankbord.core.tests.conftest import translations
+# The browser fixtures of the core screens (log in through the form, compiled catalogues).
+from klankbord.core.tests.conftest import log_in, translations
 
-__all__ = ["translations"]
+__all__ = ["log_in", "translations"]
