@@ -99,3 +99,30 @@ def test_the_accurate_tier_reads_the_same_kind_of_answer() -> None:
     )
     assert "lead" in reading.intents
     assert reading.places[0]["name"] == "Leuven"
+
+
+PHENOMENA = [
+    ("Eerlijk, die croissants waren niet slecht.", "positive"),  # negation
+    ("Het brood was niet lekker vandaag.", "negative"),
+    ("Wat een ambetante service, echt.", "negative"),  # Flemish words
+    ("Ik ben heel content van mijn nieuwe bril!", "positive"),
+    ("Goesting in een dikke wafel van bij jullie 😋", "positive"),
+    ("Gij zijt de beste bakker van Leuven", "positive"),
+    ("Nie goe, veel te lang gewacht", "negative"),
+    ("Suuuuper lekkere taart!!!", "positive"),  # elongation
+    ("#lekker #topzaak", "positive"),  # hashtags
+    ("😡😡", "negative"),  # emoji only
+    ("Super, weer een uur gewacht 🙄", "negative"),  # sarcasm
+]
+TIERS = [FAST, pytest.param(ACCURATE, marks=needs_accurate)]
+
+
+@pytest.mark.parametrize("tier", TIERS)
+def test_negation_flemish_elongation_hashtags_emoji_and_sarcasm(tier: str) -> None:
+    readings = understand([text for text, _ in PHENOMENA], tier=tier)
+    wrong = [
+        (text, reading.sentiment)
+        for (text, wanted), reading in zip(PHENOMENA, readings, strict=True)
+        if reading.sentiment != wanted
+    ]
+    assert not wrong
