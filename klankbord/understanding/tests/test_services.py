@@ -3,6 +3,7 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from klankbord.orgs.models import AuditEvent, Membership
 from klankbord.test import World
@@ -29,7 +30,7 @@ def alice(world: World) -> Membership:
 def test_a_bad_correction_is_refused_with_a_reason_in_dutch_and_nothing_is_stored(
     alice: Membership, text: str, sentiment: str, intents: Any, message: str, translations: None
 ) -> None:
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("nl-be"), pytest.raises(ValidationError) as refused:
         services.correction_add(alice, text, sentiment=sentiment, intents=intents)
     assert message in " ".join(refused.value.messages)
     assert not Correction.objects.exists()
