@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "klankbord.channels",
     "klankbord.publishing",
     "klankbord.understanding",
+    "klankbord.listening",
     "klankbord.api",
 ]
 
@@ -275,3 +276,5 @@ HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
 KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)
 # New corrections an organisation makes before its language heads are retrained.
 KLANKBORD_RETRAIN_AFTER = env.int("KLANKBORD_RETRAIN_AFTER", default=20)
+# Language tier for incoming mentions: auto (accurate where installed), fast or accurate.
+KLANKBORD_LISTENING_TIER = env.str("KLANKBORD_LISTENING_TIER", default="auto")

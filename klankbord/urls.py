@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("klankbord.channels.urls")),
     path("", include("klankbord.publishing.urls")),
     path("", include("klankbord.understanding.urls")),
+    path("", include("klankbord.listening.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

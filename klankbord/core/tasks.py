@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from klankbord.core.heartbeats import heartbeat_record
 from klankbord.core.models import Heartbeat
+from klankbord.listening.sources import tick as listening_tick
 from klankbord.publishing.scheduler import tick as publishing_tick
 
 # Workers that have been silent this long are gone (renamed or removed), not stopped.
@@ -16,6 +17,7 @@ def beat_tick() -> None:
     # A tick that reached a worker proves the whole chain beat → broker → worker works.
     heartbeat_record(name="tick", kind="worker")
     publishing_tick()
+    listening_tick()
     Heartbeat.objects.filter(
         name__startswith="worker:", seen_at__lt=timezone.now() - FORGET_WORKERS_AFTER
     ).delete()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
+from klankbord.listening.models import Monitor
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
@@ -84,7 +85,9 @@ def objects(world: World) -> dict[str, object]:
     correction = Correction.objects.create(
         organisation=world.org, text="Die taart is ziek!", sentiment="positive"
     )
+    monitor = Monitor.objects.create(organisation=world.org, name="Merk", query="bakkerij")
     return {
+        "monitor_id": monitor.pk,
         "correction_id": correction.pk,
         "org_slug": world.org.slug,
         "post_id": post.pk,
@@ -123,6 +126,7 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Invitation.objects.filter(organisation=world.org).count() == 1
     assert Channel.objects.get(organisation=world.org).status == Channel.Status.CONNECTED
     assert Correction.objects.filter(organisation=world.org).count() == 1
+    assert Monitor.objects.filter(organisation=world.org).count() == 1
 
 
 def test_charlie_cannot_revoke_alices_api_token(

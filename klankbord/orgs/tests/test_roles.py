@@ -38,6 +38,16 @@ TABLE = {
         "/o/{slug}/instellingen/publiceren/",
         (OK, OK, *[FORBIDDEN] * 3),
     ),
+    "new monitor": (
+        "get",
+        "/o/{slug}/luisteren/monitors/nieuw/",
+        (OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ),
+    "listening sources": (
+        "get",
+        "/o/{slug}/luisteren/bronnen/",
+        (OK, OK, OK, FORBIDDEN, FORBIDDEN),
+    ),
     "language understanding": (
         "get",
         "/o/{slug}/instellingen/taal/",

@@ -1,0 +1,41 @@
+"""`klankbord listen import FILE --org SLUG`: bring mentions in from an exported file."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from klankbord.listening.imports import import_file
+from klankbord.orgs.models import Organisation
+
+
+class Command(BaseCommand):
+    help = "Listening from the command line."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        importing = actions.add_parser("import", help="import a CSV or JSON Lines file")
+        importing.add_argument("file", type=Path)
+        importing.add_argument("--org", required=True, help="the organisation's slug")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = Organisation.objects.filter(slug=options["org"]).first()
+        if organisation is None:
+            raise CommandError(f"No organisation with slug {options['org']!r}.")
+        path: Path = options["file"]
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        # The command line speaks English, like Klankbord's other commands.
+        with stream, translation.override("en"):
+            result = import_file(organisation, stream, path.name)
+        for line, message in result.errors:
+            self.stderr.write(f"line {line}: {message}; skipped")
+        dropped = ", ".join(f"{reason} {count}" for reason, count in sorted(result.dropped.items()))
+        self.stdout.write(
+            f"{result.read} records read, {result.stored} mentions stored"
+            + (f", dropped: {dropped}" if dropped else "")
+            + (f", {len(result.errors)} bad records skipped" if result.errors else "")
+        )

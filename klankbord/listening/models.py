@@ -1,0 +1,166 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from klankbord.channels.models import Channel
+from klankbord.orgs.models import Organisation
+
+DEFAULT_POLL_SECONDS = 300
+
+
+class Source(models.Model):
+    """Where mentions come from: a connected channel read in one way, or imported files."""
+
+    class Kind(models.TextChoices):
+        MENTIONS = "mentions", _("Mentions of a connected account")
+        SEARCH = "search", _("Search or hashtag")
+        FEED = "feed", _("RSS/Atom feed")
+        IMPORT = "import", _("Imported file")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="listening_sources"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="sources"
+    )
+    term = models.CharField(max_length=200, blank=True)  # what a SEARCH source looks for
+    name = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    interval_seconds = models.PositiveIntegerField(default=DEFAULT_POLL_SECONDS)
+    # Advanced only in the transaction that stores the batch it led to.
+    cursor = models.TextField(blank=True)
+    next_poll_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["active", "next_poll_at"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def keeps_everything(self) -> bool:
+        """Mentions of our own accounts are kept even when no monitor asks for them."""
+        return self.kind in (self.Kind.MENTIONS, self.Kind.IMPORT)
+
+
+class Monitor(models.Model):
+    class Kind(models.TextChoices):
+        BRAND = "brand", _("Own brand")
+        PRODUCT = "product", _("Product or service")
+        COMPETITOR = "competitor", _("Competitor")
+        TRADE = "trade", _("Trade or opportunity")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="monitors"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.BRAND)
+    query = models.TextField(_("query"), max_length=1000)
+    # Empty: every source of the organisation.
+    sources = models.ManyToManyField(Source, blank=True, related_name="monitors")
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mention(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="mentions"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.SET_NULL, null=True, blank=True, related_name="mentions"
+    )
+    monitors = models.ManyToManyField(Monitor, blank=True, related_name="mentions")
+    network = models.CharField(max_length=30)
+    remote_id = models.CharField(max_length=500)
+    key = models.CharField(max_length=40)  # exact duplicate key: network + remote id
+    url = models.URLField(max_length=2000, blank=True)
+    canonical_url = models.CharField(max_length=2000, blank=True, db_index=True)
+    author_handle = models.CharField(max_length=300, blank=True)
+    author_name = models.CharField(max_length=300, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    text = models.TextField()
+    kind = models.CharField(max_length=20, default="mention")
+    published_at = models.DateTimeField(null=True, blank=True)
+    fetched_at = models.DateTimeField(default=timezone.now)
+    language = models.CharField(max_length=5, default="und")
+    sentiment = models.CharField(max_length=10, default="neutral")
+    sentiment_score = models.FloatField(default=0.0)
+    intents = models.JSONField(default=list, blank=True)
+    places = models.JSONField(default=list, blank=True)
+    reach = models.PositiveIntegerField(default=0)
+    priority = models.PositiveSmallIntegerField(default=0)
+    # 64-bit SimHash split in four 16-bit bands: near-duplicates share at least one band.
+    simhash = models.BigIntegerField(default=0)
+    band0 = models.PositiveIntegerField(default=0)
+    band1 = models.PositiveIntegerField(default=0)
+    band2 = models.PositiveIntegerField(default=0)
+    band3 = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="one_mention_per_item")
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "-published_at"]),
+            models.Index(fields=["organisation", "band0"]),
+            models.Index(fields=["organisation", "band1"]),
+            models.Index(fields=["organisation", "band2"]),
+            models.Index(fields=["organisation", "band3"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.network}:{self.remote_id}"
+
+
+class Drop(models.Model):
+    """How many items a source's batches dropped, per reason and day: nothing leaves silently."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="drops")
+    reason = models.CharField(max_length=30)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "reason", "day"], name="one_drop_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.reason} {self.day}: {self.count}"
+
+
+class BlockedAuthor(models.Model):
+    """Authors whose mentions are never stored: blocked, or erased on request (GDPR)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="blocked_authors"
+    )
+    handle = models.CharField(max_length=300)
+    reason = models.CharField(max_length=20, default="blocked")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "handle"], name="one_block_per_author")
+        ]
+
+    def __str__(self) -> str:
+        return self.handle

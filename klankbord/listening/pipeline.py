@@ -1,0 +1,335 @@
+"""The mention pipeline: a named list of small steps over one batch of incoming items.
+
+Each step works on the items still alive and may drop an item with a reason from `Reason`;
+every drop is counted per source and day (`Drop`), so nothing disappears unexplained. The last
+step stores what is left. The caller runs the whole pipeline inside the transaction that also
+advances the source's cursor: a batch is stored completely or not at all.
+"""
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from klankbord.language.detect import detect_language
+from klankbord.language.places import find_places
+from klankbord.language.understand import Reading
+from klankbord.listening import cleaning, fingerprint
+from klankbord.listening.models import BlockedAuthor, Drop, Mention, Monitor, Source
+from klankbord.listening.query import MentionText, Query, QueryError, parse
+from klankbord.understanding.services import read
+
+NEAR_DUPLICATE_WINDOW = timedelta(days=7)
+MAX_LINKS = 4  # more links than this in a short post is what link spam looks like
+MAX_HASHTAGS = 12
+SPAM_WORDS = re.compile(
+    r"\b(casino|viagra|crypto ?giveaway|free followers|gratis volgers|onlyfans|"
+    r"bitcoin doubler|forex signals)\b",
+    re.IGNORECASE,
+)
+LINK = re.compile(r"https?://", re.IGNORECASE)
+
+
+class Reason(StrEnum):
+    EMPTY = "empty"
+    DUPLICATE = "duplicate"
+    NEAR_DUPLICATE = "near_duplicate"
+    OWN_POST = "own_post"
+    BLOCKED_AUTHOR = "blocked_author"
+    SPAM = "spam"
+    NO_MONITOR = "no_monitor"
+
+
+@dataclass
+class Item:
+    """One incoming mention, as a source delivered it, plus what the steps learn about it."""
+
+    network: str
+    remote_id: str
+    text: str
+    url: str = ""
+    author_handle: str = ""
+    author_name: str = ""
+    title: str = ""
+    published_at: datetime | None = None
+    kind: str = "mention"
+    reach: int = 0
+    is_html: bool = False
+    key: str = ""
+    canonical_url: str = ""
+    simhash: int = 0
+    monitors: list[Monitor] = field(default_factory=list)
+    reading: Reading | None = None
+    priority: int = 0
+    dropped: str = ""
+
+
+@dataclass
+class Batch:
+    source: Source
+    items: list[Item]
+    monitors: list[tuple[Monitor, Query]] = field(default_factory=list)
+    drops: Counter[str] = field(default_factory=Counter)
+    stored: list[Mention] = field(default_factory=list)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.source.organisation_id
+
+    def alive(self) -> list[Item]:
+        return [item for item in self.items if not item.dropped]
+
+    def drop(self, item: Item, reason: Reason) -> None:
+        item.dropped = reason
+        self.drops[reason] += 1
+
+
+def normalise(batch: Batch) -> None:
+    for item in batch.alive():
+        item.text = cleaning.clean_text(item.text, is_html=item.is_html)
+        item.title = cleaning.clean_text(item.title)[:500]
+        item.author_handle = item.author_handle.strip()[:300]
+        item.author_name = cleaning.clean_text(item.author_name)[:300]
+        if not item.text and not item.title:
+            batch.drop(item, Reason.EMPTY)
+            continue
+        item.key = fingerprint.exact_key(item.network, item.remote_id)
+        item.canonical_url = fingerprint.canonical_url(item.url) if item.url else ""
+        item.simhash = fingerprint.simhash(f"{item.title} {item.text}")
+
+
+def drop_duplicates(batch: Batch) -> None:
+    """The same network id again: in this batch, or already stored."""
+    alive = batch.alive()
+    stored = set(
+        Mention.objects.filter(
+            organisation_id=batch.organisation_id, key__in=[item.key for item in alive]
+        ).values_list("key", flat=True)
+    )
+    seen: set[str] = set()
+    for item in alive:
+        if item.key in stored or item.key in seen:
+            batch.drop(item, Reason.DUPLICATE)
+        seen.add(item.key)
+
+
+def drop_near_duplicates(batch: Batch) -> None:
+    """The same article via two feeds, or the same text reposted: keep the first one."""
+    alive = batch.alive()
+    urls = {item.canonical_url for item in alive if item.canonical_url}
+    known_urls = set(
+        Mention.objects.filter(
+            organisation_id=batch.organisation_id, canonical_url__in=urls
+        ).values_list("canonical_url", flat=True)
+    )
+    recent = _recent_hashes(batch.organisation_id, [item.simhash for item in alive])
+    kept: list[int] = []
+    for item in alive:
+        same_url = item.canonical_url and item.canonical_url in known_urls
+        similar = any(fingerprint.is_near_duplicate(item.simhash, h) for h in (*recent, *kept))
+        if same_url or similar:
+            batch.drop(item, Reason.NEAR_DUPLICATE)
+            continue
+        kept.append(item.simhash)
+        if item.canonical_url:
+            known_urls.add(item.canonical_url)
+
+
+def _recent_hashes(organisation_id: int, hashes: Sequence[int]) -> list[int]:
+    """Stored SimHashes of the last week that share a band with one of these."""
+    if not hashes:
+        return []
+    bands = [fingerprint.bands(h) for h in hashes]
+    shares_a_band = Q()
+    for position in range(4):
+        shares_a_band |= Q(**{f"band{position}__in": {b[position] for b in bands}})
+    since = timezone.now() - NEAR_DUPLICATE_WINDOW
+    rows = Mention.objects.filter(
+        shares_a_band, organisation_id=organisation_id, fetched_at__gte=since
+    ).values_list("simhash", flat=True)
+    return [fingerprint.from_signed(value) for value in rows]
+
+
+def drop_own_posts(batch: Batch) -> None:
+    own = own_accounts(batch.organisation_id)
+    for item in batch.alive():
+        if (item.network, item.author_handle.lower().lstrip("@")) in own:
+            batch.drop(item, Reason.OWN_POST)
+
+
+def own_accounts(organisation_id: int) -> set[tuple[str, str]]:
+    """(network, handle) of the organisation's connected accounts."""
+    from klankbord.channels.models import Channel
+
+    own = set()
+    for network, handle in Channel.objects.filter(organisation_id=organisation_id).values_list(
+        "network", "handle"
+    ):
+        handle = handle.lower().lstrip("@")
+        own.add((network, handle))
+        if network == "mastodon" and "@" in handle:
+            # The server writes its own users without the domain.
+            own.add((network, handle.split("@", 1)[0]))
+    return own
+
+
+def drop_blocked_and_spam(batch: Batch) -> None:
+    blocked = {
+        handle.lower().lstrip("@")
+        for handle in BlockedAuthor.objects.filter(
+            organisation_id=batch.organisation_id
+        ).values_list("handle", flat=True)
+    }
+    for item in batch.alive():
+        if item.author_handle and item.author_handle.lower().lstrip("@") in blocked:
+            batch.drop(item, Reason.BLOCKED_AUTHOR)
+        elif looks_like_spam(item.text):
+            batch.drop(item, Reason.SPAM)
+
+
+def looks_like_spam(text: str) -> bool:
+    return (
+        len(LINK.findall(text)) > MAX_LINKS
+        or text.count("#") > MAX_HASHTAGS
+        or SPAM_WORDS.search(text) is not None
+    )
+
+
+def match_monitors(batch: Batch) -> None:
+    for item in batch.alive():
+        text = f"{item.title}\n{item.text}"
+        prepared = MentionText.of(
+            text,
+            language=detect_language(text),
+            places=[(place.lat, place.lon) for place in find_places(text)],
+        )
+        item.monitors = [monitor for monitor, query in batch.monitors if query.matches(prepared)]
+        if not item.monitors and not batch.source.keeps_everything:
+            batch.drop(item, Reason.NO_MONITOR)
+
+
+def understand(batch: Batch) -> None:
+    """Language, sentiment, intents and places, with the organisation's own heads."""
+    alive = batch.alive()
+    tier = getattr(settings, "KLANKBORD_LISTENING_TIER", "auto")
+    readings = read(batch.source.organisation, [f"{i.title}\n{i.text}" for i in alive], tier)
+    for item, reading in zip(alive, readings, strict=True):
+        item.reading = reading
+
+
+def set_priority(batch: Batch) -> None:
+    for item in batch.alive():
+        item.priority = priority(item.reading, item.reach)
+
+
+def priority(reading: Reading | None, reach: int) -> int:
+    """0-10: negative, complaints, leads and questions first, then by how many may see it."""
+    if reading is None:
+        return 0
+    score = 3 if reading.sentiment == "negative" else 0
+    score += 3 if "complaint" in reading.intents else 0
+    score += 3 if "lead" in reading.intents else 0
+    score += 1 if "question" in reading.intents else 0
+    score += min(3, int(math.log10(reach + 1)))
+    return min(10, score)
+
+
+def store(batch: Batch) -> None:
+    for item in batch.alive():
+        mention = _mention(batch, item)
+        try:
+            with transaction.atomic():  # a savepoint: a racing worker stored it first
+                mention.save()
+        except IntegrityError:
+            batch.drop(item, Reason.DUPLICATE)
+            continue
+        if item.monitors:
+            mention.monitors.add(*item.monitors)
+        batch.stored.append(mention)
+
+
+def _mention(batch: Batch, item: Item) -> Mention:
+    reading = item.reading
+    bands = fingerprint.bands(item.simhash)
+    return Mention(
+        organisation_id=batch.organisation_id,
+        source=batch.source,
+        network=item.network,
+        remote_id=item.remote_id[:500],
+        key=item.key,
+        url=item.url[:2000],
+        canonical_url=item.canonical_url[:2000],
+        author_handle=item.author_handle,
+        author_name=item.author_name,
+        title=item.title,
+        text=item.text,
+        kind=item.kind,
+        published_at=item.published_at or timezone.now(),
+        language=reading.language if reading else "und",
+        sentiment=reading.sentiment if reading else "neutral",
+        sentiment_score=reading.sentiment_score if reading else 0.0,
+        intents=reading.intents if reading else [],
+        places=reading.places if reading else [],
+        reach=item.reach,
+        priority=item.priority,
+        simhash=fingerprint.to_signed(item.simhash),
+        band0=bands[0],
+        band1=bands[1],
+        band2=bands[2],
+        band3=bands[3],
+    )
+
+
+STEPS: list[tuple[str, Callable[[Batch], None]]] = [
+    ("normalise", normalise),
+    ("drop duplicates", drop_duplicates),
+    ("drop near-duplicates", drop_near_duplicates),
+    ("drop own posts", drop_own_posts),
+    ("drop blocked authors and spam", drop_blocked_and_spam),
+    ("match monitors", match_monitors),
+    ("understand", understand),
+    ("priority", set_priority),
+    ("store", store),
+]
+
+
+def active_monitors(source: Source) -> list[tuple[Monitor, Query]]:
+    """The organisation's monitors that read this source, parsed once per batch."""
+    parsed = []
+    for monitor in Monitor.objects.filter(
+        organisation_id=source.organisation_id, active=True
+    ).prefetch_related("sources"):
+        chosen = {s.pk for s in monitor.sources.all()}
+        if chosen and source.pk not in chosen:
+            continue
+        try:
+            parsed.append((monitor, parse(monitor.query)))
+        except QueryError:
+            continue  # the editor refuses bad queries; an old one that broke matches nothing
+    return parsed
+
+
+def run(source: Source, items: list[Item]) -> Batch:
+    """Every step over the batch; call inside the transaction that advances the cursor."""
+    batch = Batch(source=source, items=items, monitors=active_monitors(source))
+    for _name, step in STEPS:
+        if not batch.alive():
+            break
+        step(batch)
+    count_drops(batch)
+    return batch
+
+
+def count_drops(batch: Batch) -> None:
+    today = timezone.localdate()
+    for reason, count in batch.drops.items():
+        row, _created = Drop.objects.get_or_create(source=batch.source, reason=reason, day=today)
+        Drop.objects.filter(pk=row.pk).update(count=F("count") + count)

@@ -1,0 +1,115 @@
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from klankbord.listening.models import Drop, Mention, Monitor, Source
+from klankbord.listening.query import MentionText, Query
+from klankbord.orgs.models import Organisation
+
+PREVIEW_LIMIT = 2000  # recent mentions a query preview looks through
+TREND_DAYS = 30
+
+
+def monitors_of(organisation: Organisation) -> QuerySet[Monitor]:
+    since = timezone.now() - timedelta(days=7)
+    return Monitor.objects.filter(organisation=organisation).annotate(
+        week=Count("mentions", filter=Q(mentions__published_at__gte=since)),
+        week_negative=Count(
+            "mentions",
+            filter=Q(mentions__published_at__gte=since, mentions__sentiment="negative"),
+        ),
+    )
+
+
+def sources_of(organisation: Organisation) -> QuerySet[Source]:
+    return Source.objects.filter(organisation=organisation).select_related("channel")
+
+
+def drops_of(organisation: Organisation, days: int = 7) -> dict[int, dict[str, int]]:
+    since = timezone.localdate() - timedelta(days=days)
+    counts: dict[int, dict[str, int]] = {}
+    rows = Drop.objects.filter(source__organisation=organisation, day__gte=since)
+    for row in rows.values("source_id", "reason", "count"):
+        per_source = counts.setdefault(row["source_id"], {})
+        per_source[row["reason"]] = per_source.get(row["reason"], 0) + row["count"]
+    return counts
+
+
+@dataclass(frozen=True)
+class MentionFilters:
+    monitor: Monitor | None = None
+    sentiment: str = ""
+    intent: str = ""
+    source_id: int | None = None
+    language: str = ""
+    since: date | None = None
+    until: date | None = None
+    place: str = ""
+    search: str = ""
+
+
+def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet[Mention]:
+    found = Mention.objects.filter(organisation=organisation).select_related("source")
+    if filters.monitor:
+        found = found.filter(monitors=filters.monitor)
+    if filters.sentiment:
+        found = found.filter(sentiment=filters.sentiment)
+    if filters.intent:
+        found = found.filter(intents__icontains=f'"{filters.intent}"')  # works on SQLite too
+    if filters.source_id:
+        found = found.filter(source_id=filters.source_id)
+    if filters.language:
+        found = found.filter(language=filters.language)
+    if filters.since:
+        found = found.filter(published_at__date__gte=filters.since)
+    if filters.until:
+        found = found.filter(published_at__date__lte=filters.until)
+    if filters.place:
+        found = found.filter(places__icontains=filters.place)
+    if filters.search:
+        found = found.filter(Q(text__icontains=filters.search) | Q(title__icontains=filters.search))
+    return found.order_by("-published_at", "-pk")
+
+
+def trend(mentions: QuerySet[Mention], days: int = TREND_DAYS) -> list[dict[str, Any]]:
+    """Per day of the last `days`: how many mentions, and how many of each sentiment."""
+    today = timezone.localdate()
+    start = today - timedelta(days=days - 1)
+    rows = (
+        mentions.filter(published_at__date__gte=start)
+        .annotate(day=TruncDate("published_at"))
+        .values("day", "sentiment")
+        .annotate(total=Count("id"))
+    )
+    per_day = {
+        start + timedelta(days=i): {"positive": 0, "neutral": 0, "negative": 0} for i in range(days)
+    }
+    for row in rows:
+        if row["day"] in per_day and row["sentiment"] in per_day[row["day"]]:
+            per_day[row["day"]][row["sentiment"]] += row["total"]
+    return [
+        {"day": day, **counts, "total": sum(counts.values())} for day, counts in per_day.items()
+    ]
+
+
+def preview(organisation: Organisation, query: Query, limit: int = 20) -> tuple[list[Mention], int]:
+    """Stored mentions the query would have matched: the first `limit`, and how many in all."""
+    recent = Mention.objects.filter(organisation=organisation).order_by("-published_at")[
+        :PREVIEW_LIMIT
+    ]
+    matched = [
+        mention
+        for mention in recent
+        if query.matches(
+            MentionText.of(
+                f"{mention.title}\n{mention.text}",
+                language=mention.language,
+                places=[(p["lat"], p["lon"]) for p in mention.places],
+            )
+        )
+    ]
+    return matched[:limit], len(matched)

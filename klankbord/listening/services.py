@@ -1,0 +1,60 @@
+"""Monitors and sources: what an organisation listens for, and where."""
+
+from django.db import transaction
+
+from klankbord.channels.models import Channel
+from klankbord.listening.models import Monitor, Source
+from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.services import audit_record
+
+# Connected accounts whose mentions are read without being asked.
+MENTION_NETWORKS = ("mastodon", "bluesky", "sandbox")
+
+
+@transaction.atomic
+def sources_sync(organisation: Organisation) -> None:
+    """One source per connected account's mentions and per feed; switched off when it goes."""
+    connected = Channel.objects.filter(organisation=organisation, status=Channel.Status.CONNECTED)
+    for channel in connected:
+        if channel.network in MENTION_NETWORKS:
+            _ensure(organisation, channel, Source.Kind.MENTIONS, f"{channel.handle}")
+        elif channel.network == "rss":
+            _ensure(organisation, channel, Source.Kind.FEED, channel.display_name or channel.handle)
+    Source.objects.filter(organisation=organisation, channel__isnull=False).exclude(
+        channel__in=connected
+    ).update(active=False)
+
+
+def _ensure(organisation: Organisation, channel: Channel, kind: str, name: str) -> None:
+    source, created = Source.objects.get_or_create(
+        organisation=organisation, channel=channel, kind=kind, defaults={"name": name[:200]}
+    )
+    if not created and not source.active:
+        Source.objects.filter(pk=source.pk).update(active=True)
+
+
+def search_source_add(membership: Membership, channel: Channel, term: str) -> Source:
+    source, _created = Source.objects.get_or_create(
+        organisation=membership.organisation,
+        channel=channel,
+        kind=Source.Kind.SEARCH,
+        term=term.strip(),
+        defaults={"name": f"{term.strip()} ({channel.network})"[:200]},
+    )
+    audit_record(
+        organisation=membership.organisation,
+        actor=membership.user,
+        action="listening.source_added",
+        target=source.name,
+    )
+    return source
+
+
+def monitor_saved(membership: Membership, monitor: Monitor, created: bool) -> None:
+    audit_record(
+        organisation=membership.organisation,
+        actor=membership.user,
+        action="listening.monitor_created" if created else "listening.monitor_changed",
+        target=monitor.name,
+        data={"query": monitor.query},
+    )

@@ -1,0 +1,114 @@
+"""Polling: claims, cursors that move only with a committed batch, and back-off."""
+
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from klankbord.channels.models import Channel
+from klankbord.channels.networks.base import ConnectorError, MentionPage, RateLimitError
+from klankbord.channels.networks.base import Mention as NetworkMention
+from klankbord.listening import pipeline, services, sources
+from klankbord.listening.models import Mention, Source
+from klankbord.test import World
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sandbox(world: World) -> Source:
+    Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="sandbox-alice", handle="alice"
+    )
+    services.sources_sync(world.org)
+    return Source.objects.get(organisation=world.org, kind=Source.Kind.MENTIONS)
+
+
+def page(start: int, count: int, cursor: str) -> MentionPage:
+    mentions = [
+        NetworkMention(
+            remote_id=f"m{n}", url="", author_handle=f"@fan{n}", author_name="",
+            text=f"Bericht nummer {n} over jullie winkel {'x' * n}", created_at=datetime.now(UTC),
+        )
+        for n in range(start, start + count)
+    ]  # fmt: skip
+    return MentionPage(mentions=mentions, cursor=cursor)
+
+
+def test_a_connected_account_gets_a_source_and_loses_it_when_disconnected(
+    world: World, sandbox: Source
+) -> None:
+    assert sandbox.channel.network == "sandbox" and sandbox.active
+    Channel.objects.filter(pk=sandbox.channel_id).update(status=Channel.Status.DISCONNECTED)
+    services.sources_sync(world.org)
+    sandbox.refresh_from_db()
+    assert not sandbox.active
+
+
+def test_polling_the_sandbox_stores_its_mentions_and_moves_the_cursor(sandbox: Source) -> None:
+    assert sources.claim_due() == [sandbox.pk]
+    stored = sources.poll(sandbox.pk)
+    sandbox.refresh_from_db()
+    assert stored == Mention.objects.count() > 0
+    assert sandbox.cursor and sandbox.lease_until is None
+    assert sandbox.next_poll_at > timezone.now()
+
+
+def test_a_claimed_source_is_not_claimed_twice(sandbox: Source) -> None:
+    assert sources.claim_due() == [sandbox.pk]
+    assert sources.claim_due() == []
+    assert sources.claim_due(now=timezone.now() + sources.LEASE * 2) == [sandbox.pk]
+
+
+def test_a_worker_killed_in_the_middle_of_a_batch_loses_nothing_and_stores_nothing_twice(
+    sandbox: Source,
+) -> None:
+    pages = [page(0, 5, "5"), page(5, 5, "10"), page(10, 0, "10")]
+    real_store = pipeline.store
+    calls = {"n": 0}
+
+    def dies_on_the_second_batch(batch: pipeline.Batch) -> None:
+        calls["n"] += 1
+        real_store(batch)
+        if calls["n"] == 2:
+            raise SystemExit("worker killed")
+
+    with (
+        mock.patch.object(sources, "read_page", side_effect=lambda s, c: pages[int(c or 0) // 5]),
+        mock.patch.object(
+            pipeline, "STEPS", [*pipeline.STEPS[:-1], ("store", dies_on_the_second_batch)]
+        ),
+        pytest.raises(SystemExit),
+    ):
+        sources.poll(sandbox.pk)
+    sandbox.refresh_from_db()
+    assert sandbox.cursor == "5"  # the second batch was rolled back with its cursor
+    assert Mention.objects.count() == 5
+
+    with mock.patch.object(sources, "read_page", side_effect=lambda s, c: pages[int(c or 0) // 5]):
+        sources.poll(sandbox.pk)
+    assert sorted(Mention.objects.values_list("remote_id", flat=True)) == sorted(
+        f"m{n}" for n in range(10)
+    )
+
+
+def test_a_rate_limit_waits_until_the_network_says(sandbox: Source) -> None:
+    retry_at = timezone.now() + timedelta(minutes=17)
+    with mock.patch.object(
+        sources, "read_page", side_effect=RateLimitError("slow", retry_at=retry_at)
+    ):
+        sources.poll(sandbox.pk)
+    sandbox.refresh_from_db()
+    assert sandbox.next_poll_at == retry_at and sandbox.failures == 0
+
+
+def test_failures_back_off_and_are_shown(sandbox: Source) -> None:
+    with mock.patch.object(
+        sources, "read_page", side_effect=ConnectorError("De site gaf fout 502.")
+    ):
+        sources.poll(sandbox.pk)
+        sources.poll(sandbox.pk)
+    sandbox.refresh_from_db()
+    assert sandbox.failures == 2 and sandbox.last_error == "De site gaf fout 502."
+    assert sandbox.next_poll_at - timezone.now() > timedelta(seconds=sandbox.interval_seconds * 2)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from klankbord.listening import views
+
+P = "o/<slug:org_slug>/luisteren/"
+
+urlpatterns = [
+    path(P, views.listen_view, name="listen"),
+    path(P + "monitors/nieuw/", views.monitor_edit_view, name="monitor_create"),
+    path(P + "monitors/voorbeeld/", views.query_preview_view, name="query_preview"),
+    path(P + "monitors/<int:monitor_id>/", views.monitor_view, name="monitor"),
+    path(P + "monitors/<int:monitor_id>/bewerken/", views.monitor_edit_view, name="monitor_edit"),
+    path(
+        P + "monitors/<int:monitor_id>/verwijderen/",
+        views.monitor_delete_view,
+        name="monitor_delete",
+    ),
+    path(P + "bronnen/", views.sources_view, name="listening_sources"),
+]

@@ -1,0 +1,195 @@
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from klankbord.listening import selectors, services
+from klankbord.listening.forms import ImportForm, MonitorForm, SearchSourceForm
+from klankbord.listening.imports import import_file
+from klankbord.listening.models import Monitor
+from klankbord.listening.query import QueryError, parse
+from klankbord.orgs.access import org_view
+from klankbord.orgs.models import Membership, Role
+from klankbord.understanding.models import Intent, Sentiment
+
+PAGE_SIZE = 50
+
+
+@org_view()
+def listen_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    services.sources_sync(organisation)
+    context = {
+        "membership": membership,
+        "monitors": selectors.monitors_of(organisation),
+        "latest": selectors.mentions_of(organisation, selectors.MentionFilters())[:20],
+        "may_edit": membership.has_role(Role.EDITOR),
+    }
+    return render(request, "listening/listen.html", context)
+
+
+def _monitor_or_404(membership: Membership, monitor_id: int) -> Monitor:
+    monitor = Monitor.objects.filter(pk=monitor_id, organisation=membership.organisation).first()
+    if monitor is None:
+        raise Http404
+    return monitor
+
+
+@org_view(Role.EDITOR)
+def monitor_edit_view(
+    request: HttpRequest, membership: Membership, monitor_id: int | None = None
+) -> HttpResponse:
+    organisation = membership.organisation
+    services.sources_sync(organisation)
+    monitor = _monitor_or_404(membership, monitor_id) if monitor_id else None
+    form = MonitorForm(request.POST or None, instance=monitor, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.organisation = organisation
+        saved.created_by = saved.created_by or membership.user
+        saved.save()
+        form.save_m2m()
+        services.monitor_saved(membership, saved, created=monitor is None)
+        messages.success(request, _("Monitor saved. New mentions appear as the sources are read."))
+        return redirect("monitor", org_slug=organisation.slug, monitor_id=saved.pk)
+    context = {"membership": membership, "form": form, "monitor": monitor}
+    return render(
+        request, "listening/monitor_form.html", context, status=422 if form.errors else 200
+    )
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def query_preview_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """What a query would match among stored mentions, or where it goes wrong."""
+    text = request.POST.get("query", "").strip()
+    context: dict[str, Any] = {"membership": membership, "query": text}
+    try:
+        query = parse(text)
+    except QueryError as error:
+        context["error"] = error.message
+        context["before"], context["at"] = text[: error.position], text[error.position :]
+    else:
+        context["matches"], context["total"] = selectors.preview(membership.organisation, query)
+    return render(request, "listening/partials/preview.html", context)
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def monitor_delete_view(
+    request: HttpRequest, membership: Membership, monitor_id: int
+) -> HttpResponse:
+    monitor = _monitor_or_404(membership, monitor_id)
+    monitor.delete()
+    messages.success(
+        request, _("Monitor removed. Its mentions stay under other monitors and in the inbox.")
+    )
+    return redirect("listen", org_slug=membership.organisation.slug)
+
+
+def _filters(request: HttpRequest, monitor: Monitor | None) -> selectors.MentionFilters:
+    get = request.GET
+    return selectors.MentionFilters(
+        monitor=monitor,
+        sentiment=get.get("sentiment", "") if get.get("sentiment") in Sentiment.values else "",
+        intent=get.get("intent", "") if get.get("intent") in Intent.values else "",
+        source_id=int(get["source"]) if get.get("source", "").isdigit() else None,
+        language=get.get("language", "")[:5],
+        since=_date(get.get("since")),
+        until=_date(get.get("until")),
+        place=get.get("place", "")[:100],
+        search=get.get("q", "")[:200],
+    )
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@org_view()
+def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) -> HttpResponse:
+    monitor = _monitor_or_404(membership, monitor_id)
+    filters = _filters(request, monitor)
+    found = selectors.mentions_of(membership.organisation, filters)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    days = selectors.trend(
+        selectors.mentions_of(membership.organisation, selectors.MentionFilters(monitor=monitor))
+    )
+    context = {
+        "membership": membership,
+        "monitor": monitor,
+        "page": page,
+        "filters": filters,
+        "trend": days,
+        "trend_max": max([day["total"] for day in days] + [1]),
+        "sources": selectors.sources_of(membership.organisation),
+        "sentiments": Sentiment.choices,
+        "intents": Intent.choices,
+        "may_edit": membership.has_role(Role.EDITOR),
+    }
+    return render(request, "listening/monitor.html", context)
+
+
+@org_view(Role.EDITOR)
+def sources_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    services.sources_sync(organisation)
+    search_form = SearchSourceForm(
+        request.POST if request.POST.get("action") == "search" else None, organisation=organisation
+    )
+    import_form = ImportForm(
+        request.POST if request.POST.get("action") == "import" else None,
+        request.FILES or None,
+    )
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "search"
+        and search_form.is_valid()
+    ):
+        services.search_source_add(
+            membership, search_form.cleaned_data["channel"], search_form.cleaned_data["term"]
+        )
+        messages.success(request, _("Source added. It is read every five minutes."))
+        return redirect("listening_sources", org_slug=organisation.slug)
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "import"
+        and import_form.is_valid()
+    ):
+        upload = import_form.cleaned_data["file"]
+        result = import_file(organisation, upload, upload.name)
+        _report_import(request, result)
+        return redirect("listening_sources", org_slug=organisation.slug)
+    context = {
+        "membership": membership,
+        "sources": selectors.sources_of(organisation),
+        "drops": selectors.drops_of(organisation),
+        "search_form": search_form,
+        "import_form": import_form,
+    }
+    return render(
+        request,
+        "listening/sources.html",
+        context,
+        status=422 if search_form.errors or import_form.errors else 200,
+    )
+
+
+def _report_import(request: HttpRequest, result: Any) -> None:
+    messages.success(
+        request,
+        _("%(read)s records read, %(stored)s mentions stored.")
+        % {"read": result.read, "stored": result.stored},
+    )
+    for line, message in result.errors[:20]:
+        messages.warning(
+            request, _("Line %(line)s: %(message)s; skipped.") % {"line": line, "message": message}
+        )
