@@ -17,6 +17,8 @@ app.steps["worker"].add(WorkerHeartbeatStep)
 app.conf.beat_schedule = {
     "beat-tick": {"task": "klankbord.core.tasks.beat_tick", "schedule": 5.0},
     "publishing-tidy": {"task": "klankbord.publishing.tasks.tidy", "schedule": 3600.0},
+    "listening-alerts": {"task": "klankbord.listening.tasks.alerts", "schedule": 60.0},
+    "listening-digests": {"task": "klankbord.listening.tasks.digests", "schedule": 900.0},
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,

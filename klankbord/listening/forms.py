@@ -2,7 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
-from klankbord.listening.models import Monitor, Source
+from klankbord.channels.services import allow_loopback
+from klankbord.lib.http import UnsafeURL, check_url
+from klankbord.listening.models import URGENT_BY_DEFAULT, AlertRule, Monitor, Source, Urgency
 from klankbord.listening.query import QueryError, parse
 from klankbord.orgs.models import Organisation
 
@@ -68,3 +70,55 @@ class ImportForm(forms.Form):
             "and network are optional."
         ),
     )
+
+
+class AlertRuleForm(forms.ModelForm):
+    urgencies = forms.MultipleChoiceField(
+        label=_("Alert me at once about"),
+        choices=Urgency.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = AlertRule
+        fields = ["instant_email", "urgencies", "monitors", "daily_digest"]
+        labels = {
+            "instant_email": _("Instant alerts by e-mail"),
+            "monitors": _("From these monitors"),
+            "daily_digest": _("A daily digest by e-mail (around 7:00)"),
+        }
+        help_texts = {"monitors": _("Leave all unticked for every monitor.")}
+        widgets = {"monitors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["monitors"].queryset = Monitor.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+        self.fields["monitors"].required = False
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Webhook address"),
+        assume_scheme="https",
+        max_length=1000,
+        help_text=_("Klankbord posts JSON with a Slack-compatible text field to this address."),
+    )
+    urgencies = forms.MultipleChoiceField(
+        label=_("Post about"),
+        choices=Urgency.choices,
+        initial=URGENT_BY_DEFAULT,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        try:
+            check_url(url, allow_loopback=allow_loopback())
+        except UnsafeURL as error:
+            raise forms.ValidationError(
+                _("Klankbord cannot post to this address: it must be a public http(s) address.")
+            ) from error
+        return url

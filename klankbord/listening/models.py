@@ -164,3 +164,53 @@ class BlockedAuthor(models.Model):
 
     def __str__(self) -> str:
         return self.handle
+
+
+class Urgency(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    COMPLAINT = "complaint", _("Complaint")
+    LEAD = "lead", _("Lead")
+    QUESTION = "question", _("Question")
+
+
+URGENT_BY_DEFAULT = [Urgency.NEGATIVE, Urgency.COMPLAINT, Urgency.LEAD]
+
+
+def default_urgencies() -> list[str]:
+    return [str(urgency) for urgency in URGENT_BY_DEFAULT]
+
+
+class AlertRule(models.Model):
+    """What one member wants to hear about at once, and whether they get the daily digest."""
+
+    membership = models.OneToOneField(
+        "orgs.Membership", on_delete=models.CASCADE, related_name="alert_rule"
+    )
+    monitors = models.ManyToManyField(Monitor, blank=True)  # empty: every monitor
+    urgencies = models.JSONField(default=default_urgencies)
+    instant_email = models.BooleanField(default=True)
+    daily_digest = models.BooleanField(default=True)
+    checked_until = models.DateTimeField(default=timezone.now)  # alerts cover what came after
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"alerts for {self.membership_id}"
+
+
+class Webhook(models.Model):
+    """Urgent mentions posted as JSON (Slack-compatible "text") to a URL the organisation gives."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="webhooks"
+    )
+    url = models.URLField(max_length=1000)
+    urgencies = models.JSONField(default=default_urgencies)
+    active = models.BooleanField(default=True)
+    checked_until = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.url

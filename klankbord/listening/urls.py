@@ -16,4 +16,10 @@ urlpatterns = [
         name="monitor_delete",
     ),
     path(P + "bronnen/", views.sources_view, name="listening_sources"),
+    path(P + "meldingen/", views.alerts_view, name="listening_alerts"),
+    path(
+        P + "meldingen/webhook/<int:webhook_id>/verwijderen/",
+        views.webhook_delete_view,
+        name="webhook_delete",
+    ),
 ]

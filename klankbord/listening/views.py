@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,9 +10,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klankbord.listening import selectors, services
-from klankbord.listening.forms import ImportForm, MonitorForm, SearchSourceForm
+from klankbord.listening.alerts import rule_for
+from klankbord.listening.forms import (
+    AlertRuleForm,
+    ImportForm,
+    MonitorForm,
+    SearchSourceForm,
+    WebhookForm,
+)
 from klankbord.listening.imports import import_file
-from klankbord.listening.models import Monitor
+from klankbord.listening.models import Monitor, Webhook
 from klankbord.listening.query import QueryError, parse
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
@@ -55,6 +63,7 @@ def monitor_edit_view(
         saved.save()
         form.save_m2m()
         services.monitor_saved(membership, saved, created=monitor is None)
+        rule_for(membership)  # whoever sets up listening hears the urgent items by default
         messages.success(request, _("Monitor saved. New mentions appear as the sources are read."))
         return redirect("monitor", org_slug=organisation.slug, monitor_id=saved.pk)
     context = {"membership": membership, "form": form, "monitor": monitor}
@@ -193,3 +202,50 @@ def _report_import(request: HttpRequest, result: Any) -> None:
         messages.warning(
             request, _("Line %(line)s: %(message)s; skipped.") % {"line": line, "message": message}
         )
+
+
+@org_view()
+def alerts_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    rule = rule_for(membership)
+    form = AlertRuleForm(
+        request.POST if request.POST.get("action") == "rule" else None,
+        instance=rule,
+        organisation=organisation,
+    )
+    may_manage = membership.has_role(Role.MANAGER)
+    webhook_form = WebhookForm(request.POST if request.POST.get("action") == "webhook" else None)
+    if request.method == "POST" and request.POST.get("action") == "rule" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your alert settings are saved."))
+        return redirect("listening_alerts", org_slug=organisation.slug)
+    if request.method == "POST" and request.POST.get("action") == "webhook":
+        if not may_manage:
+            raise PermissionDenied
+        if webhook_form.is_valid():
+            Webhook.objects.create(organisation=organisation, **webhook_form.cleaned_data)
+            messages.success(request, _("Webhook added."))
+            return redirect("listening_alerts", org_slug=organisation.slug)
+    context = {
+        "membership": membership,
+        "form": form,
+        "webhook_form": webhook_form,
+        "webhooks": Webhook.objects.filter(organisation=organisation),
+        "may_manage": may_manage,
+    }
+    status = 422 if form.errors or webhook_form.errors else 200
+    return render(request, "listening/alerts.html", context, status=status)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def webhook_delete_view(
+    request: HttpRequest, membership: Membership, webhook_id: int
+) -> HttpResponse:
+    deleted, _rows = Webhook.objects.filter(
+        organisation=membership.organisation, pk=webhook_id
+    ).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("Webhook removed."))
+    return redirect("listening_alerts", org_slug=membership.organisation.slug)

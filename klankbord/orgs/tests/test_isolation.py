@@ -14,7 +14,7 @@ from django.utils import timezone
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
-from klankbord.listening.models import Monitor
+from klankbord.listening.models import Monitor, Webhook
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
@@ -86,7 +86,9 @@ def objects(world: World) -> dict[str, object]:
         organisation=world.org, text="Die taart is ziek!", sentiment="positive"
     )
     monitor = Monitor.objects.create(organisation=world.org, name="Merk", query="bakkerij")
+    webhook = Webhook.objects.create(organisation=world.org, url="https://example.org/hook")
     return {
+        "webhook_id": webhook.pk,
         "monitor_id": monitor.pk,
         "correction_id": correction.pk,
         "org_slug": world.org.slug,
@@ -127,6 +129,7 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Channel.objects.get(organisation=world.org).status == Channel.Status.CONNECTED
     assert Correction.objects.filter(organisation=world.org).count() == 1
     assert Monitor.objects.filter(organisation=world.org).count() == 1
+    assert Webhook.objects.filter(organisation=world.org).count() == 1
 
 
 def test_charlie_cannot_revoke_alices_api_token(
