@@ -69,6 +69,7 @@ def demo_seed() -> DemoLogin:
         settings={"display_name": DEMO_ORG_NAME},
     )
     seed_posts(org, owner, channel)
+    seed_listening(org, owner)
     return DemoLogin(organisation=org, email=owner.email, password=password)
 
 
@@ -96,6 +97,24 @@ def seed_posts(org: Organisation, owner: User, channel: Channel) -> None:
         post_schedule(post=post, at=moment, by=membership)
     for weekday in (1, 3, 5):
         QueueSlot.objects.create(channel=channel, weekday=weekday, time=time(8, 30))
+
+
+def seed_listening(org: Organisation, owner: User) -> None:
+    """Two monitors; the sandbox's mentions arrive with the first read by the worker."""
+    from klankbord.listening.alerts import rule_for
+    from klankbord.listening.models import Monitor
+    from klankbord.listening.services import sources_sync
+
+    sources_sync(org)
+    Monitor.objects.create(
+        organisation=org, name="Bakkerij Vandevelde", kind="brand", query="bakkerij OR bakker*",
+        created_by=owner,
+    )  # fmt: skip
+    Monitor.objects.create(
+        organisation=org, name="Leads in de buurt", kind="trade",
+        query="(taart OR brood OR catering) near:Leuven~20km", created_by=owner,
+    )  # fmt: skip
+    rule_for(Membership.objects.get(organisation=org, user=owner))
 
 
 @transaction.atomic
