@@ -214,3 +214,20 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class MonitorFeed(models.Model):
+    """A secret Atom/JSON address for one monitor's mentions; revoking it stops it at once."""
+
+    monitor = models.ForeignKey(Monitor, on_delete=models.CASCADE, related_name="feeds")
+    # Looked up by hash; the token itself is kept encrypted so the team can copy it again.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_encrypted = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"feed {self.pk} of monitor {self.monitor_id}"

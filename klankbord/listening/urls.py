@@ -15,6 +15,9 @@ urlpatterns = [
         views.monitor_delete_view,
         name="monitor_delete",
     ),
+    path(P + "monitors/<int:monitor_id>/feed/", views.monitor_feed_view, name="monitor_feed"),
+    path("luisteren/feed/<str:token>.xml", views.monitor_feed_atom_view, name="monitor_feed_atom"),
+    path("luisteren/feed/<str:token>.json", views.monitor_feed_json_view, name="monitor_feed_json"),
     path(P + "bronnen/", views.sources_view, name="listening_sources"),
     path(P + "meldingen/", views.alerts_view, name="listening_alerts"),
     path(

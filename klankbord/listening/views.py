@@ -4,12 +4,12 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klankbord.listening import selectors, services
+from klankbord.listening import feeds, selectors, services
 from klankbord.listening.alerts import rule_for
 from klankbord.listening.forms import (
     AlertRuleForm,
@@ -143,6 +143,7 @@ def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) 
         "sentiments": Sentiment.choices,
         "intents": Intent.choices,
         "may_edit": membership.has_role(Role.EDITOR),
+        "feed_urls": feeds.feed_urls(request, monitor),
     }
     return render(request, "listening/monitor.html", context)
 
@@ -249,3 +250,39 @@ def webhook_delete_view(
         raise Http404
     messages.success(request, _("Webhook removed."))
     return redirect("listening_alerts", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def monitor_feed_view(
+    request: HttpRequest, membership: Membership, monitor_id: int
+) -> HttpResponse:
+    monitor = _monitor_or_404(membership, monitor_id)
+    if request.POST.get("action") == "revoke":
+        feeds.feed_revoke(membership, monitor)
+        messages.success(request, _("The feed address no longer works."))
+    else:
+        feeds.feed_create(membership, monitor)
+        messages.success(request, _("New feed address made; an older one no longer works."))
+    return redirect("monitor", org_slug=membership.organisation.slug, monitor_id=monitor.pk)
+
+
+def _public_monitor(token: str) -> Monitor:
+    monitor = feeds.monitor_for_token(token)
+    if monitor is None:
+        raise Http404
+    return monitor
+
+
+def monitor_feed_atom_view(request: HttpRequest, token: str) -> HttpResponse:
+    monitor = _public_monitor(token)
+    link = request.build_absolute_uri("/")
+    return HttpResponse(
+        feeds.atom(monitor, link), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+def monitor_feed_json_view(request: HttpRequest, token: str) -> JsonResponse:
+    monitor = _public_monitor(token)
+    link = request.build_absolute_uri("/")
+    return JsonResponse(feeds.json_feed(monitor, link), content_type="application/feed+json")

@@ -37,6 +37,8 @@ PUBLIC = {
     "api_docs",
     "api_not_found",
     "ical",
+    "monitor_feed_atom",
+    "monitor_feed_json",
 }
 
 
