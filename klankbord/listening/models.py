@@ -15,6 +15,7 @@ class Source(models.Model):
     class Kind(models.TextChoices):
         MENTIONS = "mentions", _("Mentions of a connected account")
         SEARCH = "search", _("Search or hashtag")
+        COMMENTS = "comments", _("Replies to your published posts")
         FEED = "feed", _("RSS/Atom feed")
         IMPORT = "import", _("Imported file")
 
@@ -48,7 +49,7 @@ class Source(models.Model):
     @property
     def keeps_everything(self) -> bool:
         """Mentions of our own accounts are kept even when no monitor asks for them."""
-        return self.kind in (self.Kind.MENTIONS, self.Kind.IMPORT)
+        return self.kind in (self.Kind.MENTIONS, self.Kind.COMMENTS, self.Kind.IMPORT)
 
 
 class Monitor(models.Model):
@@ -231,3 +232,28 @@ class MonitorFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.pk} of monitor {self.monitor_id}"
+
+
+DEFAULT_RETENTION_DAYS = 90
+
+
+class ListeningSettings(models.Model):
+    """Privacy choices of one organisation for what listening stores."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="listening_settings"
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep mentions for (days)"), default=DEFAULT_RETENTION_DAYS
+    )
+    pseudonymise_authors = models.BooleanField(
+        _("store authors under a pseudonym"),
+        default=False,
+        help_text=_(
+            "Names and handles are replaced by a code such as author-3f9a1c: the same person "
+            "keeps the same code, but who it is no longer shows."
+        ),
+    )
+
+    def __str__(self) -> str:
+        return f"listening settings of {self.organisation_id}"
