@@ -19,6 +19,7 @@ app.conf.beat_schedule = {
     "publishing-tidy": {"task": "klankbord.publishing.tasks.tidy", "schedule": 3600.0},
     "listening-alerts": {"task": "klankbord.listening.tasks.alerts", "schedule": 60.0},
     "listening-digests": {"task": "klankbord.listening.tasks.digests", "schedule": 900.0},
+    "listening-retention": {"task": "klankbord.listening.tasks.retention", "schedule": 86400.0},
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,

@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.lib.http import UnsafeURL, check_url
-from klankbord.listening.models import URGENT_BY_DEFAULT, AlertRule, Monitor, Source, Urgency
+from klankbord.listening.models import (
+    URGENT_BY_DEFAULT,
+    AlertRule,
+    ListeningSettings,
+    Monitor,
+    Source,
+    Urgency,
+)
 from klankbord.listening.query import QueryError, parse
 from klankbord.orgs.models import Organisation
 
@@ -122,3 +129,26 @@ class WebhookForm(forms.Form):
                 _("Klankbord cannot post to this address: it must be a public http(s) address.")
             ) from error
         return url
+
+
+class PrivacyForm(forms.ModelForm):
+    class Meta:
+        model = ListeningSettings
+        fields = ["retention_days", "pseudonymise_authors"]
+        help_texts = {
+            "retention_days": _("Older mentions are deleted every night. Between 7 and 730 days.")
+        }
+
+    def clean_retention_days(self) -> int:
+        days = self.cleaned_data["retention_days"]
+        if not 7 <= days <= 730:
+            raise forms.ValidationError(_("Choose between 7 and 730 days."))
+        return int(days)
+
+
+class AuthorForm(forms.Form):
+    handle = forms.CharField(
+        label=_("Author"),
+        max_length=300,
+        help_text=_("The handle as it appears with the mentions, e.g. @an_peeters."),
+    )

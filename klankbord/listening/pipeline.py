@@ -23,7 +23,15 @@ from klankbord.language.detect import detect_language
 from klankbord.language.places import find_places
 from klankbord.language.understand import Reading
 from klankbord.listening import cleaning, fingerprint
-from klankbord.listening.models import BlockedAuthor, Drop, Mention, Monitor, Source
+from klankbord.listening.models import (
+    BlockedAuthor,
+    Drop,
+    ListeningSettings,
+    Mention,
+    Monitor,
+    Source,
+)
+from klankbord.listening.privacy import bare, pseudonym
 from klankbord.listening.query import MentionText, Query, QueryError, parse
 from klankbord.understanding.services import read
 
@@ -79,6 +87,7 @@ class Batch:
     monitors: list[tuple[Monitor, Query]] = field(default_factory=list)
     drops: Counter[str] = field(default_factory=Counter)
     stored: list[Mention] = field(default_factory=list)
+    pseudonymise: bool = False
 
     @property
     def organisation_id(self) -> int:
@@ -189,7 +198,11 @@ def drop_blocked_and_spam(batch: Batch) -> None:
         ).values_list("handle", flat=True)
     }
     for item in batch.alive():
-        if item.author_handle and item.author_handle.lower().lstrip("@") in blocked:
+        handle = item.author_handle
+        # Erased authors are remembered only by their pseudonym.
+        if handle and (
+            bare(handle) in blocked or pseudonym(batch.organisation_id, handle) in blocked
+        ):
             batch.drop(item, Reason.BLOCKED_AUTHOR)
         elif looks_like_spam(item.text):
             batch.drop(item, Reason.SPAM)
@@ -259,6 +272,9 @@ def store(batch: Batch) -> None:
 def _mention(batch: Batch, item: Item) -> Mention:
     reading = item.reading
     bands = fingerprint.bands(item.simhash)
+    if batch.pseudonymise:
+        item.author_handle = pseudonym(batch.organisation_id, item.author_handle or "?")
+        item.author_name = ""
     return Mention(
         organisation_id=batch.organisation_id,
         source=batch.source,
@@ -320,6 +336,9 @@ def active_monitors(source: Source) -> list[tuple[Monitor, Query]]:
 def run(source: Source, items: list[Item]) -> Batch:
     """Every step over the batch; call inside the transaction that advances the cursor."""
     batch = Batch(source=source, items=items, monitors=active_monitors(source))
+    batch.pseudonymise = ListeningSettings.objects.filter(
+        organisation_id=source.organisation_id, pseudonymise_authors=True
+    ).exists()
     for _name, step in STEPS:
         if not batch.alive():
             break

@@ -9,6 +9,8 @@ from klankbord.orgs.services import audit_record
 
 # Connected accounts whose mentions are read without being asked.
 MENTION_NETWORKS = ("mastodon", "bluesky", "sandbox")
+# Networks whose connector reads the replies to a published post.
+REPLY_NETWORKS = ("mastodon",)
 
 
 @transaction.atomic
@@ -18,6 +20,8 @@ def sources_sync(organisation: Organisation) -> None:
     for channel in connected:
         if channel.network in MENTION_NETWORKS:
             _ensure(organisation, channel, Source.Kind.MENTIONS, f"{channel.handle}")
+        if channel.network in REPLY_NETWORKS:
+            _ensure(organisation, channel, Source.Kind.COMMENTS, f"{channel.handle} (reacties)")
         elif channel.network == "rss":
             _ensure(organisation, channel, Source.Kind.FEED, channel.display_name or channel.handle)
     Source.objects.filter(organisation=organisation, channel__isnull=False).exclude(

@@ -5,7 +5,9 @@ source at once. Each page is stored and its cursor saved in one transaction: a w
 half-way leaves the old cursor, and the rerun's duplicates are dropped by the pipeline.
 """
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +29,8 @@ LEASE = timedelta(minutes=10)
 MAX_PAGES = 5  # per poll: a burst is read over a few polls instead of one endless one
 MAX_BACKOFF = timedelta(hours=6)
 CLAIM_BATCH = 50
+REPLIES_WINDOW = timedelta(days=14)  # replies come in the first days after a post
+MAX_POSTS_FOR_REPLIES = 50
 
 
 def claim_due(now: datetime | None = None, limit: int = CLAIM_BATCH) -> list[int]:
@@ -50,7 +54,23 @@ def read_page(source: Source, cursor: str) -> MentionPage:
     connector = connector_for(source.channel)  # type: ignore[arg-type]
     if source.kind == Source.Kind.SEARCH:
         return connector.search(source.term, cursor)
+    if source.kind == Source.Kind.COMMENTS:
+        return replies_page(source, connector)
     return connector.mentions(cursor)
+
+
+def replies_page(source: Source, connector: Any) -> MentionPage:
+    """Replies to what we published lately; no cursor: replies seen before are duplicates."""
+    from klankbord.publishing.models import PostTarget
+
+    since = timezone.now() - REPLIES_WINDOW
+    published = PostTarget.objects.filter(
+        channel=source.channel, status=PostTarget.Status.PUBLISHED, published_at__gte=since
+    ).exclude(remote_id="")
+    replies: list[NetworkMention] = []
+    for remote_id in published.values_list("remote_id", flat=True)[:MAX_POSTS_FOR_REPLIES]:
+        replies.extend(replace(reply, kind="reply") for reply in connector.replies(remote_id))
+    return MentionPage(mentions=replies, cursor=source.cursor)
 
 
 def to_item(source: Source, mention: NetworkMention) -> pipeline.Item:

@@ -20,3 +20,10 @@ def digests() -> None:
     from klankbord.listening.alerts import send_digests
 
     send_digests()
+
+
+@shared_task(name="klankbord.listening.tasks.retention", ignore_result=True)
+def retention() -> None:
+    from klankbord.listening.privacy import retention_apply
+
+    retention_apply()

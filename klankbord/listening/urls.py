@@ -20,6 +20,7 @@ urlpatterns = [
     path("luisteren/feed/<str:token>.json", views.monitor_feed_json_view, name="monitor_feed_json"),
     path(P + "bronnen/", views.sources_view, name="listening_sources"),
     path(P + "meldingen/", views.alerts_view, name="listening_alerts"),
+    path(P + "privacy/", views.privacy_view, name="listening_privacy"),
     path(
         P + "meldingen/webhook/<int:webhook_id>/verwijderen/",
         views.webhook_delete_view,

@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klankbord.listening import feeds, selectors, services
+from klankbord.listening import feeds, privacy, selectors, services
 from klankbord.listening.alerts import rule_for
 from klankbord.listening.forms import (
     AlertRuleForm,
+    AuthorForm,
     ImportForm,
     MonitorForm,
+    PrivacyForm,
     SearchSourceForm,
     WebhookForm,
 )
@@ -286,3 +288,33 @@ def monitor_feed_json_view(request: HttpRequest, token: str) -> JsonResponse:
     monitor = _public_monitor(token)
     link = request.build_absolute_uri("/")
     return JsonResponse(feeds.json_feed(monitor, link), content_type="application/feed+json")
+
+
+@org_view(Role.MANAGER)
+def privacy_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    action = request.POST.get("action")
+    form = PrivacyForm(
+        request.POST if action == "settings" else None, instance=privacy.settings_for(organisation)
+    )
+    author_form = AuthorForm(request.POST if action in ("erase", "export") else None)
+    if action == "settings" and form.is_valid():
+        privacy.settings_saved(membership, form.save())
+        messages.success(request, _("Privacy settings saved."))
+        return redirect("listening_privacy", org_slug=organisation.slug)
+    if action == "export" and author_form.is_valid():
+        exported = privacy.author_export(membership, author_form.cleaned_data["handle"])
+        response = JsonResponse(exported, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="klankbord-author-export.json"'
+        return response
+    if action == "erase" and author_form.is_valid():
+        deleted = privacy.author_erase(membership, author_form.cleaned_data["handle"])
+        messages.success(
+            request,
+            _("%(count)s mentions deleted; this author's mentions are no longer stored.")
+            % {"count": deleted},
+        )
+        return redirect("listening_privacy", org_slug=organisation.slug)
+    context = {"membership": membership, "form": form, "author_form": author_form}
+    status = 422 if form.errors or author_form.errors else 200
+    return render(request, "listening/privacy.html", context, status=status)

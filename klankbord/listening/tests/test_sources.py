@@ -112,3 +112,34 @@ def test_failures_back_off_and_are_shown(sandbox: Source) -> None:
     sandbox.refresh_from_db()
     assert sandbox.failures == 2 and sandbox.last_error == "De site gaf fout 502."
     assert sandbox.next_poll_at - timezone.now() > timedelta(seconds=sandbox.interval_seconds * 2)
+
+
+def test_replies_to_published_posts_are_read_as_a_source(world: World) -> None:
+    from klankbord.channels.networks.mastodon import MastodonConnector
+    from klankbord.publishing.models import PostTarget
+    from klankbord.publishing.services import post_create
+
+    channel = Channel.objects.create(
+        organisation=world.org, network="mastodon", external_id="9", handle="alice@m.test",
+        base_url="https://m.test",
+    )  # fmt: skip
+    services.sources_sync(world.org)
+    comments = Source.objects.get(organisation=world.org, kind=Source.Kind.COMMENTS)
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Nieuw brood", channels=[channel]
+    )
+    post.targets.update(
+        status=PostTarget.Status.PUBLISHED, remote_id="111", published_at=timezone.now()
+    )
+    reply = NetworkMention(
+        remote_id="222", url="https://m.test/@an/222", author_handle="@an", author_name="An",
+        text="Hoe laat zijn jullie open?", created_at=datetime.now(UTC), in_reply_to="111",
+    )  # fmt: skip
+
+    with mock.patch.object(MastodonConnector, "replies", return_value=[reply]) as replies:
+        sources.poll(comments.pk)
+        sources.poll(comments.pk)
+
+    replies.assert_called_with("111")
+    stored = Mention.objects.get()
+    assert (stored.kind, stored.remote_id) == ("reply", "222") and "question" in stored.intents

@@ -48,6 +48,8 @@ TABLE = {
         "/o/{slug}/luisteren/bronnen/",
         (OK, OK, OK, FORBIDDEN, FORBIDDEN),
     ),
+    "listening privacy": ("get", "/o/{slug}/luisteren/privacy/", (OK, OK, *[FORBIDDEN] * 3)),
+    "listening alerts": ("get", "/o/{slug}/luisteren/meldingen/", (OK, OK, OK, OK, OK)),
     "language understanding": (
         "get",
         "/o/{slug}/instellingen/taal/",
