@@ -2,6 +2,7 @@
 nothing wrong, keeps its bookmark and tries again later."""
 
 import time
+from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -102,3 +103,51 @@ def test_a_latin1_feed_and_mojibake_come_out_as_clean_text(
     mention = Mention.objects.get()
     assert mention.title == "Café De Zwaan: bakker"
     assert mention.text == "De bakker uit Leuven opent een tweede winkel."
+
+
+GOOGLE_ALERTS = (
+    Path(__file__).resolve().parents[2] / "channels/tests/fixtures/google_alerts_atom.sample.xml"
+)
+RSS_091 = """<?xml version="1.0"?><rss version="0.91"><channel><title>Oud</title>
+<item><title>Bakker wint prijs</title><link>https://oud.test/1</link>
+<description>Een bakker uit Gent wint de prijs.</description></item></channel></rss>"""
+RSS_10 = """<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://rdf.test/"><title>RDF</title></channel>
+<item rdf:about="https://rdf.test/1"><title>Nieuwe bakker in Brugge</title>
+<link>https://rdf.test/1</link><description>Opening zaterdag.</description></item></rdf:RDF>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
+<title>Blog</title><id>urn:blog</id><updated>2026-11-20T10:00:00Z</updated>
+<entry><id>urn:blog:1</id><title>Onze bakker in Hasselt</title><updated>2026-11-20T10:00:00Z</updated>
+<link href="https://blog.test/1"/><summary type="html">&lt;p&gt;Lekker &lt;b&gt;brood&lt;/b&gt;&lt;/p&gt;</summary></entry></feed>"""
+
+
+@pytest.mark.parametrize(
+    ("body", "title"),
+    [
+        (RSS_091, "Bakker wint prijs"),
+        (RSS_10, "Nieuwe bakker in Brugge"),
+        (ATOM, "Onze bakker in Hasselt"),
+    ],
+)
+def test_every_feed_shape_is_read(
+    feed_source: Source, httpserver: HTTPServer, body: str, title: str
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(body, content_type="application/xml")
+    source = polled(feed_source)
+    assert source.last_error == ""
+    assert list(Mention.objects.values_list("title", flat=True)) == [title]
+    assert "<" not in Mention.objects.get().text
+
+
+def test_google_alerts_come_in_without_markup_and_with_the_real_address(
+    world: World, feed_source: Source, httpserver: HTTPServer
+) -> None:
+    Monitor.objects.create(organisation=world.org, name="Slack", query="slack")
+    httpserver.expect_request("/feed").respond_with_data(
+        GOOGLE_ALERTS.read_bytes(), content_type="application/atom+xml"
+    )
+    polled(feed_source)
+    mention = Mention.objects.order_by("pk").first()
+    assert mention is not None and Mention.objects.count() > 3
+    assert "<b>" not in mention.title and "Slack" in mention.title
+    assert mention.canonical_url.startswith("https://aglobalmarketresearch.com/report-offers")
