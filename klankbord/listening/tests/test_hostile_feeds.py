@@ -2,9 +2,9 @@
 nothing wrong, keeps its bookmark and tries again later."""
 
 import time
-from pathlib import Path
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
