@@ -117,8 +117,9 @@ xmlns="http://purl.org/rss/1.0/"><channel rdf:about="https://rdf.test/"><title>R
 <link>https://rdf.test/1</link><description>Opening zaterdag.</description></item></rdf:RDF>"""
 ATOM = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">
 <title>Blog</title><id>urn:blog</id><updated>2026-11-20T10:00:00Z</updated>
-<entry><id>urn:blog:1</id><title>Onze bakker in Hasselt</title><updated>2026-11-20T10:00:00Z</updated>
-<link href="https://blog.test/1"/><summary type="html">&lt;p&gt;Lekker &lt;b&gt;brood&lt;/b&gt;&lt;/p&gt;</summary></entry></feed>"""
+<entry><id>urn:blog:1</id><title>Onze bakker in Hasselt</title>
+<updated>2026-11-20T10:00:00Z</updated><link href="https://blog.test/1"/>
+<summary type="html">&lt;p&gt;Lekker &lt;b&gt;brood&lt;/b&gt;&lt;/p&gt;</summary></entry></feed>"""
 
 
 @pytest.mark.parametrize(
