@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from klankbord.listening.models import Drop, Mention, Monitor, Source
 from klankbord.listening.query import MentionText, Query
+from klankbord.listening.search import search_mentions
 from klankbord.orgs.models import Organisation
 
 PREVIEW_LIMIT = 2000  # recent mentions a query preview looks through
@@ -71,7 +72,7 @@ def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet
     if filters.place:
         found = found.filter(places__icontains=filters.place)
     if filters.search:
-        found = found.filter(Q(text__icontains=filters.search) | Q(title__icontains=filters.search))
+        found = search_mentions(found, filters.search)
     return found.order_by("-published_at", "-pk")
 
 
