@@ -256,17 +256,44 @@ def priority(reading: Reading | None, reach: int) -> int:
 
 
 def store(batch: Batch) -> None:
-    for item in batch.alive():
+    """One INSERT for the batch; if a racing worker stored one of them first, one by one."""
+    alive = batch.alive()
+    mentions = [_mention(batch, item) for item in alive]
+    try:
+        with transaction.atomic():  # a savepoint, so the fallback below can still write
+            Mention.objects.bulk_create(mentions)
+    except IntegrityError:
+        mentions = _store_one_by_one(batch, alive)
+    else:
+        batch.stored.extend(mentions)
+    _link_monitors(alive, mentions)
+
+
+def _store_one_by_one(batch: Batch, items: list[Item]) -> list[Mention | None]:
+    stored: list[Mention | None] = []
+    for item in items:
         mention = _mention(batch, item)
         try:
-            with transaction.atomic():  # a savepoint: a racing worker stored it first
+            with transaction.atomic():
                 mention.save()
         except IntegrityError:
             batch.drop(item, Reason.DUPLICATE)
+            stored.append(None)
             continue
-        if item.monitors:
-            mention.monitors.add(*item.monitors)
         batch.stored.append(mention)
+        stored.append(mention)
+    return stored
+
+
+def _link_monitors(items: list[Item], mentions: Sequence[Mention | None]) -> None:
+    link = Mention.monitors.through
+    links = [
+        link(mention_id=mention.pk, monitor_id=monitor.pk)
+        for item, mention in zip(items, mentions, strict=True)
+        if mention is not None
+        for monitor in item.monitors
+    ]
+    link.objects.bulk_create(links)
 
 
 def _mention(batch: Batch, item: Item) -> Mention:
