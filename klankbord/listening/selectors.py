@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -80,8 +80,11 @@ def trend(mentions: QuerySet[Mention], days: int = TREND_DAYS) -> list[dict[str,
     """Per day of the last `days`: how many mentions, and how many of each sentiment."""
     today = timezone.localdate()
     start = today - timedelta(days=days - 1)
+    # A datetime bound uses the index; a __date filter computes a date for every row.
+    since = timezone.make_aware(datetime.combine(start, time.min))
     rows = (
-        mentions.filter(published_at__date__gte=start)
+        mentions.filter(published_at__gte=since)
+        .order_by()  # without it the list's ordering would split the groups per mention
         .annotate(day=TruncDate("published_at"))
         .values("day", "sentiment")
         .annotate(total=Count("id"))

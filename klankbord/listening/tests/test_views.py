@@ -99,3 +99,18 @@ def test_another_organisations_monitor_is_not_found(charlie_client: Client, hear
     assert (
         charlie_client.get(f"/o/garage-charlie/luisteren/monitors/{heard.pk}/").status_code == 404
     )
+
+
+def test_the_trend_counts_each_day_and_sentiment(world: World, heard: Monitor) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from klankbord.listening import selectors
+
+    Mention.objects.filter(remote_id="0").update(published_at=timezone.now() - timedelta(days=2))
+    found = selectors.mentions_of(world.org, selectors.MentionFilters(monitor=heard))
+    days = selectors.trend(found)
+
+    assert len(days) == 30 and sum(day["total"] for day in days) == 2
+    assert days[-1]["total"] == 1 and days[-3]["negative"] == 1
