@@ -258,14 +258,12 @@ def priority(reading: Reading | None, reach: int) -> int:
 def store(batch: Batch) -> None:
     """One INSERT for the batch; if a racing worker stored one of them first, one by one."""
     alive = batch.alive()
-    mentions = [_mention(batch, item) for item in alive]
+    mentions: list[Mention | None] = [_mention(batch, item) for item in alive]
     try:
         with transaction.atomic():  # a savepoint, so the fallback below can still write
-            Mention.objects.bulk_create(mentions)
+            batch.stored.extend(Mention.objects.bulk_create(mentions))  # type: ignore[arg-type]
     except IntegrityError:
         mentions = _store_one_by_one(batch, alive)
-    else:
-        batch.stored.extend(mentions)
     _link_monitors(alive, mentions)
 
 

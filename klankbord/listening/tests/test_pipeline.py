@@ -145,3 +145,20 @@ def test_mentions_stay_inside_their_organisation(world: World, feed: Source) -> 
     lone = item(1, "Nieuwe bakker in Gent")
     pipeline.run(feed, [lone])
     assert lone.dropped == Reason.NO_MONITOR
+
+
+def test_an_item_a_racing_worker_stored_first_is_dropped_and_the_rest_is_kept(
+    feed: Source, monitor: Monitor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline.run(feed, [item(1, "Nieuwe bakker in Gent")])
+    # The other worker committed between our duplicate check and our insert.
+    skipped = ("drop duplicates", "drop near-duplicates")
+    steps = [(name, step) for name, step in pipeline.STEPS if name not in skipped]
+    monkeypatch.setattr(pipeline, "STEPS", steps)
+    late, fresh = item(1, "Nieuwe bakker in Gent"), item(2, "Tweede bakker opent in Aalst morgen")
+
+    batch = pipeline.run(feed, [late, fresh])
+
+    assert (late.dropped, fresh.dropped) == (Reason.DUPLICATE, "")
+    assert [m.remote_id for m in batch.stored] == ["id-2"]
+    assert Mention.objects.get(remote_id="id-2").monitors.get() == monitor
