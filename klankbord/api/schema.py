@@ -23,8 +23,30 @@ ERRORS = {
 }
 
 
+BLANK_BRANCH = {"type": "string", "maxLength": 0}
+
+
+def _without_blank_branch(schema: dict[str, Any]) -> dict[str, Any]:
+    """ "" matches a string schema without minLength already: a oneOf that adds a blank-only
+    branch would make "" match twice, which oneOf forbids."""
+    branches = schema.get("oneOf")
+    if not branches or len(branches) != 2 or branches[1] != BLANK_BRANCH:
+        return schema
+    if branches[0].get("type") != "string" or branches[0].get("minLength"):
+        return schema
+    merged = {key: value for key, value in schema.items() if key != "oneOf"}
+    return {**branches[0], **merged}
+
+
 class KlankbordAutoSchema(AutoSchema):
     """Documents the JSON errors every operation can return."""
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        collapsed = _without_blank_branch(schema)
+        if collapsed is not schema:
+            schema.clear()
+            schema.update(collapsed)
 
     def _map_serializer_field(
         self, field: Any, direction: str, bypass_extensions: bool = False

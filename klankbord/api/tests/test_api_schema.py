@@ -54,3 +54,11 @@ def logged_in(world: World) -> Client:
     client = Client()
     client.force_login(world.alice)
     return client
+
+
+def test_an_optional_text_lets_an_empty_string_match_exactly_once(db: None, client: Client) -> None:
+    """A blank name must not match two branches of a oneOf: clients would reject it."""
+    name = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["User"]
+    name = name["properties"]["name"]
+    assert "oneOf" not in name
+    assert name["type"] == "string" and name["maxLength"] == 150 and not name.get("minLength")
