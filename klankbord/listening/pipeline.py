@@ -139,17 +139,35 @@ def drop_near_duplicates(batch: Batch) -> None:
             organisation_id=batch.organisation_id, canonical_url__in=urls
         ).values_list("canonical_url", flat=True)
     )
-    recent = _recent_hashes(batch.organisation_id, [item.simhash for item in alive])
-    kept: list[int] = []
+    seen = BandIndex(_recent_hashes(batch.organisation_id, [item.simhash for item in alive]))
     for item in alive:
         same_url = item.canonical_url and item.canonical_url in known_urls
-        similar = any(fingerprint.is_near_duplicate(item.simhash, h) for h in (*recent, *kept))
-        if same_url or similar:
+        if same_url or seen.has_near_duplicate(item.simhash):
             batch.drop(item, Reason.NEAR_DUPLICATE)
             continue
-        kept.append(item.simhash)
+        seen.add(item.simhash)
         if item.canonical_url:
             known_urls.add(item.canonical_url)
+
+
+class BandIndex:
+    """SimHashes by band: a near-duplicate shares at least one band, so only those are compared."""
+
+    def __init__(self, hashes: Sequence[int] = ()) -> None:
+        self.by_band: dict[tuple[int, int], list[int]] = {}
+        for value in hashes:
+            self.add(value)
+
+    def add(self, value: int) -> None:
+        for position, band in enumerate(fingerprint.bands(value)):
+            self.by_band.setdefault((position, band), []).append(value)
+
+    def has_near_duplicate(self, value: int) -> bool:
+        return any(
+            fingerprint.is_near_duplicate(value, other)
+            for position, band in enumerate(fingerprint.bands(value))
+            for other in self.by_band.get((position, band), ())
+        )
 
 
 def _recent_hashes(organisation_id: int, hashes: Sequence[int]) -> list[int]:
