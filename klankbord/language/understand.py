@@ -129,21 +129,26 @@ def _mix(accurate: np.ndarray, fast: np.ndarray, share: float) -> np.ndarray:
 
 
 def understand(
-    texts: Sequence[str], tier: str = AUTO, org: OrgHeads | None = None
+    texts: Sequence[str],
+    tier: str = AUTO,
+    org: OrgHeads | None = None,
+    known: Sequence[tuple[str, list[Any]]] | None = None,
 ) -> list[Reading]:
+    """`known`: (language, places) per text when the caller has found them already."""
     if not texts:
         return []
     sentiment, intents, thresholds = probabilities(texts, tier, org)
+    found = known or [(detect_language(text), find_places(text)) for text in texts]
     return [
         Reading(
-            language=detect_language(text),
+            language=language,
             sentiment=label,
             sentiment_score=score,
             intents=wanted,
-            places=[_place(place) for place in find_places(text)],
+            places=[_place(place) for place in places],
         )
-        for text, label, score, wanted in zip(
-            texts,
+        for (language, places), label, score, wanted in zip(
+            found,
             sentiment_labels(sentiment),
             sentiment_scores(sentiment),
             intent_labels(intents, thresholds),

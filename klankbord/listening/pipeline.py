@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -78,6 +79,7 @@ class Item:
     reading: Reading | None = None
     priority: int = 0
     dropped: str = ""
+    found: tuple[str, list[Any]] | None = None  # language and places, once found
 
 
 @dataclass
@@ -237,10 +239,12 @@ def looks_like_spam(text: str) -> bool:
 def match_monitors(batch: Batch) -> None:
     for item in batch.alive():
         text = f"{item.title}\n{item.text}"
+        # Found once here; the understand step reuses them.
+        item.found = (detect_language(text), find_places(text))
         prepared = MentionText.of(
             text,
-            language=detect_language(text),
-            places=[(place.lat, place.lon) for place in find_places(text)],
+            language=item.found[0],
+            places=[(place.lat, place.lon) for place in item.found[1]],
         )
         item.monitors = [monitor for monitor, query in batch.monitors if query.matches(prepared)]
         if not item.monitors and not batch.source.keeps_everything:
@@ -251,7 +255,10 @@ def understand(batch: Batch) -> None:
     """Language, sentiment, intents and places, with the organisation's own heads."""
     alive = batch.alive()
     tier = getattr(settings, "KLANKBORD_LISTENING_TIER", "auto")
-    readings = read(batch.source.organisation, [f"{i.title}\n{i.text}" for i in alive], tier)
+    texts = [f"{i.title}\n{i.text}" for i in alive]
+    found = [i.found for i in alive if i.found is not None]
+    known = found if len(found) == len(alive) else None
+    readings = read(batch.source.organisation, texts, tier, known=known)
     for item, reading in zip(alive, readings, strict=True):
         item.reading = reading
 

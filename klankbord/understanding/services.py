@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,8 +27,13 @@ def retrain_after() -> int:
     return int(getattr(settings, "KLANKBORD_RETRAIN_AFTER", 20))
 
 
-def read(organisation: Organisation, texts: Sequence[str], tier: str = AUTO) -> list[Reading]:
-    return understand(list(texts), tier=tier, org=org_heads(organisation))
+def read(
+    organisation: Organisation,
+    texts: Sequence[str],
+    tier: str = AUTO,
+    known: Sequence[tuple[str, list[Any]]] | None = None,
+) -> list[Reading]:
+    return understand(list(texts), tier=tier, org=org_heads(organisation), known=known)
 
 
 def org_heads(organisation: Organisation) -> OrgHeads | None:
