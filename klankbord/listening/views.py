@@ -39,6 +39,7 @@ def listen_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "monitors": selectors.monitors_of(organisation),
         "latest": selectors.mentions_of(organisation, selectors.MentionFilters())[:20],
         "may_edit": membership.has_role(Role.EDITOR),
+        "terms": (),
     }
     return render(request, "listening/listen.html", context)
 
@@ -87,6 +88,7 @@ def query_preview_view(request: HttpRequest, membership: Membership) -> HttpResp
         context["before"], context["at"] = text[: error.position], text[error.position :]
     else:
         context["matches"], context["total"] = selectors.preview(membership.organisation, query)
+        context["terms"] = query.terms()
     return render(request, "listening/partials/preview.html", context)
 
 
@@ -118,6 +120,13 @@ def _filters(request: HttpRequest, monitor: Monitor | None) -> selectors.Mention
     )
 
 
+def _terms(query: str) -> tuple[str, ...]:
+    try:
+        return parse(query).terms()
+    except QueryError:
+        return ()
+
+
 def _date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -146,6 +155,7 @@ def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) 
         "intents": Intent.choices,
         "may_edit": membership.has_role(Role.EDITOR),
         "feed_urls": feeds.feed_urls(request, monitor),
+        "terms": _terms(monitor.query),
     }
     return render(request, "listening/monitor.html", context)
 

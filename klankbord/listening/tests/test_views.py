@@ -56,7 +56,7 @@ def test_the_preview_shows_stored_matches_and_points_at_errors(
     found = alice_client.post(
         BASE + "monitors/voorbeeld/", {"query": "bakker NOT slechte"}
     ).content.decode()
-    assert "1 stored mention matches" in found and "Wie kent een goede bakker" in found
+    assert "1 stored mention matches" in found and "Wie kent een goede <mark>bakker</mark>" in found
 
     wrong = alice_client.post(
         BASE + "monitors/voorbeeld/", {"query": "bakker AND"}
@@ -69,11 +69,11 @@ def test_the_monitor_page_filters_by_sentiment_and_intent(
 ) -> None:
     url = f"{BASE}monitors/{heard.pk}/"
     negative = alice_client.get(url, {"sentiment": "negative"}).content.decode()
-    assert "Slechte bakker" in negative and "Wie kent" not in negative
+    assert "Slechte <mark>bakker" in negative and "Wie kent" not in negative
     leads = alice_client.get(url, {"intent": "lead"}).content.decode()
-    assert "Wie kent" in leads and "Slechte bakker" not in leads
+    assert "Wie kent" in leads and "Slechte" not in leads
     searched = alice_client.get(url, {"q": "koud", "since": "not-a-date"}).content.decode()
-    assert "Slechte bakker" in searched
+    assert "Slechte <mark>bakker" in searched
 
 
 def test_sources_page_adds_a_search_and_imports_a_file(alice_client: Client, world: World) -> None:
@@ -114,3 +114,21 @@ def test_the_trend_counts_each_day_and_sentiment(world: World, heard: Monitor) -
 
     assert len(days) == 30 and sum(day["total"] for day in days) == 2
     assert days[-1]["total"] == 1 and days[-3]["negative"] == 1
+
+
+def test_the_monitors_words_are_marked_and_nothing_else_gets_in() -> None:
+    from klankbord.listening.templatetags.listening_tags import highlight
+
+    marked = highlight(
+        "<script>x</script> Bakkerij & bakker, geen bakkers", ("bakker", "bakkerij*")
+    )
+    assert marked == (
+        "&lt;script&gt;x&lt;/script&gt; <mark>Bakkerij</mark> &amp; <mark>bakker</mark>, "
+        "geen bakkers"
+    )
+    assert highlight("a < b", ()) == "a &lt; b"
+
+
+def test_the_monitor_page_marks_its_query_words(alice_client: Client, heard: Monitor) -> None:
+    page = alice_client.get(f"{BASE}monitors/{heard.pk}/").content.decode()
+    assert "<mark>bakker</mark>" in page
