@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 
 from klankbord.listening import pipeline
 from klankbord.listening.models import Source
+from klankbord.listening.services import refresh_statistics
 from klankbord.orgs.models import Organisation
 
 BATCH = 500
+BIG_IMPORT = 10_000
 
 
 @dataclass
@@ -57,6 +59,8 @@ def import_file(organisation: Organisation, stream: IO[bytes], filename: str) ->
             batch = []
     if batch:
         _store(source, batch, result)
+    if result.stored >= BIG_IMPORT:
+        refresh_statistics()  # a big import changes the table enough to mislead the planner
     return result
 
 

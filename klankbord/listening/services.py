@@ -1,6 +1,6 @@
 """Monitors and sources: what an organisation listens for, and where."""
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from klankbord.channels.models import Channel
 from klankbord.listening.models import Monitor, Source
@@ -62,3 +62,14 @@ def monitor_saved(membership: Membership, monitor: Monitor, created: bool) -> No
         target=monitor.name,
         data={"query": monitor.query},
     )
+
+
+def refresh_statistics() -> None:
+    """Let SQLite's planner know the table sizes (PostgreSQL's autovacuum does this itself).
+
+    Without statistics SQLite walks all of an organisation's mentions for a filtered monitor
+    page (about 250 ms at 100,000 mentions); with them it starts from the monitor (under 10 ms).
+    """
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -24,11 +24,8 @@ def digests() -> None:
 
 @shared_task(name="klankbord.listening.tasks.retention", ignore_result=True)
 def retention() -> None:
-    from django.db import connection
-
     from klankbord.listening.privacy import retention_apply
+    from klankbord.listening.services import refresh_statistics
 
     retention_apply()
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA optimize")  # fresh statistics keep search plans good
+    refresh_statistics()

@@ -111,3 +111,17 @@ def test_only_owners_and_managers_reach_privacy(world: World) -> None:
     client = Client()
     client.force_login(world.bob)  # an editor
     assert client.get(URL).status_code == 403
+
+
+def test_the_nightly_task_refreshes_the_planners_statistics_on_sqlite(ours: Source) -> None:
+    from django.db import connection
+
+    from klankbord.listening.tasks import retention
+
+    said(ours, 1, "@an", "Bericht over de winkel")
+    retention()
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its statistics itself (autovacuum)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'listening_mention'")
+        assert cursor.fetchone()[0] > 0
