@@ -58,6 +58,11 @@ def sigmoid(logits: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
 
 
+def blend(accurate: np.ndarray, fast: np.ndarray, share: float) -> np.ndarray:
+    """The accurate tier's probabilities weighted by `share`, the fast tier's by the rest."""
+    return share * accurate + (1.0 - share) * fast
+
+
 def sentiment_labels(probabilities: np.ndarray) -> list[str]:
     return [SENTIMENTS[i] for i in probabilities.argmax(axis=1)]
 

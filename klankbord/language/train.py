@@ -23,6 +23,7 @@ from klankbord.language.heads import (
     SENTIMENTS,
     Heads,
     Matrix,
+    blend,
     fit_heads,
     intent_labels,
     sentiment_labels,
@@ -156,10 +157,12 @@ def _train_accurate(
     )
     dev_rows, test_rows = [rows[i] for i in dev], [rows[i] for i in test]
     strength, on_train = tune(vectors, rows, say, ACCURATE)
-    blend = _best_blend(on_train, fast_on_train, vectors[dev], columns[dev], dev_rows)
-    mixed_intents = blend["intents"] * on_train.intent_probabilities(vectors[dev]) + (
-        1 - blend["intents"]
-    ) * fast_on_train.intent_probabilities(columns[dev])
+    shares = _best_blend(on_train, fast_on_train, vectors[dev], columns[dev], dev_rows)
+    mixed_intents = blend(
+        on_train.intent_probabilities(vectors[dev]),
+        fast_on_train.intent_probabilities(columns[dev]),
+        shares["intents"],
+    )
     thresholds = best_thresholds(mixed_intents, dev_rows)
     heads = fit(vectors, rows, train_dev, strength=strength, thresholds=thresholds)
     (out / f"{ACCURATE}.npz").write_bytes(heads.to_bytes())
@@ -171,9 +174,9 @@ def _train_accurate(
     record = {
         "strength": strength,
         "intent_thresholds": _rounded(thresholds),
-        "test": _test_scores_blended(heads, fast, blend, vectors[test], columns[test], test_rows),
+        "test": _test_scores_blended(heads, fast, shares, vectors[test], columns[test], test_rows),
     }
-    return record, blend
+    return record, shares
 
 
 def _best_blend(
@@ -188,11 +191,11 @@ def _best_blend(
     a_i, f_i = accurate.intent_probabilities(vectors), fast.intent_probabilities(columns)
 
     def sentiment_f1(share: float) -> float:
-        mixed = share * a_s + (1 - share) * f_s
+        mixed = blend(a_s, f_s, share)
         return class_report(sentiment_gold, sentiment_labels(mixed), SENTIMENTS)["macro_f1"]
 
     def intents_f1(share: float) -> float:
-        mixed = share * a_i + (1 - share) * f_i
+        mixed = blend(a_i, f_i, share)
         return intent_report(
             [r["intents"] for r in rows], intent_labels(mixed, best_thresholds(mixed, rows))
         )["macro_f1"]
@@ -212,17 +215,19 @@ def _test_scores(heads: Heads, columns: Matrix, rows: Sequence[dict[str, Any]]) 
 def _test_scores_blended(
     heads: Heads,
     fast: Heads,
-    blend: dict[str, float],
+    shares: dict[str, float],
     vectors: np.ndarray,
     columns: Matrix,
     rows: Sequence[dict[str, Any]],
 ) -> dict[str, Any]:
-    sentiment = blend["sentiment"] * heads.sentiment_probabilities(vectors) + (
-        1 - blend["sentiment"]
-    ) * fast.sentiment_probabilities(columns)
-    intents = blend["intents"] * heads.intent_probabilities(vectors) + (
-        1 - blend["intents"]
-    ) * fast.intent_probabilities(columns)
+    sentiment = blend(
+        heads.sentiment_probabilities(vectors),
+        fast.sentiment_probabilities(columns),
+        shares["sentiment"],
+    )
+    intents = blend(
+        heads.intent_probabilities(vectors), fast.intent_probabilities(columns), shares["intents"]
+    )
     return _summary(sentiment, intents, heads.intent_thresholds, rows)
 
 

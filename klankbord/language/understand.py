@@ -20,6 +20,7 @@ from klankbord.language.detect import detect_language
 from klankbord.language.features import text_matrix
 from klankbord.language.heads import (
     Heads,
+    blend,
     intent_labels,
     sentiment_labels,
     sentiment_scores,
@@ -118,14 +119,10 @@ def probabilities(
         return sentiment, intents, fast.intent_thresholds
     accurate = org.accurate if org and org.accurate else base_heads(ACCURATE)
     vectors = embed.embed(texts)
-    blend = model_card()["blend"]
-    sentiment = _mix(accurate.sentiment_probabilities(vectors), sentiment, blend["sentiment"])
-    intents = _mix(accurate.intent_probabilities(vectors), intents, blend["intents"])
+    shares = model_card()["blend"]
+    sentiment = blend(accurate.sentiment_probabilities(vectors), sentiment, shares["sentiment"])
+    intents = blend(accurate.intent_probabilities(vectors), intents, shares["intents"])
     return sentiment, intents, accurate.intent_thresholds
-
-
-def _mix(accurate: np.ndarray, fast: np.ndarray, share: float) -> np.ndarray:
-    return share * accurate + (1.0 - share) * fast
 
 
 def understand(
