@@ -4,7 +4,6 @@ Readers, Zapier or a team chat can follow a monitor without an account. The addr
 random token; only its hash is looked up, and a new address or revoking stops the old one.
 """
 
-import hashlib
 import secrets
 from typing import Any
 
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 
+from klankbord.accounts.models import hash_token
 from klankbord.channels.fields import secret_box
 from klankbord.listening.models import Mention, Monitor, MonitorFeed
 from klankbord.orgs.models import Membership
@@ -20,16 +20,12 @@ from klankbord.orgs.services import audit_record
 ITEMS = 50
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_create(membership: Membership, monitor: Monitor) -> str:
     feed_revoke(membership, monitor, audit=False)
     token = secrets.token_urlsafe(32)
     MonitorFeed.objects.create(
         monitor=monitor,
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         token_encrypted=secret_box().encrypt(token),
         created_by=membership.user,
     )
@@ -72,7 +68,7 @@ def monitor_for_token(token: str) -> Monitor | None:
         return None
     feed = (
         MonitorFeed.objects.select_related("monitor__organisation")
-        .filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
         .first()
     )
     return feed.monitor if feed else None

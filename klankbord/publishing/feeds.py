@@ -1,6 +1,5 @@
 """The iCalendar feed: the content calendar in Outlook or Google Calendar, at a secret address."""
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -10,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from klankbord.accounts.models import hash_token
 from klankbord.channels.fields import secret_box
 from klankbord.orgs.models import Membership
 from klankbord.publishing.models import CalendarFeed, PostTarget
@@ -21,10 +21,6 @@ PAST_DAYS, FUTURE_DAYS = 60, 365
 EVENT_MINUTES = 15
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def feed_create(*, membership: Membership) -> str:
     """A new address for this member; any older one stops working."""
     feed_revoke(membership=membership)
@@ -32,7 +28,7 @@ def feed_create(*, membership: Membership) -> str:
     CalendarFeed.objects.create(
         organisation=membership.organisation,
         user=membership.user,
-        token_hash=_hash(token),
+        token_hash=hash_token(token),
         token_encrypted=secret_box().encrypt(token),
     )
     return token
@@ -62,7 +58,7 @@ def feed_for_token(token: str) -> CalendarFeed | None:
         return None
     feed = (
         CalendarFeed.objects.select_related("organisation", "user")
-        .filter(token_hash=_hash(token), revoked_at__isnull=True)
+        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
         .first()
     )
     if feed is None or not feed.user.is_active:
