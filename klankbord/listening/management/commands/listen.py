@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from klankbord.core.management.options import organisation_named
 from klankbord.listening.imports import import_file
-from klankbord.orgs.models import Organisation
 
 
 class Command(BaseCommand):
@@ -20,9 +20,7 @@ class Command(BaseCommand):
         importing.add_argument("--org", required=True, help="the organisation's slug")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.filter(slug=options["org"]).first()
-        if organisation is None:
-            raise CommandError(f"No organisation with slug {options['org']!r}.")
+        organisation = organisation_named(options["org"])
         path: Path = options["file"]
         try:
             stream = path.open("rb")

@@ -7,10 +7,10 @@ from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from klankbord.core.management.options import organisation_option
 from klankbord.language.understand import AUTO, tiers, understand
 from klankbord.orgs.models import Organisation
 from klankbord.understanding import services
-from klankbord.understanding.management.commands._shared import organisation_option
 
 BATCH = 256
 PROGRESS_EVERY = 5000  # lines; small inputs stay quiet

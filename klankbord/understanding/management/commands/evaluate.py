@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from klankbord.core.management.options import organisation_option
 from klankbord.language.evaluate import evaluate, format_report
 from klankbord.language.understand import tiers, understand
 from klankbord.understanding import services
-from klankbord.understanding.management.commands._shared import organisation_option
 
 # Long enough to load every model: language detector, gazetteer, heads, embeddings.
 WARM_UP = "Iemand een goede bakker in de buurt van Gent? Graag met verse pistolets."
