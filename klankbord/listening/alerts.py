@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, override
 from klankbord.channels.services import allow_loopback
 from klankbord.lib.http import HttpError, request
 from klankbord.listening.models import AlertRule, Mention, Monitor, Urgency, Webhook
+from klankbord.listening.selectors import has_intent
 from klankbord.orgs.models import Membership, Organisation
 
 ALERT_PAUSE = timedelta(minutes=15)
@@ -37,7 +38,7 @@ def urgent(mentions: QuerySet[Mention], urgencies: list[str]) -> QuerySet[Mentio
         wanted |= Q(sentiment="negative")
     for intent in (Urgency.COMPLAINT, Urgency.LEAD, Urgency.QUESTION):
         if intent in urgencies:
-            wanted |= Q(intents__icontains=f'"{intent}"')
+            wanted |= has_intent(intent)
     return mentions.filter(wanted)
 
 

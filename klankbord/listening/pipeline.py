@@ -190,7 +190,7 @@ def _recent_hashes(organisation_id: int, hashes: Sequence[int]) -> list[int]:
 def drop_own_posts(batch: Batch) -> None:
     own = own_accounts(batch.organisation_id)
     for item in batch.alive():
-        if (item.network, item.author_handle.lower().lstrip("@")) in own:
+        if (item.network, bare(item.author_handle)) in own:
             batch.drop(item, Reason.OWN_POST)
 
 
@@ -202,7 +202,7 @@ def own_accounts(organisation_id: int) -> set[tuple[str, str]]:
     for network, handle in Channel.objects.filter(organisation_id=organisation_id).values_list(
         "network", "handle"
     ):
-        handle = handle.lower().lstrip("@")
+        handle = bare(handle)
         own.add((network, handle))
         if network == "mastodon" and "@" in handle:
             # The server writes its own users without the domain.
@@ -212,7 +212,7 @@ def own_accounts(organisation_id: int) -> set[tuple[str, str]]:
 
 def drop_blocked_and_spam(batch: Batch) -> None:
     blocked = {
-        handle.lower().lstrip("@")
+        bare(handle)
         for handle in BlockedAuthor.objects.filter(
             organisation_id=batch.organisation_id
         ).values_list("handle", flat=True)

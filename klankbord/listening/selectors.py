@@ -53,6 +53,11 @@ class MentionFilters:
     search: str = ""
 
 
+def has_intent(intent: str) -> Q:
+    """Intents are a JSON list; its quoted text works on SQLite and PostgreSQL alike."""
+    return Q(intents__icontains=f'"{intent}"')
+
+
 def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet[Mention]:
     found = Mention.objects.filter(organisation=organisation).select_related("source")
     if filters.monitor:
@@ -60,7 +65,7 @@ def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet
     if filters.sentiment:
         found = found.filter(sentiment=filters.sentiment)
     if filters.intent:
-        found = found.filter(intents__icontains=f'"{filters.intent}"')  # works on SQLite too
+        found = found.filter(has_intent(filters.intent))
     if filters.source_id:
         found = found.filter(source_id=filters.source_id)
     if filters.language:
