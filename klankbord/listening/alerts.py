@@ -75,18 +75,28 @@ def _paused(last_sent_at: datetime | None, now: datetime) -> bool:
     return last_sent_at is not None and now - last_sent_at < ALERT_PAUSE
 
 
+def _to_send(
+    receiver: AlertRule | Webhook, found: QuerySet[Mention], now: datetime
+) -> list[Mention]:
+    """The urgent mentions this receiver gets now; empty when paused or another process won.
+
+    The conditional UPDATE moves the receiver's window to `now` before anything is sent, so two
+    beats running at once never send the same alert twice.
+    """
+    if _paused(receiver.last_sent_at, now):
+        return []
+    mentions = list(urgent(found, receiver.urgencies).order_by("-priority", "-fetched_at"))
+    claimed = (
+        type(receiver)
+        .objects.filter(pk=receiver.pk, checked_until=receiver.checked_until)
+        .update(checked_until=now, last_sent_at=now if mentions else receiver.last_sent_at)
+    )
+    return mentions if claimed else []
+
+
 def _alert_member(rule: AlertRule, now: datetime) -> int:
-    if _paused(rule.last_sent_at, now):
-        return 0
-    mentions = list(
-        urgent(rule_mentions(rule, rule.checked_until, now), rule.urgencies).order_by(
-            "-priority", "-fetched_at"
-        )
-    )
-    claimed = AlertRule.objects.filter(pk=rule.pk, checked_until=rule.checked_until).update(
-        checked_until=now, last_sent_at=now if mentions else rule.last_sent_at
-    )
-    if not claimed or not mentions:
+    mentions = _to_send(rule, rule_mentions(rule, rule.checked_until, now), now)
+    if not mentions:
         return 0
     user = rule.membership.user
     organisation = rule.membership.organisation
@@ -118,18 +128,13 @@ def _listen_url(organisation: Organisation) -> str:
 
 
 def _alert_webhook(webhook: Webhook, now: datetime) -> int:
-    if _paused(webhook.last_sent_at, now):
-        return 0
     found = Mention.objects.filter(
         organisation=webhook.organisation,
         fetched_at__gt=webhook.checked_until,
         fetched_at__lte=now,
     )
-    mentions = list(urgent(found, webhook.urgencies).order_by("-priority", "-fetched_at"))
-    claimed = Webhook.objects.filter(pk=webhook.pk, checked_until=webhook.checked_until).update(
-        checked_until=now, last_sent_at=now if mentions else webhook.last_sent_at
-    )
-    if not claimed or not mentions:
+    mentions = _to_send(webhook, found, now)
+    if not mentions:
         return 0
     transaction.on_commit(lambda: post_webhook(webhook, mentions))
     return 1
