@@ -213,6 +213,24 @@ def warm_up(posts: list[dict[str, Any]]) -> None:
         find_places(text)
 
 
+def time_steps() -> dict[str, float]:
+    """Wrap each pipeline step so the seconds it takes add up per step name."""
+    from klankbord.listening import pipeline
+
+    spent: dict[str, float] = {}
+
+    def timed(name: str, step: Any) -> Any:
+        def run(batch: Any) -> None:
+            started = time.perf_counter()
+            step(batch)
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - started
+
+        return run
+
+    pipeline.STEPS[:] = [(name, timed(name, step)) for name, step in pipeline.STEPS]
+    return spent
+
+
 def ingest(org: Any, path: Path, profile: bool) -> tuple[Any, float]:
     from klankbord.listening.imports import import_file
 
@@ -424,6 +442,7 @@ def main() -> None:
 
         owner, org, monitors = prepare()
         warm_up(posts)
+        spent = time_steps()
         result, elapsed = ingest(org, path, options.profile)
         dropped = sum(result.dropped.values())
         reasons = ", ".join(f"{k} {v}" for k, v in sorted(result.dropped.items())) or "none"
@@ -433,6 +452,8 @@ def main() -> None:
         print(f"  read {result.read}, stored {result.stored}, dropped {dropped} ({reasons}),")
         print(f"  bad records {len(result.errors)}, {elapsed:.1f} s in all")
         print(f"peak memory (max RSS):      {peak_mb():8.0f} MB")
+        steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in spent.items())
+        print(f"  seconds per step: {steps}; outside the steps {elapsed - sum(spent.values()):.1f}")
 
         known = labels(posts, monitors)
         started = time.perf_counter()

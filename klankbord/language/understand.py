@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from klankbord.language import embed
-from klankbord.language.detect import detect_language
+from klankbord.language.detect import detect_languages
 from klankbord.language.features import text_matrix
 from klankbord.language.heads import (
     Heads,
@@ -135,7 +135,10 @@ def understand(
     if not texts:
         return []
     sentiment, intents, thresholds = probabilities(texts, tier, org)
-    found = known or [(detect_language(text), find_places(text)) for text in texts]
+    found = known or [
+        (language, find_places(text))
+        for text, (language, _confidence) in zip(texts, detect_languages(texts), strict=True)
+    ]
     return [
         Reading(
             language=language,

@@ -105,6 +105,7 @@ _SPACE_AROUND_NEWLINE = re.compile(r" *\n *")
 _EXTRA_NEWLINES = re.compile(r"\n{3,}")
 
 # Repair encoding, but leave quotes as typed and entities alone: HTML is unescaped on purpose.
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # ftfy handles these itself
 _FTFY_CONFIG = ftfy.TextFixerConfig(unescape_html=False, uncurl_quotes=False, explain=False)
 
 
@@ -120,8 +121,10 @@ def clean_text(raw: str | None, *, is_html: bool = False) -> str:
     if len(text) > MAX_TEXT_INPUT:
         trimmed = True
         text = text[:MAX_TEXT_INPUT]
-    # fix_text would repair line by line, at about 50 µs per line; one segment is 3x faster.
-    text = ftfy.fix_text_segment(text, _FTFY_CONFIG)
+    # Plain ASCII has no mojibake to repair; skipping ftfy there saves half the cleaning time.
+    if not (text.isascii() and _ASCII_CONTROL.search(text) is None):
+        # fix_text would repair line by line, at about 50 µs per line; one segment is 3x faster.
+        text = ftfy.fix_text_segment(text, _FTFY_CONFIG)
     text = _collapse_spaces(_remove_control_characters(text))
     return truncate(text, MAX_LENGTH, force_ellipsis=trimmed)
 

@@ -22,14 +22,18 @@ use the same words. Set SHINGLE_SIZE to compare word runs instead. Reposts and c
 differ in mentions, links, hashtag signs, punctuation, case or accents fold to the same words
 and get the same hash.
 
-Everything here is pure Python and deterministic across processes and machines: no salted
-hash(), no Django.
+Everything here is deterministic across processes and machines: no salted hash(), no Django.
+simhashes() hashes a whole batch at once, counting bits with numpy and each word's digest
+remembered, which the pipeline needs to keep up with big imports.
 """
 
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import numpy as np
 
 HASH_BITS = 64
 BAND_BITS = 16
@@ -138,6 +142,8 @@ def fold_words(text: str) -> list[str]:
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
@@ -154,21 +160,38 @@ def shingles(words: list[str]) -> list[str]:
 
 def simhash(text: str) -> int:
     """The 64-bit SimHash of a text's folded words; 0 for a text without words."""
-    counts = [0] * HASH_BITS
-    features = shingles(fold_words(text))
-    for feature in features:
-        feature_hash = _stable_hash(feature)
-        for bit in range(HASH_BITS):
-            counts[bit] += 1 if feature_hash >> bit & 1 else -1
-    if not features:
-        return 0
-    return sum(1 << bit for bit, count in enumerate(counts) if count > 0)
+    return simhashes([text])[0]
 
 
-def _stable_hash(feature: str) -> int:
-    # blake2b is the same in every process; the built-in hash() is salted per process.
-    digest = hashlib.blake2b(feature.encode(), digest_size=HASH_BITS // 8).digest()
-    return int.from_bytes(digest, "big")
+def simhashes(texts: Sequence[str]) -> list[int]:
+    """simhash() of each text: a bit is set where most of the text's features have it set."""
+    features = [shingles(fold_words(text)) for text in texts]
+    if len(_digests) > DIGEST_CACHE_SIZE:
+        _digests.clear()  # simplest bound on memory
+    joined = b"".join(_digest(feature) for text_features in features for feature in text_features)
+    # Row i, column j: bit 63 - j of feature i's hash (unpackbits reads bytes high bit first).
+    bits = np.unpackbits(np.frombuffer(joined, dtype=np.uint8)).reshape(-1, HASH_BITS)
+    sizes = np.fromiter((len(f) for f in features), dtype=np.int64, count=len(features))
+    ones = np.zeros((len(features), HASH_BITS), dtype=np.int32)
+    filled = sizes > 0
+    if filled.any():
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        ones[filled] = np.add.reduceat(bits, starts, axis=0, dtype=np.int32)
+    majority = np.packbits(ones * 2 > sizes[:, None], axis=1)
+    return [int.from_bytes(row.tobytes(), "big") for row in majority]
+
+
+DIGEST_CACHE_SIZE = 200_000
+_digests: dict[str, bytes] = {}
+
+
+def _digest(feature: str) -> bytes:
+    found = _digests.get(feature)
+    if found is None:
+        # blake2b is the same in every process; the built-in hash() is salted per process.
+        found = hashlib.blake2b(feature.encode(), digest_size=HASH_BITS // 8).digest()
+        _digests[feature] = found
+    return found
 
 
 def hamming(a: int, b: int) -> int:

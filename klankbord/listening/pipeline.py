@@ -16,13 +16,14 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from klankbord.language.detect import detect_language
+from klankbord.language.detect import detect_languages
 from klankbord.language.places import find_places
 from klankbord.language.understand import Reading
+from klankbord.lib.bulk import insert_all
 from klankbord.listening import cleaning, fingerprint
 from klankbord.listening.models import (
     BlockedAuthor,
@@ -114,7 +115,10 @@ def normalise(batch: Batch) -> None:
             continue
         item.key = fingerprint.exact_key(item.network, item.remote_id)
         item.canonical_url = fingerprint.canonical_url(item.url) if item.url else ""
-        item.simhash = fingerprint.simhash(f"{item.title} {item.text}")
+    alive = batch.alive()
+    hashes = fingerprint.simhashes([f"{item.title} {item.text}" for item in alive])
+    for item, simhash in zip(alive, hashes, strict=True):
+        item.simhash = simhash
 
 
 def drop_duplicates(batch: Batch) -> None:
@@ -123,7 +127,9 @@ def drop_duplicates(batch: Batch) -> None:
     stored = set(
         Mention.objects.filter(
             organisation_id=batch.organisation_id, key__in=[item.key for item in alive]
-        ).values_list("key", flat=True)
+        )
+        .order_by()
+        .values_list("key", flat=True)
     )
     seen: set[str] = set()
     for item in alive:
@@ -136,11 +142,15 @@ def drop_near_duplicates(batch: Batch) -> None:
     """The same article via two feeds, or the same text reposted: keep the first one."""
     alive = batch.alive()
     urls = {item.canonical_url for item in alive if item.canonical_url}
-    known_urls = set(
-        Mention.objects.filter(
-            organisation_id=batch.organisation_id, canonical_url__in=urls
-        ).values_list("canonical_url", flat=True)
-    )
+    # By URL alone, so the URL index is used (given the organisation too, SQLite may read all
+    # of its mentions); other organisations' rows with the same URL are left out here.
+    known_urls = {
+        url
+        for organisation_id, url in Mention.objects.filter(canonical_url__in=urls)
+        .order_by()
+        .values_list("organisation_id", "canonical_url")
+        if organisation_id == batch.organisation_id
+    }
     seen = BandIndex(_recent_hashes(batch.organisation_id, [item.simhash for item in alive]))
     for item in alive:
         same_url = item.canonical_url and item.canonical_url in known_urls
@@ -177,14 +187,34 @@ def _recent_hashes(organisation_id: int, hashes: Sequence[int]) -> list[int]:
     if not hashes:
         return []
     bands = [fingerprint.bands(h) for h in hashes]
-    shares_a_band = Q()
-    for position in range(4):
-        shares_a_band |= Q(**{f"band{position}__in": {b[position] for b in bands}})
     since = timezone.now() - NEAR_DUPLICATE_WINDOW
-    rows = Mention.objects.filter(
-        shares_a_band, organisation_id=organisation_id, fetched_at__gte=since
-    ).values_list("simhash", flat=True)
-    return [fingerprint.from_signed(value) for value in rows]
+    found: set[int] = set()
+    for position in range(4):
+        query = Mention.objects.filter(
+            organisation_id=organisation_id,
+            fetched_at__gte=since,
+            **{f"band{position}__in": {b[position] for b in bands}},
+        ).order_by()
+        found.update(_on_band_index(query.values_list("simhash", flat=True), position))
+    return [fingerprint.from_signed(value) for value in found]
+
+
+def _on_band_index(query: Any, position: int) -> list[int]:
+    """The query's rows, read through the (organisation, band) index.
+
+    Without fresh statistics SQLite reads all of an organisation's mentions through the
+    (organisation, date) index instead, which gets slower with every mention stored.
+    """
+    if connection.vendor != "sqlite":
+        return list(query)
+    fields = ["organisation", f"band{position}"]
+    index = next(index for index in Mention._meta.indexes if index.fields == fields)
+    sql, params = query.query.sql_with_params()
+    table = f'FROM "{Mention._meta.db_table}"'
+    sql = sql.replace(table, f'{table} INDEXED BY "{index.name}"', 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def drop_own_posts(batch: Batch) -> None:
@@ -237,10 +267,12 @@ def looks_like_spam(text: str) -> bool:
 
 
 def match_monitors(batch: Batch) -> None:
-    for item in batch.alive():
-        text = f"{item.title}\n{item.text}"
+    alive = batch.alive()
+    texts = [f"{item.title}\n{item.text}" for item in alive]
+    languages = detect_languages(texts)
+    for item, text, (language, _confidence) in zip(alive, texts, languages, strict=True):
         # Found once here; the understand step reuses them.
-        item.found = (detect_language(text), find_places(text))
+        item.found = (language, find_places(text))
         prepared = MentionText.of(
             text,
             language=item.found[0],
@@ -286,7 +318,8 @@ def store(batch: Batch) -> None:
     mentions: list[Mention | None] = [_mention(batch, item) for item in alive]
     try:
         with transaction.atomic():  # a savepoint, so the fallback below can still write
-            batch.stored.extend(Mention.objects.bulk_create(mentions))  # type: ignore[arg-type]
+            insert_all(mentions)  # type: ignore[arg-type]
+        batch.stored.extend(mentions)  # type: ignore[arg-type]
     except IntegrityError:
         mentions = _store_one_by_one(batch, alive)
     _link_monitors(alive, mentions)
@@ -316,7 +349,7 @@ def _link_monitors(items: list[Item], mentions: Sequence[Mention | None]) -> Non
         if mention is not None
         for monitor in item.monitors
     ]
-    link.objects.bulk_create(links)
+    insert_all(links)
 
 
 def _mention(batch: Batch, item: Item) -> Mention:

@@ -69,6 +69,8 @@ def _human(position: int) -> int:
 
 
 def _parts(word: str) -> list[str]:
+    if word.isalnum():
+        return [word]  # most words: nothing to strip or split
     return [part for part in PART_SEPARATOR.split(word.lstrip("#@")) if part]
 
 

@@ -2,7 +2,13 @@
 
 import pytest
 
-from klankbord.language.detect import UNDETERMINED, detect_language, detect_with_confidence
+from klankbord.language.detect import (
+    UNDETERMINED,
+    detect_language,
+    detect_languages,
+    detect_with_confidence,
+)
+from klankbord.language.train import load_posts
 
 
 @pytest.mark.parametrize(
@@ -37,3 +43,28 @@ def test_the_confidence_comes_along() -> None:
     )
     assert language == "nl"
     assert 0.6 <= confidence <= 1.0
+
+
+def test_many_posts_at_once_get_the_same_answers_as_one_by_one() -> None:
+    texts = [
+        "Amai, da's lekker brood!",
+        "Bonjour, vous êtes ouverts dimanche ?",
+        "Great coffee and friendly staff",
+        "WIE KANN ICH HIER BESTELLEN? DAS IST ALLES SEHR TEUER",
+        "ok",
+        "",
+        "#Leuven @an https://bakkerij-alice.be",
+        "Wij bakken elke dag vers brood in Leuven. " * 40,
+    ]
+    together = detect_languages(texts)
+    for text, (language, confidence) in zip(texts, together, strict=True):
+        alone = detect_with_confidence(text)
+        assert language == alone[0], text
+        assert confidence == pytest.approx(alone[1], abs=1e-4), text
+
+
+def test_the_posts_of_the_data_set_get_the_same_language_at_once() -> None:
+    texts = [post["text"] for post in load_posts()]
+    assert [language for language, _ in detect_languages(texts)] == [
+        detect_language(text) for text in texts
+    ]

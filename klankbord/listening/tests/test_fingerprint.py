@@ -1,5 +1,6 @@
 """Duplicate keys and SimHash: the same mention via two routes is found, different news is not."""
 
+import hashlib
 import random
 
 from klankbord.listening.fingerprint import (
@@ -11,7 +12,9 @@ from klankbord.listening.fingerprint import (
     from_signed,
     hamming,
     is_near_duplicate,
+    shingles,
     simhash,
+    simhashes,
     to_signed,
 )
 
@@ -107,6 +110,21 @@ def test_simhash_is_the_same_in_every_process():
     # Recorded once; a salted hash() would give another value in each new process.
     assert simhash("Nieuwe bakker opent in Leuven") == 1700294463348835322
     assert simhash("Hallo") == 18159258390351227950
+
+
+def majority_of_bits(text: str) -> int:
+    """SimHash as defined: bit i is set where most features' blake2b hashes have it set."""
+    features = shingles(fold_words(text))
+    hashes = [
+        int.from_bytes(hashlib.blake2b(f.encode(), digest_size=8).digest(), "big") for f in features
+    ]
+    return sum(1 << bit for bit in range(64) if sum(1 if h >> bit & 1 else -1 for h in hashes) > 0)
+
+
+def test_a_batch_gets_the_simhash_of_each_text_as_defined():
+    texts = [ARTICLE, "", POST, "!!! @x", "Hallo", "één woord " * 300, TITLE]
+    assert simhashes(texts) == [majority_of_bits(text) for text in texts]
+    assert simhashes([]) == []
 
 
 def test_simhash_of_short_and_empty_texts():
