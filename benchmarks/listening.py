@@ -302,6 +302,7 @@ def fill(org: Any, known: list[dict[str, Any]], posts: list[dict[str, Any]], sto
     """Bulk-insert synthetic mentions until the organisation has `stored`; rows per second."""
     from django.db import transaction
 
+    from klankbord.lib.bulk import insert_all
     from klankbord.listening import fingerprint
     from klankbord.listening.imports import import_source
     from klankbord.listening.models import Mention
@@ -353,14 +354,13 @@ def fill(org: Any, known: list[dict[str, Any]], posts: list[dict[str, Any]], sto
             )
             links.append(label["monitors"])
         with transaction.atomic():
-            Mention.objects.bulk_create(rows, batch_size=BULK_BATCH)
-            through.objects.bulk_create(
+            insert_all(rows)
+            insert_all(
                 [
                     through(mention_id=row.pk, monitor_id=monitor_id)
                     for row, monitor_ids in zip(rows, links, strict=True)
                     for monitor_id in monitor_ids
-                ],
-                batch_size=BULK_BATCH,
+                ]
             )
     return missing / (time.perf_counter() - started)
 

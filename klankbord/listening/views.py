@@ -33,7 +33,6 @@ PAGE_SIZE = 50
 @org_view()
 def listen_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
-    services.sources_sync(organisation)
     context = {
         "membership": membership,
         "monitors": selectors.monitors_of(organisation),
@@ -56,7 +55,6 @@ def monitor_edit_view(
     request: HttpRequest, membership: Membership, monitor_id: int | None = None
 ) -> HttpResponse:
     organisation = membership.organisation
-    services.sources_sync(organisation)
     monitor = _monitor_or_404(membership, monitor_id) if monitor_id else None
     form = MonitorForm(request.POST or None, instance=monitor, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -163,7 +161,6 @@ def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) 
 @org_view(Role.EDITOR)
 def sources_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
-    services.sources_sync(organisation)
     search_form = SearchSourceForm(
         request.POST if request.POST.get("action") == "search" else None, organisation=organisation
     )
