@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "klankbord.publishing",
     "klankbord.understanding",
     "klankbord.listening",
+    "klankbord.inbox",
     "klankbord.api",
 ]
 

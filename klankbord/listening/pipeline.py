@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from klankbord.language.detect import detect_languages
@@ -208,7 +209,7 @@ def _on_band_index(query: Any, position: int) -> list[int]:
     if connection.vendor != "sqlite":
         return list(query)
     fields = ["organisation", f"band{position}"]
-    index = next(index for index in Mention._meta.indexes if index.fields == fields)
+    index = next(index for index in Mention._meta.indexes if index.fields[:2] == fields)
     sql, params = query.query.sql_with_params()
     table = f'FROM "{Mention._meta.db_table}"'
     sql = sql.replace(table, f'{table} INDEXED BY "{index.name}"', 1)
@@ -416,6 +417,10 @@ def active_monitors(source: Source) -> list[tuple[Monitor, Query]]:
     return parsed
 
 
+# Sent with source= and mentions= inside the transaction that stored them (the inbox listens).
+mentions_stored = Signal()
+
+
 def run(source: Source, items: list[Item]) -> Batch:
     """Every step over the batch; call inside the transaction that advances the cursor."""
     batch = Batch(source=source, items=items, monitors=active_monitors(source))
@@ -427,6 +432,8 @@ def run(source: Source, items: list[Item]) -> Batch:
             break
         step(batch)
     count_drops(batch)
+    if batch.stored:
+        mentions_stored.send(sender=Source, source=source, mentions=batch.stored)
     return batch
 
 

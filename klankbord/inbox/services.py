@@ -1,0 +1,175 @@
+"""Writes to the inbox: items from new mentions, and what the team does with them."""
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from klankbord.accounts.models import User
+from klankbord.inbox import hours
+from klankbord.inbox.models import InboxSettings, Item, Note
+from klankbord.listening.models import Mention, Source
+from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.services import audit_record
+
+Status = Item.Status
+# Sources whose every mention is addressed to us; others reach the inbox through a monitor.
+ADDRESSED_TO_US = (Source.Kind.MENTIONS, Source.Kind.COMMENTS)
+MENTION_OF_MEMBER = re.compile(r"(?<![\w@])@([\w.+-]+)")
+
+
+def inbox_settings(organisation: Organisation) -> InboxSettings:
+    found, _created = InboxSettings.objects.get_or_create(organisation=organisation)
+    return found
+
+
+def opening_hours(organisation: Organisation) -> hours.OpeningHours:
+    chosen = inbox_settings(organisation)
+    return hours.OpeningHours.from_settings(
+        chosen.opening_hours, chosen.holiday_region, organisation.timezone
+    )
+
+
+def items_from_mentions(*, source: Source, mentions: Sequence[Mention]) -> list[Item]:
+    """An inbox item for each new mention that may need a person; imports stay out."""
+    if source.kind == Source.Kind.IMPORT or not mentions:
+        return []
+    ids = [mention.pk for mention in mentions]
+    matched = set(
+        Mention.monitors.through.objects.filter(mention_id__in=ids).values_list(
+            "mention_id", flat=True
+        )
+    )
+    wanted = [m for m in mentions if source.kind in ADDRESSED_TO_US or m.pk in matched]
+    if not wanted:
+        return []
+    organisation = source.organisation
+    target = inbox_settings(organisation).target_minutes
+    week = opening_hours(organisation)
+    now = timezone.now()
+    items = []
+    for mention in wanted:
+        arrived = min(mention.published_at or now, now)
+        items.append(
+            Item(
+                organisation_id=mention.organisation_id,
+                mention=mention,
+                priority=mention.priority,
+                arrived_at=arrived,
+                due_at=hours.deadline(arrived, target, week),
+            )
+        )
+    return Item.objects.bulk_create(items, ignore_conflicts=True)
+
+
+def item_responded(*, item: Item, at: datetime | None = None) -> None:
+    """A reply went out: the first one sets the response time, and the item is answered."""
+    at = at or timezone.now()
+    if item.first_response_at is None:
+        seconds = hours.working_seconds(item.arrived_at, at, opening_hours(item.organisation))
+        Item.objects.filter(pk=item.pk, first_response_at__isnull=True).update(
+            first_response_at=at, first_response_seconds=seconds
+        )
+    Item.objects.filter(pk=item.pk).update(status=Status.ANSWERED, draft="", updated_at=at)
+    item.refresh_from_db()
+
+
+def item_assign(*, item: Item, assignee: User | None, by: Membership) -> Item:
+    if (
+        assignee is not None
+        and not Membership.objects.filter(
+            organisation_id=item.organisation_id, user=assignee
+        ).exists()
+    ):
+        raise ValueError("not a member of this organisation")
+    item.assignee = assignee
+    if assignee is not None and item.status == Status.NEW:
+        item.status = Status.ASSIGNED
+    elif assignee is None and item.status == Status.ASSIGNED:
+        item.status = Status.NEW
+    item.save(update_fields=["assignee", "status", "updated_at"])
+    _audit(by, "inbox.assigned", item, {"assignee": assignee.email if assignee else ""})
+    return item
+
+
+def item_set_status(*, item: Item, status: str, by: Membership) -> Item:
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    item.status = status
+    item.save(update_fields=["status", "updated_at"])
+    _audit(by, "inbox.status", item, {"status": status})
+    return item
+
+
+def item_set_lead(*, item: Item, is_lead: bool, by: Membership) -> Item:
+    item.is_lead = is_lead
+    item.save(update_fields=["is_lead", "updated_at"])
+    _audit(by, "inbox.lead" if is_lead else "inbox.not_lead", item, {})
+    return item
+
+
+def item_set_labels(*, item: Item, labels: Sequence[str], by: Membership) -> Item:
+    item.labels = sorted({label.strip()[:40] for label in labels if label.strip()})[:20]
+    item.save(update_fields=["labels", "updated_at"])
+    return item
+
+
+def items_bulk(*, items: Sequence[Item], action: str, by: Membership, value: str = "") -> int:
+    """One action on many items: assign (value: user id or ""), close, or add a label."""
+    with transaction.atomic():
+        for item in items:
+            if action == "assign":
+                assignee = User.objects.filter(pk=value).first() if value else None
+                item_assign(item=item, assignee=assignee, by=by)
+            elif action == "close":
+                item_set_status(item=item, status=Status.CLOSED, by=by)
+            elif action == "label":
+                item_set_labels(item=item, labels=[*item.labels, value], by=by)
+            else:
+                raise ValueError(f"unknown action {action!r}")
+    return len(items)
+
+
+def note_add(*, item: Item, by: Membership, text: str) -> Note:
+    """An internal note; colleagues named as @name or @e-mail are told in the app."""
+    note = Note.objects.create(item=item, author=by.user, text=text.strip()[:5000])
+    members = User.objects.filter(memberships__organisation_id=item.organisation_id)
+    named = {name.lower() for name in MENTION_OF_MEMBER.findall(text)}
+    note.mentioned.set(
+        [user for user in members if _handles(user) & named and user.pk != by.user_id]
+    )
+    return note
+
+
+def _handles(user: User) -> set[str]:
+    """How a colleague can be named in a note: @an, @an.peeters or @an@bakkerij.be."""
+    email = user.email.lower()
+    names = {email, email.split("@", 1)[0]}
+    if user.name.strip():
+        names.add(user.name.split()[0].lower())
+    return names
+
+
+def viewing(*, item: Item, by: User, seconds: int = 90) -> User | None:
+    """Record that `by` has the item open; returns a colleague who has it open too, if any."""
+    now = timezone.now()
+    other = None
+    if item.viewer_id and item.viewer_id != by.pk and item.viewed_until and item.viewed_until > now:
+        other = item.viewer
+    else:
+        Item.objects.filter(pk=item.pk).update(
+            viewer=by, viewed_until=now + timezone.timedelta(seconds=seconds)
+        )
+    return other
+
+
+def _audit(by: Membership, action: str, item: Item, data: dict[str, str]) -> None:
+    audit_record(
+        organisation=by.organisation,
+        actor=by.user,
+        action=action,
+        target=f"#{item.pk}",
+        data=data,
+    )
