@@ -10,7 +10,7 @@ from klankbord.orgs.services import audit_record
 # Connected accounts whose mentions are read without being asked.
 MENTION_NETWORKS = ("mastodon", "bluesky", "sandbox")
 # Networks whose connector reads the replies to a published post.
-REPLY_NETWORKS = ("mastodon",)
+REPLY_NETWORKS = ("mastodon", "bluesky")
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from atproto import Client
 from atproto_client import exceptions as atproto_errors
+from atproto_client import models
 from atproto_client.request import Request, _handle_response
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,7 @@ from klankbord.lib.tid import tid_for_key
 PUBLIC_PDS = "https://bsky.social"
 POST = "app.bsky.feed.post"
 LIMIT = 300
+THREAD_DEPTH = 6  # levels of replies read below a post of ours (Bluesky's default)
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\s#.,;:!?()\[\]{}'\"]+)")
@@ -156,6 +158,30 @@ def web_url(uri: str, handle: str) -> str:
     # at://did/app.bsky.feed.post/rkey → https://bsky.app/profile/handle/post/rkey
     rkey = uri.rsplit("/", 1)[-1]
     return f"https://bsky.app/profile/{handle}/post/{rkey}"
+
+
+def thread_replies(view: Any) -> Iterator[tuple[Any, str]]:
+    """Each reply below a thread view, depth first, with the URI of the post it answers."""
+    for reply in view.replies or []:
+        # Replies we may not see come as notFoundPost or blockedPost, without a post.
+        if not isinstance(reply, models.AppBskyFeedDefs.ThreadViewPost):
+            continue
+        yield reply.post, view.post.uri
+        yield from thread_replies(reply)
+
+
+def post_mention(post: Any, kind: str, in_reply_to: str = "") -> Mention:
+    """A Mention from an app.bsky.feed.defs#postView."""
+    return Mention(
+        remote_id=post.uri,
+        url=web_url(post.uri, post.author.handle),
+        author_handle="@" + post.author.handle,
+        author_name=post.author.display_name or post.author.handle,
+        text=getattr(post.record, "text", ""),
+        created_at=parse_time(getattr(post.record, "created_at", None)),
+        kind=kind,
+        in_reply_to=in_reply_to,
+    )
 
 
 class BlueskyConnector(Connector):
@@ -394,19 +420,20 @@ class BlueskyConnector(Connector):
         if cursor:
             params["cursor"] = cursor
         page = self._call(lambda c: c.app.bsky.feed.search_posts(params))
-        mentions = [
-            Mention(
-                remote_id=post.uri,
-                url=web_url(post.uri, post.author.handle),
-                author_handle="@" + post.author.handle,
-                author_name=post.author.display_name or post.author.handle,
-                text=getattr(post.record, "text", ""),
-                created_at=parse_time(getattr(post.record, "created_at", None)),
-                kind="search",
-            )
-            for post in page.posts
-        ]
+        mentions = [post_mention(post, "search") for post in page.posts]
         return MentionPage(mentions=mentions, cursor=page.cursor or "")
+
+    def replies(self, remote_id: str) -> list[Mention]:
+        """Every reply in the thread below one of our posts, replies to replies included."""
+        # Only what is below: the default parentHeight of 80 would also fetch the ancestors.
+        params = {"uri": remote_id, "depth": THREAD_DEPTH, "parentHeight": 0}
+        # A deleted post answers 400 NotFound (not 404): a permanent error, as Mastodon's 404.
+        # https://docs.bsky.app/docs/api/app-bsky-feed-get-post-thread
+        thread = self._call(lambda c: c.app.bsky.feed.get_post_thread(params)).thread
+        # A post we can no longer see comes back as notFoundPost or blockedPost.
+        if not isinstance(thread, models.AppBskyFeedDefs.ThreadViewPost):
+            return []
+        return [post_mention(post, "reply", parent) for post, parent in thread_replies(thread)]
 
     def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
         result: dict[str, Metrics] = {}

@@ -19,7 +19,7 @@ from klankbord.channels.networks.base import (
 )
 from klankbord.channels.networks.bluesky import facets
 from klankbord.channels.tests.fakes import PNG
-from klankbord.channels.tests.fakes.bluesky import DID, HANDLE, FakeBluesky, Fault
+from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, FakeBluesky, Fault
 from klankbord.channels.tests.fakes.lexicon import LexiconError, validate_call
 from klankbord.test import World
 
@@ -154,6 +154,93 @@ def test_metrics_per_post(channel: Channel, fake_bluesky: FakeBluesky) -> None:
     fake_bluesky.add_mention("Leuk", reason="reply", reply_to=ours.remote_id)
     metrics = connector.metrics([ours.remote_id])[ours.remote_id]
     assert (metrics.likes, metrics.shares, metrics.replies, metrics.quotes) == (9, 2, 1, 1)
+
+
+def test_replies_to_our_post_are_read_through_the_whole_thread(
+    channel: Channel, fake_bluesky: FakeBluesky
+) -> None:
+    connector = services.connector_for(channel)
+    ours = connector.publish(OutgoingPost(text="Nieuw: speltbrood", idempotency_key="t1"))
+    question = fake_bluesky.add_mention(
+        "Ook zonder zaadjes?", reason="reply", reply_to=ours.remote_id
+    )
+    answer = connector.publish(
+        OutgoingPost(text="Ja, op zaterdag.", idempotency_key="t2", reply_to=question)
+    )
+    thanks = fake_bluesky.add_mention("Top!", reason="reply", reply_to=answer.remote_id)
+    fake_bluesky.add_mention("Ik ook graag", reason="reply", reply_to=question, author=BUUR)
+    fake_bluesky.add_mention("Elders", reason="mention")
+
+    replies = connector.replies(ours.remote_id)  # type: ignore[attr-defined]
+
+    assert [(r.text, r.in_reply_to) for r in replies] == [
+        ("Ook zonder zaadjes?", ours.remote_id),
+        ("Ja, op zaterdag.", question),
+        ("Top!", answer.remote_id),
+        ("Ik ook graag", question),
+    ]
+    assert {r.kind for r in replies} == {"reply"}
+    first = replies[0]
+    assert (first.remote_id, first.author_handle, first.author_name) == (
+        question,
+        "@klant.bsky.social",
+        "Klant",
+    )
+    assert (
+        first.url == f"https://bsky.app/profile/klant.bsky.social/post/{question.rsplit('/', 1)[1]}"
+    )
+    assert first.created_at is not None
+    assert replies[-1].author_handle == "@buur.bsky.social"
+    assert fake_bluesky.records[thanks]["value"]["reply"]["root"]["uri"] == ours.remote_id
+
+
+def test_replies_skip_blocked_ones_and_stop_at_the_depth(
+    channel: Channel, fake_bluesky: FakeBluesky
+) -> None:
+    connector = services.connector_for(channel)
+    ours = connector.publish(OutgoingPost(text="Wie wil proeven?", idempotency_key="t3"))
+    parent = ours.remote_id
+    for level in range(8):
+        parent = fake_bluesky.add_mention(f"Niveau {level}", reason="reply", reply_to=parent)
+    fake_bluesky.add_mention("Geblokkeerd", reason="reply", reply_to=ours.remote_id, author=BUUR)
+    fake_bluesky.blocked.add(fake_bluesky.handles[BUUR])
+
+    texts = [r.text for r in connector.replies(ours.remote_id)]  # type: ignore[attr-defined]
+
+    # The first six levels; what is deeper waits until Bluesky shows it higher up.
+    assert texts == [f"Niveau {level}" for level in range(6)]
+
+
+def test_replies_to_a_deleted_post_are_a_permanent_error(
+    channel: Channel, fake_bluesky: FakeBluesky
+) -> None:
+    connector = services.connector_for(channel)
+    ours = connector.publish(OutgoingPost(text="Oeps", idempotency_key="t4"))
+    fake_bluesky.delete_post(ours.remote_id)
+    with pytest.raises(ConnectorError) as caught:
+        connector.replies(ours.remote_id)  # type: ignore[attr-defined]
+    assert caught.value.permanent
+    assert f"Post not found: {ours.remote_id}" in caught.value.message
+
+
+def test_the_fake_thread_view_matches_the_lexicon(
+    channel: Channel, fake_bluesky: FakeBluesky
+) -> None:
+    connector = services.connector_for(channel)
+    question = fake_bluesky.add_mention("Vraag")
+    ours = connector.publish(OutgoingPost(text="Antwoord", idempotency_key="t5", reply_to=question))
+    fake_bluesky.add_mention("Dank", reason="reply", reply_to=ours.remote_id)
+    fake_bluesky.delete_post(question)
+    status, output = fake_bluesky.app_bsky_feed_getPostThread(
+        None,  # type: ignore[arg-type]
+        {"uri": ours.remote_id, "depth": 1, "parentHeight": 3},
+        None,
+    )
+    assert status == 200
+    validate_call("app.bsky.feed.getPostThread", params=None, body=None, output=output)
+    assert output["thread"]["parent"]["$type"] == "app.bsky.feed.defs#notFoundPost"
+    assert [r["post"]["record"]["text"] for r in output["thread"]["replies"]] == ["Dank"]
+    assert "replies" not in output["thread"]["replies"][0]
 
 
 def test_an_expired_session_is_refreshed_once_and_stored(

@@ -1,10 +1,12 @@
 """Polling: claims, cursors that move only with a committed batch, and back-off."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
 from django.utils import timezone
+from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import ConnectorError, MentionPage, RateLimitError
@@ -143,3 +145,54 @@ def test_replies_to_published_posts_are_read_as_a_source(world: World) -> None:
     replies.assert_called_with("111")
     stored = Mention.objects.get()
     assert (stored.kind, stored.remote_id) == ("reply", "222") and "question" in stored.intents
+
+
+def test_a_bluesky_channel_reads_the_replies_to_its_published_posts_once(
+    world: World, httpserver: HTTPServer, settings: Any
+) -> None:
+    from klankbord.channels.networks.base import OutgoingPost
+    from klankbord.channels.networks.bluesky import BlueskyConnector
+    from klankbord.channels.services import channel_connect, connector_for
+    from klankbord.channels.tests.fakes.bluesky import BUUR, HANDLE, FakeBluesky
+    from klankbord.publishing.models import PostTarget
+    from klankbord.publishing.services import post_create
+
+    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True  # the fake runs on 127.0.0.1
+    fake = FakeBluesky(httpserver)
+    profile, secrets = BlueskyConnector.log_in(
+        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
+    )
+    channel = channel_connect(
+        organisation=world.org, network="bluesky", profile=profile, by=world.alice,
+        base_url=fake.base_url, secrets=secrets,
+    )  # fmt: skip
+    services.sources_sync(world.org)
+    comments = Source.objects.get(channel=channel, kind=Source.Kind.COMMENTS)
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Nieuw brood", channels=[channel]
+    )
+    ours = connector_for(channel).publish(OutgoingPost(text="Nieuw brood", idempotency_key="n1"))
+    post.targets.update(
+        status=PostTarget.Status.PUBLISHED, remote_id=ours.remote_id, published_at=timezone.now()
+    )
+    question = fake.add_mention(
+        "Hoe laat zijn jullie open?", reason="reply", reply_to=ours.remote_id
+    )
+    fake.add_mention("Graag ook op zondag!", reason="reply", reply_to=question, author=BUUR)
+    connector_for(channel).publish(
+        OutgoingPost(text="Vanaf zeven uur.", idempotency_key="n2", reply_to=question)
+    )
+
+    sources.poll(comments.pk)
+    sources.poll(comments.pk)
+    mentions = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
+    assert sources.poll(mentions.pk) == 0
+
+    stored = Mention.objects.order_by("published_at")
+    # Our own answer in the thread is left out; the reply to a reply is kept.
+    assert [(m.kind, m.author_handle, m.text) for m in stored] == [
+        ("reply", "@klant.bsky.social", "Hoe laat zijn jullie open?"),
+        ("reply", "@buur.bsky.social", "Graag ook op zondag!"),
+    ]
+    assert stored[0].remote_id == question and "question" in stored[0].intents
+    assert {m.source_id for m in stored} == {comments.pk}

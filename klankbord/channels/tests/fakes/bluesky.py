@@ -20,6 +20,9 @@ from klankbord.lib.tid import new_tid
 
 DID = "did:plc:bakkerijvandevelde0000"
 HANDLE = "bakkerij.bsky.social"
+KLANT = "klant.bsky.social"
+BUUR = "buur.bsky.social"
+NAMES = {HANDLE: "Bakkerij Vandevelde", KLANT: "Klant", BUUR: "Buur"}
 
 
 def jwt(scope: str, sub: str, lifetime: int) -> str:
@@ -62,7 +65,12 @@ class FakeBluesky:
         self.faults: list[Fault] = []
         self.chaos: Chaos | None = None
         self.calls: list[str] = []
-        self.handles = {HANDLE: DID, "klant.bsky.social": "did:plc:klant000000000000000000"}
+        self.handles = {
+            HANDLE: DID,
+            KLANT: "did:plc:klant000000000000000000",
+            BUUR: "did:plc:buur0000000000000000000",
+        }
+        self.blocked: set[str] = set()  # DIDs that block us, or that we block
         self.hang_after_create = 0
         self.ids = itertools.count(1)
         server.expect_request(re.compile(r"^/xrpc/.*")).respond_with_handler(self.handle)
@@ -79,8 +87,11 @@ class FakeBluesky:
     def our_posts(self) -> list[dict[str, Any]]:
         return [r["value"] for uri, r in self.records.items() if uri.startswith(f"at://{DID}/")]
 
-    def add_mention(self, text: str, *, reason: str = "mention", reply_to: str = "") -> str:
-        author_did = "did:plc:klant000000000000000000"
+    def add_mention(
+        self, text: str, *, reason: str = "mention", reply_to: str = "", author: str = KLANT
+    ) -> str:
+        """A post by `author` that notifies us; with `reply_to`, a reply anywhere in a thread."""
+        author_did = self.handles[author]
         rkey = new_tid()
         record: dict[str, Any] = {
             "$type": "app.bsky.feed.post",
@@ -89,7 +100,9 @@ class FakeBluesky:
         }
         if reply_to:
             parent = {"uri": reply_to, "cid": self.records[reply_to]["cid"]}
-            record["reply"] = {"root": parent, "parent": parent}
+            # The root is the thread's first post: the parent's root when the parent is a reply.
+            root = self.records[reply_to]["value"].get("reply", {}).get("root", parent)
+            record["reply"] = {"root": root, "parent": parent}
             self.counts.setdefault(reply_to, {})["replyCount"] = (
                 self.counts.get(reply_to, {}).get("replyCount", 0) + 1
             )
@@ -99,11 +112,7 @@ class FakeBluesky:
             {
                 "uri": uri,
                 "cid": cid_for(record),
-                "author": {
-                    "did": author_did,
-                    "handle": "klant.bsky.social",
-                    "displayName": "Klant",
-                },
+                "author": {"did": author_did, "handle": author, "displayName": NAMES[author]},
                 "reason": reason,
                 "record": record,
                 "isRead": False,
@@ -113,6 +122,9 @@ class FakeBluesky:
         )
         time.sleep(0.002)
         return uri
+
+    def delete_post(self, uri: str) -> None:
+        del self.records[uri]
 
     def expire_access_tokens(self) -> None:
         self.access.clear()
@@ -213,7 +225,7 @@ class FakeBluesky:
         return {
             "did": did,
             "handle": handle,
-            "displayName": "Bakkerij Vandevelde",
+            "displayName": NAMES.get(handle, handle),
             "avatar": f"{self.base_url}/img/avatar/{did}.jpg",
         }
 
@@ -326,6 +338,64 @@ class FakeBluesky:
         return 200, {
             "posts": [self._post_view(uri) for uri in params["uris"] if uri in self.records]
         }
+
+    def app_bsky_feed_getPostThread(
+        self, request: Request, params: dict, body: Any
+    ) -> tuple[int, Any]:
+        uri = params["uri"]
+        if uri not in self.records:
+            # The AppView answers an unknown or deleted post with 400, not 404.
+            return 400, {"error": "NotFound", "message": f"Post not found: {uri}"}
+        thread = self._thread_view(uri, params.get("depth", 6))
+        parent = self._parent_view(uri, params.get("parentHeight", 80))
+        if parent:
+            thread["parent"] = parent
+        return 200, {"thread": thread}
+
+    def _thread_view(self, uri: str, depth: int) -> dict[str, Any]:
+        """A threadViewPost with `depth` levels of replies below it, oldest reply first."""
+        view: dict[str, Any] = {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": self._post_view(uri),
+        }
+        if depth > 0:
+            view["replies"] = [self._reply_view(child, depth - 1) for child in self._children(uri)]
+        return view
+
+    def _reply_view(self, uri: str, depth: int) -> dict[str, Any]:
+        author = uri.split("/")[2]
+        if author in self.blocked:
+            return {
+                "$type": "app.bsky.feed.defs#blockedPost",
+                "uri": uri,
+                "blocked": True,
+                "author": {"did": author},
+            }
+        return self._thread_view(uri, depth)
+
+    def _children(self, uri: str) -> list[str]:
+        children = [
+            (datetime.fromisoformat(r["value"]["createdAt"].replace("Z", "+00:00")), child)
+            for child, r in self.records.items()
+            if r["value"].get("reply", {}).get("parent", {}).get("uri") == uri
+        ]
+        return [child for _created, child in sorted(children)]
+
+    def _parent_view(self, uri: str, height: int) -> dict[str, Any] | None:
+        """The ancestors up to `height` levels, each without its other replies."""
+        parent = self.records[uri]["value"].get("reply", {}).get("parent", {}).get("uri")
+        if not parent or height <= 0:
+            return None
+        if parent not in self.records:
+            return {"$type": "app.bsky.feed.defs#notFoundPost", "uri": parent, "notFound": True}
+        view: dict[str, Any] = {
+            "$type": "app.bsky.feed.defs#threadViewPost",
+            "post": self._post_view(parent),
+        }
+        grandparent = self._parent_view(parent, height - 1)
+        if grandparent:
+            view["parent"] = grandparent
+        return view
 
     def app_bsky_feed_searchPosts(
         self, request: Request, params: dict, body: Any
