@@ -69,7 +69,13 @@ def replies_page(source: Source, connector: Any) -> MentionPage:
     ).exclude(remote_id="")
     replies: list[NetworkMention] = []
     for remote_id in published.values_list("remote_id", flat=True)[:MAX_POSTS_FOR_REPLIES]:
-        replies.extend(replace(reply, kind="reply") for reply in connector.replies(remote_id))
+        try:
+            found = connector.replies(remote_id)
+        except ConnectorError as error:
+            if not error.permanent:
+                raise  # the whole source waits and tries again
+            continue  # a post deleted since: the replies to the others still count
+        replies.extend(replace(reply, kind="reply") for reply in found)
     return MentionPage(mentions=replies, cursor=source.cursor)
 
 
