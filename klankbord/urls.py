@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("klankbord.publishing.urls")),
     path("", include("klankbord.understanding.urls")),
     path("", include("klankbord.listening.urls")),
+    path("", include("klankbord.inbox.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

@@ -17,7 +17,6 @@ PILLARS = {
     "plan": (_("Plan"), _("Make a social media plan: goals, audiences, channels and rhythm.")),
     "publish": (_("Publish"), _("Write once, adapt per channel and schedule on time.")),
     "listen": (_("Listen"), _("Hear what is said about your business, products and trade.")),
-    "inbox": (_("Inbox"), _("Answer questions, complaints and leads from one place.")),
     "measure": (_("Measure"), _("See what works and what your time returns.")),
 }
 

@@ -1,15 +1,16 @@
 """Writes to the inbox: items from new mentions, and what the team does with them."""
 
 import re
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from klankbord.accounts.models import User
 from klankbord.inbox import hours
-from klankbord.inbox.models import InboxSettings, Item, Note
+from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
@@ -17,7 +18,8 @@ from klankbord.orgs.services import audit_record
 Status = Item.Status
 # Sources whose every mention is addressed to us; others reach the inbox through a monitor.
 ADDRESSED_TO_US = (Source.Kind.MENTIONS, Source.Kind.COMMENTS)
-MENTION_OF_MEMBER = re.compile(r"(?<![\w@])@([\w.+-]+)")
+MENTION_OF_MEMBER = re.compile(r"(?<![\w@])@([\w.+-]+(?:@[\w.-]+)?)")
+VARIABLE = re.compile(r"\{(\w+)\}")
 
 
 def inbox_settings(organisation: Organisation) -> InboxSettings:
@@ -160,9 +162,89 @@ def viewing(*, item: Item, by: User, seconds: int = 90) -> User | None:
         other = item.viewer
     else:
         Item.objects.filter(pk=item.pk).update(
-            viewer=by, viewed_until=now + timezone.timedelta(seconds=seconds)
+            viewer=by, viewed_until=now + timedelta(seconds=seconds)
         )
     return other
+
+
+def item_save_draft(*, item: Item, text: str) -> None:
+    Item.objects.filter(pk=item.pk).update(draft=text[:5000])
+
+
+def item_relabel(*, item: Item, sentiment: str, intents: Sequence[str]) -> None:
+    """Show a corrected reading at once; the correction itself teaches the organisation's model."""
+    Mention.objects.filter(pk=item.mention_id).update(sentiment=sentiment, intents=list(intents))
+    item.mention.sentiment = sentiment
+    item.mention.intents = list(intents)
+
+
+def inbox_settings_save(*, form: Any, by: Membership) -> InboxSettings:
+    saved: InboxSettings = form.save()
+    audit_record(
+        organisation=by.organisation,
+        actor=by.user,
+        action="inbox.settings_changed",
+        data={"target_minutes": saved.target_minutes, "region": saved.holiday_region},
+    )
+    return saved
+
+
+def saved_replies_for(item: Item) -> list[tuple[SavedReply, str]]:
+    """The organisation's saved replies in the item's language first, filled in for this item."""
+    language = item.mention.language
+    found = SavedReply.objects.filter(organisation_id=item.organisation_id)
+    chosen = sorted(found, key=lambda saved: (saved.language not in ("", language), saved.title))
+    return [(saved, fill_in(saved.text, item)) for saved in chosen]
+
+
+def fill_in(text: str, item: Item) -> str:
+    """{naam}/{name}, {handle} and {bedrijf}/{business} in a saved reply."""
+    mention = item.mention
+    first_name = (mention.author_name or mention.author_handle.lstrip("@")).split(" ")[0]
+    values = {
+        "naam": first_name,
+        "name": first_name,
+        "nom": first_name,
+        "handle": mention.author_handle,
+        "bedrijf": item.organisation.name,
+        "business": item.organisation.name,
+        "entreprise": item.organisation.name,
+    }
+    return VARIABLE.sub(lambda match: values.get(match.group(1).lower(), match.group(0)), text)
+
+
+LEAD_COLUMNS = ["arrived_at", "network", "author_handle", "author_name", "text", "url", "status",
+                "assignee", "places"]  # fmt: skip
+
+
+def lead_rows(organisation: Organisation) -> Iterator[list[str]]:
+    leads = (
+        Item.objects.filter(organisation=organisation, is_lead=True)
+        .select_related("mention", "assignee")
+        .order_by("arrived_at")
+    )
+    for item in leads.iterator():
+        yield lead_row(item)
+
+
+def lead_row(item: Item) -> list[str]:
+    mention = item.mention
+    return [
+        item.arrived_at.isoformat(),
+        mention.network,
+        mention.author_handle,
+        mention.author_name,
+        _spreadsheet_safe(mention.text),
+        mention.url,
+        item.status,
+        item.assignee.email if item.assignee else "",
+        ", ".join(place.get("name", "") for place in mention.places),
+    ]
+
+
+def _spreadsheet_safe(text: str) -> str:
+    # A cell starting with = + - @ runs as a formula in Excel; a quote keeps it text.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _audit(by: Membership, action: str, item: Item, data: dict[str, str]) -> None:

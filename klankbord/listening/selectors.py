@@ -53,9 +53,12 @@ class MentionFilters:
     search: str = ""
 
 
-def has_intent(intent: str) -> Q:
-    """Intents are a JSON list; its quoted text works on SQLite and PostgreSQL alike."""
-    return Q(intents__icontains=f'"{intent}"')
+def has_intent(intent: str, via: str = "") -> Q:
+    """Intents are a JSON list; its quoted text works on SQLite and PostgreSQL alike.
+
+    `via` reaches the mention through a relation, e.g. "mention__" from an inbox item.
+    """
+    return Q(**{f"{via}intents__icontains": f'"{intent}"'})
 
 
 def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet[Mention]:

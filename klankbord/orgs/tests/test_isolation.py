@@ -14,7 +14,8 @@ from django.utils import timezone
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
-from klankbord.listening.models import Monitor, Webhook
+from klankbord.inbox.models import Item, Reply, SavedReply
+from klankbord.listening.models import Mention, Monitor, Source, Webhook
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
@@ -89,7 +90,17 @@ def objects(world: World) -> dict[str, object]:
     )
     monitor = Monitor.objects.create(organisation=world.org, name="Merk", query="bakkerij")
     webhook = Webhook.objects.create(organisation=world.org, url="https://example.org/hook")
+    source = Source.objects.create(organisation=world.org, kind=Source.Kind.FEED, name="Nieuws")
+    mention = Mention.objects.create(
+        organisation=world.org, source=source, network="rss", remote_id="1", key="k1", text="Hallo"
+    )
+    item = Item.objects.create(organisation=world.org, mention=mention)
+    reply = Reply.objects.create(item=item, text="Dag!", idempotency_key="isolation-reply")
+    saved = SavedReply.objects.create(organisation=world.org, title="Open", text="Dag {naam}")
     return {
+        "item_id": item.pk,
+        "reply_id": reply.pk,
+        "saved_reply_id": saved.pk,
         "webhook_id": webhook.pk,
         "monitor_id": monitor.pk,
         "correction_id": correction.pk,

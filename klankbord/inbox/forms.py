@@ -1,0 +1,104 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from klankbord.channels.services import allow_loopback
+from klankbord.inbox import hours
+from klankbord.inbox.models import InboxSettings, SavedReply
+from klankbord.lib.http import UnsafeURL, check_url
+from klankbord.publishing.holidays import REGIONS
+
+DAYS = [
+    _("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"),
+    _("Sunday"),
+]  # fmt: skip
+LANGUAGES = [("", _("any language")), ("nl", "nl"), ("fr", "fr"), ("en", "en"), ("de", "de")]
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    private = forms.BooleanField(label=_("As a direct message"), required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Internal note"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only your team sees this. Write @name to tell a colleague."),
+    )
+
+
+class SavedReplyForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("language"), choices=LANGUAGES, required=False)
+
+    class Meta:
+        model = SavedReply
+        fields = ["title", "language", "text"]
+        help_texts = {
+            "text": _("{naam} becomes the first name of the person you answer, {bedrijf} yours.")
+        }
+
+
+def week_as_text(week: dict[str, list[list[str]]], day: int) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in week.get(str(day), []))
+
+
+class InboxSettingsForm(forms.ModelForm):
+    """Opening hours as one line per day: "09:00-12:00, 13:00-17:00", empty when closed."""
+
+    holiday_region = forms.ChoiceField(label=_("public holidays of"), choices=REGIONS)
+
+    class Meta:
+        model = InboxSettings
+        fields = [
+            "target_minutes", "holiday_region", "alert_overdue", "lead_webhook_url",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for day, name in enumerate(DAYS):
+            self.fields[f"day_{day}"] = forms.CharField(
+                label=name,
+                required=False,
+                initial=week_as_text(self.instance.opening_hours, day),
+                help_text=_("e.g. 09:00-12:00, 13:00-17:00; empty when closed") if day == 0 else "",
+            )
+
+    def clean_target_minutes(self) -> int:
+        minutes: int = self.cleaned_data["target_minutes"]
+        if not 5 <= minutes <= 60 * 24 * 14:
+            raise forms.ValidationError(_("Choose between 5 minutes and two weeks."))
+        return minutes
+
+    def clean_lead_webhook_url(self) -> str:
+        url: str = self.cleaned_data["lead_webhook_url"]
+        try:
+            if url:
+                check_url(url, allow_loopback=allow_loopback())
+        except UnsafeURL as error:
+            raise forms.ValidationError(
+                _("Klankbord cannot post to this address: it must be a public http(s) address.")
+            ) from error
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        week: dict[str, list[list[str]]] = {}
+        for day in range(7):
+            text = cleaned.get(f"day_{day}", "") or ""
+            periods = [part.strip() for part in text.split(",") if part.strip()]
+            week[str(day)] = [
+                [piece.strip() for piece in period.split("-", 1)] for period in periods
+            ]
+            try:
+                hours.parse_week({str(day): week[str(day)]})
+            except ValueError:
+                self.add_error(
+                    f"day_{day}",
+                    _("Write the hours as 09:00-12:00, 13:00-17:00: from early to late, "
+                      "without overlaps."),
+                )  # fmt: skip
+        self.instance.opening_hours = week
+        return cleaned

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from klankbord.inbox import views
+
+P = "o/<slug:org_slug>/inbox/"
+
+urlpatterns = [
+    path(P, views.inbox_view, name="inbox"),
+    path(P + "bulk/", views.inbox_bulk_view, name="inbox_bulk"),
+    path(P + "leads.csv", views.leads_export_view, name="inbox_leads_export"),
+    path(P + "instellingen/", views.inbox_settings_view, name="inbox_settings"),
+    path(
+        P + "instellingen/antwoorden/<int:saved_reply_id>/verwijderen/",
+        views.saved_reply_delete_view,
+        name="saved_reply_delete",
+    ),
+    path(P + "<int:item_id>/", views.item_view, name="inbox_item"),
+    path(P + "<int:item_id>/actie/", views.item_action_view, name="inbox_item_action"),
+    path(P + "<int:item_id>/label/", views.item_reading_view, name="inbox_item_reading"),
+    path(P + "<int:item_id>/notitie/", views.item_note_view, name="inbox_item_note"),
+    path(P + "<int:item_id>/antwoord/", views.item_reply_view, name="inbox_item_reply"),
+    path(P + "<int:item_id>/tellen/", views.item_count_view, name="inbox_item_count"),
+    path(
+        P + "<int:item_id>/antwoord/<int:reply_id>/opzoeken/",
+        views.reply_look_up_view,
+        name="inbox_reply_look_up",
+    ),
+]

@@ -1,0 +1,349 @@
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from klankbord.accounts.models import User
+from klankbord.channels.models import Channel
+from klankbord.inbox import replying, selectors, services
+from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
+from klankbord.inbox.models import Item, Reply, SavedReply
+from klankbord.listening.models import Monitor
+from klankbord.orgs.access import org_view
+from klankbord.orgs.models import Membership, Role
+from klankbord.publishing import checks
+from klankbord.understanding.models import Intent, Sentiment
+from klankbord.understanding.services import correction_add
+
+PAGE_SIZE = 50
+WORKS_THE_INBOX = Role.CONTRIBUTOR  # assign, change status, notes; a client only reads
+REPLIES = Role.EDITOR  # answers go out in the organisation's name
+
+
+def _item_or_404(membership: Membership, item_id: int) -> Item:
+    item = (
+        Item.objects.filter(pk=item_id, organisation=membership.organisation)
+        .select_related("mention", "mention__source", "mention__source__channel", "assignee")
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: HttpRequest) -> selectors.ItemFilters:
+    get = request.GET
+    return selectors.ItemFilters(
+        status=get.get("status", selectors.OPEN),
+        assignee=get.get("assignee", ""),
+        channel_id=_int(get.get("channel")),
+        monitor_id=_int(get.get("monitor")),
+        sentiment=get.get("sentiment", "") if get.get("sentiment") in Sentiment.values else "",
+        intent=get.get("intent", "") if get.get("intent") in Intent.values else "",
+        language=get.get("language", "")[:5],
+        since=_day(get.get("since")),
+        until=_day(get.get("until")),
+        search=get.get("q", "")[:200],
+        leads=get.get("leads") == "1",
+    )
+
+
+def _members(membership: Membership) -> list[User]:
+    return list(
+        User.objects.filter(memberships__organisation=membership.organisation).order_by("email")
+    )
+
+
+@org_view()
+def inbox_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    filters = _filters(request)
+    found = selectors.items_of(organisation, filters, membership.user_id)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "membership": membership,
+        "page": page,
+        "filters": filters,
+        "open_count": selectors.open_count(organisation),
+        "now": timezone.now(),
+        "statuses": Item.Status.choices,
+        "members": _members(membership),
+        "channels": Channel.objects.filter(organisation=organisation),
+        "monitors": Monitor.objects.filter(organisation=organisation),
+        "sentiments": Sentiment.choices,
+        "intents": Intent.choices,
+        "may_work": membership.has_role(WORKS_THE_INBOX),
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "inbox/partials/poll.html", context)
+    return render(request, "inbox/inbox.html", context)
+
+
+@org_view(WORKS_THE_INBOX)
+@require_POST
+def inbox_bulk_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    items = list(Item.objects.filter(organisation=membership.organisation, pk__in=ids))
+    action = request.POST.get("action", "")
+    value = request.POST.get("assignee" if action == "assign" else "label", "")
+    if action == "assign" and value and not _is_member(membership, value):
+        raise Http404
+    if not items:
+        messages.error(request, _("Choose one or more items first."))
+    elif action not in ("assign", "close", "label") or (action == "label" and not value.strip()):
+        messages.error(request, _("Choose what to do with the chosen items."))
+    else:
+        done = services.items_bulk(items=items, action=action, by=membership, value=value)
+        messages.success(request, _("%(count)s items changed.") % {"count": done})
+    return redirect(request.POST.get("next") or f"/o/{membership.organisation.slug}/inbox/")
+
+
+def _is_member(membership: Membership, user_id: str) -> bool:
+    return (
+        user_id.isdigit()
+        and Membership.objects.filter(
+            organisation=membership.organisation, user_id=int(user_id)
+        ).exists()
+    )
+
+
+@org_view()
+def item_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    other_viewer = services.viewing(item=item, by=membership.user)
+    channel = item.mention.source.channel if item.mention.source else None
+    text = item.draft or _greeting(item)
+    context = {
+        "membership": membership,
+        "item": item,
+        "mention": item.mention,
+        "channel": channel,
+        "overdue": selectors.is_overdue(item),
+        "earlier": selectors.earlier_items(item),
+        "replies": item.replies.select_related("author", "channel"),
+        "notes": item.notes.select_related("author"),
+        "other_viewer": other_viewer,
+        "reply_form": ReplyForm(initial={"text": text}),
+        "note_form": NoteForm(),
+        "counter": checks.count_for(channel, text) if channel else None,
+        "saved_replies": services.saved_replies_for(item),
+        "statuses": Item.Status.choices,
+        "members": _members(membership),
+        "sentiments": Sentiment.choices,
+        "intents": Intent.choices,
+        "may_work": membership.has_role(WORKS_THE_INBOX),
+        "may_reply": membership.has_role(REPLIES),
+        "waiting_reply": item.replies.filter(status=Reply.Status.UNCONFIRMED).first(),
+    }
+    return render(request, "inbox/item.html", context)
+
+
+def _greeting(item: Item) -> str:
+    # Mastodon only tells the author about a reply that mentions them.
+    handle = item.mention.author_handle
+    if item.mention.network == "mastodon" and handle:
+        return f"{handle} "
+    return ""
+
+
+def _back(item: Item) -> HttpResponse:
+    return redirect("inbox_item", org_slug=item.organisation.slug, item_id=item.pk)
+
+
+@org_view(WORKS_THE_INBOX)
+@require_POST
+def item_action_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    action = request.POST.get("action", "")
+    if action == "assign":
+        value = request.POST.get("assignee", "")
+        if value == "me":
+            value = str(membership.user_id)
+        if value and not _is_member(membership, value):
+            raise Http404
+        assignee = User.objects.filter(pk=int(value)).first() if value else None
+        services.item_assign(item=item, assignee=assignee, by=membership)
+    elif action == "status" and request.POST.get("status") in Item.Status.values:
+        services.item_set_status(item=item, status=request.POST["status"], by=membership)
+    elif action == "lead":
+        services.item_set_lead(item=item, is_lead=request.POST.get("lead") == "1", by=membership)
+    elif action == "labels":
+        labels = request.POST.get("labels", "").split(",")
+        services.item_set_labels(item=item, labels=labels, by=membership)
+    else:
+        messages.error(request, _("That action is not known."))
+    return _back(item)
+
+
+@org_view(WORKS_THE_INBOX)
+@require_POST
+def item_reading_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """One-click correction of a label: stored for learning and shown on the item at once."""
+    item = _item_or_404(membership, item_id)
+    mention = item.mention
+    sentiment = request.POST.get("sentiment", "")
+    intents = list(mention.intents)
+    toggled = request.POST.get("intent", "")
+    if (sentiment and sentiment not in Sentiment.values) or (
+        toggled and toggled not in Intent.values
+    ):
+        messages.error(request, _("That label is not known."))
+        return _back(item)
+    if toggled:
+        intents = (
+            [i for i in intents if i != toggled] if toggled in intents else [*intents, toggled]
+        )
+    try:
+        correction_add(
+            membership,
+            f"{mention.title}\n{mention.text}".strip(),
+            sentiment=sentiment or mention.sentiment,
+            intents=intents,
+            source="inbox",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(item)
+    services.item_relabel(item=item, sentiment=sentiment or mention.sentiment, intents=intents)
+    messages.success(request, _("Thank you: Klankbord learns from this correction."))
+    return _back(item)
+
+
+@org_view(WORKS_THE_INBOX)
+@require_POST
+def item_note_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.note_add(item=item, by=membership, text=form.cleaned_data["text"])
+    else:
+        messages.error(request, _("Write a note first."))
+    return _back(item)
+
+
+@org_view(REPLIES)
+@require_POST
+def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a reply first."))
+        return _back(item)
+    try:
+        reply = replying.reply_send(
+            item=item,
+            by=membership,
+            text=form.cleaned_data["text"],
+            private=form.cleaned_data["private"],
+        )
+    except replying.ReplyRefused as refused:
+        services.item_save_draft(item=item, text=form.cleaned_data["text"])
+        messages.error(request, refused.message)
+        return _back(item)
+    if reply.status == Reply.Status.SENT:
+        messages.success(request, _("Reply sent."))
+    elif reply.status == Reply.Status.UNCONFIRMED:
+        messages.warning(request, _("The network did not confirm the reply. Look it up first."))
+    else:
+        messages.error(request, _("The reply was not sent: %(reason)s") % {"reason": reply.error})
+    return _back(item)
+
+
+@org_view(REPLIES)
+@require_POST
+def reply_look_up_view(
+    request: HttpRequest, membership: Membership, item_id: int, reply_id: int
+) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    reply = item.replies.filter(pk=reply_id).first()
+    if reply is None:
+        raise Http404
+    reply = replying.reply_look_up(reply=reply)
+    if reply.status == Reply.Status.SENT:
+        messages.success(request, _("The reply was sent after all."))
+    elif reply.status == Reply.Status.FAILED:
+        messages.info(request, _("The reply was not sent. You can send it again."))
+    else:
+        messages.warning(request, _("The network still does not say. Try again in a minute."))
+    return _back(item)
+
+
+@org_view()
+@require_POST
+def item_count_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """The reply's counter, updated as the user types."""
+    item = _item_or_404(membership, item_id)
+    channel = item.mention.source.channel if item.mention.source else None
+    text = request.POST.get("text", "")
+    counter = checks.count_for(channel, text) if channel else None
+    return render(request, "inbox/partials/counter.html", {"counter": counter})
+
+
+@org_view(Role.MANAGER)
+def inbox_settings_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    chosen = services.inbox_settings(organisation)
+    is_settings = request.method == "POST" and request.POST.get("action") == "settings"
+    is_saved_reply = request.method == "POST" and request.POST.get("action") == "saved_reply"
+    form = InboxSettingsForm(request.POST if is_settings else None, instance=chosen)
+    saved_form = SavedReplyForm(request.POST if is_saved_reply else None)
+    if is_settings and form.is_valid():
+        services.inbox_settings_save(form=form, by=membership)
+        messages.success(request, _("Inbox settings saved."))
+        return redirect("inbox_settings", org_slug=organisation.slug)
+    if is_saved_reply and saved_form.is_valid():
+        saved_form.instance.organisation = organisation
+        saved_form.save()
+        messages.success(request, _("Saved reply added."))
+        return redirect("inbox_settings", org_slug=organisation.slug)
+    context = {
+        "membership": membership,
+        "form": form,
+        "saved_form": saved_form,
+        "saved_replies": SavedReply.objects.filter(organisation=organisation),
+    }
+    return render(request, "inbox/settings.html", context)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def saved_reply_delete_view(
+    request: HttpRequest, membership: Membership, saved_reply_id: int
+) -> HttpResponse:
+    deleted, _rows = SavedReply.objects.filter(
+        organisation=membership.organisation, pk=saved_reply_id
+    ).delete()
+    if not deleted:
+        raise Http404
+    messages.success(request, _("Saved reply removed."))
+    return redirect("inbox_settings", org_slug=membership.organisation.slug)
+
+
+@org_view(WORKS_THE_INBOX)
+def leads_export_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Leads as CSV, for a CRM import or a spreadsheet."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="klankbord-leads.csv"'
+    writer = csv.writer(response)
+    writer.writerow(services.LEAD_COLUMNS)
+    for row in services.lead_rows(membership.organisation):
+        writer.writerow(row)
+    return response
