@@ -20,6 +20,8 @@ app.conf.beat_schedule = {
     "listening-alerts": {"task": "klankbord.listening.tasks.alerts", "schedule": 60.0},
     "listening-digests": {"task": "klankbord.listening.tasks.digests", "schedule": 900.0},
     "listening-retention": {"task": "klankbord.listening.tasks.retention", "schedule": 86400.0},
+    "inbox-overdue": {"task": "klankbord.inbox.tasks.overdue", "schedule": 300.0},
+    "inbox-leads": {"task": "klankbord.inbox.tasks.leads", "schedule": 60.0},
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,
