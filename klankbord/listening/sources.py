@@ -75,7 +75,10 @@ def replies_page(source: Source, connector: Any) -> MentionPage:
             if not error.permanent:
                 raise  # the whole source waits and tries again
             continue  # a post deleted since: the replies to the others still count
-        replies.extend(replace(reply, kind="reply") for reply in found)
+        # A private mention in the thread stays a message: it must not be answered in public.
+        replies.extend(
+            reply if reply.kind == "message" else replace(reply, kind="reply") for reply in found
+        )
     return MentionPage(mentions=replies, cursor=source.cursor)
 
 

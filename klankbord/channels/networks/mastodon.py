@@ -63,6 +63,10 @@ def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+class NotFound(ConnectorError):
+    """404 or 410: what the request names is not there (any more)."""
+
+
 @dataclass(frozen=True)
 class App:
     client_id: str
@@ -128,7 +132,9 @@ class Client:
             raise AuthError(
                 _("Mastodon no longer accepts our access: %s. Reconnect the channel.") % message
             )
-        if status in (403, 404, 410, 413, 422):
+        if status in (404, 410):
+            raise NotFound(_("Mastodon refused this: %s") % message, permanent=True)
+        if status in (403, 413, 422):
             raise ConnectorError(_("Mastodon refused this: %s") % message, permanent=True)
         raise ConnectorError(
             _("Mastodon had a problem (%(status)s): %(message)s")
@@ -267,13 +273,22 @@ class MastodonConnector(Connector):
             data["spoiler_text"] = post.content_warning
         # https://docs.joinmastodon.org/methods/statuses/#create — the same Idempotency-Key
         # returns the same status, so this one POST may safely be retried.
-        body, _response = self.client().call(
-            "POST",
-            "/api/v1/statuses",
-            idempotent=True,
-            headers={"Idempotency-Key": post.idempotency_key},
-            data=data,
-        )
+        try:
+            body, _response = self.client().call(
+                "POST",
+                "/api/v1/statuses",
+                idempotent=True,
+                headers={"Idempotency-Key": post.idempotency_key},
+                data=data,
+            )
+        except NotFound as error:
+            if not post.reply_to:
+                raise
+            # A deleted (or no longer visible) status answers 404: "The post you are trying
+            # to reply to does not appear to exist."
+            raise ConnectorError(
+                _("The post to reply to no longer exists."), permanent=True
+            ) from error
         return PublishedPost(remote_id=str(body["id"]), url=body.get("url") or body.get("uri", ""))
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
@@ -295,6 +310,10 @@ class MastodonConnector(Connector):
         status = notification["status"]
         account = status.get("account") or notification.get("account") or {}
         to_us = status.get("in_reply_to_account_id") == self.account.external_id
+        # A private mention (visibility "direct") is Mastodon's direct message.
+        kind = "reply" if to_us else "mention"
+        if status.get("visibility") == "direct":
+            kind = "message"
         return Mention(
             remote_id=str(status["id"]),
             url=status.get("url") or status.get("uri", ""),
@@ -302,7 +321,7 @@ class MastodonConnector(Connector):
             author_name=account.get("display_name") or account.get("username", ""),
             text=plain_text(status.get("content", "")),
             created_at=parse_time(status.get("created_at")),
-            kind="reply" if to_us else "mention",
+            kind=kind,
             in_reply_to=str(status.get("in_reply_to_id") or ""),
             raw={"notification_id": str(notification["id"]), "language": status.get("language")},
         )

@@ -72,8 +72,14 @@ class FakeMastodon:
         self.tokens.clear()
 
     def add_mention(
-        self, text: str, *, acct: str = "klant@example.social", reply_to: str = ""
+        self,
+        text: str,
+        *,
+        acct: str = "klant@example.social",
+        reply_to: str = "",
+        visibility: str = "public",
     ) -> dict:
+        """A status that mentions us; visibility "direct" makes it a private mention (a DM)."""
         status = self._status(
             text,
             account={
@@ -82,6 +88,7 @@ class FakeMastodon:
                 "acct": acct,
                 "display_name": acct.split("@")[0],
             },
+            visibility=visibility,
         )
         if reply_to:
             status["in_reply_to_id"] = reply_to
@@ -98,6 +105,10 @@ class FakeMastodon:
             }
         )
         return status
+
+    def delete_status(self, status_id: str) -> None:
+        """The author deleted it: the API answers 404 for it from now on."""
+        del self.statuses[status_id]
 
     def published_texts(self) -> list[str]:
         return [
@@ -305,6 +316,12 @@ class FakeMastodon:
     def create_status(self, request: Request) -> Response:
         if not self._authorised(request):
             return self._unauthorised()
+        # Checked before the Idempotency-Key, as Mastodon's set_thread runs first.
+        in_reply_to = request.form.get("in_reply_to_id")
+        if in_reply_to and in_reply_to not in self.statuses:
+            return self._json(
+                {"error": "The post you are trying to reply to does not appear to exist."}, 404
+            )
         key = request.headers.get("Idempotency-Key")
         if key and key in self.idempotency:
             return self._json(self.statuses[self.idempotency[key]])
@@ -330,7 +347,10 @@ class FakeMastodon:
             text,
             visibility=request.form.get("visibility", "public"),
             spoiler_text=request.form.get("spoiler_text", ""),
-            in_reply_to_id=request.form.get("in_reply_to_id"),
+            in_reply_to_id=in_reply_to,
+            in_reply_to_account_id=(
+                self.statuses[in_reply_to]["account"]["id"] if in_reply_to else None
+            ),
             media_attachments=[self._media_view(m) for m in media_ids],
         )
         self.statuses[status["id"]] = status
