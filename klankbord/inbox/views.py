@@ -142,7 +142,7 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "notes": item.notes.select_related("author"),
         "other_viewer": other_viewer,
         "reply_form": ReplyForm(initial={"text": text}),
-        "note_form": NoteForm(),
+        "note_form": NoteForm(prefix="note"),
         "counter": checks.count_for(channel, text) if channel else None,
         "saved_replies": services.saved_replies_for(item),
         "statuses": Item.Status.choices,
@@ -231,7 +231,7 @@ def item_reading_view(request: HttpRequest, membership: Membership, item_id: int
 @require_POST
 def item_note_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     item = _item_or_404(membership, item_id)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, prefix="note")
     if form.is_valid():
         services.note_add(item=item, by=membership, text=form.cleaned_data["text"])
     else:

@@ -110,7 +110,7 @@ def test_assign_status_lead_labels_and_notes_work_and_are_audited(
     alice_client.post(url, {"action": "assign", "assignee": str(world.bob.pk)})
     alice_client.post(url, {"action": "lead", "lead": "1"})
     alice_client.post(url, {"action": "labels", "labels": "feest, catering"})
-    alice_client.post(f"{BASE}{item.pk}/notitie/", {"text": "@bob kan jij dit oppakken?"})
+    alice_client.post(f"{BASE}{item.pk}/notitie/", {"note-text": "@bob kan jij dit oppakken?"})
     item.refresh_from_db()
     assert (item.assignee, item.status, item.is_lead) == (world.bob, "assigned", True)
     assert item.labels == ["catering", "feest"]

@@ -35,7 +35,9 @@
     var option = event.target.selectedOptions[0];
     var box = document.getElementById("id_text");
     if (option && option.dataset.text && box) {
-      box.value = option.dataset.text;
+      // Keep the @handle the reply starts with: on Mastodon it is what tells the author.
+      var handles = (box.value.match(/^(@\S+\s+)+/) || [""])[0];
+      box.value = handles + option.dataset.text;
       box.dispatchEvent(new Event("input", { bubbles: true }));
     }
   });
