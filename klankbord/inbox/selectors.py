@@ -1,12 +1,13 @@
 """Reads for the inbox: the filtered list, one conversation's context, counts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from klankbord.inbox.models import Item
+from klankbord.inbox.models import Item, Reply
+from klankbord.listening.fingerprint import exact_key
 from klankbord.listening.models import Mention
 from klankbord.listening.search import search_mentions
 from klankbord.listening.selectors import has_intent
@@ -119,3 +120,61 @@ def earlier_items(item: Item, limit: int = 10) -> QuerySet[Item]:
 def is_overdue(item: Item, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return item.is_open and item.due_at is not None and item.due_at < now
+
+
+THREAD_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class ThreadPost:
+    author: str
+    text: str
+    url: str = ""
+    at: datetime | None = None
+    ours: bool = False  # published or answered by the organisation
+    item_id: int | None = field(default=None)
+
+
+def thread_of(item: Item) -> list[ThreadPost]:
+    """What this item answers, oldest first: stored mentions, our posts and our inbox replies."""
+    above: list[ThreadPost] = []
+    remote_id = item.mention.in_reply_to or ""
+    seen: set[str] = set()
+    while remote_id and remote_id not in seen and len(above) < THREAD_DEPTH:
+        seen.add(remote_id)
+        found, remote_id = _post_with_id(item, remote_id)
+        if found is None:
+            break
+        above.append(found)
+    return list(reversed(above))
+
+
+def _post_with_id(item: Item, remote_id: str) -> tuple[ThreadPost | None, str]:
+    """The post with this network id, and the id of the post it answers in turn ("" if none)."""
+    from klankbord.publishing.models import PostTarget
+
+    organisation_id = item.organisation_id
+    key = exact_key(item.mention.network, remote_id)
+    parent = Mention.objects.filter(organisation_id=organisation_id, key=key).first()
+    if parent is not None:
+        parent_item = Item.objects.filter(mention=parent).values_list("pk", flat=True).first()
+        post = ThreadPost(
+            author=parent.author_name or parent.author_handle, text=parent.text, url=parent.url,
+            at=parent.published_at, item_id=parent_item,
+        )  # fmt: skip
+        return post, parent.in_reply_to or ""
+    ours = (
+        PostTarget.objects.filter(channel__organisation_id=organisation_id, remote_id=remote_id)
+        .select_related("channel")
+        .first()
+    )
+    if ours is not None:
+        post = ThreadPost(author=ours.channel.handle, text=ours.text, url=ours.remote_url,
+                          at=ours.published_at, ours=True)  # fmt: skip
+        return post, ""
+    reply = Reply.objects.filter(item__organisation_id=organisation_id, remote_id=remote_id).first()
+    if reply is not None:
+        post = ThreadPost(author=reply.channel.handle if reply.channel else "", text=reply.text,
+                          url=reply.url, at=reply.sent_at, ours=True)  # fmt: skip
+        return post, reply.item.mention.remote_id
+    return None, ""

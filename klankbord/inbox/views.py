@@ -138,6 +138,7 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "channel": channel,
         "overdue": selectors.is_overdue(item),
         "earlier": selectors.earlier_items(item),
+        "thread": selectors.thread_of(item),
         "replies": item.replies.select_related("author", "channel"),
         "notes": item.notes.select_related("author"),
         "other_viewer": other_viewer,

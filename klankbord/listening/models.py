@@ -98,6 +98,8 @@ class Mention(models.Model):
     title = models.CharField(max_length=500, blank=True)
     text = models.TextField()
     kind = models.CharField(max_length=20, default="mention")
+    # Null rather than "": a column SQLite can add in place, keeping the search triggers of 0005.
+    in_reply_to = models.CharField(max_length=500, null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     fetched_at = models.DateTimeField(default=timezone.now)
     language = models.CharField(max_length=5, default="und")

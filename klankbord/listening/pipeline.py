@@ -72,6 +72,7 @@ class Item:
     title: str = ""
     published_at: datetime | None = None
     kind: str = "mention"
+    in_reply_to: str = ""  # the network id of the post this answers, if any
     reach: int = 0
     is_html: bool = False
     key: str = ""
@@ -372,6 +373,7 @@ def _mention(batch: Batch, item: Item) -> Mention:
         title=item.title,
         text=item.text,
         kind=item.kind,
+        in_reply_to=item.in_reply_to[:500] or None,
         published_at=item.published_at or timezone.now(),
         language=reading.language if reading else "und",
         sentiment=reading.sentiment if reading else "neutral",

@@ -95,6 +95,7 @@ def to_item(source: Source, mention: NetworkMention) -> pipeline.Item:
         title=mention.title,
         published_at=mention.created_at,
         kind=mention.kind,
+        in_reply_to=mention.in_reply_to,
         reach=int(reach or 0),
     )
 

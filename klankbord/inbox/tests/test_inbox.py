@@ -214,3 +214,27 @@ def test_opening_hours_are_checked_in_the_users_language(alice_client: Client) -
     response = alice_client.post(f"{BASE}instellingen/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Write the hours as 09:00-12:00" in response.content.decode()
+
+
+def test_an_item_shows_the_thread_it_belongs_to(
+    alice_client: Client, world: World, channel: Channel
+) -> None:
+    from django.utils import timezone
+
+    from klankbord.publishing.models import PostTarget
+    from klankbord.publishing.services import post_create
+
+    post = post_create(organisation=world.org, author=world.alice, text="Ons nieuwe zuurdesembrood!",
+                       channels=[channel])  # fmt: skip
+    post.targets.update(status=PostTarget.Status.PUBLISHED, remote_id="111",
+                        published_at=timezone.now())  # fmt: skip
+    comments = Source.objects.get(channel=channel, kind=Source.Kind.COMMENTS)
+    first = pipeline.Item(network="mastodon", remote_id="222", text="Met of zonder zaden?",
+                          in_reply_to="111", author_handle="@an@x.test", kind="reply")  # fmt: skip
+    second = pipeline.Item(network="mastodon", remote_id="333", text="En hoeveel kost het?",
+                           in_reply_to="222", author_handle="@an@x.test", kind="reply")  # fmt: skip
+    pipeline.run(comments, [first, second])
+    item = Item.objects.get(mention__remote_id="333")
+    page = alice_client.get(f"{BASE}{item.pk}/").content.decode()
+    assert page.index("Ons nieuwe zuurdesembrood!") < page.index("Met of zonder zaden?")
+    assert page.index("Met of zonder zaden?") < page.index("En hoeveel kost het?")
