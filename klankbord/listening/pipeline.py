@@ -153,10 +153,11 @@ def drop_near_duplicates(batch: Batch) -> None:
         .values_list("organisation_id", "canonical_url")
         if organisation_id == batch.organisation_id
     }
-    seen = BandIndex(_recent_hashes(batch.organisation_id, [item.simhash for item in alive]))
+    stored = _near_stored(batch.organisation_id, [item.simhash for item in alive])
+    seen = BandIndex()  # this batch's own items, for copies within the batch
     for item in alive:
         same_url = item.canonical_url and item.canonical_url in known_urls
-        if same_url or seen.has_near_duplicate(item.simhash):
+        if same_url or item.simhash in stored or seen.has_near_duplicate(item.simhash):
             batch.drop(item, Reason.NEAR_DUPLICATE)
             continue
         seen.add(item.simhash)
@@ -184,24 +185,31 @@ class BandIndex:
         )
 
 
-def _recent_hashes(organisation_id: int, hashes: Sequence[int]) -> list[int]:
-    """Stored SimHashes of the last week that share a band with one of these."""
-    if not hashes:
-        return []
-    bands = [fingerprint.bands(h) for h in hashes]
+def _near_stored(organisation_id: int, hashes: Sequence[int]) -> set[int]:
+    """Those of `hashes` with a near-duplicate stored in the last week.
+
+    Per band, the stored hashes with an equal band are compared only with the hashes of this
+    batch that have that band value: no index of all candidates is built in Python.
+    """
     since = timezone.now() - NEAR_DUPLICATE_WINDOW
-    found: set[int] = set()
+    near: set[int] = set()
     for position in range(4):
+        by_band: dict[int, list[int]] = {}
+        for value in hashes:
+            by_band.setdefault(fingerprint.bands(value)[position], []).append(value)
         query = Mention.objects.filter(
             organisation_id=organisation_id,
             fetched_at__gte=since,
-            **{f"band{position}__in": {b[position] for b in bands}},
+            **{f"band{position}__in": list(by_band)},
         ).order_by()
-        found.update(_on_band_index(query.values_list("simhash", flat=True), position))
-    return [fingerprint.from_signed(value) for value in found]
+        rows = _on_band_index(query.values_list(f"band{position}", "simhash"), position)
+        for band, stored in rows:
+            stored = fingerprint.from_signed(stored)
+            near.update(h for h in by_band[band] if fingerprint.is_near_duplicate(h, stored))
+    return near
 
 
-def _on_band_index(query: Any, position: int) -> list[int]:
+def _on_band_index(query: Any, position: int) -> list[tuple[Any, ...]]:
     """The query's rows, read through the (organisation, band) index.
 
     Without fresh statistics SQLite reads all of an organisation's mentions through the
@@ -216,7 +224,7 @@ def _on_band_index(query: Any, position: int) -> list[int]:
     sql = sql.replace(table, f'{table} INDEXED BY "{index.name}"', 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def drop_own_posts(batch: Batch) -> None:
