@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status"; each set of statuses gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {"InboxItemStatusEnum": "klankbord.inbox.models.Item.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "klankbord.api.schema.add_error_component",

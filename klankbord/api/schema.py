@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.openapi import AutoSchema
 from rest_framework.fields import CharField
 
@@ -52,11 +53,13 @@ class KlankbordAutoSchema(AutoSchema):
         self, field: Any, direction: str, bypass_extensions: bool = False
     ) -> Any:
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        # Text fields refuse NUL characters (as PostgreSQL must); say so in the schema.
+        # Text fields refuse NUL characters (as PostgreSQL must); say so in the schema. A field
+        # with a pattern of its own states it instead.
         if (
             isinstance(field, CharField)
             and schema.get("type") == "string"
             and "pattern" not in schema
+            and not any(isinstance(v, RegexValidator) for v in field.validators)
         ):
             schema["pattern"] = "^[^\\u0000]*$"
         return schema

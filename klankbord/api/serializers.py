@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.db import models
@@ -6,8 +7,14 @@ from rest_framework import serializers
 
 from klankbord.accounts.models import User
 from klankbord.channels.models import Channel
+from klankbord.inbox.models import Item, Note, Reply
+from klankbord.inbox.selectors import EVERYTHING, OPEN, OVERDUE, ItemFilters, is_overdue
+from klankbord.listening.models import Mention
 from klankbord.orgs.models import AuditEvent, Membership, Organisation
 from klankbord.publishing.models import Post, PostTarget
+from klankbord.understanding.models import Intent, Sentiment
+
+MAX_ID = 2**63 - 1  # the largest id a database column holds
 
 
 class StrictCharField(serializers.CharField):
@@ -111,3 +118,176 @@ class PostCreateSerializer(serializers.Serializer):
 
 class PostRescheduleSerializer(serializers.Serializer):
     scheduled_at = serializers.DateTimeField()
+
+
+# --- Inbox ---------------------------------------------------------------------------------
+
+
+class InboxPersonSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "name"]
+        read_only_fields = fields
+
+
+class PlaceSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    lat = serializers.FloatField(read_only=True)
+    lon = serializers.FloatField(read_only=True)
+    near = serializers.BooleanField(read_only=True, help_text="The area around it, not in it.")
+
+
+class InboxMentionSerializer(serializers.ModelSerializer):
+    url = serializers.CharField(read_only=True, help_text="The post on the network; may be empty.")
+    intents = serializers.ListField(child=serializers.CharField(), read_only=True)
+    places = PlaceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Mention
+        fields = [
+            "network",
+            "kind",
+            "author_handle",
+            "author_name",
+            "text",
+            "url",
+            "language",
+            "sentiment",
+            "intents",
+            "places",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+
+class InboxItemSerializer(serializers.ModelSerializer):
+    """A mention, reply or message that may need a person, and what the team did with it."""
+
+    # context["now"] is the moment that decides what is overdue.
+    overdue = serializers.SerializerMethodField()
+    labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    assignee = InboxPersonSerializer(read_only=True, allow_null=True)
+    mention = InboxMentionSerializer(read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "status",
+            "priority",
+            "arrived_at",
+            "due_at",
+            "overdue",
+            "first_response_at",
+            "first_response_seconds",
+            "is_lead",
+            "labels",
+            "assignee",
+            "mention",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, item: Item) -> bool:
+        return is_overdue(item, self.context.get("now"))
+
+
+class InboxReplySerializer(serializers.ModelSerializer):
+    author = serializers.EmailField(source="author.email", read_only=True, allow_null=True)
+    url = serializers.CharField(read_only=True, help_text="The reply on the network, once sent.")
+
+    class Meta:
+        model = Reply
+        fields = ["id", "status", "text", "private", "url", "error", "author", "created_at",
+                  "sent_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class InboxNoteSerializer(serializers.ModelSerializer):
+    author = serializers.EmailField(source="author.email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Note
+        fields = ["id", "text", "author", "created_at"]
+        read_only_fields = fields
+
+
+class InboxItemDetailSerializer(InboxItemSerializer):
+    """An inbox item with the replies sent to it and the team's internal notes."""
+
+    replies = InboxReplySerializer(many=True, read_only=True)
+    notes = InboxNoteSerializer(many=True, read_only=True)
+
+    class Meta(InboxItemSerializer.Meta):
+        fields = [*InboxItemSerializer.Meta.fields, "replies", "notes"]
+        read_only_fields = fields
+
+
+# The earliest and latest days a date filter reaches: a day outside them would overflow the
+# datetime arithmetic, and means no bound in practice.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9000, 12, 31)
+INBOX_STATUSES = [
+    (OPEN, _("Open (new, assigned or waiting)")),
+    (OVERDUE, _("Open and past its deadline")),
+    (EVERYTHING, _("All")),
+    *Item.Status.choices,
+]
+
+
+class InboxFiltersSerializer(serializers.Serializer):
+    """The inbox list's filters, as in the web interface."""
+
+    status = serializers.ChoiceField(choices=INBOX_STATUSES, default=OPEN)
+    assignee = serializers.RegexField(
+        r"^(me|none|[0-9]{1,18})$",
+        required=False,
+        help_text="`me`, `none` (nobody) or a user id.",
+    )
+    channel = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    monitor = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    sentiment = serializers.ChoiceField(choices=Sentiment.choices, required=False)
+    intent = serializers.ChoiceField(choices=Intent.choices, required=False)
+    language = StrictCharField(max_length=5, required=False, help_text="e.g. `nl`")
+    since = serializers.DateField(required=False, help_text="Arrived on or after this day.")
+    until = serializers.DateField(required=False, help_text="Arrived on or before this day.")
+    q = StrictCharField(max_length=200, required=False, help_text="Words the mention contains.")
+    leads = serializers.BooleanField(required=False, help_text="Only leads.")
+
+    def validate_since(self, day: date) -> date:
+        return min(max(day, FIRST_DAY), LAST_DAY)
+
+    def validate_until(self, day: date) -> date:
+        return min(max(day, FIRST_DAY), LAST_DAY)
+
+    def filters(self) -> ItemFilters:
+        data = self.validated_data
+        return ItemFilters(
+            status=data["status"],
+            assignee=data.get("assignee", ""),
+            channel_id=data.get("channel"),
+            monitor_id=data.get("monitor"),
+            sentiment=data.get("sentiment", ""),
+            intent=data.get("intent", ""),
+            language=data.get("language", ""),
+            since=data.get("since"),
+            until=data.get("until"),
+            search=data.get("q", ""),
+            leads=data.get("leads", False),
+        )
+
+
+class InboxAssignSerializer(serializers.Serializer):
+    assignee = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, allow_null=True, help_text="A member's user id, or null."
+    )
+
+
+class InboxStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Item.Status.choices)
+
+
+class InboxReplyCreateSerializer(serializers.Serializer):
+    text = StrictCharField(max_length=5000)
+    private = serializers.BooleanField(
+        default=False, help_text="A direct message instead of a public reply (Mastodon)."
+    )

@@ -41,6 +41,27 @@ urlpatterns = [
         views.PostCancelView.as_view(),
         name="api_post_cancel",
     ),
+    path("organisations/<slug:org_slug>/inbox", views.InboxListView.as_view(), name="api_inbox"),
+    path(
+        "organisations/<slug:org_slug>/inbox/<int:item_id>",
+        views.InboxItemView.as_view(),
+        name="api_inbox_item",
+    ),
+    path(
+        "organisations/<slug:org_slug>/inbox/<int:item_id>/assign",
+        views.InboxAssignView.as_view(),
+        name="api_inbox_assign",
+    ),
+    path(
+        "organisations/<slug:org_slug>/inbox/<int:item_id>/status",
+        views.InboxStatusView.as_view(),
+        name="api_inbox_status",
+    ),
+    path(
+        "organisations/<slug:org_slug>/inbox/<int:item_id>/reply",
+        views.InboxReplyView.as_view(),
+        name="api_inbox_reply",
+    ),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

@@ -2,9 +2,10 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -15,6 +16,13 @@ from klankbord.accounts.models import User
 from klankbord.api.serializers import (
     AuditEventSerializer,
     ChannelSerializer,
+    InboxAssignSerializer,
+    InboxFiltersSerializer,
+    InboxItemDetailSerializer,
+    InboxItemSerializer,
+    InboxReplyCreateSerializer,
+    InboxReplySerializer,
+    InboxStatusSerializer,
     MemberSerializer,
     OrganisationSerializer,
     PostCreateSerializer,
@@ -24,6 +32,10 @@ from klankbord.api.serializers import (
 )
 from klankbord.channels import selectors as channel_selectors
 from klankbord.channels.models import Channel
+from klankbord.inbox import replying
+from klankbord.inbox import selectors as inbox_selectors
+from klankbord.inbox import services as inbox_services
+from klankbord.inbox.models import Item, Note, Reply
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import (
     get_membership,
@@ -245,3 +257,126 @@ class PostCancelView(OrgScopedMixin, APIView):
         post = post_for(self.membership, post_id, write=True)
         publishing_services.post_unschedule(post=post, by=self.membership)
         return Response(PostSerializer(post_for(self.membership, post_id, write=False)).data)
+
+
+# --- Inbox ---------------------------------------------------------------------------------
+
+WORKS_THE_INBOX = Role.CONTRIBUTOR  # assign and change status; a client only reads
+REPLIES = Role.EDITOR  # answers go out in the organisation's name
+
+
+def inbox_item_for(membership: Membership, item_id: int, *, full: bool = False) -> Item:
+    """An item of the caller's organisation; another organisation's is not found."""
+    found = Item.objects.filter(pk=item_id, organisation=membership.organisation).select_related(
+        "mention", "mention__source", "mention__source__channel", "assignee"
+    )
+    if full:
+        found = found.prefetch_related(
+            Prefetch("replies", queryset=Reply.objects.select_related("author")),
+            Prefetch("notes", queryset=Note.objects.select_related("author")),
+        )
+    item = found.first()
+    if item is None:
+        raise NotFound
+    return item
+
+
+def inbox_item_data(membership: Membership, item_id: int) -> dict:
+    item = inbox_item_for(membership, item_id, full=True)
+    return dict(InboxItemDetailSerializer(item, context={"now": timezone.now()}).data)
+
+
+@extend_schema_view(get=extend_schema(parameters=[InboxFiltersSerializer]))
+class InboxListView(OrgScopedMixin, generics.ListAPIView):
+    """The inbox: mentions, replies and messages that may need a person, most urgent first
+    (priority, then the longest waiting). Filters as in the web interface; open items by
+    default."""
+
+    serializer_class = InboxItemSerializer
+
+    def get_queryset(self) -> QuerySet[Item]:
+        # As a plain dict: an empty value is then refused like any other wrong one, instead of
+        # being read as "not given" the way a submitted HTML form's is.
+        params = InboxFiltersSerializer(data=self.request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        organisation = self.membership.organisation
+        # Days are the organisation's days, as in the web interface.
+        with timezone.override(organisation.timezone):
+            return inbox_selectors.items_of(organisation, params.filters(), self.membership.user_id)
+
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+
+class InboxItemView(OrgScopedMixin, APIView):
+    """One inbox item with its replies and the team's internal notes."""
+
+    @extend_schema(responses=InboxItemDetailSerializer)
+    def get(self, request: Request, org_slug: str, item_id: int) -> Response:
+        return Response(inbox_item_data(self.membership, item_id))
+
+
+class InboxAssignView(OrgScopedMixin, APIView):
+    """Give the item to a member (`null`: to nobody). A new item becomes assigned; an assigned
+    item without an assignee becomes new again."""
+
+    write_role = WORKS_THE_INBOX
+
+    @extend_schema(request=InboxAssignSerializer, responses=InboxItemDetailSerializer)
+    def post(self, request: Request, org_slug: str, item_id: int) -> Response:
+        item = inbox_item_for(self.membership, item_id)
+        serializer = InboxAssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignee = None
+        user_id = serializer.validated_data["assignee"]
+        if user_id is not None:
+            assignee = User.objects.filter(
+                pk=user_id, memberships__organisation=self.membership.organisation
+            ).first()
+            if assignee is None:
+                message = _("This person is not a member of this organisation.")
+                raise ValidationError({"assignee": [message]})
+        inbox_services.item_assign(item=item, assignee=assignee, by=self.membership)
+        return Response(inbox_item_data(self.membership, item_id))
+
+
+class InboxStatusView(OrgScopedMixin, APIView):
+    """Change the item's status: `new`, `assigned`, `waiting` (for the customer), `answered` or
+    `closed`."""
+
+    write_role = WORKS_THE_INBOX
+
+    @extend_schema(request=InboxStatusSerializer, responses=InboxItemDetailSerializer)
+    def post(self, request: Request, org_slug: str, item_id: int) -> Response:
+        item = inbox_item_for(self.membership, item_id)
+        serializer = InboxStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        inbox_services.item_set_status(
+            item=item, status=serializer.validated_data["status"], by=self.membership
+        )
+        return Response(inbox_item_data(self.membership, item_id))
+
+
+class InboxReplyView(OrgScopedMixin, APIView):
+    """Answer the item on the network it came from, through the connected account it came in
+    on. The reply is `sent`, `failed` (with the network's `error`; it can be sent again) or
+    `unconfirmed` (the network did not say; no other reply goes out until the web interface
+    has looked it up). A reply that cannot go out as it is, is refused with 400 and a `detail`
+    that says why."""
+
+    write_role = REPLIES
+
+    @extend_schema(request=InboxReplyCreateSerializer, responses={201: InboxReplySerializer})
+    def post(self, request: Request, org_slug: str, item_id: int) -> Response:
+        item = inbox_item_for(self.membership, item_id)
+        serializer = InboxReplyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            reply = replying.reply_send(
+                item=item, by=self.membership, text=data["text"], private=data["private"]
+            )
+        except replying.ReplyRefused as refused:
+            inbox_services.item_save_draft(item=item, text=data["text"])
+            raise ValidationError({"detail": refused.message}) from refused
+        return Response(InboxReplySerializer(reply).data, status=201)

@@ -14,6 +14,11 @@ OUR_PATHS = {
     "/api/v1/organisations/{org_slug}/posts",
     "/api/v1/organisations/{org_slug}/posts/{post_id}",
     "/api/v1/organisations/{org_slug}/posts/{post_id}/cancel",
+    "/api/v1/organisations/{org_slug}/inbox",
+    "/api/v1/organisations/{org_slug}/inbox/{item_id}",
+    "/api/v1/organisations/{org_slug}/inbox/{item_id}/assign",
+    "/api/v1/organisations/{org_slug}/inbox/{item_id}/status",
+    "/api/v1/organisations/{org_slug}/inbox/{item_id}/reply",
 }
 
 
