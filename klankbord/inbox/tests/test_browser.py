@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
-from klankbord.core.tests.test_browser import SCREENSHOTS
+from klankbord.core.tests.test_browser import SCREENSHOTS, background_work_is_running
 from klankbord.inbox.models import SavedReply
 from klankbord.inbox.tests.test_replying import connect_mastodon
 from klankbord.listening import sources
@@ -26,6 +26,7 @@ def test_a_negative_question_is_answered_with_a_saved_reply(
     settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
+    background_work_is_running()
     fake = FakeMastodon(httpserver)
     channel = connect_mastodon(world, fake)
     SavedReply.objects.create(
