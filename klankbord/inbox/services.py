@@ -135,14 +135,35 @@ def items_bulk(*, items: Sequence[Item], action: str, by: Membership, value: str
 
 
 def note_add(*, item: Item, by: Membership, text: str) -> Note:
-    """An internal note; colleagues named as @name or @e-mail are told in the app."""
+    """An internal note; colleagues named as @name or @e-mail get an e-mail with a link."""
     note = Note.objects.create(item=item, author=by.user, text=text.strip()[:5000])
     members = User.objects.filter(memberships__organisation_id=item.organisation_id)
     named = {name.lower() for name in MENTION_OF_MEMBER.findall(text)}
-    note.mentioned.set(
-        [user for user in members if _handles(user) & named and user.pk != by.user_id]
-    )
+    mentioned = [user for user in members if _handles(user) & named and user.pk != by.user_id]
+    note.mentioned.set(mentioned)
+    for user in mentioned:
+        _mail_note(note, user)
     return note
+
+
+def _mail_note(note: Note, user: User) -> None:
+    from django.conf import settings
+    from django.core.mail import EmailMultiAlternatives
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+    from django.utils.translation import override
+
+    item = note.item
+    link = settings.SITE_URL.rstrip("/") + reverse(
+        "inbox_item", kwargs={"org_slug": item.organisation.slug, "item_id": item.pk}
+    )
+    author = note.author.display_name if note.author else ""
+    with override(user.language or settings.LANGUAGE_CODE):
+        subject = _("%(author)s mentioned you in the inbox") % {"author": author}
+        body = render_to_string("inbox/email/note.txt", {"note": note, "url": link})
+    message = EmailMultiAlternatives(subject, body, None, [user.email])
+    transaction.on_commit(lambda: message.send(fail_silently=True))
 
 
 def _handles(user: User) -> set[str]:

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core import mail
 from django.test import Client
 
 from klankbord.channels.models import Channel
@@ -101,6 +102,7 @@ def test_the_list_refreshes_itself_with_the_count_in_the_title(
     assert "Zijn jullie open op zondag?" in poll
 
 
+@pytest.mark.django_db(transaction=True)
 def test_assign_status_lead_labels_and_notes_work_and_are_audited(
     alice_client: Client, world: World, channel: Channel
 ) -> None:
@@ -115,6 +117,8 @@ def test_assign_status_lead_labels_and_notes_work_and_are_audited(
     assert (item.assignee, item.status, item.is_lead) == (world.bob, "assigned", True)
     assert item.labels == ["catering", "feest"]
     assert list(item.notes.get().mentioned.all()) == [world.bob]
+    [told] = [message for message in mail.outbox if message.to == [world.bob.email]]
+    assert "@bob kan jij dit oppakken?" in told.body and f"/inbox/{item.pk}/" in told.body
     assert AuditEvent.objects.filter(action="inbox.assigned").exists()
     alice_client.post(url, {"action": "status", "status": "closed"})
     item.refresh_from_db()
