@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "klankbord.understanding",
     "klankbord.listening",
     "klankbord.inbox",
+    "klankbord.strategy",
     "klankbord.api",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("klankbord.understanding.urls")),
     path("", include("klankbord.listening.urls")),
     path("", include("klankbord.inbox.urls")),
+    path("", include("klankbord.strategy.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

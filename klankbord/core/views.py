@@ -14,7 +14,6 @@ from klankbord.publishing import selectors as publishing
 
 # Pillars that later work fills in; until then their pages say so plainly.
 PILLARS = {
-    "plan": (_("Plan"), _("Make a social media plan: goals, audiences, channels and rhythm.")),
     "publish": (_("Publish"), _("Write once, adapt per channel and schedule on time.")),
     "listen": (_("Listen"), _("Hear what is said about your business, products and trade.")),
     "measure": (_("Measure"), _("See what works and what your time returns.")),

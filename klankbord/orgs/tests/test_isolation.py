@@ -19,6 +19,8 @@ from klankbord.listening.models import Mention, Monitor, Source, Webhook
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
+from klankbord.strategy.models import PlanVersion
+from klankbord.strategy.services import plan_step_save, plan_version_save
 from klankbord.test import World
 from klankbord.understanding.models import Correction
 
@@ -97,7 +99,12 @@ def objects(world: World) -> dict[str, object]:
     item = Item.objects.create(organisation=world.org, mention=mention)
     reply = Reply.objects.create(item=item, text="Dag!", idempotency_key="isolation-reply")
     saved = SavedReply.objects.create(organisation=world.org, title="Open", text="Dag {naam}")
+    alice = Membership.objects.get(user=world.alice, organisation=world.org)
+    plan = plan_step_save(organisation=world.org, key="goals", data={"goals": ["leads"]}, by=alice)
+    version = plan_version_save(plan=plan, by=alice, note="eerste")
     return {
+        "step": 1,
+        "version_id": version.pk,
         "item_id": item.pk,
         "reply_id": reply.pk,
         "saved_reply_id": saved.pk,
@@ -143,6 +150,8 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Correction.objects.filter(organisation=world.org).count() == 1
     assert Monitor.objects.filter(organisation=world.org).count() == 1
     assert Webhook.objects.filter(organisation=world.org).count() == 1
+    assert PlanVersion.objects.filter(organisation=world.org).count() == 1
+    assert PlanVersion.objects.get().plan.goals == {"goals": ["leads"]}
 
 
 def test_charlie_cannot_revoke_alices_api_token(

@@ -1,0 +1,169 @@
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from klankbord.orgs.access import org_view, require_role
+from klankbord.orgs.models import Membership, Role
+from klankbord.strategy import rules, selectors, services, texts
+from klankbord.strategy.forms import Editor, VersionForm, editor
+from klankbord.strategy.models import Plan, PlanVersion
+from klankbord.strategy.rules import Steps
+from klankbord.strategy.vocabulary import STEPS
+
+EDITS_THE_PLAN = Role.EDITOR  # contributors and clients read it
+
+
+@org_view()
+def plan_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    plan = selectors.plan_or_blank(organisation)
+    steps = plan.steps
+    checks = selectors.health_items(steps, selectors.country_of(organisation))
+    context = {
+        "membership": membership,
+        "plan": plan,
+        "states": selectors.step_states(steps),
+        "health": checks,
+        "healthy": sum(item.ok for item in checks),
+        **_self_check(steps),
+        "budget": rules.monthly_budget(steps),
+        "rhythm": [
+            (texts.NETWORKS[network], per_week, rules.silence_days(per_week))
+            for network, per_week in rules.posts_per_week(steps).items()
+        ],
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
+        "version_form": VersionForm(),
+    }
+    return render(request, "strategy/plan.html", context)
+
+
+def _self_check(steps: Steps) -> dict[str, Any]:
+    verdict = rules.verdict(steps)
+    return {"verdict": verdict, "verdict_text": texts.VERDICTS[verdict.code]}
+
+
+def _step_key(step: int) -> str:
+    if not 1 <= step <= len(STEPS):
+        raise Http404
+    return STEPS[step - 1]
+
+
+@org_view()
+def plan_step_view(request: HttpRequest, membership: Membership, step: int) -> HttpResponse:
+    key = _step_key(step)
+    organisation = membership.organisation
+    plan = selectors.plan_or_blank(organisation)
+    if request.method == "POST":
+        require_role(membership, EDITS_THE_PLAN)
+        found = editor(key, plan.steps, selectors.step_initial(plan, key), request.POST)
+        if found.is_valid():
+            services.plan_step_save(
+                organisation=organisation, key=key, data=found.step_data(), by=membership
+            )
+            messages.success(request, _("Step %(number)s saved.") % {"number": step})
+            return _after_save(organisation.slug, step, request.POST.get("action", ""))
+    else:
+        found = editor(key, plan.steps, selectors.step_initial(plan, key))
+    may_edit = membership.has_role(EDITS_THE_PLAN)
+    if not may_edit:
+        found.disable()
+    context = _step_context(membership, plan, step, found, may_edit)
+    return render(
+        request, "strategy/step.html", context, status=422 if request.method == "POST" else 200
+    )
+
+
+def _after_save(slug: str, step: int, action: str) -> HttpResponse:
+    """Save and next, save and back, or save and stay."""
+    target = {"next": step + 1, "previous": step - 1}.get(action, step)
+    if not 1 <= target <= len(STEPS):
+        return redirect("plan", org_slug=slug)
+    return redirect("plan_step", org_slug=slug, step=target)
+
+
+def _step_context(
+    membership: Membership, plan: Plan, step: int, found: Editor, may_edit: bool
+) -> dict[str, Any]:
+    key = STEPS[step - 1]
+    steps = plan.steps
+    country = selectors.country_of(membership.organisation)
+    context: dict[str, Any] = {
+        "membership": membership,
+        "plan": plan,
+        "step": step,
+        "key": key,
+        "text": texts.STEPS[key],
+        "states": selectors.step_states(steps),
+        "form": found.form,
+        "rows": found.rows,
+        "may_edit": may_edit,
+        "previous": step - 1 if step > 1 else None,
+        "next": step + 1 if step < len(STEPS) else None,
+        "networks": [texts.NETWORKS[n] for n in rules.networks_of(steps)],
+    }
+    if key == "goals":
+        context.update(_self_check(steps))
+        context["self_check_cost"] = rules.self_check_cost(steps)
+    if key == "channels":
+        context["advice"] = selectors.channel_advice(steps, country)
+    if key == "content":
+        context["warnings"] = [
+            texts.content_warning(w.code, w.value) for w in rules.content_warnings(steps)
+        ]
+    if key == "rhythm":
+        context["hours_needed"] = rules.hours_needed(steps)
+    if key == "budget":
+        context["budget"] = rules.monthly_budget(steps)
+    if key == "kpis":
+        goals = rules.goals_of(steps)
+        context["indicator_examples"] = [
+            (texts.GOALS[g], texts.INDICATOR_EXAMPLES[g]) for g in goals
+        ]
+    return context
+
+
+@org_view()
+def plan_versions_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    form = VersionForm(request.POST or None)
+    if request.method == "POST":
+        require_role(membership, EDITS_THE_PLAN)
+        plan = selectors.plan_of(organisation)
+        if plan is None:
+            messages.error(request, _("Fill in at least one step before saving a version."))
+            return redirect("plan", org_slug=organisation.slug)
+        if form.is_valid():
+            version = services.plan_version_save(
+                plan=plan, by=membership, note=form.cleaned_data["note"]
+            )
+            messages.success(request, _("Version %(number)s saved.") % {"number": version.number})
+            return redirect("plan_versions", org_slug=organisation.slug)
+    context = {
+        "membership": membership,
+        "versions": selectors.versions_of(organisation),
+        "version_form": form,
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
+    }
+    return render(request, "strategy/versions.html", context, status=422 if form.errors else 200)
+
+
+@org_view()
+def plan_version_view(
+    request: HttpRequest, membership: Membership, version_id: int
+) -> HttpResponse:
+    version = (
+        PlanVersion.objects.filter(pk=version_id, organisation=membership.organisation)
+        .select_related("created_by")
+        .first()
+    )
+    if version is None:
+        raise Http404
+    context = {
+        "membership": membership,
+        "version": version,
+        "summary": selectors.summary(version.steps),
+    }
+    return render(request, "strategy/version.html", context)
