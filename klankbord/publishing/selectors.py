@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import connector_class
@@ -18,6 +19,8 @@ from klankbord.channels.networks.base import Capability
 from klankbord.orgs.models import Organisation
 from klankbord.publishing import holidays
 from klankbord.publishing.models import Post, PostTarget, PublishingSettings
+from klankbord.strategy.rules import silence_days
+from klankbord.strategy.selectors import posts_per_week as plan_rhythm
 
 Status = PostTarget.Status
 HORIZON_DAYS = 28
@@ -174,13 +177,20 @@ def _normalised(text: str) -> str:
 
 
 def rhythm_warnings(organisation: Organisation, now: datetime | None = None) -> list[RhythmWarning]:
-    """Channels about to fall silent, posts that clash, the same text planned twice."""
+    """Channels about to fall silent, posts that clash, the same text planned twice.
+
+    A channel falls silent after the plan's rhythm for its network allows (three posts a week:
+    three days), or after the organisation's default when the plan sets none.
+    """
     now = now or timezone.now()
     options = publishing_settings(organisation)
-    silence = timedelta(days=options.max_silence_days)
-    horizon = now + timedelta(days=max(HORIZON_DAYS, options.max_silence_days * 2))
+    planned = plan_rhythm(organisation)
     warnings: list[RhythmWarning] = []
     for channel in publishable_channels(organisation):
+        per_week = planned.get(channel.network)
+        days = silence_days(per_week) if per_week else options.max_silence_days
+        silence = timedelta(days=days)
+        horizon = now + timedelta(days=max(HORIZON_DAYS, days * 2))
         targets = list(
             PostTarget.objects.filter(
                 channel=channel,
@@ -190,7 +200,7 @@ def rhythm_warnings(organisation: Organisation, now: datetime | None = None) -> 
                 scheduled_at__lt=horizon,
             ).order_by("scheduled_at")
         )
-        warnings.extend(_silence(channel, targets, now, silence, horizon))
+        warnings.extend(_silence(channel, targets, now, silence, horizon, per_week))
         upcoming = [t for t in targets if t.scheduled_at and t.scheduled_at >= now]
         warnings.extend(_clashes(organisation, channel, upcoming, options.clash_minutes))
         warnings.extend(_duplicates(channel, targets, now))
@@ -203,26 +213,54 @@ def _silence(
     now: datetime,
     silence: timedelta,
     horizon: datetime,
+    per_week: float | None = None,
 ) -> list[RhythmWarning]:
     moments = [t.scheduled_at for t in targets if t.scheduled_at]
     previous = max([m for m in moments if m <= now], default=now)
     for moment in [m for m in moments if m > now] + [horizon]:
         gap = moment - previous
         if gap > silence:
-            days = gap.days if moment != horizon else (horizon - previous).days
+            values = {
+                "channel": channel.handle,
+                "date": date_format(previous.date(), "DATE_FORMAT"),
+                "days": gap.days,
+            }
             if moment == horizon:
-                message = _("%(channel)s: nothing planned after %(date)s.") % {
-                    "channel": channel.handle,
-                    "date": date_format(previous.date(), "DATE_FORMAT"),
-                }
+                message = _after_message(values, per_week)
             else:
-                message = _("%(channel)s: %(days)s days with nothing planned.") % {
-                    "channel": channel.handle,
-                    "days": days,
-                }
+                message = _gap_message(values, per_week)
             return [RhythmWarning("silence", channel, message)]
         previous = moment
     return []
+
+
+def _gap_message(values: dict[str, object], per_week: float | None) -> str:
+    if not per_week:
+        return _("%(channel)s: %(days)s days with nothing planned.") % values
+    return ngettext(
+        "%(channel)s: %(days)s days with nothing planned; your plan asks for %(n)s post a week.",
+        "%(channel)s: %(days)s days with nothing planned; your plan asks for %(n)s posts a week.",
+        _count(per_week),
+    ) % {**values, "n": _number(per_week)}
+
+
+def _after_message(values: dict[str, object], per_week: float | None) -> str:
+    if not per_week:
+        return _("%(channel)s: nothing planned after %(date)s.") % values
+    return ngettext(
+        "%(channel)s: nothing planned after %(date)s; your plan asks for %(n)s post a week.",
+        "%(channel)s: nothing planned after %(date)s; your plan asks for %(n)s posts a week.",
+        _count(per_week),
+    ) % {**values, "n": _number(per_week)}
+
+
+def _count(per_week: float) -> int:
+    # "1 post", "0.5 posts", "3 posts": only exactly one is singular.
+    return 1 if per_week == 1 else 2
+
+
+def _number(value: float) -> str:
+    return number_format(value, decimal_pos=0 if value == int(value) else 2)
 
 
 def _clashes(
