@@ -45,7 +45,8 @@ def posts_per_week(organisation: Organisation) -> dict[str, float]:
 def step_initial(plan: Plan, key: str) -> dict[str, Any]:
     """A step's answers, with what other places already know filled in where it is empty."""
     data = dict(plan.steps[key])
-    if key == "rhythm" and data.get("response_minutes") is None:
+    if key == "rhythm":
+        # The inbox holds the target; a manager may have changed it there since.
         data["response_minutes"] = inbox_settings(plan.organisation).target_minutes
     if key == "budget":
         goals = plan.steps["goals"]

@@ -6,10 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from klankbord.inbox.services import inbox_settings
-from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.services import audit_record
 from klankbord.strategy.models import Plan, PlanVersion
 from klankbord.strategy.vocabulary import STEPS
+
+SETS_INBOX_TARGET = Role.MANAGER  # as on the inbox settings page
 
 
 def plan_step_save(
@@ -24,7 +26,8 @@ def plan_step_save(
         Plan.objects.filter(pk=plan.pk).update(
             **{key: data}, updated_at=timezone.now(), updated_by=by.user
         )
-        if key == "rhythm" and data.get("response_minutes") is not None:
+        # Only those who may change the inbox settings change its target.
+        if key == "rhythm" and data.get("response_minutes") and by.has_role(SETS_INBOX_TARGET):
             _inbox_target_follow(organisation, data["response_minutes"], by)
         audit_record(organisation=organisation, actor=by.user, action="plan.step_saved", target=key)
     plan.refresh_from_db()
@@ -54,12 +57,16 @@ def plan_version_save(
         # Lock the plan so two people saving at once get two numbers.
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
         number = locked.version + 1
+        data = locked.snapshot()
+        if data["steps"]["rhythm"]:
+            target = inbox_settings(by.organisation).target_minutes
+            data["steps"]["rhythm"]["response_minutes"] = target
         version = PlanVersion.objects.create(
             plan=locked,
             organisation_id=locked.organisation_id,
             number=number,
             kind=kind,
-            data=locked.snapshot(),
+            data=data,
             note=note.strip()[:500],
             created_by=by.user,
         )

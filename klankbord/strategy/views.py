@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,7 @@ def plan_step_view(request: HttpRequest, membership: Membership, step: int) -> H
     plan = selectors.plan_or_blank(organisation)
     if request.method == "POST":
         require_role(membership, EDITS_THE_PLAN)
-        found = editor(key, plan.steps, selectors.step_initial(plan, key), request.POST)
+        found = _editor(membership, plan, key, request.POST)
         if found.is_valid():
             services.plan_step_save(
                 organisation=organisation, key=key, data=found.step_data(), by=membership
@@ -66,14 +66,28 @@ def plan_step_view(request: HttpRequest, membership: Membership, step: int) -> H
             messages.success(request, _("Step %(number)s saved.") % {"number": step})
             return _after_save(organisation.slug, step, request.POST.get("action", ""))
     else:
-        found = editor(key, plan.steps, selectors.step_initial(plan, key))
-    may_edit = membership.has_role(EDITS_THE_PLAN)
-    if not may_edit:
-        found.disable()
-    context = _step_context(membership, plan, step, found, may_edit)
+        found = _editor(membership, plan, key)
+    context = _step_context(membership, plan, step, found)
     return render(
         request, "strategy/step.html", context, status=422 if request.method == "POST" else 200
     )
+
+
+def _editor(membership: Membership, plan: Plan, key: str, post: QueryDict | None = None) -> Editor:
+    """The step's form as this member may use it: read-only below editor, and the inbox's
+    response target only for those who may change the inbox settings."""
+    found = editor(key, plan.steps, selectors.step_initial(plan, key), post)
+    if not membership.has_role(EDITS_THE_PLAN):
+        found.disable()
+    elif key == "rhythm" and not membership.has_role(services.SETS_INBOX_TARGET):
+        _lock_response_target(found)
+    return found
+
+
+def _lock_response_target(found: Editor) -> None:
+    field = found.form.fields["response_minutes"]
+    field.disabled = True
+    field.help_text = _("Managers and owners set the response target, here or in the inbox.")
 
 
 def _after_save(slug: str, step: int, action: str) -> HttpResponse:
@@ -84,9 +98,7 @@ def _after_save(slug: str, step: int, action: str) -> HttpResponse:
     return redirect("plan_step", org_slug=slug, step=target)
 
 
-def _step_context(
-    membership: Membership, plan: Plan, step: int, found: Editor, may_edit: bool
-) -> dict[str, Any]:
+def _step_context(membership: Membership, plan: Plan, step: int, found: Editor) -> dict[str, Any]:
     key = STEPS[step - 1]
     steps = plan.steps
     country = selectors.country_of(membership.organisation)
@@ -99,7 +111,7 @@ def _step_context(
         "states": selectors.step_states(steps),
         "form": found.form,
         "rows": found.rows,
-        "may_edit": may_edit,
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
         "previous": step - 1 if step > 1 else None,
         "next": step + 1 if step < len(STEPS) else None,
         "networks": [texts.NETWORKS[n] for n in rules.networks_of(steps)],

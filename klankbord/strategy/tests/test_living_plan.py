@@ -14,6 +14,7 @@ from klankbord.publishing import selectors as publishing
 from klankbord.publishing.models import PostTarget
 from klankbord.publishing.services import post_create
 from klankbord.strategy import services
+from klankbord.strategy.models import Plan
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,42 @@ def test_the_response_time_of_the_rhythm_step_becomes_the_inbox_target(
     assert InboxSettings.objects.get(organisation=world.org).target_minutes == 60
     inbox_page = alice_client.get("/o/bakkerij-alice/inbox/instellingen/").content.decode()
     assert 'name="target_minutes" value="60"' in inbox_page
+
+
+def test_a_target_changed_in_the_inbox_is_not_overwritten_by_the_plan(
+    world: World, alice_client: Client
+) -> None:
+    alice_client.post(f"{BASE}stap/6/", {"response_minutes": "60", "action": "save"})
+    InboxSettings.objects.filter(organisation=world.org).update(target_minutes=30)
+    page = alice_client.get(f"{BASE}stap/6/").content.decode()
+    assert 'name="response_minutes" value="30"' in page
+    alice_client.post(f"{BASE}stap/6/", {"who_posts": "Bob", "response_minutes": "30",
+                                          "action": "save"})  # fmt: skip
+    assert InboxSettings.objects.get(organisation=world.org).target_minutes == 30
+
+
+def test_an_editor_plans_the_rhythm_but_leaves_the_inbox_target_to_managers(
+    world: World,
+) -> None:
+    InboxSettings.objects.create(organisation=world.org, target_minutes=120)
+    bob = Client()
+    bob.force_login(world.bob)  # an editor
+    page = bob.get(f"{BASE}stap/6/").content.decode()
+    assert "Managers and owners set the response target" in page
+    response = bob.post(f"{BASE}stap/6/", {"who_posts": "Bob", "response_minutes": "5",
+                                           "action": "save"})  # fmt: skip
+    assert response.status_code == 302
+    assert InboxSettings.objects.get(organisation=world.org).target_minutes == 120
+    assert Plan.objects.get().rhythm["who_posts"] == "Bob"
+
+
+def test_a_version_keeps_the_inbox_target_of_that_moment(
+    world: World, alice: Membership, alice_client: Client
+) -> None:
+    alice_client.post(f"{BASE}stap/6/", {"response_minutes": "60", "action": "save"})
+    InboxSettings.objects.filter(organisation=world.org).update(target_minutes=45)
+    version = services.plan_version_save(plan=Plan.objects.get(), by=alice)
+    assert version.steps["rhythm"]["response_minutes"] == 45
 
 
 def test_the_publishing_settings_say_the_plan_sets_the_rhythm(alice_client: Client) -> None:
