@@ -11,6 +11,7 @@ from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
 from klankbord.orgs.selectors import memberships_for_user
 from klankbord.publishing import selectors as publishing
+from klankbord.strategy import selectors as strategy
 
 # Pillars that later work fills in; until then their pages say so plainly.
 PILLARS = {
@@ -36,6 +37,7 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
     context = {
         "membership": membership,
         "pillars": {key: value for key, value in PILLARS.items() if key != "publish"},
+        "plan": strategy.progress(org),
         "warnings": publishing.rhythm_warnings(org),
         "awaiting": publishing.awaiting_approval(org).count(),
         "upcoming": publishing.upcoming(org)[:5],

@@ -482,7 +482,7 @@ assert set(FORMS) == set(v.STEPS)
 @dataclass
 class Editor:
     form: StepForm
-    rows: BaseFormSet | None
+    rows: "BaseFormSet[forms.Form] | None"
 
     def is_valid(self) -> bool:
         valid = self.form.is_valid()
@@ -498,7 +498,7 @@ class Editor:
                 field.disabled = True
 
 
-def _kept_rows(rows: BaseFormSet | None) -> list[dict[str, Any]]:
+def _kept_rows(rows: "BaseFormSet[forms.Form] | None") -> list[dict[str, Any]]:
     """The filled-in rows, in order; rows marked for removal or left empty are dropped."""
     if rows is None:
         return []

@@ -290,7 +290,7 @@ def parse_reach(data: Mapping[str, Any]) -> list[Figure]:
             measure=f["measure"],
             low=f["low"],
             high=f["high"],
-            ages=tuple(f["ages"]) if f.get("ages") else None,  # type: ignore[arg-type]
+            ages=(f["ages"][0], f["ages"][1]) if f.get("ages") else None,
             population_from_age=f.get("population_from_age"),
             approximate=bool(f["approximate"]),
             year=int(f["year"]),

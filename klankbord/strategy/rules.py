@@ -247,7 +247,7 @@ def self_check_cost(steps: Steps) -> float | None:
     hours, rate = goals.get("hours_per_week"), goals.get(rate_field)
     if hours is None or rate is None:
         return None
-    return round(hours * rate * WEEKS_PER_MONTH, 2)
+    return round(float(hours) * float(rate) * WEEKS_PER_MONTH, 2)
 
 
 # --- content -----------------------------------------------------------------------------------

@@ -85,6 +85,26 @@ def _state(steps: Steps, key: str) -> str:
 
 
 @dataclass(frozen=True)
+class Progress:
+    started: bool
+    complete: int  # steps
+    steps: int
+    to_fix: int  # health checks in red
+
+
+def progress(organisation: Organisation) -> Progress:
+    """The plan in two numbers, for the dashboard."""
+    plan = plan_of(organisation)
+    steps = plan.steps if plan else {}
+    return Progress(
+        started=plan is not None,
+        complete=sum(rules.is_complete(steps, key) for key in STEPS),
+        steps=len(STEPS),
+        to_fix=sum(not found.ok for found in health.check(steps, country_of(organisation))),
+    )
+
+
+@dataclass(frozen=True)
 class HealthItem:
     key: str
     ok: bool

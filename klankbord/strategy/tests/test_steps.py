@@ -305,3 +305,13 @@ def test_kpis_refuse_a_target_without_an_indicator_and_a_goal_not_in_the_plan(
     assert response.status_code == 422
     response = save(alice_client, 8, rows("kpis", {"indicator": "x", "evaluate_on": "31/03"}))
     assert "Enter a date, such as 2026-03-31." in response.content.decode()
+
+
+def test_the_dashboard_shows_how_far_the_plan_is(world: World, alice_client: Client) -> None:
+    dashboard = "/o/bakkerij-alice/"
+    assert "Start the plan" in alice_client.get(dashboard).content.decode()
+    save(alice_client, 1, {"goals": ["leads"], "primary": "leads", "hours_per_week": "3",
+                           "who": "Alice"})  # fmt: skip
+    page = alice_client.get(dashboard).content.decode()
+    assert "1 of 8 steps complete." in page
+    assert "4 points of the health check to fix." in page  # KPI, visuals, answerer, date
