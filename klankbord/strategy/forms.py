@@ -247,9 +247,9 @@ class PositioningForm(StepForm):
 
     def step_data(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         data = self.cleaned_data
-        texts_ = ("current_image", "desired_image", "difference", "avoid")
+        written = ("current_image", "desired_image", "difference", "avoid")
         return {
-            **{key: data[key].strip() for key in texts_},
+            **{key: data[key].strip() for key in written},
             "address": data["address"],
             "register": data["register"],
             "visual": bool(data["visual"]),

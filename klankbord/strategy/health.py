@@ -56,7 +56,9 @@ def not_only_promotion(steps: Steps, business: recommend.Business) -> Check:
 
 def has_visuals(steps: Steps, business: recommend.Business) -> Check:
     content = rules.step(steps, "content")
-    formats = {f for chosen in (content.get("formats") or {}).values() for f in chosen}
+    per_channel = content.get("formats") or {}
+    # Formats of a channel dropped since do not count.
+    formats = {f for network in rules.networks_of(steps) for f in per_channel.get(network, [])}
     planned = bool(content.get("visual_style")) or bool(formats & VISUAL_FORMATS)
     return Check("visuals", planned, _step("content"))
 

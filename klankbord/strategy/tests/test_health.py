@@ -77,6 +77,8 @@ def test_it_flags_a_plan_without_visuals() -> None:
     plan["content"]["visual_style"] = ""
     plan["content"]["formats"] = {"facebook": ["text", "link"]}
     assert failing(plan).keys() == {"visuals"}
+    plan["content"]["formats"]["pinterest"] = ["photo"]  # not a chosen channel
+    assert failing(plan).keys() == {"visuals"}
     plan["content"]["formats"]["facebook"].append("carousel")
     assert failing(plan) == {}
 

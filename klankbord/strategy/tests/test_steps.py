@@ -192,6 +192,12 @@ def test_channels_show_advice_per_audience_with_sources(world: World, alice_clie
     assert "Google Business Profile" in page
     choose_channels(alice_client, "instagram")
     assert plan(world).channels["networks"] == ["instagram"]
+    response = save(alice_client, 4, {"networks": ["instagram", "myspace"]})
+    assert response.status_code == 422
+    assert "Select a valid choice. myspace is not one of the available choices." in (
+        response.content.decode()
+    )
+    assert plan(world).channels["networks"] == ["instagram"]
 
 
 # --- 5. content --------------------------------------------------------------------------------
