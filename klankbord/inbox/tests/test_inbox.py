@@ -228,8 +228,10 @@ def test_an_item_shows_the_thread_it_belongs_to(
     from klankbord.publishing.models import PostTarget
     from klankbord.publishing.services import post_create
 
-    post = post_create(organisation=world.org, author=world.alice, text="Ons nieuwe zuurdesembrood!",
-                       channels=[channel])  # fmt: skip
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Ons nieuwe zuurdesembrood!",
+        channels=[channel],
+    )  # fmt: skip
     post.targets.update(status=PostTarget.Status.PUBLISHED, remote_id="111",
                         published_at=timezone.now())  # fmt: skip
     comments = Source.objects.get(channel=channel, kind=Source.Kind.COMMENTS)
