@@ -1,9 +1,10 @@
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Substr, TruncHour
 from django.utils import timezone
 
 from klankbord.listening.models import Drop, Mention, Monitor, Source
@@ -93,19 +94,39 @@ def trend(mentions: QuerySet[Mention], days: int = TREND_DAYS) -> list[dict[str,
     rows = (
         mentions.filter(published_at__gte=since)
         .order_by()  # without it the list's ordering would split the groups per mention
-        .annotate(day=TruncDate("published_at"))
-        .values("day", "sentiment")
+        .annotate(hour=_utc_hour(mentions.db))
+        .values("hour", "sentiment")
         .annotate(total=Count("id"))
     )
     per_day = {
         start + timedelta(days=i): {"positive": 0, "neutral": 0, "negative": 0} for i in range(days)
     }
+    zone = timezone.get_current_timezone()
     for row in rows:
-        if row["day"] in per_day and row["sentiment"] in per_day[row["day"]]:
-            per_day[row["day"]][row["sentiment"]] += row["total"]
+        day = _hour_start(row["hour"]).astimezone(zone).date()
+        if day in per_day and row["sentiment"] in per_day[day]:
+            per_day[day][row["sentiment"]] += row["total"]
     return [
         {"day": day, **counts, "total": sum(counts.values())} for day, counts in per_day.items()
     ]
+
+
+def _utc_hour(alias: str) -> Any:
+    """Mentions grouped per UTC hour in the database, then per local day in Python.
+
+    Django's TruncDate runs a Python function for every row on SQLite (150 ms for a monitor's
+    10,000 mentions of a month); the first 13 characters of the stored UTC text are the hour.
+    Time zones with half-hour offsets would put a few mentions on the neighbouring day.
+    """
+    if connections[alias].vendor == "sqlite":
+        return Substr("published_at", 1, 13)
+    return TruncHour("published_at", tzinfo=UTC)
+
+
+def _hour_start(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.strptime(value, "%Y-%m-%d %H").replace(tzinfo=UTC)
 
 
 def preview(organisation: Organisation, query: Query, limit: int = 20) -> tuple[list[Mention], int]:

@@ -132,3 +132,25 @@ def test_the_monitors_words_are_marked_and_nothing_else_gets_in() -> None:
 def test_the_monitor_page_marks_its_query_words(alice_client: Client, heard: Monitor) -> None:
     page = alice_client.get(f"{BASE}monitors/{heard.pk}/").content.decode()
     assert "<mark>bakker</mark>" in page
+
+
+def test_the_trend_puts_a_late_evening_mention_on_the_local_day(
+    world: World, heard: Monitor
+) -> None:
+    from datetime import UTC, date, datetime
+
+    import time_machine
+
+    from klankbord.listening import selectors
+
+    # 23:30 UTC on 20 November is 00:30 on 21 November in Brussels.
+    Mention.objects.filter(remote_id="0").update(
+        published_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC)
+    )
+    Mention.objects.filter(remote_id="1").update(
+        published_at=datetime(2026, 11, 20, 22, 30, tzinfo=UTC)
+    )
+    with time_machine.travel(datetime(2026, 11, 23, 12, 0, tzinfo=UTC), tick=False):
+        found = selectors.mentions_of(world.org, selectors.MentionFilters(monitor=heard))
+        days = {day["day"]: day["total"] for day in selectors.trend(found)}
+    assert days[date(2026, 11, 21)] == 1 and days[date(2026, 11, 20)] == 1
