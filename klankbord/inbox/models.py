@@ -84,7 +84,8 @@ class Item(models.Model):
             models.Index(fields=["organisation", "status", "-priority", "arrived_at"]),
             models.Index(fields=["organisation", "-priority", "arrived_at"]),
             models.Index(fields=["organisation", "assignee", "status"]),
-            models.Index(fields=["organisation", "due_at"]),
+            # Overdue means open and past due: status first, so only open items are read.
+            models.Index(fields=["organisation", "status", "due_at"]),
         ]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from klankbord.inbox.models import Item, Reply
+from klankbord.lib.paging import CAP
 from klankbord.listening.fingerprint import exact_key
 from klankbord.listening.models import Mention
 from klankbord.listening.search import search_mentions
@@ -96,8 +97,10 @@ def _local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def open_count(organisation: Organisation) -> int:
-    return Item.objects.filter(organisation=organisation, status__in=Item.OPEN).count()
+def open_count(organisation: Organisation) -> str:
+    """How many items are open, for the tab title: "1000+" rather than counting them all."""
+    found = Item.objects.filter(organisation=organisation, status__in=Item.OPEN)[: CAP + 1].count()
+    return f"{CAP}+" if found > CAP else str(found)
 
 
 def earlier_items(item: Item, limit: int = 10) -> QuerySet[Item]:

@@ -3,7 +3,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +14,7 @@ from klankbord.channels.models import Channel
 from klankbord.inbox import replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
 from klankbord.inbox.models import Item, Reply, SavedReply
+from klankbord.lib.paging import CappedPaginator
 from klankbord.listening.models import Monitor
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
@@ -23,6 +23,7 @@ from klankbord.understanding.models import Intent, Sentiment
 from klankbord.understanding.services import correction_add
 
 PAGE_SIZE = 50
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
 WORKS_THE_INBOX = Role.CONTRIBUTOR  # assign, change status, notes; a client only reads
 REPLIES = Role.EDITOR  # answers go out in the organisation's name
 
@@ -44,9 +45,11 @@ def _int(value: str | None) -> int | None:
 
 def _day(value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    # Days like 0001-01-01 or 9999-12-31 overflow once turned into a moment in a time zone.
+    return day if day and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _filters(request: HttpRequest) -> selectors.ItemFilters:
@@ -77,7 +80,7 @@ def inbox_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     filters = _filters(request)
     found = selectors.items_of(organisation, filters, membership.user_id)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "membership": membership,
         "page": page,

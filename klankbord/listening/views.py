@@ -3,12 +3,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klankbord.lib.paging import CappedPaginator
 from klankbord.listening import feeds, privacy, selectors, services
 from klankbord.listening.alerts import rule_for
 from klankbord.listening.forms import (
@@ -137,7 +137,7 @@ def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) 
     monitor = _monitor_or_404(membership, monitor_id)
     filters = _filters(request, monitor)
     found = selectors.mentions_of(membership.organisation, filters)
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     days = selectors.trend(
         selectors.mentions_of(membership.organisation, selectors.MentionFilters(monitor=monitor))
     )

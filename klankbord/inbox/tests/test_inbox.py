@@ -244,3 +244,26 @@ def test_an_item_shows_the_thread_it_belongs_to(
     page = alice_client.get(f"{BASE}{item.pk}/").content.decode()
     assert page.index("Ons nieuwe zuurdesembrood!") < page.index("Met of zonder zaden?")
     assert page.index("Met of zonder zaden?") < page.index("En hoeveel kost het?")
+
+
+def test_days_out_of_range_are_ignored_instead_of_failing(
+    alice_client: Client, channel: Channel
+) -> None:
+    arrive(mentions_source(channel), "Zijn jullie open?")
+    for day in ("0001-01-01", "9999-12-31", "2026-02-31", "gisteren"):
+        response = alice_client.get(BASE, {"since": day, "until": day})
+        assert response.status_code == 200
+        assert "Zijn jullie open?" in response.content.decode()
+
+
+def test_a_long_list_says_more_than_the_cap_instead_of_counting_all(
+    alice_client: Client, channel: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klankbord.inbox import selectors
+    from klankbord.lib.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr(selectors, "CAP", 2)
+    arrive(mentions_source(channel), "Vraag een?", "Vraag twee?", "Vraag drie?")
+    page = alice_client.get(BASE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "More than 2 items" in page and "2+ open" in page
