@@ -15,7 +15,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return int(self.object_list[: self.cap + 1].count())
+        first: Any = self.object_list[: self.cap + 1]  # a queryset: COUNT over a LIMIT
+        return int(first.count())
 
     @property
     def capped(self) -> bool:
