@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.core.selectors import background_status, queue_depth
+from klankbord.inbox import selectors as inbox
+from klankbord.listening import selectors as listening
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
 from klankbord.orgs.selectors import memberships_for_user
@@ -36,7 +38,10 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
     org = membership.organisation
     context = {
         "membership": membership,
-        "pillars": {key: value for key, value in PILLARS.items() if key != "publish"},
+        "pillars": {key: value for key, value in PILLARS.items() if key == "measure"},
+        "monitors": listening.monitors_of(org)[:5],
+        "inbox_open": inbox.open_count(org),
+        "inbox_overdue": inbox.overdue_count(org),
         "plan": strategy.progress(org),
         "warnings": publishing.rhythm_warnings(org),
         "awaiting": publishing.awaiting_approval(org).count(),

@@ -103,6 +103,13 @@ def open_count(organisation: Organisation) -> str:
     return f"{CAP}+" if found > CAP else str(found)
 
 
+def overdue_count(organisation: Organisation) -> str:
+    found = Item.objects.filter(
+        organisation=organisation, status__in=Item.OPEN, due_at__lt=timezone.now()
+    )[: CAP + 1].count()
+    return f"{CAP}+" if found > CAP else str(found)
+
+
 def earlier_items(item: Item, limit: int = 10) -> QuerySet[Item]:
     """The same author's other items in this inbox, newest first."""
     handle = item.mention.author_handle

@@ -267,3 +267,18 @@ def test_a_long_list_says_more_than_the_cap_instead_of_counting_all(
     arrive(mentions_source(channel), "Vraag een?", "Vraag twee?", "Vraag drie?")
     page = alice_client.get(BASE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 2 items" in page and "2+ open" in page
+
+
+def test_the_dashboard_shows_open_and_overdue_items_and_the_monitors(
+    alice_client: Client, world: World, channel: Channel
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Monitor.objects.create(organisation=world.org, name="Bakkerij", query="open*")
+    arrive(mentions_source(channel), "Zijn jullie open?", "Zijn jullie morgen open?")
+    Item.objects.filter(mention__remote_id="r0").update(due_at=timezone.now() - timedelta(hours=1))
+    page = alice_client.get("/o/bakkerij-alice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 open" in page and "1 overdue" in page
+    assert "Bakkerij</a>: 2 mentions this week" in page
