@@ -7,11 +7,13 @@ stack would bypass it (and its retries would bypass our no-blind-retry rule).
 
 import re
 import time
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.utils.translation import gettext as _
 
@@ -31,11 +33,23 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.lib import http
+from klankbord.listening.cleaning import html_to_text
 
 SCOPES = "read write"
 DEFAULT_LIMIT = 500
 URL_LENGTH = 23
 MEDIA_POLLS = 10
+# A look-up reads our own statuses this far back: far longer than any lease, retry or wait.
+LOOKUP_WINDOW = timedelta(days=7)
+# ... in pages of the most the endpoint gives, and at most this many pages of them.
+LOOKUP_PAGE_SIZE = 40
+LOOKUP_PAGES = 5
+# The visibilities a status may come back with: a limited account's public post is unlisted.
+VISIBILITIES = {"public": frozenset({"public", "unlisted"})}
+# Mastodon links these in `content` and may show them otherwise (a mention as "@name" without
+# its server, a URL normalised), so a look-up compares the text around them.
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+_MENTION = re.compile(r"(?<![=/\w])@\w(?:[\w.-]*\w)?(?:@\w(?:[\w.-]*\w)?)?")
 
 
 def normalise_instance(text: str) -> str:
@@ -55,6 +69,16 @@ def normalise_instance(text: str) -> str:
 def plain_text(html_text: str) -> str:
     text = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", html_text or "")
     return unescape(re.sub(r"<[^>]+>", "", text)).strip()
+
+
+def comparable(text: str) -> str:
+    """Text as we sent it and as Mastodon shows it both come out the same: each URL and
+    @mention reduced to a marker, whitespace collapsed, case folded and Unicode composed."""
+    text = unicodedata.normalize("NFC", text)
+    # URLs first: a URL may hold an "@" ("https://example.social/@klant"). A marker rather
+    # than nothing, so a post of a link alone does not match a status without text.
+    text = _MENTION.sub(" <@> ", _URL.sub(" <url> ", text))
+    return " ".join(text.split()).casefold()
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -292,9 +316,51 @@ class MastodonConnector(Connector):
         return PublishedPost(remote_id=str(body["id"]), url=body.get("url") or body.get("uri", ""))
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
-        # Mastodon keeps idempotency keys for an hour: asking again with the same key returns
-        # the status it already made, or makes it if the first request never arrived.
-        return self.publish(post)
+        """Our status that is this post, read from our own recent statuses; never posts."""
+        # No re-post with the key: Mastodon forgets it after an hour; we can't prove we're within.
+        since = datetime.now(UTC) - LOOKUP_WINDOW
+        text = comparable(post.text)
+        for status in self._own_statuses(since):
+            if self._is_status_of(post, text, status):
+                return PublishedPost(
+                    remote_id=str(status["id"]), url=status.get("url") or status.get("uri", "")
+                )
+        return None
+
+    def _own_statuses(self, since: datetime) -> Iterator[dict[str, Any]]:
+        # https://docs.joinmastodon.org/methods/accounts/#statuses — newest first; its author
+        # sees every status of the account, replies and direct ones included.
+        account_id = self.account.external_id or self.profile().external_id
+        path = f"/api/v1/accounts/{quote(account_id, safe='')}/statuses"
+        client = self.client()
+        params = [("limit", str(LOOKUP_PAGE_SIZE))]
+        for _page in range(LOOKUP_PAGES):
+            body, _response = client.call("GET", path, params=params)
+            for status in body:
+                created = parse_time(status.get("created_at"))
+                if created is not None and created >= since:
+                    yield status
+            oldest = parse_time(body[-1].get("created_at")) if body else None
+            if len(body) < LOOKUP_PAGE_SIZE or oldest is None or oldest < since:
+                return
+            params = [("limit", str(LOOKUP_PAGE_SIZE)), ("max_id", str(body[-1]["id"]))]
+
+    @staticmethod
+    def _is_status_of(post: OutgoingPost, text: str, status: dict[str, Any]) -> bool:
+        if status.get("reblog"):
+            return False  # a boost of someone else's status, not a status we wrote
+        if str(status.get("in_reply_to_id") or "") != post.reply_to:
+            return False
+        visibility = status.get("visibility")
+        allowed = VISIBILITIES.get(post.visibility, frozenset({post.visibility}))
+        if visibility and visibility not in allowed:
+            return False
+        if len(status.get("media_attachments") or []) != len(post.media):
+            return False
+        if comparable(status.get("spoiler_text") or "") != comparable(post.content_warning):
+            return False
+        # Our own statuses, rendered by our own server: small, flat HTML.
+        return comparable(html_to_text(status.get("content") or "")) == text
 
     def mentions(self, cursor: str = "") -> MentionPage:
         # https://docs.joinmastodon.org/methods/notifications/#get — min_id walks forward

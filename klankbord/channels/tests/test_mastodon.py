@@ -1,10 +1,13 @@
 """Mastodon end to end against the fake instance: connect, publish, read, recover."""
 
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 
@@ -15,11 +18,15 @@ from klankbord.channels.networks.base import (
     ConnectorError,
     Media,
     OutgoingPost,
+    PublishedPost,
     RateLimitError,
     UnknownOutcomeError,
 )
+from klankbord.channels.networks.mastodon import MastodonConnector, comparable
 from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
+from klankbord.lib import http
+from klankbord.listening.cleaning import html_to_text
 from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
 
@@ -141,8 +148,6 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_posts_once(
 def test_without_an_answer_at_all_the_outcome_is_unknown(
     channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    from klankbord.lib import http
-
     settings.HTTP_TIMEOUT_SECONDS = 0.5
     monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
     fake_mastodon.hang_after_accept = 1
@@ -298,3 +303,215 @@ def test_words_use_the_instance_search(channel: Channel, fake_mastodon: FakeMast
     fake_mastodon.add_mention("Wie kent een goede bakker in Leuven?")
     page = services.connector_for(channel).search("bakker leuven")
     assert [m.text for m in page.mentions] == ["Wie kent een goede bakker in Leuven?"]
+
+
+# --- Looking a post up after an unclear outcome ---------------------------------------------
+
+
+@pytest.fixture
+def one_try(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
+    """A lost answer stays lost: no retries by the seam, and a short wait for it."""
+    settings.HTTP_TIMEOUT_SECONDS = 0.5
+    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
+
+
+def creates(fake: FakeMastodon) -> int:
+    """How many times anyone asked the fake to create a status."""
+    return sum(
+        1
+        for request, _response in fake.server.log
+        if request.method == "POST" and request.path == "/api/v1/statuses"
+    )
+
+
+def publish_and_lose_the_answer(
+    connector: MastodonConnector, fake: FakeMastodon, post: OutgoingPost, settings: Any
+) -> dict[str, Any]:
+    """Mastodon makes the status, but its answer never reaches us; returns that status."""
+    fake.hang_after_accept = 1
+    with pytest.raises(UnknownOutcomeError):
+        connector.publish(post)
+    settings.HTTP_TIMEOUT_SECONDS = 5  # the look-up waits behind the answer that hangs
+    return fake.statuses[max(fake.statuses, key=int)]
+
+
+def test_a_post_whose_answer_was_lost_is_found_by_looking_it_up(
+    channel: Channel, fake_mastodon: FakeMastodon, settings: Any, one_try: None
+) -> None:
+    connector = services.connector_for(channel)
+    connector.publish(OutgoingPost(text="Verse croissants & koffie", idempotency_key="other"))
+    text = (
+        "Verse croissants & koffie\n\n"
+        "Het aanbod: https://bakkerij.example/aanbod/van-deze-week-en-de-volgende #Leuven"
+    )
+    post = OutgoingPost(text=text, idempotency_key="lost-3")
+    made = creates(fake_mastodon)
+    status = publish_and_lose_the_answer(connector, fake_mastodon, post, settings)
+    # Mastodon shows it as HTML: escaped, the link cut short in view, the hashtag a link.
+    assert status["content"].startswith("<p>Verse croissants &amp; koffie</p><p>Het aanbod:")
+    assert '<span class="ellipsis">bakkerij.example/aanbod/van-de</span>' in status["content"]
+    count = len(fake_mastodon.statuses)
+
+    found = connector.find_published(post)
+
+    assert found == PublishedPost(remote_id=status["id"], url=status["url"])
+    # Only the attempt whose answer was lost asked to create anything.
+    assert (creates(fake_mastodon), len(fake_mastodon.statuses)) == (made + 1, count)
+    assert fake_mastodon.published_texts() == ["Verse croissants & koffie", text]
+
+
+def test_a_reply_with_the_author_named_in_front_is_found(
+    channel: Channel, fake_mastodon: FakeMastodon, settings: Any, one_try: None
+) -> None:
+    connector = services.connector_for(channel)
+    question = fake_mastodon.add_mention("Zijn jullie open op zondag?")
+    other = fake_mastodon.add_mention("En op maandag?")
+    text = "@klant@example.social Ja, van 7 tot 12 uur!"
+    # The same words below another question, and as a post of its own: neither is this reply.
+    connector.publish(OutgoingPost(text=text, idempotency_key="r-1", reply_to=other["id"]))
+    connector.publish(OutgoingPost(text=text, idempotency_key="r-2"))
+    post = OutgoingPost(text=text, idempotency_key="r-3", reply_to=question["id"])
+    made = creates(fake_mastodon)
+    status = publish_and_lose_the_answer(connector, fake_mastodon, post, settings)
+    # Mastodon links the mention and shows it without the author's server.
+    assert '">@<span>klant</span></a></span> Ja, van 7 tot 12 uur!</p>' in status["content"]
+    count = len(fake_mastodon.statuses)
+
+    assert connector.find_published(post) == PublishedPost(status["id"], status["url"])
+    # A private reply with the same words is another status, and it was never sent.
+    assert connector.find_published(replace(post, visibility="direct")) is None
+    assert (creates(fake_mastodon), len(fake_mastodon.statuses)) == (made + 1, count)
+
+
+def test_a_private_reply_is_found_among_our_own_direct_statuses(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    connector = services.connector_for(channel)
+    question = fake_mastodon.add_mention("Mijn bestelling?", visibility="direct")
+    post = OutgoingPost(
+        text="@klant@example.social Ligt klaar!",
+        idempotency_key="dm-1",
+        reply_to=question["id"],
+        visibility="direct",
+    )
+    published = connector.publish(post)
+    assert connector.find_published(post) == published
+    assert connector.find_published(replace(post, visibility="public")) is None
+
+
+def test_a_text_compares_equal_to_its_status_as_mastodon_shows_it(
+    fake_mastodon: FakeMastodon,
+) -> None:
+    text = (
+        "@klant@example.social Ja &  <b>neen</b>\n\nZie https://www.bakkerij.example/"
+        "openingsuren-in-de-zomer-en-de-winter.\nTot ZONDAG, info@bakkerij.example #Leuven"
+    )
+    content, _mentions, _tags = fake_mastodon.render(text)
+    assert comparable(html_to_text(content)) == comparable(text)
+    assert comparable(text) == (
+        "<@> ja & <b>neen</b> zie <url> tot zondag, info@bakkerij.example #leuven"
+    )
+    # A link alone is not a mention alone, nor an empty text.
+    assert len({comparable("https://bakkerij.example/"), comparable("@klant"), ""}) == 3
+
+
+def test_a_look_up_for_a_post_that_never_arrived_finds_nothing_and_posts_nothing(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    connector = services.connector_for(channel)
+    connector.publish(OutgoingPost(text="Morgen gesloten", idempotency_key="n-1"))
+    # The same words a week and a day ago are an older post, not this one.
+    old = connector.publish(OutgoingPost(text="Zondag open!", idempotency_key="n-2"))
+    long_ago = datetime.now(UTC) - timedelta(days=8)
+    fake_mastodon.statuses[old.remote_id]["created_at"] = long_ago.strftime(
+        "%Y-%m-%dT%H:%M:%S.000Z"
+    )
+    before = {key: dict(status) for key, status in fake_mastodon.statuses.items()}
+    made = creates(fake_mastodon)
+    never_sent = OutgoingPost(text="Zondag open!", idempotency_key="n-3")
+
+    assert connector.find_published(never_sent) is None
+
+    assert fake_mastodon.statuses == before
+    assert creates(fake_mastodon) == made
+
+
+def test_a_look_up_two_hours_later_never_posts(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    connector = services.connector_for(channel)
+    post = OutgoingPost(text="Paaseitjes zijn er!", idempotency_key="late-1")
+    published = connector.publish(post)
+    never_sent = OutgoingPost(text="Nog niet verstuurd", idempotency_key="late-2")
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=2)):
+        assert connector.find_published(post) == published
+        assert connector.find_published(never_sent) is None
+        assert fake_mastodon.published_texts() == ["Paaseitjes zijn er!"]
+        assert creates(fake_mastodon) == 1
+        # Mastodon has forgotten the key by now: sending again would post it a second time.
+        assert connector.publish(post) != published
+        assert fake_mastodon.published_texts() == ["Paaseitjes zijn er!"] * 2
+
+
+def test_the_look_up_reads_on_past_a_busy_hour(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    connector = services.connector_for(channel)
+    post = OutgoingPost(text="Vandaag: speltbrood", idempotency_key="busy")
+    published = connector.publish(post)
+    for n in range(45):
+        connector.publish(OutgoingPost(text=f"Nieuws {n}", idempotency_key=f"busy-{n}"))
+    assert connector.find_published(post) == published
+
+
+def test_a_look_up_that_cannot_read_the_account_is_not_an_answer(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    channel.external_id = "404404404"
+    channel.save(update_fields=["external_id"])
+    with pytest.raises(ConnectorError) as caught:
+        services.connector_for(channel).find_published(
+            OutgoingPost(text="Hallo", idempotency_key="gone")
+        )
+    assert "Record not found" in caught.value.message
+    assert creates(fake_mastodon) == 0
+
+
+def test_the_fake_serves_an_accounts_statuses_as_mastodon_does(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    connector = services.connector_for(channel)
+    ids = [
+        connector.publish(OutgoingPost(text=f"Post {n}", idempotency_key=f"s-{n}")).remote_id
+        for n in range(5)
+    ]
+    private = connector.publish(
+        OutgoingPost(text="@klant@example.social Dag!", idempotency_key="s-dm", visibility="direct")
+    ).remote_id
+    url = f"{fake_mastodon.base_url}/api/v1/accounts/{fake_mastodon.account['id']}/statuses"
+    auth = {"Authorization": f"Bearer {channel.secrets['access_token']}"}
+
+    first = httpx.get(url, params={"limit": "3"}, headers=auth)
+    assert [s["id"] for s in first.json()] == [private, ids[4], ids[3]]
+    assert 'rel="next"' in first.headers["Link"]
+    status = first.json()[0]
+    # The documented Status attributes; `text` is only returned to redraft a deleted status.
+    assert {
+        "id", "uri", "url", "created_at", "account", "content", "visibility", "sensitive",
+        "spoiler_text", "media_attachments", "mentions", "tags", "emojis", "reblog",
+        "in_reply_to_id", "in_reply_to_account_id", "replies_count", "reblogs_count",
+        "favourites_count", "language", "edited_at", "poll", "card",
+    } <= set(status)  # fmt: skip
+    assert "text" not in status
+    assert status["mentions"][0]["acct"] == "klant@example.social"
+    older = httpx.get(url, params={"limit": "3", "max_id": ids[3]}, headers=auth).json()
+    assert [s["id"] for s in older] == [ids[2], ids[1], ids[0]]
+    newer = httpx.get(url, params={"since_id": ids[3]}, headers=auth).json()
+    assert [s["id"] for s in newer] == [private, ids[4]]
+    # Others see only what is public.
+    assert private not in [s["id"] for s in httpx.get(url).json()]
+    missing = httpx.get(url.replace(fake_mastodon.account["id"], "404404404"), headers=auth)
+    assert (missing.status_code, missing.json()) == (404, {"error": "Record not found"})
+    forged = httpx.get(url, headers={"Authorization": "Bearer forged"})
+    assert forged.status_code == 401

@@ -2,7 +2,12 @@
 
 Shapes follow https://docs.joinmastodon.org/entities/ (Status, Account, MediaAttachment,
 Notification, Instance) and the documented status codes, error bodies, rate-limit headers,
-Link pagination, media processing (202/206) and Idempotency-Key behaviour.
+Link pagination, media processing (202/206) and Idempotency-Key behaviour (a key is kept for
+an hour, as in Mastodon's PostStatusService). A status's `content` is HTML rendered the way
+Mastodon's TextFormatter does it: mentions, hashtags and URLs become links (a mention shows
+"@name" without its server, a long URL is cut to 30 characters in view), newlines become <br />
+and blank lines paragraphs. The plain `text` a status was written with is kept for the tests but
+never served: Mastodon only returns it to redraft a deleted status.
 """
 
 import itertools
@@ -18,6 +23,40 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
+
+# How long Mastodon remembers an Idempotency-Key (redis setex 3_600 in PostStatusService).
+IDEMPOTENCY_TTL = timedelta(hours=1)
+# What TextFormatter links, in the order it finds them.
+_ENTITY = re.compile(
+    r"(?P<url>https?://[^\s<>\"]+)"
+    r"|(?<![=/\w])@(?P<mention>\w(?:[\w.-]*\w)?(?:@\w(?:[\w.-]*\w)?)?)"
+    # A hashtag needs a letter: "#1" stays text.
+    r"|(?<![&/\w])#(?P<tag>\w*[^\W\d_]\w*)",
+    re.IGNORECASE,
+)
+_URL_PREFIX = re.compile(r"https?://(?:www\.)?", re.IGNORECASE)
+# Punctuation that ends a sentence rather than a URL.
+_URL_TRAILING = ".,:;!?'\")]"
+# Rails' boolean cast: these (and a missing value) are false, anything else is true.
+_FALSE = {"", "0", "f", "false", "off", "F", "FALSE", "OFF", "False"}
+
+
+def escape(text: str) -> str:
+    """ERB::Util.html_escape, as Mastodon escapes the text around its links."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def simple_format(html: str) -> str:
+    """Rails' simple_format with Mastodon's .delete("\\n"): paragraphs and <br />."""
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = re.split(r"\n\n+", html)
+    return "".join(f"<p>{part.replace(chr(10), '<br />')}</p>" for part in paragraphs)
 
 
 @dataclass
@@ -44,7 +83,10 @@ class FakeMastodon:
             "url": self.url("/@bakkerij"),
         }
         self.statuses: dict[str, dict[str, Any]] = {}
-        self.idempotency: dict[str, str] = {}
+        # Idempotency-Key → (status id, when it was made); forgotten after IDEMPOTENCY_TTL.
+        self.idempotency: dict[str, tuple[str, datetime]] = {}
+        # Accounts the fake "resolved" for mentions, by acct.
+        self.known_accounts: dict[str, dict[str, str]] = {"bakkerij": self.account}
         self.media: dict[str, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
         self.faults: list[Fault] = []
@@ -80,16 +122,15 @@ class FakeMastodon:
         visibility: str = "public",
     ) -> dict:
         """A status that mentions us; visibility "direct" makes it a private mention (a DM)."""
-        status = self._status(
-            text,
-            account={
-                "id": "2",
-                "username": acct.split("@")[0],
-                "acct": acct,
-                "display_name": acct.split("@")[0],
-            },
-            visibility=visibility,
-        )
+        author = {
+            "id": "2",
+            "username": acct.split("@")[0],
+            "acct": acct,
+            "display_name": acct.split("@")[0],
+            "url": f"https://{acct.split('@')[-1]}/@{acct.split('@')[0]}",
+        }
+        self.known_accounts.setdefault(acct, author)
+        status = self._status(text, account=author, visibility=visibility)
         if reply_to:
             status["in_reply_to_id"] = reply_to
             status["in_reply_to_account_id"] = self.account["id"]
@@ -114,6 +155,67 @@ class FakeMastodon:
         return [
             s["text"] for s in self.statuses.values() if s["account"]["id"] == self.account["id"]
         ]
+
+    def render(self, text: str) -> tuple[str, list[dict], list[dict]]:
+        """Mastodon's TextFormatter: (content HTML, mentions, tags) for a status's text."""
+        html, mentions, tags, last = "", [], [], 0
+        for found in _ENTITY.finditer(text):
+            html += escape(text[last : found.start()])
+            last = found.end()
+            if found["url"]:
+                url = found["url"].rstrip(_URL_TRAILING)
+                last = found.start() + len(url)
+                html += self._link_to_url(url)
+            elif found["mention"]:
+                account = self._resolve(found["mention"])
+                mentions.append({k: account[k] for k in ("id", "username", "url", "acct")})
+                html += (
+                    f'<span class="h-card" translate="no"><a href="{escape(account["url"])}" '
+                    f'class="u-url mention">@<span>{escape(account["username"])}</span></a></span>'
+                )
+            else:
+                tag = found["tag"]
+                url = self.url(f"/tags/{tag.lower()}")
+                tags.append({"name": tag.lower(), "url": url})
+                html += (
+                    f'<a href="{escape(url)}" class="mention hashtag" rel="tag">'
+                    f"#<span>{escape(tag)}</span></a>"
+                )
+        html += escape(text[last:])
+        return (simple_format(html) if text else ""), mentions, tags
+
+    @staticmethod
+    def _link_to_url(url: str) -> str:
+        prefix = _URL_PREFIX.match(url)
+        start = prefix.end() if prefix else 0
+        shown, rest = url[start : start + 30], url[start + 30 :]
+        return (
+            f'<a href="{escape(url)}" target="_blank" rel="nofollow noopener noreferrer" '
+            f'translate="no"><span class="invisible">{escape(url[:start])}</span>'
+            f'<span class="{"ellipsis" if rest else ""}">{escape(shown)}</span>'
+            f'<span class="invisible">{escape(rest)}</span></a>'
+        )
+
+    def _resolve(self, handle: str) -> dict[str, str]:
+        """The account a mention names; the fake resolves every one it is asked for."""
+        username, _, domain = handle.partition("@")
+        if domain.lower() == self.server.host.lower():
+            domain = ""
+        acct = f"{username}@{domain}" if domain else username
+        if acct not in self.known_accounts:
+            self.known_accounts[acct] = {
+                "id": str(next(self.ids)),
+                "username": username,
+                "acct": acct,
+                "display_name": username,
+                "url": f"https://{domain}/@{username}" if domain else self.url(f"/@{username}"),
+            }
+        return self.known_accounts[acct]
+
+    @staticmethod
+    def view(status: dict) -> dict:
+        """A status as the API serves it: without the source `text`."""
+        return {k: v for k, v in status.items() if k != "text"}
 
     # --- Request handling -----------------------------------------------------------------
 
@@ -141,6 +243,7 @@ class FakeMastodon:
             ("POST", r"/oauth/token", self.token),
             ("GET", r"/api/v2/instance", self.instance),
             ("GET", r"/api/v1/accounts/verify_credentials", self.verify_credentials),
+            ("GET", r"/api/v1/accounts/(?P<id>\d+)/statuses", self.account_statuses),
             ("POST", r"/api/v2/media", self.upload_media),
             ("GET", r"/api/v1/media/(?P<id>\d+)", self.get_media),
             ("POST", r"/api/v1/statuses", self.create_status),
@@ -292,13 +395,17 @@ class FakeMastodon:
     def _status(self, text: str, *, account: dict | None = None, **extra: Any) -> dict:
         status_id = str(next(self.ids))
         who = account or self.account
+        # Mastodon strips the text before it stores it (Status#prepare_contents).
+        text = text.strip()
+        content, mentions, tags = self.render(text)
         return {
             "id": status_id,
             "uri": self.url(f"/users/{who['username']}/statuses/{status_id}"),
             "url": self.url(f"/@{who['username']}/{status_id}"),
             "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "edited_at": None,
             "account": who,
-            "content": f"<p>{text}</p>",
+            "content": content,
             "text": text,
             "visibility": "public",
             "sensitive": False,
@@ -310,6 +417,12 @@ class FakeMastodon:
             "reblogs_count": 0,
             "favourites_count": 0,
             "language": "nl",
+            "mentions": mentions,
+            "tags": tags,
+            "emojis": [],
+            "reblog": None,
+            "poll": None,
+            "card": None,
             **extra,
         }
 
@@ -323,8 +436,11 @@ class FakeMastodon:
                 {"error": "The post you are trying to reply to does not appear to exist."}, 404
             )
         key = request.headers.get("Idempotency-Key")
-        if key and key in self.idempotency:
-            return self._json(self.statuses[self.idempotency[key]])
+        if key:
+            key = f"{self.tokens[request.headers['Authorization'][7:]]}:{key}"
+            remembered = self.idempotency.get(key)
+            if remembered and datetime.now(UTC) - remembered[1] < IDEMPOTENCY_TTL:
+                return self._json(self.view(self.statuses[remembered[0]]))
         text = request.form.get("status", "")
         media_ids = request.form.getlist("media_ids[]")
         if not text and not media_ids:
@@ -346,7 +462,7 @@ class FakeMastodon:
         status = self._status(
             text,
             visibility=request.form.get("visibility", "public"),
-            spoiler_text=request.form.get("spoiler_text", ""),
+            spoiler_text=request.form.get("spoiler_text", "").strip(),
             in_reply_to_id=in_reply_to,
             in_reply_to_account_id=(
                 self.statuses[in_reply_to]["account"]["id"] if in_reply_to else None
@@ -355,21 +471,23 @@ class FakeMastodon:
         )
         self.statuses[status["id"]] = status
         if key:
-            self.idempotency[key] = status["id"]
+            self.idempotency[key] = (status["id"], datetime.now(UTC))
         if self.hang_after_accept:
             # The post is stored, but the answer never arrives in time.
             self.hang_after_accept -= 1
             time.sleep(1.5)
-        return self._json(status)
+        return self._json(self.view(status))
 
     def get_status(self, request: Request, id: str) -> Response:
         status = self.statuses.get(id)
-        return self._json(status) if status else self._json({"error": "Record not found"}, 404)
+        if status is None:
+            return self._json({"error": "Record not found"}, 404)
+        return self._json(self.view(status))
 
     def context(self, request: Request, id: str) -> Response:
         if id not in self.statuses:
             return self._json({"error": "Record not found"}, 404)
-        replies = [s for s in self.statuses.values() if s.get("in_reply_to_id") == id]
+        replies = [self.view(s) for s in self.statuses.values() if s.get("in_reply_to_id") == id]
         return self._json({"ancestors": [], "descendants": replies})
 
     def list_notifications(self, request: Request) -> Response:
@@ -398,7 +516,55 @@ class FakeMastodon:
             headers["Link"] = (
                 f'<{base}?max_id={page[-1]["id"]}>; rel="next", <{base}?min_id={page[0]["id"]}>; rel="prev"'
             )
+        page = [{**n, "status": self.view(n["status"])} if n.get("status") else n for n in page]
         return self._json(page, 200, headers)
+
+    def account_statuses(self, request: Request, id: str) -> Response:
+        """GET /api/v1/accounts/:id/statuses: newest first; its author sees them all."""
+        viewer = None
+        if request.headers.get("Authorization"):
+            if not self._authorised(request):
+                return self._unauthorised()
+            viewer = self.tokens[request.headers["Authorization"][7:]]
+        known = {self.account["id"]} | {s["account"]["id"] for s in self.statuses.values()}
+        if id not in known:
+            return self._json({"error": "Record not found"}, 404)
+        statuses = [s for s in self.statuses.values() if s["account"]["id"] == id]
+        if viewer != id:
+            # Others see what is public (the fake has no followers or mentioned viewers).
+            statuses = [s for s in statuses if s["visibility"] in ("public", "unlisted")]
+        args = request.args
+        if args.get("pinned", "") not in _FALSE:
+            statuses = []  # nothing is pinned on the fake
+        if args.get("exclude_replies", "") not in _FALSE:
+            statuses = [s for s in statuses if not s.get("in_reply_to_id")]
+        if args.get("only_media", "") not in _FALSE:
+            statuses = [s for s in statuses if s["media_attachments"]]
+        if args.get("tagged"):
+            wanted = args["tagged"].lower()
+            statuses = [s for s in statuses if any(t["name"] == wanted for t in s["tags"])]
+        limit = min(int(args.get("limit", 20)), 40)
+        newest_first = sorted(statuses, key=lambda s: int(s["id"]), reverse=True)
+        max_id, since_id, min_id = (args.get(k) for k in ("max_id", "since_id", "min_id"))
+        if max_id:
+            newest_first = [s for s in newest_first if int(s["id"]) < int(max_id)]
+        if since_id:
+            newest_first = [s for s in newest_first if int(s["id"]) > int(since_id)]
+        if min_id:
+            after = sorted(
+                (s for s in newest_first if int(s["id"]) > int(min_id)), key=lambda s: int(s["id"])
+            )
+            page = list(reversed(after[:limit]))
+        else:
+            page = newest_first[:limit]
+        headers = {}
+        if page:
+            base = self.url(f"/api/v1/accounts/{id}/statuses")
+            headers["Link"] = (
+                f'<{base}?limit={limit}&max_id={page[-1]["id"]}>; rel="next", '
+                f'<{base}?limit={limit}&min_id={page[0]["id"]}>; rel="prev"'
+            )
+        return self._json([self.view(s) for s in page], 200, headers)
 
     def _with_tag(self, tag: str) -> list[dict]:
         wanted = f"#{tag}".lower()
@@ -412,7 +578,7 @@ class FakeMastodon:
             statuses = [s for s in statuses if int(s["id"]) > int(min_id)][:limit]
         else:
             statuses = statuses[-limit:]
-        return self._json(list(reversed(statuses)))
+        return self._json([self.view(s) for s in reversed(statuses)])
 
     def search(self, request: Request) -> Response:
         if not self._authorised(request):
@@ -422,5 +588,9 @@ class FakeMastodon:
         offset = int(request.args.get("offset", 0))
         limit = min(int(request.args.get("limit", 20)), 40)
         return self._json(
-            {"accounts": [], "hashtags": [], "statuses": hits[offset : offset + limit]}
+            {
+                "accounts": [],
+                "hashtags": [],
+                "statuses": [self.view(s) for s in hits[offset : offset + limit]],
+            }
         )
