@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncHour
 from django.utils import timezone
 
@@ -62,10 +62,21 @@ def has_intent(intent: str, via: str = "") -> Q:
     return Q(**{f"{via}intents__icontains": f'"{intent}"'})
 
 
-def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet[Mention]:
+def mentions_of(
+    organisation: Organisation, filters: MentionFilters, *, to_count: bool = False
+) -> QuerySet[Mention]:
+    """The filtered mentions, newest first; `to_count` gives the same rows, quicker to count."""
     found = Mention.objects.filter(organisation=organisation).select_related("source")
-    if filters.monitor:
+    if filters.monitor and to_count:
+        # From the monitor's links: a few of them are enough to reach the count's cap.
         found = found.filter(monitors=filters.monitor)
+    elif filters.monitor:
+        # EXISTS rather than a join: newest first along the date index, stopping at a page,
+        # instead of sorting every mention the monitor ever matched.
+        linked = Mention.monitors.through.objects.filter(
+            mention_id=OuterRef("pk"), monitor_id=filters.monitor.pk
+        )
+        found = found.filter(Exists(linked))
     if filters.sentiment:
         found = found.filter(sentiment=filters.sentiment)
     if filters.intent:
@@ -83,6 +94,11 @@ def mentions_of(organisation: Organisation, filters: MentionFilters) -> QuerySet
     if filters.search:
         found = search_mentions(found, filters.search)
     return found.order_by("-published_at", "-pk")
+
+
+def monitor_mentions(monitor: Monitor) -> QuerySet[Mention]:
+    """All of a monitor's mentions through its links: the way to read a month of them."""
+    return Mention.objects.filter(organisation_id=monitor.organisation_id, monitors=monitor)
 
 
 def trend(mentions: QuerySet[Mention], days: int = TREND_DAYS) -> list[dict[str, Any]]:

@@ -137,10 +137,9 @@ def monitor_view(request: HttpRequest, membership: Membership, monitor_id: int) 
     monitor = _monitor_or_404(membership, monitor_id)
     filters = _filters(request, monitor)
     found = selectors.mentions_of(membership.organisation, filters)
-    page = CappedPaginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    days = selectors.trend(
-        selectors.mentions_of(membership.organisation, selectors.MentionFilters(monitor=monitor))
-    )
+    counted = selectors.mentions_of(membership.organisation, filters, to_count=True)
+    page = CappedPaginator(found, PAGE_SIZE, counted=counted).get_page(request.GET.get("page"))
+    days = selectors.trend(selectors.monitor_mentions(monitor))
     context = {
         "membership": membership,
         "monitor": monitor,
