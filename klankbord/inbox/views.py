@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -116,7 +117,10 @@ def inbox_bulk_view(request: HttpRequest, membership: Membership) -> HttpRespons
     else:
         done = services.items_bulk(items=items, action=action, by=membership, value=value)
         messages.success(request, _("%(count)s items changed.") % {"count": done})
-    return redirect(request.POST.get("next") or f"/o/{membership.organisation.slug}/inbox/")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = f"/o/{membership.organisation.slug}/inbox/"
+    return redirect(next_url)
 
 
 def _is_member(membership: Membership, user_id: str) -> bool:
@@ -168,7 +172,16 @@ def _greeting(item: Item) -> str:
     return ""
 
 
-def _back(item: Item) -> HttpResponse:
+def _back(item: Item, next_url: str = "", request: HttpRequest | None = None) -> HttpResponse:
+    """To the item, or to the list the action came from (keys on the list)."""
+    if (
+        next_url
+        and request is not None
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return redirect(next_url)
     return redirect("inbox_item", org_slug=item.organisation.slug, item_id=item.pk)
 
 
@@ -194,7 +207,7 @@ def item_action_view(request: HttpRequest, membership: Membership, item_id: int)
         services.item_set_labels(item=item, labels=labels, by=membership)
     else:
         messages.error(request, _("That action is not known."))
-    return _back(item)
+    return _back(item, request.POST.get("next", ""), request)
 
 
 @org_view(WORKS_THE_INBOX)

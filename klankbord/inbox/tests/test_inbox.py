@@ -282,3 +282,19 @@ def test_the_dashboard_shows_open_and_overdue_items_and_the_monitors(
     page = alice_client.get("/o/bakkerij-alice/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2 open" in page and "1 overdue" in page
     assert "Bakkerij</a>: 2 mentions this week" in page
+
+
+def test_an_action_from_the_list_returns_to_the_list_but_never_elsewhere(
+    alice_client: Client, channel: Channel
+) -> None:
+    arrive(mentions_source(channel), "Zijn jullie open?")
+    item = Item.objects.get()
+    url = f"{BASE}{item.pk}/actie/"
+    back = alice_client.post(
+        url, {"action": "status", "status": "closed", "next": f"{BASE}?status=open"}
+    )
+    assert back.status_code == 302 and back["Location"] == f"{BASE}?status=open"
+    away = alice_client.post(
+        url, {"action": "status", "status": "new", "next": "https://evil.example/"}
+    )
+    assert away["Location"] == f"{BASE}{item.pk}/"

@@ -18,14 +18,31 @@
     select(all[Math.min(all.length - 1, Math.max(0, index + step))]);
   }
   function submit(id) { var form = document.getElementById(id); if (form) form.submit(); }
+  // On the list: the chosen row's action, then back to the same list.
+  function act(row, fields) {
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!token) return;
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = row.dataset.url + "actie/";
+    fields.csrfmiddlewaretoken = token.value;
+    fields.next = window.location.pathname + window.location.search;
+    Object.keys(fields).forEach(function (name) {
+      var input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.value = fields[name];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    form.submit();
+  }
   document.addEventListener("keydown", function (event) {
     if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
     var row = current();
     if (event.key === "j") { move(1); }
     else if (event.key === "k") { move(-1); }
     else if ((event.key === "o" || event.key === "Enter") && row) { window.location = row.dataset.url; }
-    else if (event.key === "a") { submit("assign-me"); }
-    else if (event.key === "e") { submit("close-item"); }
+    else if (event.key === "a") { row ? act(row, {action: "assign", assignee: "me"}) : submit("assign-me"); }
+    else if (event.key === "e") { row ? act(row, {action: "status", status: "closed"}) : submit("close-item"); }
     else if (event.key === "r") {
       var box = document.getElementById("id_text"); if (box) { box.focus(); event.preventDefault(); }
     }
