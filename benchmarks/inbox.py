@@ -34,6 +34,7 @@ from benchmarks.listening import (  # noqa: E402
     base_posts,
     configure,
     labels,
+    measure,
     pin_to_one_core,
     post,
 )
@@ -227,21 +228,6 @@ def item(
 # --- timing --------------------------------------------------------------------------------
 
 
-def measure(
-    client: Any, url: str, headers: dict[str, str], requests: int, budget: float
-) -> list[float]:
-    """Milliseconds per request; stops early once `budget` seconds are spent (0: never)."""
-    timings: list[float] = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(url, headers=headers)
-        timings.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, (url, response.status_code)
-        if budget and sum(timings) > budget * 1000 and len(timings) >= 2:
-            break
-    return timings
-
-
 def queries_of(client: Any, url: str, headers: dict[str, str]) -> list[dict[str, str]]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -299,8 +285,8 @@ def pages(owner: Any, org: Any, channel: Any, options: argparse.Namespace) -> No
         (f"q={SEARCH}", f"?q={SEARCH}", {}),
         ("htmx poll", "", poll),
     ]:
-        measure(client, url + query, headers, WARM_UP, 0)
-        timings = measure(client, url + query, headers, options.requests, options.budget)
+        measure(client, url + query, WARM_UP, headers=headers)
+        timings = measure(client, url + query, options.requests, options.budget, headers=headers)
         cuts = statistics.quantiles(timings, n=100) if len(timings) > 1 else timings * 99
         note = f"   (only {len(timings)}: --budget)" if len(timings) < options.requests else ""
         ran = queries_of(client, url + query, headers)

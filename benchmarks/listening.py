@@ -365,12 +365,14 @@ def fill(org: Any, known: list[dict[str, Any]], posts: list[dict[str, Any]], sto
     return missing / (time.perf_counter() - started)
 
 
-def measure(client: Any, url: str, requests: int, budget: float = 0) -> list[float]:
+def measure(
+    client: Any, url: str, requests: int, budget: float = 0, headers: dict[str, str] | None = None
+) -> list[float]:
     """Milliseconds per request; stops early once `budget` seconds are spent (0: never)."""
     timings: list[float] = []
     for _ in range(requests):
         start = time.perf_counter()
-        response = client.get(url)
+        response = client.get(url, headers=headers)
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
         if budget and sum(timings) > budget * 1000 and len(timings) >= 2:

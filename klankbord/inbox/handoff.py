@@ -3,7 +3,9 @@
 Both claim their item with a conditional UPDATE first, so two workers never send twice.
 """
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -57,13 +59,25 @@ def _who_hears(item: Item) -> list[User]:
 
 
 def _mail_overdue(item: Item, user: User) -> None:
+    mail_about_item(
+        item=item,
+        user=user,
+        template="inbox/email/overdue.txt",
+        subject=lambda: _("%(org)s: an answer is overdue") % {"org": item.organisation.name},
+    )
+
+
+def mail_about_item(
+    *, item: Item, user: User, template: str, subject: Callable[[], str], **context: Any
+) -> None:
+    """An e-mail about an item, in the member's language, with a link to it; sent after commit."""
     link = settings.SITE_URL.rstrip("/") + reverse(
         "inbox_item", kwargs={"org_slug": item.organisation.slug, "item_id": item.pk}
     )
     with override(user.language or settings.LANGUAGE_CODE):
-        subject = _("%(org)s: an answer is overdue") % {"org": item.organisation.name}
-        body = render_to_string("inbox/email/overdue.txt", {"item": item, "url": link})
-    message = EmailMultiAlternatives(subject, body, None, [user.email])
+        title = subject()
+        body = render_to_string(template, {"item": item, "url": link, **context})
+    message = EmailMultiAlternatives(title, body, None, [user.email])
     transaction.on_commit(lambda: message.send(fail_silently=True))
 
 

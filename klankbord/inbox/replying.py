@@ -31,6 +31,7 @@ from klankbord.channels.networks.base import (
 from klankbord.channels.services import channel_mark_broken, connector_for
 from klankbord.inbox import services
 from klankbord.inbox.models import Item, Reply
+from klankbord.inbox.selectors import channel_of
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
@@ -62,9 +63,7 @@ class Prepared:
 
 def reply_channel(item: Item) -> Channel:
     """The connected account to answer through, or ReplyRefused when there is none."""
-    mention = item.mention
-    source = mention.source
-    channel = source.channel if source is not None else None
+    channel = channel_of(item)
     if channel is None or channel.organisation_id != item.organisation_id:
         raise ReplyRefused(
             _("This did not come in through a connected account, so it cannot be answered here.")
@@ -78,7 +77,7 @@ def reply_channel(item: Item) -> Channel:
             _("%(account)s is not connected. Reconnect it under Settings, then reply.")
             % {"account": channel.handle}
         )
-    if not mention.remote_id:
+    if not item.mention.remote_id:
         raise ReplyRefused(_("This mention has no address on the network to reply to."))
     return channel
 

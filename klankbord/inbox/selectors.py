@@ -6,8 +6,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from klankbord.channels.models import Channel
 from klankbord.inbox.models import Item, Reply
-from klankbord.lib.paging import CAP
+from klankbord.lib.paging import shown_count
 from klankbord.listening.fingerprint import exact_key
 from klankbord.listening.models import Mention
 from klankbord.listening.search import search_mentions
@@ -99,15 +100,21 @@ def _local_midnight(day: date) -> datetime:
 
 def open_count(organisation: Organisation) -> str:
     """How many items are open, for the tab title: "1000+" rather than counting them all."""
-    found = Item.objects.filter(organisation=organisation, status__in=Item.OPEN)[: CAP + 1].count()
-    return f"{CAP}+" if found > CAP else str(found)
+    return shown_count(Item.objects.filter(organisation=organisation, status__in=Item.OPEN))
 
 
 def overdue_count(organisation: Organisation) -> str:
-    found = Item.objects.filter(
-        organisation=organisation, status__in=Item.OPEN, due_at__lt=timezone.now()
-    )[: CAP + 1].count()
-    return f"{CAP}+" if found > CAP else str(found)
+    return shown_count(
+        Item.objects.filter(
+            organisation=organisation, status__in=Item.OPEN, due_at__lt=timezone.now()
+        )
+    )
+
+
+def channel_of(item: Item) -> Channel | None:
+    """The connected account the item came in through (None for feeds without one, imports)."""
+    source = item.mention.source
+    return source.channel if source is not None else None
 
 
 def earlier_items(item: Item, limit: int = 10) -> QuerySet[Item]:

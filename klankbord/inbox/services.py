@@ -7,9 +7,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from klankbord.accounts.models import User
 from klankbord.inbox import hours
+from klankbord.inbox.handoff import mail_about_item
 from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import Membership, Organisation
@@ -147,23 +149,14 @@ def note_add(*, item: Item, by: Membership, text: str) -> Note:
 
 
 def _mail_note(note: Note, user: User) -> None:
-    from django.conf import settings
-    from django.core.mail import EmailMultiAlternatives
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-    from django.utils.translation import override
-
-    item = note.item
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "inbox_item", kwargs={"org_slug": item.organisation.slug, "item_id": item.pk}
-    )
     author = note.author.display_name if note.author else ""
-    with override(user.language or settings.LANGUAGE_CODE):
-        subject = _("%(author)s mentioned you in the inbox") % {"author": author}
-        body = render_to_string("inbox/email/note.txt", {"note": note, "url": link})
-    message = EmailMultiAlternatives(subject, body, None, [user.email])
-    transaction.on_commit(lambda: message.send(fail_silently=True))
+    mail_about_item(
+        item=note.item,
+        user=user,
+        template="inbox/email/note.txt",
+        subject=lambda: _("%(author)s mentioned you in the inbox") % {"author": author},
+        note=note,
+    )
 
 
 def _handles(user: User) -> set[str]:

@@ -136,7 +136,7 @@ def _is_member(membership: Membership, user_id: str) -> bool:
 def item_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     item = _item_or_404(membership, item_id)
     other_viewer = services.viewing(item=item, by=membership.user)
-    channel = item.mention.source.channel if item.mention.source else None
+    channel = selectors.channel_of(item)
     text = item.draft or _greeting(item)
     context = {
         "membership": membership,
@@ -308,7 +308,7 @@ def reply_look_up_view(
 def item_count_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     """The reply's counter, updated as the user types."""
     item = _item_or_404(membership, item_id)
-    channel = item.mention.source.channel if item.mention.source else None
+    channel = selectors.channel_of(item)
     text = request.POST.get("text", "")
     counter = checks.count_for(channel, text) if channel else None
     return render(request, "inbox/partials/counter.html", {"counter": counter})

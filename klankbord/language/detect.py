@@ -47,12 +47,19 @@ def detect_language(text: str) -> str:
 
 def detect_with_confidence(text: str) -> tuple[str, float]:
     cleaned = language_text(text)
-    if len(LETTER.findall(cleaned, endpos=400)) < MIN_LETTERS:
+    if not _enough_letters(cleaned):
         return UNDETERMINED, 0.0
     language, probability = identifier().classify(cleaned)
-    if probability < MIN_CONFIDENCE:
-        return UNDETERMINED, float(probability)
-    return str(language), float(probability)
+    return _verdict(str(language), float(probability))
+
+
+def _enough_letters(cleaned: str) -> bool:
+    return len(LETTER.findall(cleaned, endpos=400)) >= MIN_LETTERS
+
+
+def _verdict(language: str, probability: float) -> tuple[str, float]:
+    """The language, or `und` when the detector is guessing; the probability either way."""
+    return (language if probability >= MIN_CONFIDENCE else UNDETERMINED), probability
 
 
 def detect_languages(texts: Sequence[str]) -> list[tuple[str, float]]:
@@ -65,7 +72,7 @@ def detect_languages(texts: Sequence[str]) -> list[tuple[str, float]]:
     encoded: dict[int, bytes] = {}
     for position, text in enumerate(texts):
         cleaned = language_text(text)
-        if len(LETTER.findall(cleaned, endpos=400)) >= MIN_LETTERS:
+        if _enough_letters(cleaned):
             encoded[position] = _encode(cleaned)
     by_length = sorted(encoded, key=lambda position: len(encoded[position]), reverse=True)
     classes = identifier().nb_classes
@@ -74,10 +81,7 @@ def detect_languages(texts: Sequence[str]) -> list[tuple[str, float]]:
         probabilities = _probabilities([encoded[position] for position in chunk])
         for position, row in zip(chunk, probabilities, strict=True):
             best = int(row.argmax())
-            if row[best] >= MIN_CONFIDENCE:
-                results[position] = (str(classes[best]), float(row[best]))
-            else:
-                results[position] = (UNDETERMINED, float(row[best]))
+            results[position] = _verdict(str(classes[best]), float(row[best]))
     return results
 
 

@@ -8,6 +8,19 @@ from django.core.paginator import Paginator
 CAP = 1000
 
 
+def count_up_to(queryset: Any, cap: int | None = None) -> int:
+    """The number of rows, but at most cap + 1: COUNT over a LIMIT, unordered so the database
+    can stop at the cap."""
+    limit = (CAP if cap is None else cap) + 1
+    return int(queryset.order_by()[:limit].count())
+
+
+def shown_count(queryset: Any) -> str:
+    """How many rows, as a person reads it: "37", or "1000+" past the cap."""
+    found = count_up_to(queryset)
+    return f"{CAP}+" if found > CAP else str(found)
+
+
 class CappedPaginator(Paginator):
     """Counting 200,000 rows costs more than showing 50 of them; past CAP the count says so."""
 
@@ -20,12 +33,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT over a LIMIT, unordered so the database can stop at the cap.
-        return int(self.counted.order_by()[: self.cap + 1].count())
+        return count_up_to(self.counted, self.cap)
 
     @property
     def capped(self) -> bool:
         return self.count > self.cap
-
-    def shown_count(self) -> Any:
-        return f"{self.cap}+" if self.capped else self.count

@@ -11,12 +11,10 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import Account
-from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
-from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.inbox import services
 from klankbord.inbox.models import Item, Note, Reply
+from klankbord.inbox.tests.test_replying import connect_mastodon
 from klankbord.lib import http
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Monitor, Source
@@ -364,20 +362,7 @@ def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
 
 @pytest.fixture
 def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
-    """Connected as the OAuth callback does: the account, its token and the server's limits."""
-    account = Account(
-        base_url=fake_mastodon.base_url, secrets={"access_token": fake_mastodon.issue_token()}
-    )
-    connector = MastodonConnector(account, allow_loopback=True)
-    return channel_connect(
-        organisation=world.org,
-        network="mastodon",
-        profile=connector.profile(),
-        by=world.alice,
-        base_url=fake_mastodon.base_url,
-        secrets=account.secrets,
-        settings={"limits": instance_limits(connector.client())},
-    )
+    return connect_mastodon(world, fake_mastodon)
 
 
 def arrived(channel: Channel, remote_id: str) -> Item:

@@ -259,11 +259,10 @@ def test_days_out_of_range_are_ignored_instead_of_failing(
 def test_a_long_list_says_more_than_the_cap_instead_of_counting_all(
     alice_client: Client, channel: Channel, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klankbord.inbox import selectors
-    from klankbord.lib.paging import CappedPaginator
+    from klankbord.lib import paging
 
-    monkeypatch.setattr(CappedPaginator, "cap", 2)
-    monkeypatch.setattr(selectors, "CAP", 2)
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 2)
+    monkeypatch.setattr(paging, "CAP", 2)
     arrive(mentions_source(channel), "Vraag een?", "Vraag twee?", "Vraag drie?")
     page = alice_client.get(BASE, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "More than 2 items" in page and "2+ open" in page
