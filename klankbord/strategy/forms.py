@@ -101,7 +101,8 @@ class StepForm(forms.Form):
 
     @classmethod
     def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return dict(data)
+        """The stored values of this form's own fields (a list part fills its rows itself)."""
+        return {key: value for key, value in data.items() if key in cls.base_fields}
 
     def step_data(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -191,10 +192,6 @@ class AudiencesForm(StepForm):
     rows_key = "audiences"
     row_name = _("Audience")
     add_row = _("Add an audience")
-
-    @classmethod
-    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {}
 
     def step_data(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         audiences = [
@@ -444,10 +441,6 @@ class KpisForm(StepForm):
     rows_key = "kpis"
     row_name = _("KPI")
     add_row = _("Add a KPI")
-
-    @classmethod
-    def initial_from(cls, data: Mapping[str, Any]) -> dict[str, Any]:
-        return {}
 
     def step_data(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
         kpis = [
