@@ -45,6 +45,11 @@ class Plan(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The evaluation rhythm: a reminder opens the review page on next_review_on.
+    review_every_months = models.PositiveSmallIntegerField(_("evaluate every (months)"), default=3)
+    next_review_on = models.DateField(_("next evaluation"), null=True, blank=True)
+    # The next_review_on a reminder went out for; a claim by conditional UPDATE sends it once.
+    review_reminded_for = models.DateField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"plan of {self.organisation_id} (version {self.version})"
@@ -88,3 +93,55 @@ class PlanVersion(models.Model):
     def steps(self) -> dict[str, dict[str, Any]]:
         steps: dict[str, dict[str, Any]] = self.data.get("steps", {})
         return steps
+
+
+class PlanShare(models.Model):
+    """A read-only address of the plan for a consultant or the team; revoking stops it at once."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # Looked up by hash; the token itself is kept encrypted so the team can copy it again.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_encrypted = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"share {self.pk} of plan {self.plan_id}"
+
+
+class StaffPolicy(models.Model):
+    """The staff social media policy in one language: generated from the plan and the
+    organisation's choices, then edited by hand."""
+
+    class Language(models.TextChoices):
+        DUTCH = "nl", "Nederlands"
+        FRENCH = "fr", "Français"
+        ENGLISH = "en", "English"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="staff_policies"
+    )
+    language = models.CharField(max_length=2, choices=Language.choices)
+    # The answers the draft was generated from (what staff may say, confidentiality, …).
+    choices = models.JSONField(default=dict, blank=True)
+    text = models.TextField(blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "language"], name="one_staff_policy_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"staff policy ({self.language}) of {self.organisation_id}"
