@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "klankbord.listening",
     "klankbord.inbox",
     "klankbord.strategy",
+    "klankbord.analytics",
     "klankbord.api",
 ]
 

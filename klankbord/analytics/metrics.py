@@ -1,0 +1,136 @@
+"""What Klankbord measures itself, per period: each metric is one aggregate query.
+
+A period is [start, end) in UTC; None means there was nothing to measure. Followers, engagement,
+website visits and revenue are not measured here: KPIs about them are entered at the review.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, F, Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from klankbord.inbox.models import Item
+from klankbord.listening.models import Mention
+from klankbord.orgs.models import Organisation
+from klankbord.publishing.models import PostTarget
+
+Measure = Callable[[Organisation, datetime, datetime], float | None]
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str
+    label: Promise
+    unit: str  # count, percent, minutes
+    higher_is_better: bool
+    measure: Measure
+
+
+def published_targets(organisation: Organisation, start: datetime, end: datetime) -> Q:
+    """Posts that went out on one of the organisation's channels in the period."""
+    return Q(
+        post__organisation=organisation,
+        status=PostTarget.Status.PUBLISHED,
+        published_at__gte=start,
+        published_at__lt=end,
+    )
+
+
+def posts_per_network(organisation: Organisation, start: datetime, end: datetime) -> dict[str, int]:
+    rows = (
+        PostTarget.objects.filter(published_targets(organisation, start, end))
+        .values("channel__network")
+        .annotate(count=Count("pk"))
+    )
+    return {row["channel__network"]: row["count"] for row in rows}
+
+
+def posts_published(organisation: Organisation, start: datetime, end: datetime) -> float:
+    return PostTarget.objects.filter(published_targets(organisation, start, end)).count()
+
+
+def _arrived(organisation: Organisation, start: datetime, end: datetime) -> Q:
+    return Q(organisation=organisation, arrived_at__gte=start, arrived_at__lt=end)
+
+
+def answers(organisation: Organisation, start: datetime, end: datetime) -> tuple[int, int]:
+    """Items that arrived in the period and got an answer: how many, and how many in time."""
+    found = Item.objects.filter(
+        _arrived(organisation, start, end), first_response_at__isnull=False
+    ).aggregate(
+        answered=Count("pk"),
+        # Without a due time there was no target to miss.
+        in_time=Count("pk", filter=Q(due_at__isnull=True) | Q(first_response_at__lte=F("due_at"))),
+    )
+    return found["answered"], found["in_time"]
+
+
+def answered_in_time(organisation: Organisation, start: datetime, end: datetime) -> float | None:
+    answered, in_time = answers(organisation, start, end)
+    return round(100 * in_time / answered, 1) if answered else None
+
+
+def first_response_minutes(
+    organisation: Organisation, start: datetime, end: datetime
+) -> float | None:
+    """The median working time to the first answer: one slow answer does not hide the rest."""
+    seconds: list[int] = list(
+        Item.objects.filter(
+            _arrived(organisation, start, end), first_response_seconds__isnull=False
+        )
+        .order_by("first_response_seconds")
+        .values_list("first_response_seconds", flat=True)  # type: ignore[arg-type]
+    )
+    if not seconds:
+        return None
+    middle = len(seconds) // 2
+    median = seconds[middle] if len(seconds) % 2 else (seconds[middle - 1] + seconds[middle]) / 2
+    return round(median / 60, 1)
+
+
+def leads(organisation: Organisation, start: datetime, end: datetime) -> float:
+    return Item.objects.filter(_arrived(organisation, start, end), is_lead=True).count()
+
+
+def _sentiments(organisation: Organisation, start: datetime, end: datetime) -> dict[str, int]:
+    # Published time, not fetch time: an import of old mentions lands in the months they were said.
+    return Mention.objects.filter(
+        organisation=organisation, published_at__gte=start, published_at__lt=end
+    ).aggregate(
+        total=Count("pk"),
+        negative=Count("pk", filter=Q(sentiment="negative")),
+        positive=Count("pk", filter=Q(sentiment="positive")),
+    )
+
+
+def mentions(organisation: Organisation, start: datetime, end: datetime) -> float:
+    return _sentiments(organisation, start, end)["total"]
+
+
+def _share(sentiment: str) -> Measure:
+    def measure(organisation: Organisation, start: datetime, end: datetime) -> float | None:
+        counts = _sentiments(organisation, start, end)
+        return round(100 * counts[sentiment] / counts["total"], 1) if counts["total"] else None
+
+    measure.__name__ = f"{sentiment}_share"
+    return measure
+
+
+METRICS: dict[str, Metric] = {
+    "posts_published": Metric("posts_published", _("Posts published"), "count", True, posts_published),  # noqa: E501
+    "answered_in_time": Metric("answered_in_time", _("Messages answered in time"), "percent", True, answered_in_time),  # noqa: E501
+    "first_response_minutes": Metric("first_response_minutes", _("Time to first answer (working minutes)"), "minutes", False, first_response_minutes),  # noqa: E501
+    "leads": Metric("leads", _("Leads from social media"), "count", True, leads),
+    "mentions": Metric("mentions", _("Mentions"), "count", True, mentions),
+    "negative_share": Metric("negative_share", _("Share of negative mentions"), "percent", False, _share("negative")),  # noqa: E501
+    "positive_share": Metric("positive_share", _("Share of positive mentions"), "percent", True, _share("positive")),  # noqa: E501
+}  # fmt: skip
+
+
+def metric_value(
+    organisation: Organisation, key: str, start: datetime, end: datetime
+) -> float | None:
+    return METRICS[key].measure(organisation, start, end)

@@ -1,0 +1,134 @@
+"""Reading the Measure pillar: the plan's KPIs against what Klankbord measured, the rhythm and
+the response time actually kept, and what the plan costs per month.
+
+Dates are the organisation's local calendar dates, both ends included.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from klankbord.analytics import metrics
+from klankbord.analytics.metrics import METRICS, Metric
+from klankbord.lib.dates import local_day_bounds
+from klankbord.orgs.models import Organisation
+from klankbord.strategy import rules
+from klankbord.strategy.selectors import plan_of
+
+STATUSES = ("achieved", "on_track", "behind", "manual", "no_target")
+
+
+def utc_range(organisation: Organisation, start: date, end: date) -> tuple[datetime, datetime]:
+    """Local days start..end (inclusive) as [from, until) moments; DST days keep their length."""
+    zone = organisation.timezone
+    begin, _end = local_day_bounds(datetime(start.year, start.month, start.day), zone)
+    _start, until = local_day_bounds(datetime(end.year, end.month, end.day), zone)
+    return begin, until
+
+
+def period_of(period: str, on: date) -> tuple[date, date]:
+    """The calendar month or quarter that contains `on`: first and last day."""
+    first_month = on.month if period != "quarter" else 3 * ((on.month - 1) // 3) + 1
+    start = date(on.year, first_month, 1)
+    following = first_month + (3 if period == "quarter" else 1)
+    if following > 12:
+        return start, date(on.year + 1, following - 12, 1) - timedelta(days=1)
+    return start, date(on.year, following, 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class KpiProgress:
+    kpi: dict[str, Any]  # the plan's KPI row as stored
+    metric: Metric | None  # None: entered by hand at the review
+    target: float | None
+    actual: float | None
+    period_start: date
+    period_end: date
+    status: str  # one of STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        """How far the actual is towards the target, capped at 100, for a progress bar."""
+        if self.actual is None or not self.target or self.metric is None:
+            return None
+        if not self.metric.higher_is_better:
+            done = self.target / self.actual if self.actual else 1.0
+        else:
+            done = self.actual / self.target
+        return max(0, min(100, round(100 * done)))
+
+
+def kpi_progress(organisation: Organisation, *, on: date) -> list[KpiProgress]:
+    plan = plan_of(organisation)
+    if plan is None:
+        return []
+    return [_progress(organisation, dict(kpi), on) for kpi in rules.kpis_of(plan.steps)]
+
+
+def _progress(organisation: Organisation, kpi: dict[str, Any], on: date) -> KpiProgress:
+    start, end = period_of(kpi.get("period") or "month", on)
+    metric = METRICS.get(kpi.get("metric") or "")
+    target = _number(kpi.get("target"))
+    actual = None
+    if metric is not None:
+        actual = metric.measure(organisation, *utc_range(organisation, start, end))
+    elapsed = ((on - start).days + 1) / ((end - start).days + 1)
+    return KpiProgress(
+        kpi, metric, target, actual, start, end, _status(metric, target, actual, elapsed)
+    )
+
+
+def _number(value: Any) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _status(
+    metric: Metric | None, target: float | None, actual: float | None, elapsed: float
+) -> str:
+    if target is None:
+        return "no_target"
+    if metric is None:
+        return "manual"
+    if actual is None:
+        # Nothing to measure yet: judged only once the period has run its course.
+        return "behind" if elapsed >= 1 else "on_track"
+    if not metric.higher_is_better:
+        return "achieved" if actual <= target else "behind"
+    if actual >= target:
+        return "achieved"
+    # A count grows through the period; a percentage or a time is compared as it stands.
+    pace = target * elapsed if metric.unit == "count" else target
+    return "on_track" if actual >= pace else "behind"
+
+
+def rhythm_actuals(organisation: Organisation, start: date, end: date) -> dict[str, float]:
+    """Posts per week published per network (the plan's network keys) over start..end."""
+    weeks = ((end - start).days + 1) / 7
+    counts = metrics.posts_per_network(organisation, *utc_range(organisation, start, end))
+    return {network: round(count / weeks, 1) for network, count in counts.items()}
+
+
+@dataclass(frozen=True)
+class ResponseFigures:
+    answered: int
+    in_time: int
+    median_minutes: float | None
+
+
+def response_actuals(organisation: Organisation, start: date, end: date) -> ResponseFigures:
+    since, until = utc_range(organisation, start, end)
+    answered, in_time = metrics.answers(organisation, since, until)
+    median = metrics.first_response_minutes(organisation, since, until)
+    return ResponseFigures(answered=answered, in_time=in_time, median_minutes=median)
+
+
+def monthly_cost(organisation: Organisation) -> Decimal | None:
+    """The plan's budget per month (time, ads, tools, outside help), None without one."""
+    plan = plan_of(organisation)
+    if plan is None or not rules.is_started(plan.steps, "budget"):
+        return None
+    return Decimal(str(rules.monthly_budget(plan.steps).total))
