@@ -11,6 +11,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from klankbord.analytics.metrics import METRICS
 from klankbord.strategy import rules, texts
 from klankbord.strategy import vocabulary as v
 from klankbord.strategy.rules import Steps
@@ -417,6 +418,13 @@ class KpiForm(forms.Form):
     indicator = _text(_("Indicator"), help_text=_("What you count, e.g. “contact requests”."))
     target = _number(_("Target"), max_value=1e9)
     period = _choice(_("Period"), v.PERIODS, texts.PERIODS)
+    # The Measure page fills in the actual figure of a KPI that Klankbord can count itself.
+    metric = forms.ChoiceField(
+        label=_("Klankbord measures this for me"),
+        required=False,
+        choices=[("", _("No, I enter it myself at the review"))]
+        + [(key, found.label) for key, found in METRICS.items()],
+    )
     evaluate_on = forms.DateField(
         label=_("Evaluate on"),
         required=False,
@@ -449,6 +457,7 @@ class KpisForm(StepForm):
                 "indicator": (row.get("indicator") or "").strip(),
                 "target": _tidy(row.get("target")),
                 "period": row.get("period") or "",
+                "metric": row.get("metric") if row.get("metric") in METRICS else "",
                 "evaluate_on": row["evaluate_on"].isoformat() if row.get("evaluate_on") else "",
             }
             for row in rows
@@ -545,3 +554,37 @@ class VersionForm(forms.Form):
         max_length=500,
         help_text=_("e.g. “after the review of the first quarter”"),
     )
+
+
+# --- the evaluation ----------------------------------------------------------------------------
+
+
+class ReviewScheduleForm(forms.Form):
+    every_months = forms.TypedChoiceField(
+        label=_("Evaluate the plan"),
+        coerce=int,
+        choices=[
+            (1, _("every month")),
+            (3, _("every quarter")),
+            (6, _("every six months")),
+            (12, _("every year")),
+        ],
+    )
+    next_on = forms.DateField(
+        label=_("Next evaluation"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": _("Choose the date of the next evaluation."),
+            "invalid": _("Enter a date, such as 2026-03-31."),
+        },
+    )
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_next_on(self) -> date:
+        chosen: date = self.cleaned_data["next_on"]
+        if chosen < self.today:
+            raise forms.ValidationError(_("Choose today or a later date."))
+        return chosen
