@@ -1,14 +1,28 @@
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from klankbord.orgs.access import org_view, require_role
-from klankbord.orgs.models import Membership, Role
-from klankbord.strategy import rules, selectors, services, texts
-from klankbord.strategy.forms import Editor, VersionForm, editor
+from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.strategy import (
+    evaluation,
+    export,
+    review,
+    rules,
+    selectors,
+    services,
+    sharing,
+    texts,
+)
+from klankbord.strategy.forms import Editor, ReviewForm, ReviewScheduleForm, VersionForm, editor
 from klankbord.strategy.models import Plan, PlanVersion
 from klankbord.strategy.rules import Steps
 from klankbord.strategy.vocabulary import STEPS
@@ -36,8 +50,19 @@ def plan_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         ],
         "may_edit": membership.has_role(EDITS_THE_PLAN),
         "version_form": VersionForm(),
+        **_share_context(request, plan),
+        **_review_schedule_context(plan),
     }
     return render(request, "strategy/plan.html", context)
+
+
+def _review_schedule_context(plan: Plan, form: ReviewScheduleForm | None = None) -> dict[str, Any]:
+    today = evaluation.local_today(plan.organisation)
+    initial = {"every_months": plan.review_every_months, "next_on": plan.next_review_on}
+    return {
+        "review_due": evaluation.review_due(plan, today),
+        "review_form": form or ReviewScheduleForm(initial=initial, today=today),
+    }
 
 
 def _self_check(steps: Steps) -> dict[str, Any]:
@@ -178,4 +203,177 @@ def plan_version_view(
         "version": version,
         "summary": selectors.summary(version.steps),
     }
+    record = version.data.get("review")
+    if record:
+        context.update(_review_figures(record))
+        context["kpis"] = [(line, None) for line in review.kpi_lines(record)]
+        context["is_review"] = True
+        context["may_edit"] = membership.has_role(EDITS_THE_PLAN)
+        context["states"] = selectors.step_states(
+            selectors.plan_or_blank(version.organisation).steps
+        )
     return render(request, "strategy/version.html", context)
+
+
+@org_view(EDITS_THE_PLAN)
+def plan_review_schedule_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    plan = selectors.plan_of(organisation)
+    if request.method != "POST":
+        return redirect("plan", org_slug=organisation.slug)
+    if plan is None:
+        messages.error(request, _("Fill in at least one step before planning the evaluation."))
+        return redirect("plan", org_slug=organisation.slug)
+    today = evaluation.local_today(organisation)
+    form = ReviewScheduleForm(request.POST, today=today)
+    if form.is_valid():
+        services.plan_review_schedule(
+            plan=plan,
+            every_months=form.cleaned_data["every_months"],
+            next_on=form.cleaned_data["next_on"],
+            by=membership,
+        )
+        messages.success(request, _("The next evaluation is planned."))
+    else:
+        for error in form.errors.get("next_on", []) + form.errors.get("every_months", []):
+            messages.error(request, str(error))
+    return redirect("plan", org_slug=organisation.slug)
+
+
+@org_view()
+def plan_review_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    plan = selectors.plan_of(organisation)
+    if plan is None:
+        messages.error(request, _("Fill in at least one step before evaluating the plan."))
+        return redirect("plan", org_slug=organisation.slug)
+    today = evaluation.local_today(organisation)
+    start, end = review.review_period(plan, today)
+    record = review.review_record(plan, start, end)
+    entered = [
+        (line.index, line.indicator)
+        for line in review.kpi_lines(record)
+        if line.source == "entered"
+    ]
+    form = ReviewForm(request.POST or None, entered=entered)
+    if not membership.has_role(EDITS_THE_PLAN):
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        require_role(membership, EDITS_THE_PLAN)
+        if form.is_valid():
+            review.with_entered(record, form.entered(), form.cleaned_data["notes"])
+            version = services.plan_review_save(plan=plan, by=membership, record=record)
+            messages.success(
+                request,
+                _("Review saved. The next evaluation is on %(date)s.")
+                % {"date": date_format(plan.next_review_on or today, "DATE_FORMAT")},
+            )
+            return redirect("plan_version", org_slug=organisation.slug, version_id=version.pk)
+    context = {
+        "membership": membership,
+        "plan": plan,
+        "kpis": [
+            (line, form[f"actual_{line.index}"] if line.source == "entered" else None)
+            for line in review.kpi_lines(record)
+        ],
+        **_review_figures(record),
+        "form": form,
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
+        "states": selectors.step_states(plan.steps),
+    }
+    return render(request, "strategy/review.html", context, status=422 if form.errors else 200)
+
+
+def _review_figures(record: dict[str, Any]) -> dict[str, Any]:
+    """What a review shows besides the KPIs, live or as it was saved."""
+    period = record.get("period") or {}
+    return {
+        "start": date.fromisoformat(period["start"]) if period.get("start") else None,
+        "end": date.fromisoformat(period["end"]) if period.get("end") else None,
+        "rhythm": review.rhythm_lines(record),
+        "response": record.get("response") or {},
+        "in_time_percent": review.in_time_percent(record),
+        "budget": record.get("budget") or {},
+        "notes": record.get("notes", ""),
+    }
+
+
+def _share_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
+    share = sharing.active_share(plan)
+    if share is None:
+        return {"share": None, "share_url": ""}
+    address = reverse("plan_shared", args=[sharing.share_token(share)])
+    return {"share": share, "share_url": request.build_absolute_uri(address)}
+
+
+def _pdf_response(plan: Plan, organisation: Organisation) -> HttpResponse:
+    language = get_language() or "nl"
+    pdf = export.plan_pdf(plan, organisation, language=language.split("-")[0])
+    filename = export.pdf_filename(organisation, evaluation.local_today(organisation))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@org_view()
+def plan_pdf_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    return _pdf_response(selectors.plan_or_blank(organisation), organisation)
+
+
+@org_view(EDITS_THE_PLAN)
+@require_POST
+def plan_share_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    plan = selectors.plan_of(organisation)
+    if plan is None:
+        messages.error(request, _("Fill in at least one step before sharing the plan."))
+    elif request.POST.get("action") == "revoke":
+        sharing.plan_share_revoke(plan=plan, by=membership)
+        messages.success(request, _("The shared address no longer works."))
+    else:
+        sharing.plan_share_create(plan=plan, by=membership)
+        messages.success(request, _("New address made; an older one no longer works."))
+    return redirect("plan", org_slug=organisation.slug)
+
+
+def _shared_plan(token: str) -> Plan:
+    plan = sharing.plan_for_token(token)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """A shared address must not leak through search engines, links clicked or caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def plan_shared_view(request: HttpRequest, token: str) -> HttpResponse:
+    plan = _shared_plan(token)
+    organisation = plan.organisation
+    steps = plan.steps
+    checks = selectors.health_items(steps, selectors.country_of(organisation))
+    context = {
+        "token": token,
+        "plan": plan,
+        "organisation": organisation,
+        "summary": selectors.summary(steps),
+        "health": checks,
+        "healthy": sum(item.ok for item in checks),
+        "budget": rules.monthly_budget(steps),
+        "rhythm": [
+            (texts.NETWORKS[network], per_week, rules.silence_days(per_week))
+            for network, per_week in rules.posts_per_week(steps).items()
+        ],
+    }
+    return _private(render(request, "strategy/shared.html", context))
+
+
+def plan_shared_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
+    plan = _shared_plan(token)
+    return _private(_pdf_response(plan, plan.organisation))

@@ -42,6 +42,8 @@ PUBLIC = {
     "ical",
     "monitor_feed_atom",
     "monitor_feed_json",
+    "plan_shared",
+    "plan_shared_pdf",
 }
 
 
