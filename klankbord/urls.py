@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("klankbord.listening.urls")),
     path("", include("klankbord.inbox.urls")),
     path("", include("klankbord.strategy.urls")),
+    path("", include("klankbord.analytics.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

@@ -8,12 +8,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from klankbord.analytics import metrics
 from klankbord.analytics.metrics import METRICS, Metric
 from klankbord.lib.dates import local_day_bounds
 from klankbord.orgs.models import Organisation
-from klankbord.strategy import rules
+from klankbord.strategy import rules, texts
 from klankbord.strategy.selectors import plan_of
 
 STATUSES = ("achieved", "on_track", "behind", "manual", "no_target")
@@ -132,3 +135,89 @@ def monthly_cost(organisation: Organisation) -> Decimal | None:
     if plan is None or not rules.is_started(plan.steps, "budget"):
         return None
     return Decimal(str(rules.monthly_budget(plan.steps).total))
+
+
+# --- the Measure page --------------------------------------------------------------------------
+
+RHYTHM_DAYS = 28  # four whole weeks: every weekday counts as often
+
+
+def local_today(organisation: Organisation) -> date:
+    return timezone.localdate(timezone=ZoneInfo(organisation.timezone))
+
+
+@dataclass(frozen=True)
+class RhythmRow:
+    network: str
+    label: str
+    planned: float | None  # posts per week in the plan
+    published: float
+
+
+def rhythm_rows(organisation: Organisation, steps: rules.Steps, today: date) -> list[RhythmRow]:
+    """Planned against published posts per week over the last four weeks, per network."""
+    planned = rules.posts_per_week(steps)
+    published = rhythm_actuals(organisation, today - timedelta(days=RHYTHM_DAYS - 1), today)
+    networks = list(planned) + sorted(set(published) - set(planned))
+    return [
+        RhythmRow(n, str(texts.NETWORKS.get(n, n)), planned.get(n), published.get(n, 0.0))
+        for n in networks
+    ]
+
+
+@dataclass(frozen=True)
+class CostFigures:
+    monthly: Decimal  # the plan's budget per month
+    so_far: Decimal  # the part of it this month has used up
+    posts: int
+    leads: int
+
+    @property
+    def per_post(self) -> Decimal | None:
+        return (self.so_far / self.posts).quantize(CENT) if self.posts else None
+
+    @property
+    def per_lead(self) -> Decimal | None:
+        return (self.so_far / self.leads).quantize(CENT) if self.leads else None
+
+
+CENT = Decimal("0.01")
+
+
+def cost_figures(organisation: Organisation, today: date) -> CostFigures | None:
+    """What the plan costs and what this month bought with it so far."""
+    monthly = monthly_cost(organisation)
+    if monthly is None:
+        return None
+    start, end = period_of("month", today)
+    since, until = utc_range(organisation, start, today)
+    # Pro rata: on the 10th, a third of the month's time and money has been spent.
+    elapsed = Decimal((today - start).days + 1) / Decimal((end - start).days + 1)
+    return CostFigures(
+        monthly=monthly,
+        so_far=(monthly * elapsed).quantize(CENT),
+        posts=int(metrics.posts_published(organisation, since, until)),
+        leads=int(metrics.leads(organisation, since, until)),
+    )
+
+
+@dataclass(frozen=True)
+class KpiSummary:
+    """The Measure card on the dashboard."""
+
+    counts: dict[str, int]  # status -> KPIs, only the statuses that occur
+    next_review_on: date | None
+    has_plan: bool
+
+
+def kpi_summary(organisation: Organisation) -> KpiSummary:
+    plan = plan_of(organisation)
+    if plan is None:
+        return KpiSummary(counts={}, next_review_on=None, has_plan=False)
+    found = kpi_progress(organisation, on=local_today(organisation))
+    counts = {status: sum(p.status == status for p in found) for status in STATUSES}
+    return KpiSummary(
+        counts={status: n for status, n in counts.items() if n},
+        next_review_on=plan.next_review_on,
+        has_plan=True,
+    )

@@ -6,6 +6,5 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("healthz", views.healthz_view, name="healthz"),
     path("o/<slug:org_slug>/", views.dashboard_view, name="dashboard"),
-    path("o/<slug:org_slug>/meten/", views.pillar_view("measure"), name="measure"),
     path("o/<slug:org_slug>/instellingen/status/", views.status_view, name="status"),
 ]

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
+from klankbord.analytics import selectors as analytics
 from klankbord.core.selectors import background_status, queue_depth
 from klankbord.inbox import selectors as inbox
 from klankbord.listening import selectors as listening
@@ -14,13 +14,6 @@ from klankbord.orgs.models import Membership, Role
 from klankbord.orgs.selectors import memberships_for_user
 from klankbord.publishing import selectors as publishing
 from klankbord.strategy import selectors as strategy
-
-# Pillars that later work fills in; until then their pages say so plainly.
-PILLARS = {
-    "publish": (_("Publish"), _("Write once, adapt per channel and schedule on time.")),
-    "listen": (_("Listen"), _("Hear what is said about your business, products and trade.")),
-    "measure": (_("Measure"), _("See what works and what your time returns.")),
-}
 
 
 @login_required
@@ -38,7 +31,7 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
     org = membership.organisation
     context = {
         "membership": membership,
-        "pillars": {key: value for key, value in PILLARS.items() if key == "measure"},
+        "measure": analytics.kpi_summary(org),
         "monitors": listening.monitors_of(org)[:5],
         "inbox_open": inbox.open_count(org),
         "inbox_overdue": inbox.overdue_count(org),
@@ -49,17 +42,6 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
         "trouble": publishing.needs_attention(org).count(),
     }
     return render(request, "core/dashboard.html", context)
-
-
-def pillar_view(pillar: str):  # type: ignore[no-untyped-def]
-    @org_view(Role.CLIENT)
-    def view(request: HttpRequest, membership: Membership) -> HttpResponse:
-        title, purpose = PILLARS[pillar]
-        context = {"membership": membership, "pillar": pillar, "title": title, "purpose": purpose}
-        return render(request, "core/pillar_pending.html", context)
-
-    view.__name__ = f"{pillar}_view"
-    return view
 
 
 @org_view(Role.MANAGER)
