@@ -22,6 +22,10 @@ app.conf.beat_schedule = {
     "listening-retention": {"task": "klankbord.listening.tasks.retention", "schedule": 86400.0},
     "inbox-overdue": {"task": "klankbord.inbox.tasks.overdue", "schedule": 300.0},
     "inbox-leads": {"task": "klankbord.inbox.tasks.leads", "schedule": 60.0},
+    "plan-review-reminders": {
+        "task": "klankbord.strategy.tasks.review_reminders",
+        "schedule": 3600.0,
+    },
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,

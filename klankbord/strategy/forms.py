@@ -588,3 +588,171 @@ class ReviewScheduleForm(forms.Form):
         if chosen < self.today:
             raise forms.ValidationError(_("Choose today or a later date."))
         return chosen
+
+
+class ReviewForm(forms.Form):
+    """The review's notes, and the actual of every KPI Klankbord does not measure itself."""
+
+    notes = forms.CharField(
+        label=_("What worked? What do you change?"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args: Any, entered: Sequence[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for index, indicator in entered:
+            name = indicator or _("KPI %(number)s") % {"number": index + 1}
+            self.fields[f"actual_{index}"] = forms.FloatField(
+                label=_("Actual of “%(indicator)s”") % {"indicator": name},
+                required=False,
+                min_value=0,
+                max_value=1e12,
+                localize=True,
+                error_messages={
+                    "invalid": _("Enter the actual of “%(indicator)s” as a number, e.g. 42.")
+                    % {"indicator": name},
+                    "min_value": _("The actual of “%(indicator)s” cannot be negative.")
+                    % {"indicator": name},
+                    "max_value": _("The actual of “%(indicator)s” is too large.")
+                    % {"indicator": name},
+                },
+            )
+
+    def entered(self) -> dict[int, float | None]:
+        return {
+            int(name.removeprefix("actual_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("actual_")
+        }
+
+
+# --- the staff social media policy -------------------------------------------------------------
+
+POLICY_EMPLOYER = {
+    "yes": _("Yes"),
+    "disclaimer": _("Yes, adding that their posts are their own opinion"),
+    "no": _("No"),
+}
+POLICY_SHARING = {
+    "encouraged": _("Encouraged: every like and share helps"),
+    "allowed": _("Allowed, not expected"),
+    "not": _("Not from their own accounts"),
+}
+POLICY_CONFIDENTIAL = {
+    "customers": _("Customer data"),
+    "prices": _("Prices, quotes and contracts"),
+    "figures": _("Internal figures (turnover, margins)"),
+    "plans": _("Plans not yet made public"),
+    "colleagues": _("Colleagues' personal details"),
+}
+POLICY_PHOTOS = {
+    "consent": _("Allowed, with the consent of everyone recognisable in them"),
+    "never": _("Not at all"),
+}
+POLICY_PRIVATE_USE = {
+    "breaks": _("Allowed during breaks"),
+    "limited": _("A quick look now and then"),
+    "not": _("Not at work"),
+}
+
+
+def _radio(label: Any, keys: Sequence[str], labels: Mapping[str, Any]) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=texts.choices(keys, labels),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose one of the options.")},
+    )
+
+
+class PolicyChoicesForm(forms.Form):
+    """What the organisation decides; the draft of the staff policy is written from it."""
+
+    employer = _radio(
+        _("May staff say online that they work here?"), v.POLICY_EMPLOYER, POLICY_EMPLOYER
+    )
+    sharing = _radio(
+        _("May staff like and share the business's posts?"), v.POLICY_SHARING, POLICY_SHARING
+    )
+    confidential = _ticks(_("What is confidential?"), v.POLICY_CONFIDENTIAL, POLICY_CONFIDENTIAL)
+    confidential_other = _text(
+        _("Anything else that is confidential"),
+        max_length=1000,
+        rows=3,
+        help_text=_("One item a line, e.g. “recipes”."),
+    )
+    photos = _radio(_("Photos and videos at work"), v.POLICY_PHOTOS, POLICY_PHOTOS)
+    private_use = _radio(
+        _("Social media for themselves during working hours"),
+        v.POLICY_PRIVATE_USE,
+        POLICY_PRIVATE_USE,
+    )
+    contact = _text(
+        _("Who do staff ask their questions?"),
+        help_text=_(
+            "A name with an e-mail address or phone number. Left empty, the policy names who "
+            "answers on behalf of the business (step 6 of the plan)."
+        ),
+    )
+    replace = forms.BooleanField(
+        label=_("Replace the edited text with a new draft"), required=False
+    )
+
+    def __init__(self, *args: Any, edited: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.edited = edited
+        # Only a text changed by hand needs the confirmation.
+        if not edited:
+            del self.fields["replace"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.edited and not cleaned.get("replace"):
+            self.add_error(
+                "replace",
+                _(
+                    "The text was changed by hand since the last draft. Tick the box to replace "
+                    "those changes with a new draft."
+                ),
+            )
+        return cleaned
+
+    def choices(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "employer": data["employer"],
+            "sharing": data["sharing"],
+            "confidential": _ordered(data["confidential"], v.POLICY_CONFIDENTIAL),
+            "confidential_other": data["confidential_other"].strip(),
+            "photos": data["photos"],
+            "private_use": data["private_use"],
+            "contact": data["contact"].strip(),
+        }
+
+
+class PolicyTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("The policy"),
+        max_length=v.MAX_POLICY_TEXT,
+        strip=False,  # kept as typed: blank lines separate the paragraphs
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_(
+            "“# ” starts the title, “## ” a section and “- ” a bullet; a blank line starts a new "
+            "paragraph; **bold** is shown in bold."
+        ),
+        error_messages={
+            "required": _("The policy is empty: write it, or generate a draft."),
+            "max_length": _(
+                "The policy is too long: keep it under %(limit_value)s characters (it has "
+                "%(show_value)s)."
+            ),
+        },
+    )
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"].replace("\r\n", "\n")
+        if not text.strip():
+            raise forms.ValidationError(_("The policy is empty: write it, or generate a draft."))
+        return text

@@ -11,9 +11,10 @@ from django.utils.functional import Promise
 
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Organisation
-from klankbord.strategy import health, recommend, rules, texts
+from klankbord.strategy import evaluation, health, recommend, rules, texts
 from klankbord.strategy.forms import editor
-from klankbord.strategy.models import Plan, PlanVersion
+from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
+from klankbord.strategy.policy import DEFAULT_CHOICES
 from klankbord.strategy.rules import Steps
 from klankbord.strategy.vocabulary import STEPS
 
@@ -90,10 +91,11 @@ class Progress:
     complete: int  # steps
     steps: int
     to_fix: int  # health checks in red
+    review_due: bool
 
 
 def progress(organisation: Organisation) -> Progress:
-    """The plan in two numbers, for the dashboard."""
+    """The plan in two numbers, for the dashboard, and whether its evaluation is due."""
     plan = plan_of(organisation)
     steps = plan.steps if plan else {}
     return Progress(
@@ -101,6 +103,8 @@ def progress(organisation: Organisation) -> Progress:
         complete=sum(rules.is_complete(steps, key) for key in STEPS),
         steps=len(STEPS),
         to_fix=sum(not found.ok for found in health.check(steps, country_of(organisation))),
+        review_due=plan is not None
+        and evaluation.review_due(plan, evaluation.local_today(organisation)),
     )
 
 
@@ -229,3 +233,31 @@ def _shown(field: Any, value: Any) -> str:
     if isinstance(value, int | float | date) and value not in labels:
         return str(localize(value))
     return str(labels.get(value, value))
+
+
+def staff_policy_of(organisation: Organisation, language: str) -> StaffPolicy:
+    """The staff policy in that language, or an empty one that is not stored until saved."""
+    found = StaffPolicy.objects.filter(organisation=organisation, language=language).first()
+    return found or StaffPolicy(organisation=organisation, language=language)
+
+
+def staff_policy_choices(organisation: Organisation, language: str) -> dict[str, Any]:
+    """The choices of that language's draft; a language not drafted yet starts from the choices
+    made for another, since they do not depend on the language."""
+    policies = StaffPolicy.objects.filter(organisation=organisation).exclude(choices={})
+    found = (
+        policies.filter(language=language).first()
+        or policies.order_by("-generated_at", "-pk").first()
+    )
+    return {**DEFAULT_CHOICES, **(found.choices if found else {})}
+
+
+def staff_policy_missing(steps: Steps) -> list[tuple[int, str]]:
+    """What the plan does not say yet that the policy draws on: (step number, key)."""
+    rhythm, channels = steps.get("rhythm") or {}, steps.get("channels") or {}
+    wanted = [
+        (4, "networks", channels.get("networks")),
+        (6, "who_posts", rhythm.get("who_posts")),
+        (6, "who_answers", rhythm.get("who_answers")),
+    ]
+    return [(step, key) for step, key, value in wanted if not value]

@@ -298,6 +298,17 @@ VERDICTS = {
     "stop": _("Not like this: you need more time, fewer channels or posts, or outside help."),
 }
 
+# How a KPI did at the review.
+REVIEW_STATUSES = {
+    "achieved": _("Achieved"),
+    "on_track": _("On track"),
+    "behind": _("Behind target"),
+    "no_data": _("Nothing measured in this period"),
+    "manual": _("Not entered"),
+    "no_target": _("No target set"),
+}
+REVIEW_SOURCES = {"measured": _("measured by Klankbord"), "entered": _("entered by the team")}
+
 REGIONS = {
     "flanders": _("Flanders"),
     "belgium": _("Belgium"),
@@ -358,3 +369,11 @@ def _amount(figure: Figure) -> str:
         "low": one(figure.low),
         "high": one(figure.high),
     }
+
+
+# What the staff policy draws on from the plan, when the plan does not say it yet.
+POLICY_MISSING = {
+    "networks": _("the channels you use"),
+    "who_posts": _("who posts"),
+    "who_answers": _("who answers questions and comments"),
+}

@@ -13,6 +13,18 @@ urlpatterns = [
     path(P + "evaluatie/planning/", views.plan_review_schedule_view, name="plan_review_schedule"),
     path(P + "pdf/", views.plan_pdf_view, name="plan_pdf"),
     path(P + "delen/", views.plan_share_view, name="plan_share"),
+    path(P + "personeelsbeleid/", views.plan_policy_view, name="plan_policy"),
+    path(
+        P + "personeelsbeleid/<str:lang>.md",
+        views.plan_policy_markdown_view,
+        name="plan_policy_markdown",
+    ),
+    path(P + "personeelsbeleid/<str:lang>.pdf", views.plan_policy_pdf_view, name="plan_policy_pdf"),
+    path(
+        P + "personeelsbeleid/<str:lang>/afdrukken/",
+        views.plan_policy_print_view,
+        name="plan_policy_print",
+    ),
     path("plan/gedeeld/<str:token>/", views.plan_shared_view, name="plan_shared"),
     path("plan/gedeeld/<str:token>/pdf/", views.plan_shared_pdf_view, name="plan_shared_pdf"),
 ]

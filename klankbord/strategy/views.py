@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.strategy import (
@@ -22,8 +23,17 @@ from klankbord.strategy import (
     sharing,
     texts,
 )
-from klankbord.strategy.forms import Editor, ReviewForm, ReviewScheduleForm, VersionForm, editor
-from klankbord.strategy.models import Plan, PlanVersion
+from klankbord.strategy.forms import (
+    Editor,
+    PolicyChoicesForm,
+    PolicyTextForm,
+    ReviewForm,
+    ReviewScheduleForm,
+    VersionForm,
+    editor,
+)
+from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
+from klankbord.strategy.policy import file_name, is_edited, policy_pdf
 from klankbord.strategy.rules import Steps
 from klankbord.strategy.vocabulary import STEPS
 
@@ -377,3 +387,110 @@ def plan_shared_view(request: HttpRequest, token: str) -> HttpResponse:
 def plan_shared_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     plan = _shared_plan(token)
     return _private(_pdf_response(plan, plan.organisation))
+
+
+# --- the staff social media policy -------------------------------------------------------------
+
+
+def _policy_language(code: str) -> str:
+    if code not in dict(StaffPolicy.Language.choices):
+        raise Http404
+    return code
+
+
+def _interface_language() -> str:
+    code = (get_language() or "nl").split("-")[0]
+    return code if code in dict(StaffPolicy.Language.choices) else "nl"
+
+
+@org_view()
+def plan_policy_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    language = _policy_language(request.GET.get("taal") or _interface_language())
+    found = selectors.staff_policy_of(organisation, language)
+    edited = is_edited(found)
+    initial = selectors.staff_policy_choices(organisation, language)
+    choices_form = PolicyChoicesForm(initial=initial, edited=edited)
+    text_form = PolicyTextForm(initial={"text": found.text})
+    if request.method == "POST":
+        require_role(membership, EDITS_THE_PLAN)
+        if request.POST.get("action") == "save":
+            text_form = PolicyTextForm(request.POST)
+            if text_form.is_valid():
+                text = text_form.cleaned_data["text"]
+                services.staff_policy_save(policy=found, text=text, by=membership)
+                messages.success(request, _("Staff policy saved."))
+                return _policy_page(organisation.slug, language)
+        else:
+            choices_form = PolicyChoicesForm(request.POST, edited=edited)
+            if choices_form.is_valid():
+                services.staff_policy_generate(
+                    organisation=organisation,
+                    language=language,
+                    choices=choices_form.choices(),
+                    by=membership,
+                )
+                messages.success(
+                    request, _("A new draft is ready: read it through and adapt it where needed.")
+                )
+                return _policy_page(organisation.slug, language)
+    plan = selectors.plan_or_blank(organisation)
+    context = {
+        "membership": membership,
+        "language": language,
+        "languages": StaffPolicy.Language.choices,
+        "policy": found,
+        "edited": edited,
+        "preview": markdown_html(found.text),
+        "choices_form": choices_form,
+        "text_form": text_form,
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
+        "missing": [
+            (step, texts.POLICY_MISSING[key])
+            for step, key in selectors.staff_policy_missing(plan.steps)
+        ],
+    }
+    status = 422 if request.method == "POST" else 200
+    return render(request, "strategy/policy.html", context, status=status)
+
+
+def _policy_page(slug: str, language: str) -> HttpResponse:
+    return redirect(reverse("plan_policy", args=[slug]) + f"?taal={language}")
+
+
+def _stored_policy(membership: Membership, lang: str) -> StaffPolicy:
+    """The policy in that language, if it has a text to export."""
+    found = (
+        StaffPolicy.objects.filter(organisation=membership.organisation, language=lang)
+        .exclude(text="")
+        .select_related("organisation")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+@org_view()
+def plan_policy_markdown_view(
+    request: HttpRequest, membership: Membership, lang: str
+) -> HttpResponse:
+    found = _stored_policy(membership, _policy_language(lang))
+    response = HttpResponse(found.text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(found, "md")}"'
+    return response
+
+
+@org_view()
+def plan_policy_pdf_view(request: HttpRequest, membership: Membership, lang: str) -> HttpResponse:
+    found = _stored_policy(membership, _policy_language(lang))
+    response = HttpResponse(policy_pdf(found), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(found, "pdf")}"'
+    return response
+
+
+@org_view()
+def plan_policy_print_view(request: HttpRequest, membership: Membership, lang: str) -> HttpResponse:
+    found = _stored_policy(membership, _policy_language(lang))
+    context = {"membership": membership, "policy": found, "html": markdown_html(found.text, top=1)}
+    return render(request, "strategy/policy_print.html", context)
