@@ -43,3 +43,12 @@ MAX_RATE = 1000  # euro per hour
 MAX_MONTHLY = 1_000_000  # euro per month
 MIN_RESPONSE_MINUTES = 5
 MAX_RESPONSE_MINUTES = 60 * 24 * 14  # the inbox's own limit: two weeks of working time
+
+# The staff social media policy: its languages and the organisation's choices.
+POLICY_LANGUAGES = ("nl", "fr", "en")
+POLICY_EMPLOYER = ("yes", "disclaimer", "no")  # may staff say they work here?
+POLICY_SHARING = ("encouraged", "allowed", "not")  # liking and sharing the business's posts
+POLICY_CONFIDENTIAL = ("customers", "prices", "figures", "plans", "colleagues")
+POLICY_PHOTOS = ("consent", "never")
+POLICY_PRIVATE_USE = ("breaks", "limited", "not")
+MAX_POLICY_TEXT = 30_000  # characters; a policy is one or two pages

@@ -106,6 +106,7 @@ def objects(world: World) -> dict[str, object]:
     version = plan_version_save(plan=plan, by=alice, note="eerste")
     return {
         "step": 1,
+        "lang": "nl",
         "version_id": version.pk,
         "item_id": item.pk,
         "reply_id": reply.pk,
