@@ -70,6 +70,7 @@ def demo_seed() -> DemoLogin:
     )
     seed_posts(org, owner, channel)
     seed_listening(org, owner)
+    seed_plan(org, owner)
     return DemoLogin(organisation=org, email=owner.email, password=password)
 
 
@@ -115,6 +116,20 @@ def seed_listening(org: Organisation, owner: User) -> None:
         query="(taart OR brood OR catering) near:Leuven~20km", created_by=owner,
     )  # fmt: skip
     rule_for(Membership.objects.get(organisation=org, user=owner))
+
+
+def seed_plan(org: Organisation, owner: User) -> None:
+    """A complete plan with a first saved version: the start of the loop is never empty."""
+    from klankbord.core.demo_plan import demo_plan
+    from klankbord.strategy.models import Plan
+    from klankbord.strategy.services import plan_step_save, plan_version_save
+
+    membership = Membership.objects.get(organisation=org, user=owner)
+    today = timezone.now().astimezone(ZoneInfo(org.timezone)).date()
+    for key, data in demo_plan(today).items():
+        plan_step_save(organisation=org, key=key, data=data, by=membership)
+    plan = Plan.objects.get(organisation=org)
+    plan_version_save(plan=plan, by=membership, note="Eerste versie van het plan")
 
 
 @transaction.atomic
