@@ -12,6 +12,7 @@ from klankbord.inbox.selectors import EVERYTHING, OPEN, OVERDUE, ItemFilters, is
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import AuditEvent, Membership, Organisation
 from klankbord.publishing.models import Post, PostTarget
+from klankbord.strategy.models import PlanVersion
 from klankbord.understanding.models import Intent, Sentiment
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds
@@ -291,3 +292,42 @@ class InboxReplyCreateSerializer(serializers.Serializer):
     private = serializers.BooleanField(
         default=False, help_text="A direct message instead of a public reply (Mastodon)."
     )
+
+
+# --- Plan --------------------------------------------------------------------------------------
+
+
+class PlanCheckSerializer(serializers.Serializer):
+    code = serializers.CharField(source="key", help_text="e.g. `measurable_kpi`")
+    ok = serializers.BooleanField()
+    # Shadows Field.label on the class only; DRF moves declared fields into _declared_fields.
+    label = serializers.CharField()  # type: ignore[assignment]
+    fix = serializers.CharField(help_text="What to do about it, in one line.")
+    step = serializers.IntegerField(help_text="The number of the step that fixes it (1-8).")
+
+
+class PlanSerializer(serializers.Serializer):
+    """The social media plan: each step's answers as stored, with the health check."""
+
+    version = serializers.IntegerField(help_text="The number of the last saved version; 0: none.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    next_review_on = serializers.DateField(allow_null=True)
+    steps = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="Per step key (goals, audiences, positioning, channels, content, rhythm, "
+        "budget, kpis), its answers; `{}` for a step not filled in.",
+    )
+    health = PlanCheckSerializer(many=True)
+
+
+class PlanVersionSerializer(serializers.ModelSerializer):
+    created_by = serializers.EmailField(source="created_by.email", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlanVersion
+        fields = ["number", "kind", "note", "created_by", "created_at"]
+        read_only_fields = fields
+
+
+class PlanVersionCreateSerializer(serializers.Serializer):
+    note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")

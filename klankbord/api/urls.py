@@ -62,6 +62,17 @@ urlpatterns = [
         views.InboxReplyView.as_view(),
         name="api_inbox_reply",
     ),
+    path("organisations/<slug:org_slug>/plan", views.PlanView.as_view(), name="api_plan"),
+    path(
+        "organisations/<slug:org_slug>/plan/steps/<str:step>",
+        views.PlanStepView.as_view(),
+        name="api_plan_step",
+    ),
+    path(
+        "organisations/<slug:org_slug>/plan/versions",
+        views.PlanVersionListView.as_view(),
+        name="api_plan_versions",
+    ),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

@@ -3,9 +3,10 @@ from typing import Any, cast
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.http import QueryDict
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.request import Request
@@ -25,6 +26,9 @@ from klankbord.api.serializers import (
     InboxStatusSerializer,
     MemberSerializer,
     OrganisationSerializer,
+    PlanSerializer,
+    PlanVersionCreateSerializer,
+    PlanVersionSerializer,
     PostCreateSerializer,
     PostRescheduleSerializer,
     PostSerializer,
@@ -47,6 +51,11 @@ from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
 from klankbord.publishing import selectors as publishing_selectors
 from klankbord.publishing import services as publishing_services
 from klankbord.publishing.models import Post, PostTarget
+from klankbord.strategy import selectors as strategy_selectors
+from klankbord.strategy import services as strategy_services
+from klankbord.strategy.forms import FORMS, Editor, editor
+from klankbord.strategy.models import PlanVersion
+from klankbord.strategy.vocabulary import STEPS
 
 
 def signed_in(request: Request) -> User:
@@ -380,3 +389,171 @@ class InboxReplyView(OrgScopedMixin, APIView):
             inbox_services.item_save_draft(item=item, text=data["text"])
             raise ValidationError({"detail": refused.message}) from refused
         return Response(InboxReplySerializer(reply).data, status=201)
+
+
+# --- Plan --------------------------------------------------------------------------------------
+
+EDITS_THE_PLAN = Role.EDITOR  # as in the web interface: contributors and clients read it
+# Fields a step's form names per channel, and the object they are stored in.
+PER_CHANNEL = {"formats_": "formats", "per_week_": "posts_per_week", "moments_": "best_moments"}
+STEP_PARAMETER = OpenApiParameter(
+    "step", str, OpenApiParameter.PATH, enum=list(STEPS), description="The step's key."
+)
+
+
+def plan_data(membership: Membership) -> dict:
+    organisation = membership.organisation
+    plan = strategy_selectors.plan_or_blank(organisation)
+    health = strategy_selectors.health_items(
+        plan.steps, strategy_selectors.country_of(organisation)
+    )
+    found = {
+        "version": plan.version,
+        "updated_at": plan.updated_at if plan.pk else None,
+        "next_review_on": plan.next_review_on,
+        "steps": plan.steps,
+        "health": health,
+    }
+    return dict(PlanSerializer(found).data)
+
+
+class PlanView(OrgScopedMixin, APIView):
+    """The social media plan: every step's answers (as `PATCH …/plan/steps/{step}` takes them),
+    the last saved version's number, the next evaluation and the health check with a one-line
+    fix per gap."""
+
+    @extend_schema(responses=PlanSerializer)
+    def get(self, request: Request, org_slug: str) -> Response:
+        return Response(plan_data(self.membership))
+
+
+class PlanStepView(OrgScopedMixin, APIView):
+    """Change one step, checked as in the web interface. Answers you leave out stay as they are;
+    a list (`audiences`, `pillars`, `kpis`) replaces the stored one. Per-channel answers
+    (`formats`, `posts_per_week`, `best_moments`) are objects keyed by network and count only
+    for the channels chosen in step 4. Only managers and owners change the response target."""
+
+    write_role = EDITS_THE_PLAN
+
+    @extend_schema(
+        parameters=[STEP_PARAMETER],
+        request={"application/json": {"type": "object", "additionalProperties": True}},
+        responses=PlanSerializer,
+    )
+    def patch(self, request: Request, org_slug: str, step: str) -> Response:
+        if step not in STEPS:
+            raise NotFound
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": _("Send the step's answers as a JSON object.")})
+        unknown = set(request.data) - known_answers(step)
+        if unknown:
+            message = _("This step has no such answer.")
+            raise ValidationError({"detail": message, "errors": {n: [message] for n in unknown}})
+        membership = self.membership
+        plan = strategy_selectors.plan_or_blank(membership.organisation)
+        answers = {**strategy_selectors.step_initial(plan, step), **request.data}
+        found = editor(
+            step, plan.steps, strategy_selectors.step_initial(plan, step), step_post(step, answers)
+        )
+        if step == "rhythm" and not membership.has_role(strategy_services.SETS_INBOX_TARGET):
+            found.form.fields["response_minutes"].disabled = True
+        if not found.is_valid():
+            errors = step_errors(step, found)
+            raise ValidationError({"detail": _("The step is not valid."), "errors": errors})
+        strategy_services.plan_step_save(
+            organisation=membership.organisation, key=step, data=found.step_data(), by=membership
+        )
+        return Response(plan_data(membership))
+
+
+def known_answers(key: str) -> set[str]:
+    form_class = FORMS[key]
+    return {*form_class.base_fields, *PER_CHANNEL.values(), form_class.rows_key} - {""}
+
+
+def step_post(key: str, answers: dict[str, Any]) -> QueryDict:
+    """The step's answers as the web form would post them, so the same form checks them."""
+    form_class = FORMS[key]
+    post = QueryDict(mutable=True)
+    for name in PER_CHANNEL.values():
+        if not isinstance(answers.get(name) or {}, dict):
+            raise ValidationError({name: [_("Give an object with a value per network.")]})
+    _post_fields(post, "", form_class.initial_from(answers))
+    if form_class.row_form is not None:
+        rows = answers.get(form_class.rows_key) or []
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise ValidationError({form_class.rows_key: [_("Give a list of objects.")]})
+        prefix = form_class.rows_key
+        post[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        post[f"{prefix}-INITIAL_FORMS"] = "0"
+        for number, row in enumerate(rows):
+            _post_fields(post, f"{prefix}-{number}-", row)
+    return post
+
+
+def _post_fields(post: QueryDict, prefix: str, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if isinstance(value, list):
+            post.setlist(prefix + name, [_as_input(item) for item in value])
+        elif value is not None and value is not False:
+            post[prefix + name] = _as_input(value)
+
+
+def _as_input(value: Any) -> str:
+    # Numbers as the form would show them: "2,5" in Dutch reads back as 2.5.
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, int | float):
+        return str(formats.localize_input(value))
+    if isinstance(value, dict | list):
+        raise ValidationError({"detail": _("Give a text or a number, not a list or an object.")})
+    return str(value)
+
+
+def step_errors(key: str, found: Editor) -> dict[str, list[str]]:
+    """Form errors named as the JSON answers are: `posts_per_week.instagram`, `kpis[1].target`."""
+    errors: dict[str, list[str]] = {}
+    for name, messages in found.form.errors.items():
+        errors[_answer_name(name)] = [str(m) for m in messages]
+    if found.rows is not None:
+        prefix = FORMS[key].rows_key
+        for number, row in enumerate(found.rows.forms):
+            for name, messages in row.errors.items():
+                errors[f"{prefix}[{number}].{_answer_name(name)}"] = [str(m) for m in messages]
+        if found.rows.non_form_errors():
+            errors[prefix] = [str(m) for m in found.rows.non_form_errors()]
+    return errors
+
+
+def _answer_name(name: str) -> str:
+    if name == "__all__":
+        return "non_field_errors"
+    for field_prefix, stored in PER_CHANNEL.items():
+        if name.startswith(field_prefix):
+            return f"{stored}.{name.removeprefix(field_prefix)}"
+    return name
+
+
+class PlanVersionListView(OrgScopedMixin, generics.ListAPIView):
+    """Saved versions of the whole plan, newest first. `POST` saves one (editors and up)."""
+
+    serializer_class = PlanVersionSerializer
+    write_role = EDITS_THE_PLAN
+
+    def get_queryset(self) -> QuerySet[PlanVersion]:
+        return PlanVersion.objects.filter(organisation=self.membership.organisation).select_related(
+            "created_by"
+        )
+
+    @extend_schema(request=PlanVersionCreateSerializer, responses={201: PlanVersionSerializer})
+    def post(self, request: Request, org_slug: str) -> Response:
+        serializer = PlanVersionCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        plan = strategy_selectors.plan_of(self.membership.organisation)
+        if plan is None:
+            message = _("Fill in at least one step before saving a version.")
+            raise ValidationError({"detail": message})
+        version = strategy_services.plan_version_save(
+            plan=plan, by=self.membership, note=serializer.validated_data["note"]
+        )
+        return Response(PlanVersionSerializer(version).data, status=201)

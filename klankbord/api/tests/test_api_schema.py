@@ -19,6 +19,9 @@ OUR_PATHS = {
     "/api/v1/organisations/{org_slug}/inbox/{item_id}/assign",
     "/api/v1/organisations/{org_slug}/inbox/{item_id}/status",
     "/api/v1/organisations/{org_slug}/inbox/{item_id}/reply",
+    "/api/v1/organisations/{org_slug}/plan",
+    "/api/v1/organisations/{org_slug}/plan/steps/{step}",
+    "/api/v1/organisations/{org_slug}/plan/versions",
 }
 
 
