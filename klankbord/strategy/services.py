@@ -34,18 +34,22 @@ def plan_step_save(
             _inbox_target_follow(organisation, data["response_minutes"], by)
         audit_record(organisation=organisation, actor=by.user, action="plan.step_saved", target=key)
         plan.refresh_from_db()
-        _first_review_set(plan)
+        _review_date_set(plan)
     plan.refresh_from_db()
     return plan
 
 
-def _first_review_set(plan: Plan) -> None:
-    """A plan gets an evaluation date from its first save on, so the reminder has one to keep."""
-    if plan.next_review_on is not None:
-        return
+def _review_date_set(plan: Plan) -> None:
+    """A plan gets an evaluation date from its first save on, so the reminder has one to keep;
+    a KPI to evaluate earlier brings it forward."""
     today = evaluation.local_today(plan.organisation)
     first = evaluation.first_review_on(plan.steps, plan.review_every_months, today)
-    Plan.objects.filter(pk=plan.pk, next_review_on__isnull=True).update(next_review_on=first)
+    if plan.next_review_on is None:
+        Plan.objects.filter(pk=plan.pk, next_review_on__isnull=True).update(next_review_on=first)
+    elif first < plan.next_review_on:
+        Plan.objects.filter(pk=plan.pk, next_review_on=plan.next_review_on).update(
+            next_review_on=first
+        )
 
 
 def plan_review_schedule(*, plan: Plan, every_months: int, next_on: date, by: Membership) -> Plan:

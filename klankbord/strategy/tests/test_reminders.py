@@ -58,6 +58,20 @@ def test_without_a_kpi_date_the_evaluation_is_a_rhythm_from_today(
     assert saved.next_review_on == date(2027, 4, 30)  # three months, the 31st clamped
 
 
+def test_a_kpi_to_evaluate_earlier_brings_the_evaluation_forward(
+    world: World, alice: Membership
+) -> None:
+    steps = bakery_plan()
+    with time_machine.travel(datetime(2027, 1, 10, 9, 0, tzinfo=UTC), tick=False):
+        services.plan_step_save(organisation=world.org, key="goals", data=steps["goals"], by=alice)
+        assert Plan.objects.get().next_review_on == date(2027, 4, 10)
+        steps["kpis"]["kpis"][0]["evaluate_on"] = "2027-02-28"
+        saved = services.plan_step_save(
+            organisation=world.org, key="kpis", data=steps["kpis"], by=alice
+        )
+    assert saved.next_review_on == date(2027, 2, 28)
+
+
 def test_no_reminder_before_the_date(plan: Plan, django_capture_on_commit_callbacks: Any) -> None:
     # 30 March 23:30 in Brussels is still the day before.
     assert (
