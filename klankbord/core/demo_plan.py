@@ -17,7 +17,7 @@ def demo_plan(today: date) -> dict[str, dict[str, Any]]:
         "goals": {
             "goals": ["awareness", "loyalty", "recruitment"],
             "primary": "loyalty",
-            "hours_per_week": 4,
+            "hours_per_week": 7,
             "who": "Lotte Janssens",
             "mode": "in_house",
             "internal_rate": 35,
@@ -119,7 +119,7 @@ def demo_plan(today: date) -> dict[str, dict[str, Any]]:
             "response_minutes": 120,
         },
         "budget": {
-            "hours_per_week": 4,
+            "hours_per_week": 7,
             "hourly_cost": 35,
             "ad_spend": 60,
             "tools": "Canva",

@@ -13,6 +13,7 @@ from klankbord.orgs.models import Membership
 from klankbord.publishing.models import PostTarget
 from klankbord.strategy.forms import Editor, editor
 from klankbord.strategy.models import Plan
+from klankbord.strategy.rules import verdict
 from klankbord.strategy.selectors import health_items, step_states
 
 
@@ -49,6 +50,7 @@ def test_the_demo_plan_is_complete_healthy_and_valid_step_by_step(db: None) -> N
     failing = [item.key for item in health_items(steps, "BE") if not item.ok]
     assert failing == []
     assert plan.versions.count() == 1
+    assert verdict(steps).code == "go"  # the bakery gives its rhythm the hours it needs
     # Each step, posted back as the wizard shows it, passes the wizard's own checks unchanged.
     for key in steps:
         posted = editor(key, steps, steps[key], as_posted(editor(key, steps, steps[key])))
