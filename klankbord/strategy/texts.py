@@ -193,6 +193,7 @@ STEPS = {
         ),
         (
             _("Leads: 6 contact requests per quarter; evaluate on 31 March."),
+            # xgettext:no-python-format
             _("Service: 90 % of questions answered within two working hours, per month."),
         ),
     ),
