@@ -101,9 +101,10 @@ SQLITE_OPTIONS = {
     # WAL lets the web server read while a worker writes; IMMEDIATE avoids lock upgrades.
     # A 40 MB write-ahead log before each checkpoint: big imports rewrite the same index pages
     # batch after batch, and a checkpoint writes each page once (about 5 s less per 200,000).
+    # A 64 MB page cache instead of 2 MB keeps those index pages in memory between batches.
     "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        " PRAGMA wal_autocheckpoint=10000;"
+        " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-65536;"
     ),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
