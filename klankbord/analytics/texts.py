@@ -1,6 +1,9 @@
 """Words for the Measure page."""
 
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+
+from klankbord.analytics.moments import ActiveMoments
 
 STATUSES = {
     "achieved": _("Achieved"),
@@ -18,3 +21,13 @@ BADGES = {
     "no_target": "warn",
 }
 UNITS = {"count": "", "percent": "%", "minutes": _("min")}
+
+
+def moment_rows(found: ActiveMoments | None) -> list[tuple[str, str, int]]:
+    """Each busy hour as weekday, hour span and count, e.g. ("dinsdag", "12:00-13:00", 30)."""
+    if found is None:
+        return []
+    return [
+        (str(WEEKDAYS[m.weekday]), f"{m.hour:02d}:00-{m.hour + 1:02d}:00", m.count)
+        for m in found.busiest
+    ]

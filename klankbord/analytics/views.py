@@ -4,7 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from klankbord.analytics import selectors, texts
+from klankbord.analytics.moments import active_moments
 from klankbord.analytics.selectors import KpiProgress
+from klankbord.analytics.texts import moment_rows
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
@@ -30,6 +32,8 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "response": selectors.response_actuals(organisation, month_start, today),
         "month_start": month_start,
         "cost": selectors.cost_figures(organisation, today),
+        "active_moments": (found := active_moments(organisation)),
+        "moment_rows": moment_rows(found),
     }
     return render(request, "analytics/measure.html", context)
 

@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klankbord.analytics.moments import active_moments
+from klankbord.analytics.texts import moment_rows
 from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Organisation, Role
@@ -84,6 +86,12 @@ def _step_key(step: int) -> str:
     if not 1 <= step <= len(STEPS):
         raise Http404
     return STEPS[step - 1]
+
+
+def _active_moments(membership: Membership) -> dict[str, Any]:
+    """The best moments to post, from Measure, once there is enough to tell."""
+    found = active_moments(membership.organisation)
+    return {"active_moments": found, "moment_rows": moment_rows(found)}
 
 
 @org_view()
@@ -162,6 +170,7 @@ def _step_context(membership: Membership, plan: Plan, step: int, found: Editor) 
         ]
     if key == "rhythm":
         context["hours_needed"] = rules.hours_needed(steps)
+        context.update(_active_moments(membership))
     if key == "budget":
         context["budget"] = rules.monthly_budget(steps)
     if key == "kpis":
