@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from klankbord.core.tests.test_browser import SCREENSHOTS
+from klankbord.core.tests.test_browser import SCREENSHOTS, background_work_is_running
 from klankbord.test import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,6 +20,7 @@ def test_a_plan_from_empty_to_pdf_with_the_health_check_turning_green(
 ) -> None:
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
+    background_work_is_running()
     plan = f"{live_server.url}/o/{world.org.slug}/plan/"
     log_in(page, "alice@bakkerij.test")
 
@@ -29,7 +30,7 @@ def test_a_plan_from_empty_to_pdf_with_the_health_check_turning_green(
     page.locator("a.button.primary[href$='/plan/stap/1/']").first.click()
 
     # 1. Goals and the self-check.
-    tick(page, "goals", "leads", "awareness")
+    tick(page, "goals", "leads")
     page.locator("[name=primary]").select_option("leads")
     page.locator("[name=hours_per_week]").fill("3")
     page.locator("[name=who]").fill("Els, office manager")
@@ -51,6 +52,7 @@ def test_a_plan_from_empty_to_pdf_with_the_health_check_turning_green(
     # 3. Positioning and tone.
     open_step(page, plan, 3)
     page.locator("[name=desired_image]").fill("De boekhouder die meedenkt")
+    page.locator("[name=difference]").fill("Vaste contactpersoon, antwoord binnen de dag")
     page.locator("[name=address][value=u]").check()
     page.locator("[name=register][value=formal]").check()
     green = save_and_check(page, plan, green, more=False)
@@ -92,6 +94,7 @@ def test_a_plan_from_empty_to_pdf_with_the_health_check_turning_green(
     page.locator("[name=kpis-0-evaluate_on]").fill("2027-03-31")
     green = save_and_check(page, plan, green, more=True)
     assert green == 8
+    expect(page.locator("#plan-steps .badge.ok")).to_have_count(8)  # every step complete
     expect(page.locator("#plan-health li.health-bad")).to_have_count(0)
     if os.environ.get("KLANKBORD_SCREENSHOTS") == "1":
         page.screenshot(path=str(SCREENSHOTS / "plan.png"), full_page=True)
