@@ -53,7 +53,7 @@ from klankbord.publishing import services as publishing_services
 from klankbord.publishing.models import Post, PostTarget
 from klankbord.strategy import selectors as strategy_selectors
 from klankbord.strategy import services as strategy_services
-from klankbord.strategy.forms import FORMS, Editor, editor
+from klankbord.strategy.forms import FORMS, Editor, member_editor
 from klankbord.strategy.models import PlanVersion
 from klankbord.strategy.vocabulary import STEPS
 
@@ -452,11 +452,8 @@ class PlanStepView(OrgScopedMixin, APIView):
         membership = self.membership
         plan = strategy_selectors.plan_or_blank(membership.organisation)
         answers = {**strategy_selectors.step_initial(plan, step), **request.data}
-        found = editor(
-            step, plan.steps, strategy_selectors.step_initial(plan, step), step_post(step, answers)
-        )
-        if step == "rhythm" and not membership.has_role(strategy_services.SETS_INBOX_TARGET):
-            found.form.fields["response_minutes"].disabled = True
+        initial = strategy_selectors.step_initial(plan, step)
+        found = member_editor(membership, step, plan.steps, initial, step_post(step, answers))
         if not found.is_valid():
             errors = step_errors(step, found)
             raise ValidationError({"detail": _("The step is not valid."), "errors": errors})

@@ -12,9 +12,11 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.analytics.metrics import METRICS
+from klankbord.orgs.models import Membership
 from klankbord.strategy import rules, texts
 from klankbord.strategy import vocabulary as v
 from klankbord.strategy.rules import Steps
+from klankbord.strategy.services import EDITS_THE_PLAN, SETS_INBOX_TARGET
 
 BLANK: list[tuple[str, Any]] = [("", "—")]
 ROWS_MAX = 12
@@ -538,6 +540,25 @@ def editor(
         for row in rows.forms:
             row.fields["DELETE"].label = _("Remove")
     return Editor(form, rows)
+
+
+def member_editor(
+    membership: Membership,
+    key: str,
+    steps: Steps,
+    data: Mapping[str, Any],
+    post: Mapping[str, Any] | None = None,
+) -> Editor:
+    """The step's form as this member may use it: read-only below editor, and the inbox's
+    response target only for those who may change the inbox settings."""
+    found = editor(key, steps, data, post)
+    if not membership.has_role(EDITS_THE_PLAN):
+        found.disable()
+    elif key == "rhythm" and not membership.has_role(SETS_INBOX_TARGET):
+        field = found.form.fields["response_minutes"]
+        field.disabled = True
+        field.help_text = _("Managers and owners set the response target, here or in the inbox.")
+    return found
 
 
 def _row_initial(row: Mapping[str, Any]) -> dict[str, Any]:

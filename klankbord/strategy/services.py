@@ -14,6 +14,7 @@ from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
 from klankbord.strategy.policy import policy_draft
 from klankbord.strategy.vocabulary import STEPS
 
+EDITS_THE_PLAN = Role.EDITOR  # contributors and clients read it
 SETS_INBOX_TARGET = Role.MANAGER  # as on the inbox settings page
 
 

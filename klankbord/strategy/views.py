@@ -14,7 +14,7 @@ from klankbord.analytics.moments import active_moments
 from klankbord.analytics.texts import moment_rows
 from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
-from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.orgs.models import Membership, Organisation
 from klankbord.strategy import (
     evaluation,
     export,
@@ -32,14 +32,13 @@ from klankbord.strategy.forms import (
     ReviewForm,
     ReviewScheduleForm,
     VersionForm,
-    editor,
+    member_editor,
 )
 from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
 from klankbord.strategy.policy import file_name, is_edited, policy_pdf
 from klankbord.strategy.rules import Steps
+from klankbord.strategy.services import EDITS_THE_PLAN
 from klankbord.strategy.vocabulary import STEPS
-
-EDITS_THE_PLAN = Role.EDITOR  # contributors and clients read it
 
 
 @org_view()
@@ -47,19 +46,12 @@ def plan_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     plan = selectors.plan_or_blank(organisation)
     steps = plan.steps
-    checks = selectors.health_items(steps, selectors.country_of(organisation))
     context = {
         "membership": membership,
         "plan": plan,
         "states": selectors.step_states(steps),
-        "health": checks,
-        "healthy": sum(item.ok for item in checks),
+        **_plan_figures(steps, organisation),
         **_self_check(steps),
-        "budget": rules.monthly_budget(steps),
-        "rhythm": [
-            (texts.NETWORKS[network], per_week, rules.silence_days(per_week))
-            for network, per_week in rules.posts_per_week(steps).items()
-        ],
         "may_edit": membership.has_role(EDITS_THE_PLAN),
         "version_form": VersionForm(),
         **_share_context(request, plan),
@@ -74,6 +66,20 @@ def _review_schedule_context(plan: Plan, form: ReviewScheduleForm | None = None)
     return {
         "review_due": evaluation.review_due(plan, today),
         "review_form": form or ReviewScheduleForm(initial=initial, today=today),
+    }
+
+
+def _plan_figures(steps: Steps, organisation: Organisation) -> dict[str, Any]:
+    """The health check, the budget and the rhythm: the overview and the shared page show both."""
+    checks = selectors.health_items(steps, selectors.country_of(organisation))
+    return {
+        "health": checks,
+        "healthy": sum(item.ok for item in checks),
+        "budget": rules.monthly_budget(steps),
+        "rhythm": [
+            (texts.NETWORKS[network], per_week, rules.silence_days(per_week))
+            for network, per_week in rules.posts_per_week(steps).items()
+        ],
     }
 
 
@@ -117,20 +123,7 @@ def plan_step_view(request: HttpRequest, membership: Membership, step: int) -> H
 
 
 def _editor(membership: Membership, plan: Plan, key: str, post: QueryDict | None = None) -> Editor:
-    """The step's form as this member may use it: read-only below editor, and the inbox's
-    response target only for those who may change the inbox settings."""
-    found = editor(key, plan.steps, selectors.step_initial(plan, key), post)
-    if not membership.has_role(EDITS_THE_PLAN):
-        found.disable()
-    elif key == "rhythm" and not membership.has_role(services.SETS_INBOX_TARGET):
-        _lock_response_target(found)
-    return found
-
-
-def _lock_response_target(found: Editor) -> None:
-    field = found.form.fields["response_minutes"]
-    field.disabled = True
-    field.help_text = _("Managers and owners set the response target, here or in the inbox.")
+    return member_editor(membership, key, plan.steps, selectors.step_initial(plan, key), post)
 
 
 def _after_save(slug: str, step: int, action: str) -> HttpResponse:
@@ -376,19 +369,12 @@ def plan_shared_view(request: HttpRequest, token: str) -> HttpResponse:
     plan = _shared_plan(token)
     organisation = plan.organisation
     steps = plan.steps
-    checks = selectors.health_items(steps, selectors.country_of(organisation))
     context = {
         "token": token,
         "plan": plan,
         "organisation": organisation,
         "summary": selectors.summary(steps),
-        "health": checks,
-        "healthy": sum(item.ok for item in checks),
-        "budget": rules.monthly_budget(steps),
-        "rhythm": [
-            (texts.NETWORKS[network], per_week, rules.silence_days(per_week))
-            for network, per_week in rules.posts_per_week(steps).items()
-        ],
+        **_plan_figures(steps, organisation),
     }
     return _private(render(request, "strategy/shared.html", context))
 
