@@ -3,8 +3,9 @@
 The index is made by migration 0005_mention_search:
 - SQLite: the FTS5 table listening_mention_fts (unicode61 tokenizer, diacritics removed), kept in
   sync with listening_mention by triggers. We look up matching rowids there.
-- PostgreSQL: a GIN index on to_tsvector('simple', listening_unaccent(title || ' ' || text)).
-  We test the very same expression, so the planner can use that index.
+- PostgreSQL: the stored column search_words, to_tsvector('simple', listening_unaccent(title ||
+  ' ' || text)), with a GIN index (migration 0008). Checking a row reads its words, never
+  tokenises its text again.
 
 What people type is never handed to MATCH or to_tsquery as it is. It is cut into words (runs of
 letters and digits); every word is quoted as a plain term, so quotes, brackets, AND/OR/NOT/NEAR
@@ -34,6 +35,7 @@ MAX_WORDS = 32  # words beyond these are ignored: all must match, so results onl
 MIN_PREFIX = 2  # a shorter word followed by * is searched as a whole word
 
 FTS_TABLE = "listening_mention_fts"
+SEARCH_COLUMN = "search_words"  # PostgreSQL's stored words, from migration 0008
 WORD = re.compile(r"([^\W_]+)(\*?)")  # letters and digits, and whether a * follows directly
 
 
@@ -70,7 +72,7 @@ PG_TERM = (
 
 
 class PostgresMatch(Expression):
-    """title and text against all words, written exactly as the index expression of 0005."""
+    """The stored words of title and text (migration 0008) against all words."""
 
     output_field = BooleanField()
 
@@ -90,20 +92,17 @@ class PostgresMatch(Expression):
     def as_sql(
         self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
     ) -> tuple[str, tuple[Any, ...]]:
-        (title, title_params), (text, text_params), *values = (
-            compiler.compile(part) for part in self.parts
-        )
+        # The title resolved to the mention table's column: its alias names the stored words too.
+        table = compiler.quote_name_unless_alias(self.parts[0].alias)
+        values = [compiler.compile(part) for part in self.parts[2:]]
         words, suffixes = values[: self.term_count], values[self.term_count :]
-        params: list[Any] = [*title_params, *text_params]
+        params: list[Any] = []
         queries = []
         for (word, word_params), (suffix, suffix_params) in zip(words, suffixes, strict=True):
             queries.append(PG_TERM.format(word=word, suffix=suffix))
             params += [*word_params, *suffix_params]
-        sql = (
-            f"to_tsvector('simple'::regconfig, listening_unaccent(COALESCE({title}, '')"
-            f" || ' ' || {text})) @@ ({' && '.join(queries)})"
-        )
-        return sql, tuple(params)
+        column = connection.ops.quote_name(SEARCH_COLUMN)
+        return f"{table}.{column} @@ ({' && '.join(queries)})", tuple(params)
 
 
 def search_mentions(queryset: QuerySet[Mention], words: str) -> QuerySet[Mention]:

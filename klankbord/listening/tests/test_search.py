@@ -218,4 +218,16 @@ def test_postgresql_uses_the_gin_index(world: World, mentions: None) -> None:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "listening_mention_search" in plan, plan
+    assert "listening_mention_search_words" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the stored words are PostgreSQL's")
+def test_postgresql_checks_the_stored_words_without_tokenising_again(
+    world: World, mentions: None
+) -> None:
+    searched = search_mentions(Mention.objects.all(), "cafe")
+    sql, _params = searched.query.sql_with_params()
+    assert "to_tsvector" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM listening_mention WHERE search_words IS NULL")
+        assert cursor.fetchone()[0] == 0  # every row has its words, old and new
