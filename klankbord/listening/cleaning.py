@@ -166,6 +166,8 @@ def _remove_control_characters(text: str) -> str:
 
 
 def _collapse_spaces(text: str) -> str:
+    if text.isascii() and "  " not in text and "\n" not in text:
+        return text.strip()  # most posts: nothing for the three expressions below to change
     text = _SPACES.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
     return _EXTRA_NEWLINES.sub("\n\n", text).strip()

@@ -325,7 +325,8 @@ def priority(reading: Reading | None, reach: int) -> int:
 def store(batch: Batch) -> None:
     """One INSERT for the batch; if a racing worker stored one of them first, one by one."""
     alive = batch.alive()
-    mentions: list[Mention | None] = [_mention(batch, item) for item in alive]
+    now = timezone.now()
+    mentions: list[Mention | None] = [_mention(batch, item, now) for item in alive]
     try:
         with transaction.atomic():  # a savepoint, so the fallback below can still write
             insert_all(mentions)  # type: ignore[arg-type]
@@ -337,8 +338,9 @@ def store(batch: Batch) -> None:
 
 def _store_one_by_one(batch: Batch, items: list[Item]) -> list[Mention | None]:
     stored: list[Mention | None] = []
+    now = timezone.now()
     for item in items:
-        mention = _mention(batch, item)
+        mention = _mention(batch, item, now)
         try:
             with transaction.atomic():
                 mention.save()
@@ -362,15 +364,21 @@ def _link_monitors(items: list[Item], mentions: Sequence[Mention | None]) -> Non
     insert_all(links)
 
 
-def _mention(batch: Batch, item: Item) -> Mention:
+# Positional arguments take Django's fast path: a third of the time of keywords per mention.
+MENTION_COLUMNS = [field.attname for field in Mention._meta.concrete_fields]
+
+
+def _mention(batch: Batch, item: Item, fetched_at: datetime) -> Mention:
     reading = item.reading
     bands = fingerprint.bands(item.simhash)
     if batch.pseudonymise:
         item.author_handle = pseudonym(batch.organisation_id, item.author_handle or "?")
         item.author_name = ""
-    return Mention(
+    values = dict(
+        id=None,
         organisation_id=batch.organisation_id,
-        source=batch.source,
+        source_id=batch.source.pk,
+        fetched_at=fetched_at,
         network=item.network,
         remote_id=item.remote_id[:500],
         key=item.key,
@@ -382,7 +390,7 @@ def _mention(batch: Batch, item: Item) -> Mention:
         text=item.text,
         kind=item.kind,
         in_reply_to=item.in_reply_to[:500] or None,
-        published_at=item.published_at or timezone.now(),
+        published_at=item.published_at or fetched_at,
         language=reading.language if reading else "und",
         sentiment=reading.sentiment if reading else "neutral",
         sentiment_score=reading.sentiment_score if reading else 0.0,
@@ -396,6 +404,9 @@ def _mention(batch: Batch, item: Item) -> Mention:
         band2=bands[2],
         band3=bands[3],
     )
+    mention = Mention(*[values[name] for name in MENTION_COLUMNS])
+    mention.source = batch.source  # cached, as the inbox reads it for every stored mention
+    return mention
 
 
 STEPS: list[tuple[str, Callable[[Batch], None]]] = [
