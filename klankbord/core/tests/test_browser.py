@@ -13,6 +13,8 @@ from playwright.sync_api import expect
 
 from klankbord.core.models import Heartbeat
 from klankbord.orgs.models import Membership, Role
+from klankbord.strategy.models import Plan
+from klankbord.strategy.tests.plans import bakery_plan
 from klankbord.test import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -158,12 +160,17 @@ def test_screenshots_for_the_readme(
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
     background_work_is_running()
+    Plan.objects.create(organisation=world.org, **bakery_plan())
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
     log_in(page, "alice@bakkerij.test")
     expect(page.locator("h1")).to_have_text("Bakkerij Alice")
     page.screenshot(path=str(SCREENSHOTS / "dashboard.png"))
+
+    page.goto(f"{live_server.url}/o/{world.org.slug}/meten/")
+    expect(page.locator("h1")).to_have_text("Meten")
+    page.screenshot(path=str(SCREENSHOTS / "measure.png"), full_page=True)
 
     open_settings_page(page, "Leden")
     expect(page.locator("#members")).to_be_visible()
