@@ -8,14 +8,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
-
-from django.utils import timezone
 
 from klankbord.analytics import metrics
 from klankbord.analytics.metrics import METRICS, Metric
 from klankbord.lib.dates import local_day_bounds
 from klankbord.orgs.models import Organisation
+from klankbord.orgs.selectors import local_today
 from klankbord.strategy import rules, texts
 from klankbord.strategy.selectors import plan_of
 
@@ -140,10 +138,6 @@ def monthly_cost(organisation: Organisation) -> Decimal | None:
 # --- the Measure page --------------------------------------------------------------------------
 
 RHYTHM_DAYS = 28  # four whole weeks: every weekday counts as often
-
-
-def local_today(organisation: Organisation) -> date:
-    return timezone.localdate(timezone=ZoneInfo(organisation.timezone))
 
 
 @dataclass(frozen=True)

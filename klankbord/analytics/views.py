@@ -10,6 +10,7 @@ from klankbord.analytics.texts import moment_rows
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
+from klankbord.orgs.selectors import local_today
 from klankbord.strategy import texts as plan_texts
 from klankbord.strategy.selectors import plan_of
 
@@ -21,7 +22,7 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     context: dict[str, Any] = {"membership": membership, "plan": plan}
     if plan is None:
         return render(request, "analytics/measure.html", context)
-    today = selectors.local_today(organisation)
+    today = local_today(organisation)
     month_start, _month_end = selectors.period_of("month", today)
     context |= {
         "today": today,

@@ -3,10 +3,8 @@
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from klankbord.accounts.models import User
 from klankbord.channels.models import Channel
@@ -14,6 +12,7 @@ from klankbord.channels.networks.base import Profile
 from klankbord.channels.services import channel_connect
 from klankbord.lib.dates import aware_from_local
 from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.orgs.selectors import local_today
 from klankbord.orgs.services import audit_record, organisation_create
 
 DEMO_ORG_NAME = "Bakkerij Vandevelde"
@@ -91,7 +90,7 @@ def seed_posts(org: Organisation, owner: User, channel: Channel) -> None:
     from klankbord.publishing.services import post_create, post_schedule
 
     membership = Membership.objects.get(organisation=org, user=owner)
-    today = timezone.now().astimezone(ZoneInfo(org.timezone)).date()
+    today = local_today(org)
     for days, at, text in DEMO_POSTS:
         post = post_create(organisation=org, author=owner, text=text, channels=[channel])
         moment = aware_from_local(datetime.combine(today + timedelta(days=days), at), org.timezone)
@@ -125,8 +124,7 @@ def seed_plan(org: Organisation, owner: User) -> None:
     from klankbord.strategy.services import plan_step_save, plan_version_save
 
     membership = Membership.objects.get(organisation=org, user=owner)
-    today = timezone.now().astimezone(ZoneInfo(org.timezone)).date()
-    for key, data in demo_plan(today).items():
+    for key, data in demo_plan(local_today(org)).items():
         plan_step_save(organisation=org, key=key, data=data, by=membership)
     plan = Plan.objects.get(organisation=org)
     plan_version_save(plan=plan, by=membership, note="Eerste versie van het plan")

@@ -1,9 +1,16 @@
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from klankbord.accounts.models import User
 from klankbord.orgs.models import AuditEvent, Invitation, Membership, Organisation
+
+
+def local_today(organisation: Organisation) -> date:
+    """Today's date where the organisation is: what its calendar, plan and figures count by."""
+    return timezone.localdate(timezone=ZoneInfo(organisation.timezone))
 
 
 def memberships_for_user(user: User) -> QuerySet[Membership]:

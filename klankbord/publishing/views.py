@@ -18,6 +18,7 @@ from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
+from klankbord.orgs.selectors import local_today
 from klankbord.publishing import checks, counting, feeds, selectors, services
 from klankbord.publishing.forms import (
     CommentForm,
@@ -546,7 +547,7 @@ def _week_rows(days: list[selectors.CalendarDay], zone: str) -> list[dict[str, o
 @org_view(Role.CLIENT)
 def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organisation
-    today = timezone.now().astimezone(ZoneInfo(org.timezone)).date()
+    today = local_today(org)
     view = "week" if request.GET.get("view") == "week" else "month"
     anchor = _parse_day(request.GET.get("date", ""), today)
     if view == "week":

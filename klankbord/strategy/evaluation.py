@@ -2,11 +2,7 @@
 
 import calendar
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from django.utils import timezone
-
-from klankbord.orgs.models import Organisation
 from klankbord.strategy import rules
 from klankbord.strategy.models import Plan
 from klankbord.strategy.rules import Steps
@@ -21,10 +17,6 @@ def add_months(day: date, months: int) -> date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
-
-
-def local_today(organisation: Organisation) -> date:
-    return timezone.localdate(timezone=ZoneInfo(organisation.timezone))
 
 
 def first_review_on(steps: Steps, every_months: int, today: date) -> date:

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
 from klankbord.orgs.models import Organisation
-from klankbord.strategy import evaluation, rules, selectors, texts
+from klankbord.orgs.selectors import local_today
+from klankbord.strategy import rules, selectors, texts
 from klankbord.strategy.forms import FORMS
 from klankbord.strategy.models import Plan
 from klankbord.strategy.selectors import SummaryLine, SummarySection
@@ -132,7 +133,7 @@ def _health_blocks(steps: rules.Steps, country: str) -> list[Block]:
 
 
 def plan_pdf(plan: Plan, organisation: Organisation, language: str) -> bytes:
-    today = evaluation.local_today(organisation)
+    today = local_today(organisation)
     subtitle = organisation.name
     if plan.version:
         subtitle += " · " + _("version %(number)s") % {"number": plan.version}

@@ -18,7 +18,7 @@ from django.utils.translation import override
 
 from klankbord.accounts.models import User
 from klankbord.orgs.models import Membership, Role
-from klankbord.strategy import evaluation
+from klankbord.orgs.selectors import local_today
 from klankbord.strategy.models import Plan
 
 REMINDED_ROLES = (Role.OWNER, Role.MANAGER, Role.EDITOR)
@@ -36,7 +36,7 @@ def send_review_reminders() -> int:
     sent = 0
     for plan in due:
         assert plan.next_review_on is not None  # the filter above
-        if plan.next_review_on > evaluation.local_today(plan.organisation):
+        if plan.next_review_on > local_today(plan.organisation):
             continue
         if review_claim(plan.pk, plan.next_review_on):
             sent += _remind(plan)

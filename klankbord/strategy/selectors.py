@@ -11,6 +11,7 @@ from django.utils.functional import Promise
 
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Organisation
+from klankbord.orgs.selectors import local_today
 from klankbord.strategy import evaluation, health, recommend, rules, texts
 from klankbord.strategy.forms import editor
 from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
@@ -103,8 +104,7 @@ def progress(organisation: Organisation) -> Progress:
         complete=sum(rules.is_complete(steps, key) for key in STEPS),
         steps=len(STEPS),
         to_fix=sum(not found.ok for found in health.check(steps, country_of(organisation))),
-        review_due=plan is not None
-        and evaluation.review_due(plan, evaluation.local_today(organisation)),
+        review_due=plan is not None and evaluation.review_due(plan, local_today(organisation)),
     )
 
 

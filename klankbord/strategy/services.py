@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.orgs.selectors import local_today
 from klankbord.orgs.services import audit_record
 from klankbord.strategy import evaluation
 from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
@@ -43,7 +44,7 @@ def plan_step_save(
 def _review_date_set(plan: Plan) -> None:
     """A plan gets an evaluation date from its first save on, so the reminder has one to keep;
     a KPI to evaluate earlier brings it forward."""
-    today = evaluation.local_today(plan.organisation)
+    today = local_today(plan.organisation)
     first = evaluation.first_review_on(plan.steps, plan.review_every_months, today)
     if plan.next_review_on is None:
         Plan.objects.filter(pk=plan.pk, next_review_on__isnull=True).update(next_review_on=first)
@@ -131,7 +132,7 @@ def plan_review_save(*, plan: Plan, by: Membership, record: dict[str, Any]) -> P
             kind=PlanVersion.Kind.REVIEW,
             review=record,
         )
-        today = evaluation.local_today(by.organisation)
+        today = local_today(by.organisation)
         next_on = evaluation.add_months(today, plan.review_every_months)
         Plan.objects.filter(pk=plan.pk).update(next_review_on=next_on)
         audit_record(

@@ -15,6 +15,7 @@ from klankbord.analytics.texts import moment_rows
 from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.selectors import local_today
 from klankbord.strategy import (
     evaluation,
     export,
@@ -61,7 +62,7 @@ def plan_view(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 
 def _review_schedule_context(plan: Plan, form: ReviewScheduleForm | None = None) -> dict[str, Any]:
-    today = evaluation.local_today(plan.organisation)
+    today = local_today(plan.organisation)
     initial = {"every_months": plan.review_every_months, "next_on": plan.next_review_on}
     return {
         "review_due": evaluation.review_due(plan, today),
@@ -236,7 +237,7 @@ def plan_review_schedule_view(request: HttpRequest, membership: Membership) -> H
     if plan is None:
         messages.error(request, _("Fill in at least one step before planning the evaluation."))
         return redirect("plan", org_slug=organisation.slug)
-    today = evaluation.local_today(organisation)
+    today = local_today(organisation)
     form = ReviewScheduleForm(request.POST, today=today)
     if form.is_valid():
         services.plan_review_schedule(
@@ -259,7 +260,7 @@ def plan_review_view(request: HttpRequest, membership: Membership) -> HttpRespon
     if plan is None:
         messages.error(request, _("Fill in at least one step before evaluating the plan."))
         return redirect("plan", org_slug=organisation.slug)
-    today = evaluation.local_today(organisation)
+    today = local_today(organisation)
     start, end = review.review_period(plan, today)
     record = review.review_record(plan, start, end)
     entered = [
@@ -322,7 +323,7 @@ def _share_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:
 def _pdf_response(plan: Plan, organisation: Organisation) -> HttpResponse:
     language = get_language() or "nl"
     pdf = export.plan_pdf(plan, organisation, language=language.split("-")[0])
-    filename = export.pdf_filename(organisation, evaluation.local_today(organisation))
+    filename = export.pdf_filename(organisation, local_today(organisation))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
