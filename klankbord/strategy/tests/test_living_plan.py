@@ -22,11 +22,6 @@ BASE = "/o/bakkerij-alice/plan/"
 
 
 @pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def mastodon(world: World) -> Channel:
     return Channel.objects.create(
         organisation=world.org, network="mastodon", external_id="1", handle="@bakker@m.test",

@@ -29,11 +29,6 @@ FORMAL_FR = re.compile(r"\b(vous|votre|vos)\b", re.IGNORECASE)
 
 
 @pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def plan(world: World, alice: Membership) -> dict[str, Any]:
     steps = bakery_plan()
     for key, data in steps.items():

@@ -24,11 +24,6 @@ DUE = date(2027, 3, 31)
 
 
 @pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def plan(world: World, alice: Membership) -> Plan:
     with time_machine.travel(datetime(2027, 1, 10, 9, 0, tzinfo=UTC), tick=False):
         steps = bakery_plan()

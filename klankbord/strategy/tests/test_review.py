@@ -24,11 +24,6 @@ NOW = datetime(2027, 4, 1, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def plan(world: World, alice: Membership) -> Plan:
     steps = bakery_plan()
     steps["kpis"]["kpis"] = [

@@ -14,11 +14,6 @@ BASE = "/o/bakkerij-alice/plan/"
 
 
 @pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def plan(world: World, alice: Membership) -> Plan:
     for key, data in bakery_plan().items():
         services.plan_step_save(organisation=world.org, key=key, data=data, by=alice)
