@@ -148,10 +148,13 @@ class RhythmRow:
     published: float
 
 
-def rhythm_rows(organisation: Organisation, steps: rules.Steps, today: date) -> list[RhythmRow]:
-    """Planned against published posts per week over the last four weeks, per network."""
+def rhythm_rows(
+    organisation: Organisation, steps: rules.Steps, start: date, end: date
+) -> list[RhythmRow]:
+    """Planned against published posts per week over start..end, per network; networks
+    published on without a rhythm in the plan come last."""
     planned = rules.posts_per_week(steps)
-    published = rhythm_actuals(organisation, today - timedelta(days=RHYTHM_DAYS - 1), today)
+    published = rhythm_actuals(organisation, start, end)
     networks = list(planned) + sorted(set(published) - set(planned))
     return [
         RhythmRow(n, str(texts.NETWORKS.get(n, n)), planned.get(n), published.get(n, 0.0))

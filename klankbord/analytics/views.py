@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,9 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     context |= {
         "today": today,
         "kpis": [_kpi_row(found) for found in selectors.kpi_progress(organisation, on=today)],
-        "rhythm": selectors.rhythm_rows(organisation, plan.steps, today),
+        "rhythm": selectors.rhythm_rows(
+            organisation, plan.steps, today - timedelta(days=selectors.RHYTHM_DAYS - 1), today
+        ),
         "rhythm_days": selectors.RHYTHM_DAYS,
         "response_target": inbox_settings(organisation).target_minutes,
         "response": selectors.response_actuals(organisation, month_start, today),

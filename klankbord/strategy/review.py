@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.utils.functional import Promise
 
 from klankbord.analytics.metrics import METRICS, Metric
-from klankbord.analytics.selectors import monthly_cost, response_actuals, rhythm_actuals, utc_range
+from klankbord.analytics.selectors import monthly_cost, response_actuals, rhythm_rows, utc_range
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Organisation
 from klankbord.strategy import evaluation, rules, texts
@@ -102,11 +102,9 @@ def with_entered(record: dict[str, Any], entered: dict[int, float | None], notes
 def _rhythm_rows(
     organisation: Organisation, steps: rules.Steps, start: date, end: date
 ) -> list[dict[str, Any]]:
-    planned = rules.posts_per_week(steps)
-    actual = rhythm_actuals(organisation, start, end)
-    networks = list(planned) + sorted(set(actual) - set(planned))
     return [
-        {"network": n, "planned": planned.get(n), "actual": actual.get(n, 0.0)} for n in networks
+        {"network": row.network, "planned": row.planned, "actual": row.published}
+        for row in rhythm_rows(organisation, steps, start, end)
     ]
 
 
