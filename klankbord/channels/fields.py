@@ -1,16 +1,42 @@
 import json
+import secrets
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 
+from klankbord.accounts.models import hash_token
 from klankbord.lib.crypto import SecretBox
+
+# Longer than any token we hand out; anything longer is not looked up at all.
+MAX_ADDRESS_TOKEN_LENGTH = 100
 
 
 @cache
 def secret_box() -> SecretBox:
     return SecretBox(settings.KLANKBORD_ENCRYPTION_KEYS)
+
+
+def address_token() -> tuple[str, dict[str, str]]:
+    """A new token for a secret address, and the columns that keep it.
+
+    Only the hash is looked up; the token itself is kept encrypted so the address can be shown
+    again to the team.
+    """
+    token = secrets.token_urlsafe(32)
+    return token, {"token_hash": hash_token(token), "token_encrypted": secret_box().encrypt(token)}
+
+
+def address_token_hash(token: str) -> str | None:
+    """The hash to look an address token up by; None for what cannot be one of ours."""
+    if not token or len(token) > MAX_ADDRESS_TOKEN_LENGTH:
+        return None
+    return hash_token(token)
+
+
+def address_token_of(token_encrypted: str) -> str:
+    return secret_box().decrypt(token_encrypted)
 
 
 if TYPE_CHECKING:

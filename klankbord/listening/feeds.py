@@ -4,15 +4,13 @@ Readers, Zapier or a team chat can follow a monitor without an account. The addr
 random token; only its hash is looked up, and a new address or revoking stops the old one.
 """
 
-import secrets
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import feedgenerator, timezone
 
-from klankbord.accounts.models import hash_token
-from klankbord.channels.fields import secret_box
+from klankbord.channels.fields import address_token, address_token_hash, address_token_of
 from klankbord.listening.models import Mention, Monitor, MonitorFeed
 from klankbord.orgs.models import Membership
 from klankbord.orgs.services import audit_record
@@ -22,13 +20,8 @@ ITEMS = 50
 
 def feed_create(membership: Membership, monitor: Monitor) -> str:
     feed_revoke(membership, monitor, audit=False)
-    token = secrets.token_urlsafe(32)
-    MonitorFeed.objects.create(
-        monitor=monitor,
-        token_hash=hash_token(token),
-        token_encrypted=secret_box().encrypt(token),
-        created_by=membership.user,
-    )
+    token, stored = address_token()
+    MonitorFeed.objects.create(monitor=monitor, created_by=membership.user, **stored)
     audit_record(
         organisation=membership.organisation,
         actor=membership.user,
@@ -56,7 +49,7 @@ def feed_urls(request: HttpRequest, monitor: Monitor) -> dict[str, str]:
     feed = MonitorFeed.objects.filter(monitor=monitor, revoked_at__isnull=True).first()
     if feed is None:
         return {}
-    token = secret_box().decrypt(feed.token_encrypted)
+    token = address_token_of(feed.token_encrypted)
     return {
         "atom": request.build_absolute_uri(reverse("monitor_feed_atom", args=[token])),
         "json": request.build_absolute_uri(reverse("monitor_feed_json", args=[token])),
@@ -64,11 +57,12 @@ def feed_urls(request: HttpRequest, monitor: Monitor) -> dict[str, str]:
 
 
 def monitor_for_token(token: str) -> Monitor | None:
-    if not token or len(token) > 100:
+    token_hash = address_token_hash(token)
+    if token_hash is None:
         return None
     feed = (
         MonitorFeed.objects.select_related("monitor__organisation")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .filter(token_hash=token_hash, revoked_at__isnull=True)
         .first()
     )
     return feed.monitor if feed else None

@@ -1,6 +1,5 @@
 """The iCalendar feed: the content calendar in Outlook or Google Calendar, at a secret address."""
 
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -9,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from klankbord.accounts.models import hash_token
-from klankbord.channels.fields import secret_box
+from klankbord.channels.fields import address_token, address_token_hash, address_token_of
 from klankbord.orgs.models import Membership
 from klankbord.publishing.models import CalendarFeed, PostTarget
 
@@ -24,12 +22,9 @@ EVENT_MINUTES = 15
 def feed_create(*, membership: Membership) -> str:
     """A new address for this member; any older one stops working."""
     feed_revoke(membership=membership)
-    token = secrets.token_urlsafe(32)
+    token, stored = address_token()
     CalendarFeed.objects.create(
-        organisation=membership.organisation,
-        user=membership.user,
-        token_hash=hash_token(token),
-        token_encrypted=secret_box().encrypt(token),
+        organisation=membership.organisation, user=membership.user, **stored
     )
     return token
 
@@ -44,7 +39,7 @@ def feed_token(membership: Membership) -> str:
     feed = CalendarFeed.objects.filter(
         organisation=membership.organisation, user=membership.user, revoked_at__isnull=True
     ).first()
-    return secret_box().decrypt(feed.token_encrypted) if feed else ""
+    return address_token_of(feed.token_encrypted) if feed else ""
 
 
 def feed_url_for(request: HttpRequest, membership: Membership) -> str:
@@ -54,11 +49,12 @@ def feed_url_for(request: HttpRequest, membership: Membership) -> str:
 
 def feed_for_token(token: str) -> CalendarFeed | None:
     """The live feed for a token, only while its owner still belongs to the organisation."""
-    if not token or len(token) > 100:
+    token_hash = address_token_hash(token)
+    if token_hash is None:
         return None
     feed = (
         CalendarFeed.objects.select_related("organisation", "user")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .filter(token_hash=token_hash, revoked_at__isnull=True)
         .first()
     )
     if feed is None or not feed.user.is_active:

@@ -4,29 +4,20 @@ The address holds a random token; only its hash is looked up, and the token itse
 encrypted so the team can copy the address again. A new address or revoking stops the old one.
 """
 
-import secrets
-
 from django.utils import timezone
 
-from klankbord.accounts.models import hash_token
-from klankbord.channels.fields import secret_box
+from klankbord.channels.fields import address_token, address_token_hash, address_token_of
 from klankbord.orgs.models import Membership
 from klankbord.orgs.services import audit_record
 from klankbord.strategy.models import Plan, PlanShare
-
-MAX_TOKEN_LENGTH = 100
 
 
 def plan_share_create(*, plan: Plan, by: Membership) -> str:
     """A new address; one that was shared before stops working."""
     plan_share_revoke(plan=plan, by=by, audit=False)
-    token = secrets.token_urlsafe(32)
+    token, stored = address_token()
     PlanShare.objects.create(
-        plan=plan,
-        organisation_id=plan.organisation_id,
-        token_hash=hash_token(token),
-        token_encrypted=secret_box().encrypt(token),
-        created_by=by.user,
+        plan=plan, organisation_id=plan.organisation_id, created_by=by.user, **stored
     )
     audit_record(organisation=by.organisation, actor=by.user, action="plan.share_created")
     return token
@@ -48,16 +39,17 @@ def active_share(plan: Plan) -> PlanShare | None:
 
 
 def share_token(share: PlanShare) -> str:
-    return secret_box().decrypt(share.token_encrypted)
+    return address_token_of(share.token_encrypted)
 
 
 def plan_for_token(token: str) -> Plan | None:
     """The plan a live address shows, noting when it was last looked at; None otherwise."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    token_hash = address_token_hash(token)
+    if token_hash is None:
         return None
     share = (
         PlanShare.objects.select_related("plan__organisation")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .filter(token_hash=token_hash, revoked_at__isnull=True)
         .first()
     )
     if share is None:
