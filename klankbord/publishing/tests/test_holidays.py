@@ -156,3 +156,18 @@ def test_each_dutch_school_holiday_runs_saturday_to_sunday():
             assert (start.isoweekday(), end.isoweekday()) == (6, 7), item
             assert item["kind"] in data["names"]
             assert set(item["regions"]) <= {"noord", "midden", "zuid"}
+
+
+def test_the_school_years_follow_each_other_without_a_gap():
+    data = json.loads(NL_SCHOOL_HOLIDAYS.read_text(encoding="utf-8"))
+    starts = [int(name[:4]) for name in data["school_years"]]
+    assert starts == list(range(starts[0], starts[0] + len(starts)))
+
+
+def test_the_south_has_its_spring_break_a_week_before_the_rest_in_2027():
+    spring = {
+        region: school_days(date(2027, 2, 1), date(2027, 3, 15), region, "Voorjaarsvakantie")
+        for region in ("NL-NOORD", "NL-MIDDEN", "NL-ZUID")
+    }
+    assert spring["NL-ZUID"] == days(date(2027, 2, 13), date(2027, 2, 21))
+    assert spring["NL-NOORD"] == spring["NL-MIDDEN"] == days(date(2027, 2, 20), date(2027, 2, 28))
