@@ -1,0 +1,56 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from klankbord.orgs.models import Membership, Organisation
+from klankbord.publishing.models import PostTarget
+
+
+class PostResult(models.Model):
+    """What a network counted for one published post on one channel, checked a few times.
+
+    One row per published target: the latest counts and when to ask again. Checks follow the
+    post's life (an hour, a day, a week, a month after publishing) and then stop.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    target = models.OneToOneField(PostTarget, on_delete=models.CASCADE, related_name="result")
+    likes = models.PositiveIntegerField(default=0)
+    shares = models.PositiveIntegerField(default=0)
+    replies = models.PositiveIntegerField(default=0)
+    quotes = models.PositiveIntegerField(default=0)
+    # likes + shares + replies + quotes, stored so lists can be ordered by it in the database.
+    engagement = models.PositiveIntegerField(default=0)
+    published_at = models.DateTimeField()  # copied from the target: the period filters use it
+    checked_at = models.DateTimeField(null=True, blank=True)
+    checks = models.PositiveSmallIntegerField(default=0)
+    next_check_at = models.DateTimeField(null=True, blank=True)  # None: no more checks
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The network no longer has the post (deleted there): the last counts stay.
+    gone = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["next_check_at"], name="result_next_check"),
+            models.Index(fields=["organisation", "published_at"], name="result_org_published"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.engagement}"
+
+
+class ReportSubscription(models.Model):
+    """Whether one member gets the monthly results report by e-mail, and the last month sent.
+
+    A member without a row gets the report when they are an owner or a manager.
+    """
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="report_subscription"
+    )
+    monthly = models.BooleanField(_("monthly report by e-mail"), default=True)
+    # The first day of the month last reported; claimed by a conditional UPDATE, so sent once.
+    last_sent_for = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.monthly}"
