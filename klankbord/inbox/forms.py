@@ -37,6 +37,8 @@ class SavedReplyForm(forms.ModelForm):
         model = SavedReply
         fields = ["title", "language", "text"]
         help_texts = {
+            # The names differ per language ({nom}, {entreprise}); fill_in accepts them all.
+            # xgettext:no-python-brace-format
             "text": _("{naam} becomes the first name of the person you answer, {bedrijf} yours.")
         }
 
