@@ -1,17 +1,18 @@
 """What Klankbord measures itself, per period: each metric is one aggregate query.
 
-A period is [start, end) in UTC; None means there was nothing to measure. Followers, engagement,
-website visits and revenue are not measured here: KPIs about them are entered at the review.
+A period is [start, end) in UTC; None means there was nothing to measure. Followers, website
+visits and revenue are not measured here: KPIs about them are entered at the review.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from klankbord.analytics.models import PostResult
 from klankbord.inbox.models import Item
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Organisation
@@ -119,11 +120,33 @@ def _share(sentiment: str) -> Measure:
     return measure
 
 
+def _reactions(organisation: Organisation, start: datetime, end: datetime) -> dict[str, int]:
+    """Results of posts published in the period, as last counted by the networks."""
+    found = PostResult.objects.filter(
+        organisation=organisation,
+        published_at__gte=start,
+        published_at__lt=end,
+        target__post__deleted_at__isnull=True,
+    ).aggregate(posts=Count("pk"), reactions=Sum("engagement"))
+    return {"posts": found["posts"], "reactions": found["reactions"] or 0}
+
+
+def reactions(organisation: Organisation, start: datetime, end: datetime) -> float:
+    return _reactions(organisation, start, end)["reactions"]
+
+
+def reactions_per_post(organisation: Organisation, start: datetime, end: datetime) -> float | None:
+    found = _reactions(organisation, start, end)
+    return round(found["reactions"] / found["posts"], 1) if found["posts"] else None
+
+
 METRICS: dict[str, Metric] = {
     "posts_published": Metric("posts_published", _("Posts published"), "count", True, posts_published),  # noqa: E501
     "answered_in_time": Metric("answered_in_time", _("Messages answered in time"), "percent", True, answered_in_time),  # noqa: E501
     "first_response_minutes": Metric("first_response_minutes", _("Time to first answer (working minutes)"), "minutes", False, first_response_minutes),  # noqa: E501
     "leads": Metric("leads", _("Leads from social media"), "count", True, leads),
+    "reactions": Metric("reactions", _("Reactions to posts (likes, shares, replies, quotes)"), "count", True, reactions),  # noqa: E501
+    "reactions_per_post": Metric("reactions_per_post", _("Reactions per post"), "count", True, reactions_per_post),  # noqa: E501
     "mentions": Metric("mentions", _("Mentions"), "count", True, mentions),
     "negative_share": Metric("negative_share", _("Share of negative mentions"), "percent", False, _share("negative")),  # noqa: E501
     "positive_share": Metric("positive_share", _("Share of positive mentions"), "percent", True, _share("positive")),  # noqa: E501
