@@ -1,24 +1,26 @@
 """What Klankbord measures itself, per period: each metric is one aggregate query.
 
-A period is [start, end) in UTC; None means there was nothing to measure. Followers, website
-visits and revenue are not measured here: KPIs about them are entered at the review.
+A period is [start, end) in UTC; None means there was nothing to measure. Website visits and
+revenue are not measured here: KPIs about them are entered at the review.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from klankbord.analytics.models import PostResult
+from klankbord.analytics.models import AudienceCount, PostResult
 from klankbord.inbox.models import Item
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import PostTarget
 
 Measure = Callable[[Organisation, datetime, datetime], float | None]
+# How far back the count a period starts from is looked for.
+LOOK_BACK = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -140,12 +142,33 @@ def reactions_per_post(organisation: Organisation, start: datetime, end: datetim
     return round(found["reactions"] / found["posts"], 1) if found["posts"] else None
 
 
+def followers_gained(organisation: Organisation, start: datetime, end: datetime) -> float | None:
+    """New followers over all channels: the last daily count in the period against the last one
+    before it (or else the first one in it). None until a channel has two counts to compare."""
+    counts = AudienceCount.objects.filter(
+        organisation=organisation, counted_at__gte=start - LOOK_BACK, counted_at__lt=end
+    ).order_by("counted_at")
+    baseline: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for channel_id, counted_at, followers in counts.values_list(
+        "channel_id", "counted_at", "followers"
+    ):
+        if counted_at < start or channel_id not in baseline:
+            baseline[channel_id] = followers
+        elif counted_at >= start:
+            last[channel_id] = followers
+    if not last:
+        return None
+    return sum(followers - baseline[channel_id] for channel_id, followers in last.items())
+
+
 METRICS: dict[str, Metric] = {
     "posts_published": Metric("posts_published", _("Posts published"), "count", True, posts_published),  # noqa: E501
     "answered_in_time": Metric("answered_in_time", _("Messages answered in time"), "percent", True, answered_in_time),  # noqa: E501
     "first_response_minutes": Metric("first_response_minutes", _("Time to first answer (working minutes)"), "minutes", False, first_response_minutes),  # noqa: E501
     "leads": Metric("leads", _("Leads from social media"), "count", True, leads),
     "reactions": Metric("reactions", _("Reactions to posts (likes, shares, replies, quotes)"), "count", True, reactions),  # noqa: E501
+    "followers_gained": Metric("followers_gained", _("New followers (all channels)"), "count", True, followers_gained),  # noqa: E501
     "reactions_per_post": Metric("reactions_per_post", _("Reactions per post"), "count", True, reactions_per_post),  # noqa: E501
     "mentions": Metric("mentions", _("Mentions"), "count", True, mentions),
     "negative_share": Metric("negative_share", _("Share of negative mentions"), "percent", False, _share("negative")),  # noqa: E501

@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from klankbord.channels.models import Channel
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.publishing.models import PostTarget
 
@@ -54,3 +55,22 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership_id}: {self.monthly}"
+
+
+class AudienceCount(models.Model):
+    """How many followers a channel had on one day: one count per local day, the first of it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()  # the organisation's local date
+    followers = models.PositiveIntegerField()
+    counted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "day"], name="one_audience_count_a_day")
+        ]
+        indexes = [models.Index(fields=["organisation", "day"], name="audience_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}: {self.followers}"

@@ -77,6 +77,7 @@ class Profile:
     display_name: str
     avatar_url: str = ""
     profile_url: str = ""
+    followers: int | None = None  # None: the network does not say
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,7 @@ class BlueskyConnector(Connector):
             display_name=view.display_name or view.handle,
             avatar_url=view.avatar or "",
             profile_url=f"https://bsky.app/profile/{view.handle}",
+            followers=getattr(view, "followers_count", None),
         )
 
     def _resolve_handle(self, client: Client, handle: str) -> str | None:

@@ -81,6 +81,10 @@ def comparable(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def _count(value: Any) -> int | None:
+    return int(value) if isinstance(value, int) and value >= 0 else None
+
+
 def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -267,6 +271,7 @@ class MastodonConnector(Connector):
             display_name=body.get("display_name") or body["username"],
             avatar_url=body.get("avatar", ""),
             profile_url=body.get("url", ""),
+            followers=_count(body.get("followers_count")),
         )
 
     def upload(self, media: Media) -> str:

@@ -55,6 +55,7 @@ class FakeBluesky:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.app_password = "abcd-efgh-ijkl-mnop"
+        self.followers = 120  # what getProfile says; tests move it
         self.access_lifetime = 7200
         self.access: set[str] = set()
         self.refresh: set[str] = set()
@@ -330,7 +331,7 @@ class FakeBluesky:
         did = self.handles.get(actor, actor)
         return 200, {
             **self._profile(did),
-            "followersCount": 120,
+            "followersCount": self.followers,
             "postsCount": len(self.our_posts()),
         }
 

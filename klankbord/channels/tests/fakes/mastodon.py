@@ -71,6 +71,7 @@ class FakeMastodon:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.ids = itertools.count(110_000_000_000_000_000)
+        self.followers = 12  # what verify_credentials says; tests move it
         self.apps: dict[str, dict[str, str]] = {}
         self.codes: dict[str, str] = {}
         self.tokens: dict[str, str] = {}
@@ -358,7 +359,11 @@ class FakeMastodon:
         if not self._authorised(request):
             return self._unauthorised()
         return self._json(
-            {**self.account, "followers_count": 12, "statuses_count": len(self.statuses)}
+            {
+                **self.account,
+                "followers_count": self.followers,
+                "statuses_count": len(self.statuses),
+            }
         )
 
     def upload_media(self, request: Request) -> Response:
