@@ -2,6 +2,7 @@
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from klankbord.analytics.moments import ActiveMoments
 
@@ -31,3 +32,28 @@ def moment_rows(found: ActiveMoments | None) -> list[tuple[str, str, int]]:
         (str(WEEKDAYS[m.weekday]), f"{m.hour:02d}:00-{m.hour + 1:02d}:00", m.count)
         for m in found.busiest
     ]
+
+
+# --- what works ---------------------------------------------------------------------------------
+
+# Each table of "What works": its heading and the name of its first column.
+GROUPINGS = {
+    "channels": (_("Per channel"), _("Channel")),
+    "pillars": (_("Per content pillar"), _("Content pillar")),
+    "formats": (_("Per format"), _("Format")),
+}
+FORMATS = {"image": _("Image"), "link": _("Link"), "text": _("Text only")}
+NO_PILLAR = _("No pillar")
+DAYPARTS = {
+    "morning": pgettext_lazy("part of the day", "morning"),
+    "afternoon": pgettext_lazy("part of the day", "afternoon"),
+    "evening": pgettext_lazy("part of the day", "evening"),
+    "night": pgettext_lazy("part of the day", "night"),
+}
+# Dutch writes one word ("dinsdagavond"); the translation decides where the space goes.
+MOMENT = pgettext_lazy("a weekday and a part of the day", "%(weekday)s %(daypart)s")
+
+
+def moment_label(weekday: int, daypart: str) -> str:
+    """A weekday and a part of the day in words, e.g. "Tuesday evening"."""
+    return str(MOMENT) % {"weekday": WEEKDAYS[weekday], "daypart": DAYPARTS[daypart]}

@@ -4,15 +4,18 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from klankbord.analytics import selectors, texts
+from klankbord.analytics import results, selectors, texts
 from klankbord.analytics.moments import active_moments
+from klankbord.analytics.results import Group
 from klankbord.analytics.selectors import KpiProgress
 from klankbord.analytics.texts import moment_rows
+from klankbord.channels.selectors import channels_of
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.access import org_view
-from klankbord.orgs.models import Membership, Role
+from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
 from klankbord.strategy import texts as plan_texts
+from klankbord.strategy.models import Plan
 from klankbord.strategy.selectors import plan_of
 
 
@@ -21,11 +24,59 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     plan = plan_of(organisation)
     context: dict[str, Any] = {"membership": membership, "plan": plan}
-    if plan is None:
-        return render(request, "analytics/measure.html", context)
+    context |= _what_works(organisation, _period_days(request.GET.get("dagen", "")))
+    context |= {
+        "may_connect": membership.has_role(Role.MANAGER),
+        "may_compose": membership.has_role(Role.CONTRIBUTOR),
+    }
+    if plan is not None:
+        context |= _plan_figures(organisation, plan)
+    return render(request, "analytics/measure.html", context)
+
+
+def _period_days(value: str) -> int:
+    """The chosen period; anything but one of the offered lengths shows the first quietly."""
+    return int(value) if value in {str(days) for days in results.PERIOD_DAYS} else 30
+
+
+def _what_works(organisation: Organisation, days: int) -> dict[str, Any]:
+    summary = results.results_summary(organisation, *results.last_days(organisation, days))
+    return {
+        "days": days,
+        "period_days": results.PERIOD_DAYS,
+        "summary": summary,
+        "min_posts": results.MIN_POSTS,
+        "posts_change": _change(summary.posts, summary.previous_posts),
+        "engagement_change": _change(summary.engagement, summary.previous_engagement),
+        "tables": [
+            (key, *texts.GROUPINGS[key], _bars(groups))
+            for key, groups in [
+                ("channels", summary.channels),
+                ("pillars", summary.pillars),
+                ("formats", summary.formats),
+            ]
+        ],
+        "best_moments": summary.moments[: results.BEST_MOMENTS],
+        "other_moments": summary.moments[results.BEST_MOMENTS :],
+        "has_channels": channels_of(organisation).exists(),
+    }
+
+
+def _change(now: int, before: int) -> int | None:
+    """The change against the previous period in percent; None when there was nothing before."""
+    return round(100 * (now - before) / before) if before else None
+
+
+def _bars(groups: list[Group]) -> list[tuple[Group, int]]:
+    """Each group with the width of its bar: its reactions per post against the best one's."""
+    best = max((g.per_post for g in groups), default=0.0)
+    return [(g, round(100 * g.per_post / best) if best else 0) for g in groups]
+
+
+def _plan_figures(organisation: Organisation, plan: Plan) -> dict[str, Any]:
     today = local_today(organisation)
     month_start, _month_end = selectors.period_of("month", today)
-    context |= {
+    return {
         "today": today,
         "kpis": [_kpi_row(found) for found in selectors.kpi_progress(organisation, on=today)],
         "rhythm": selectors.rhythm_rows(
@@ -39,7 +90,6 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "active_moments": (found := active_moments(organisation)),
         "moment_rows": moment_rows(found),
     }
-    return render(request, "analytics/measure.html", context)
 
 
 def _kpi_row(found: KpiProgress) -> dict[str, Any]:

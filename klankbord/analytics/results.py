@@ -1,0 +1,255 @@
+"""What works: the results of published posts over a period, per channel, pillar, format and time.
+
+Reads `PostResult` rows (counts collected from the networks, see `collect.py`). Dates are the
+organisation's local calendar dates, both ends included; every query is scoped to the
+organisation and leaves out deleted posts.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import formats
+from django.utils.text import Truncator
+
+from klankbord.analytics import texts
+from klankbord.analytics.models import PostResult
+from klankbord.analytics.selectors import utc_range
+from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
+from klankbord.orgs.models import Organisation
+from klankbord.orgs.selectors import local_today
+from klankbord.publishing.links import first_link
+from klankbord.publishing.models import PostImage, PostTarget
+from klankbord.strategy import texts as plan_texts
+
+# A group (a channel, a pillar, a format, a moment) needs this many posts before it is compared.
+MIN_POSTS = 3
+PERIOD_DAYS = (30, 90, 365)
+DAYPARTS = ("morning", "afternoon", "evening", "night")  # 6-12, 12-17, 17-23, 23-6 local
+TOP = 5
+BEST_MOMENTS = 3  # highlighted as the ones to post in
+TOP_TEXT_CHARS = 120
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str  # channel id, pillar name, format key or "weekday:daypart"
+    label: str  # shown as is (already translated where it needs to be)
+    posts: int
+    engagement: int
+
+    @property
+    def per_post(self) -> float:
+        return self.engagement / self.posts if self.posts else 0.0
+
+    @property
+    def comparable(self) -> bool:
+        return self.posts >= MIN_POSTS
+
+
+@dataclass(frozen=True)
+class TopPost:
+    post_id: int
+    target_id: int
+    channel_label: str
+    text: str  # the channel's text, shortened for a list
+    remote_url: str
+    published_at_local: str  # formatted in the organisation's zone
+    likes: int
+    shares: int
+    replies: int
+    quotes: int
+    engagement: int
+
+
+@dataclass(frozen=True)
+class ResultsSummary:
+    start: date
+    end: date
+    posts: int  # published targets in the period that have results
+    engagement: int
+    previous_posts: int  # the period of the same length just before
+    previous_engagement: int
+    channels: list[Group]
+    pillars: list[Group]
+    formats: list[Group]  # keys: "image", "link", "text"
+    moments: list[Group]  # weekday x daypart, best first, only comparable ones
+    top: list[TopPost]  # the five with the most engagement
+    waiting: int  # published in the period, results not collected yet
+
+    @property
+    def per_post(self) -> float:
+        return self.engagement / self.posts if self.posts else 0.0
+
+
+def last_days(organisation: Organisation, days: int) -> tuple[date, date]:
+    """The last `days` local days, today included."""
+    today = local_today(organisation)
+    return today - timedelta(days=days - 1), today
+
+
+def results_summary(organisation: Organisation, start: date, end: date) -> ResultsSummary:
+    zone = ZoneInfo(organisation.timezone)
+    results = list(
+        _counted(organisation, start, end)
+        .select_related("target__channel", "target__post")
+        .annotate(has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))))
+        .order_by("published_at", "pk")
+    )
+    length = end - start + timedelta(days=1)
+    previous = _counted(organisation, start - length, start - timedelta(days=1)).aggregate(
+        posts=Count("pk"), engagement=Sum("engagement")
+    )
+    return ResultsSummary(
+        start=start,
+        end=end,
+        posts=len(results),
+        engagement=sum(result.engagement for result in results),
+        previous_posts=previous["posts"],
+        previous_engagement=previous["engagement"] or 0,
+        channels=_ranked(_groups(results, _channel_of)),
+        pillars=_ranked(_groups(results, _pillar_of)),
+        formats=_ranked(_groups(results, _format_of)),
+        moments=[
+            g for g in _ranked(_groups(results, lambda r: _moment_of(r, zone))) if g.comparable
+        ],
+        top=[_top_post(result, zone) for result in _best(results)],
+        waiting=_waiting(organisation, start, end),
+    )
+
+
+def _published_in(organisation: Organisation, start: date, end: date) -> Q:
+    since, until = utc_range(organisation, start, end)
+    return Q(published_at__gte=since, published_at__lt=until)
+
+
+# A row made before its first check holds no counts yet: it is still waiting, not a zero.
+_NOT_COUNTED_YET = Q(checked_at__isnull=True, engagement=0)
+
+
+def _counted(organisation: Organisation, start: date, end: date) -> QuerySet[PostResult]:
+    """The period's results, without deleted posts and without posts the network lost before
+    it counted anything."""
+    return (
+        PostResult.objects.filter(
+            _published_in(organisation, start, end),
+            organisation=organisation,
+            target__post__organisation=organisation,
+            target__post__deleted_at__isnull=True,
+        )
+        .exclude(gone=True, engagement=0)
+        .exclude(_NOT_COUNTED_YET)
+    )
+
+
+def _waiting(organisation: Organisation, start: date, end: date) -> int:
+    no_result = Q(result__isnull=True) | Q(
+        result__checked_at__isnull=True, result__engagement=0, result__gone=False
+    )
+    return PostTarget.objects.filter(
+        _published_in(organisation, start, end),
+        no_result,
+        post__organisation=organisation,
+        post__deleted_at__isnull=True,
+        status=PostTarget.Status.PUBLISHED,
+    ).count()
+
+
+def _groups(
+    results: Iterable[PostResult], key_of: Callable[[PostResult], tuple[str, str]]
+) -> list[Group]:
+    labels: dict[str, str] = {}
+    posts: dict[str, int] = {}
+    engagement: dict[str, int] = {}
+    for result in results:
+        key, label = key_of(result)
+        labels.setdefault(key, label)
+        posts[key] = posts.get(key, 0) + 1
+        engagement[key] = engagement.get(key, 0) + result.engagement
+    return [Group(key, labels[key], posts[key], engagement[key]) for key in labels]
+
+
+def _ranked(groups: list[Group]) -> list[Group]:
+    """Comparable groups first, best average first; ties by size, then by name."""
+    return sorted(groups, key=lambda g: (not g.comparable, -g.per_post, -g.posts, g.label))
+
+
+def channel_label(channel: Channel) -> str:
+    try:
+        network = str(connector_class(channel.network).label)
+    except KeyError:  # a network no longer offered: its posts still count
+        network = str(plan_texts.NETWORKS.get(channel.network, channel.network))
+    return f"{network} {channel.handle}"
+
+
+def _channel_of(result: PostResult) -> tuple[str, str]:
+    channel = result.target.channel
+    return str(channel.pk), channel_label(channel)
+
+
+def _pillar_of(result: PostResult) -> tuple[str, str]:
+    pillar = result.target.post.pillar
+    return pillar, pillar or str(texts.NO_PILLAR)
+
+
+def _format_key(result: PostResult) -> str:
+    post = result.target.post
+    if getattr(result, "has_images", False):
+        return "image"
+    if (post.link_preview or {}).get("url") or first_link(result.target.text):
+        return "link"
+    return "text"
+
+
+def _format_of(result: PostResult) -> tuple[str, str]:
+    key = _format_key(result)
+    return key, str(texts.FORMATS[key])
+
+
+def daypart_of(local: datetime) -> tuple[int, str]:
+    """The weekday and part of the day of a local time; the night belongs to the day before."""
+    if local.hour < 6:
+        return (local.weekday() - 1) % 7, "night"
+    if local.hour < 12:
+        return local.weekday(), "morning"
+    if local.hour < 17:
+        return local.weekday(), "afternoon"
+    return local.weekday(), "evening" if local.hour < 23 else "night"
+
+
+def _moment_of(result: PostResult, zone: ZoneInfo) -> tuple[str, str]:
+    weekday, daypart = daypart_of(result.published_at.astimezone(zone))
+    return f"{weekday}:{daypart}", texts.moment_label(weekday, daypart)
+
+
+def _best(results: Iterable[PostResult]) -> list[PostResult]:
+    reacted = [result for result in results if result.engagement]
+    # Ties go to the most recent post.
+    return sorted(reacted, key=lambda r: (-r.engagement, -r.published_at.timestamp(), r.pk))[:TOP]
+
+
+def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
+    target = result.target
+    local = result.published_at.astimezone(zone)
+    return TopPost(
+        post_id=target.post_id,
+        target_id=target.pk,
+        channel_label=channel_label(target.channel),
+        text=Truncator(target.text).chars(TOP_TEXT_CHARS),
+        remote_url=target.remote_url if _is_web_address(target.remote_url) else "",
+        published_at_local=formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+        likes=result.likes,
+        shares=result.shares,
+        replies=result.replies,
+        quotes=result.quotes,
+        engagement=result.engagement,
+    )
+
+
+def _is_web_address(url: str) -> bool:
+    # What a network returns becomes a link on a page: only http(s), never javascript: and kin.
+    return urlsplit(url).scheme in {"http", "https"}

@@ -1,0 +1,52 @@
+"""Published posts with the counts a network gave them, as the results collector leaves them."""
+
+from datetime import datetime, timedelta
+
+from klankbord.analytics.models import PostResult
+from klankbord.analytics.tests.figures import channel
+from klankbord.orgs.models import Organisation
+from klankbord.publishing.models import Post, PostImage, PostTarget
+
+
+def counted_post(
+    org: Organisation,
+    at: datetime,
+    *,
+    network: str = "mastodon",
+    pillar: str = "",
+    likes: int = 0,
+    shares: int = 0,
+    replies: int = 0,
+    quotes: int = 0,
+    text: str = "Verse pistolets",
+    image: bool = False,
+    link_preview: dict[str, str] | None = None,
+    remote_url: str = "https://social.example/@bakker/1",
+    checked: bool = True,
+    gone: bool = False,
+) -> PostResult:
+    post = Post.objects.create(
+        organisation=org, text=text, pillar=pillar, link_preview=link_preview or {}
+    )
+    target = PostTarget.objects.create(
+        post=post, channel=channel(org, network), text=text, status=PostTarget.Status.PUBLISHED,
+        published_at=at, remote_url=remote_url,
+    )  # fmt: skip
+    if image:
+        PostImage.objects.create(
+            organisation=org, post=post, filename="brood.jpg", content=b"jpeg",
+            mime_type="image/jpeg", width=1080, height=1080, size_bytes=4,
+        )  # fmt: skip
+    return PostResult.objects.create(
+        organisation=org, target=target, likes=likes, shares=shares, replies=replies,
+        quotes=quotes, engagement=likes + shares + replies + quotes, published_at=at,
+        checked_at=at + timedelta(hours=1) if checked else None, gone=gone,
+    )  # fmt: skip
+
+
+def published_without_result(org: Organisation, at: datetime) -> PostTarget:
+    post = Post.objects.create(organisation=org, text="Net verschenen")
+    return PostTarget.objects.create(
+        post=post, channel=channel(org, "mastodon"), text=post.text,
+        status=PostTarget.Status.PUBLISHED, published_at=at,
+    )  # fmt: skip
