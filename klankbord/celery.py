@@ -26,6 +26,14 @@ app.conf.beat_schedule = {
         "task": "klankbord.strategy.tasks.review_reminders",
         "schedule": 3600.0,
     },
+    "analytics-collect-results": {
+        "task": "klankbord.analytics.tasks.collect_results",
+        "schedule": 600.0,
+    },
+    "analytics-count-audiences": {
+        "task": "klankbord.analytics.tasks.count_audiences",
+        "schedule": 3600.0,
+    },
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,

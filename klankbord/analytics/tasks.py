@@ -1,0 +1,15 @@
+from celery import shared_task
+
+
+@shared_task(name="klankbord.analytics.tasks.collect_results", ignore_result=True)
+def collect_results() -> None:
+    from klankbord.analytics.collect import run
+
+    run()
+
+
+@shared_task(name="klankbord.analytics.tasks.count_audiences", ignore_result=True)
+def count_audiences() -> None:
+    from klankbord.analytics.audience import count_audiences
+
+    count_audiences()
