@@ -1,11 +1,14 @@
 from datetime import timedelta
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from klankbord.analytics import results, selectors, texts
+from klankbord.analytics.export import pdf_filename, report_pdf
 from klankbord.analytics.moments import active_moments
+from klankbord.analytics.report import month_from, report_for
 from klankbord.analytics.results import Group
 from klankbord.analytics.selectors import KpiProgress
 from klankbord.analytics.texts import moment_rows
@@ -102,3 +105,16 @@ def _kpi_row(found: KpiProgress) -> dict[str, Any]:
         "status": texts.STATUSES[found.status],
         "badge": texts.BADGES[found.status],
     }
+
+
+@org_view(Role.CLIENT)
+def report_pdf_view(request: HttpRequest, membership: Membership, month: str) -> HttpResponse:
+    organisation = membership.organisation
+    month_start = month_from(organisation, month)
+    if month_start is None:
+        raise Http404
+    found = report_for(organisation, month_start)
+    pdf = report_pdf(found, language=(get_language() or "nl").split("-")[0])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{pdf_filename(found)}"'
+    return response

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klankbord.analytics.forms import ReportSubscriptionForm
+from klankbord.analytics.report import report_subscription_save, wants_monthly_report
 from klankbord.lib.paging import CappedPaginator
 from klankbord.listening import feeds, privacy, selectors, services
 from klankbord.listening.alerts import rule_for
@@ -222,10 +224,21 @@ def alerts_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         instance=rule,
         organisation=organisation,
     )
+    report_form = ReportSubscriptionForm(
+        request.POST if request.POST.get("action") == "rule" else None,
+        initial={"monthly": wants_monthly_report(membership)},
+        prefix="report",
+    )
     may_manage = membership.has_role(Role.MANAGER)
     webhook_form = WebhookForm(request.POST if request.POST.get("action") == "webhook" else None)
-    if request.method == "POST" and request.POST.get("action") == "rule" and form.is_valid():
+    if (
+        request.method == "POST"
+        and request.POST.get("action") == "rule"
+        and form.is_valid()
+        and report_form.is_valid()
+    ):
         form.save()
+        report_subscription_save(membership=membership, monthly=report_form.cleaned_data["monthly"])
         messages.success(request, _("Your alert settings are saved."))
         return redirect("listening_alerts", org_slug=organisation.slug)
     if request.method == "POST" and request.POST.get("action") == "webhook":
@@ -238,6 +251,7 @@ def alerts_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     context = {
         "membership": membership,
         "form": form,
+        "report_form": report_form,
         "webhook_form": webhook_form,
         "webhooks": Webhook.objects.filter(organisation=organisation),
         "may_manage": may_manage,

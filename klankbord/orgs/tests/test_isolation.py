@@ -107,6 +107,7 @@ def objects(world: World) -> dict[str, object]:
     return {
         "step": 1,
         "lang": "nl",
+        "month": "2026-01",
         "version_id": version.pk,
         "item_id": item.pk,
         "reply_id": reply.pk,

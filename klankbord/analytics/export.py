@@ -1,0 +1,165 @@
+"""The monthly report as a document to keep, print or pass on (PDF), in the plan's look."""
+
+from decimal import Decimal
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from klankbord.analytics.report import MonthlyReport, amount
+from klankbord.analytics.results import Group
+from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
+
+SHOWN_TOP = 5
+
+
+def report_blocks(report: MonthlyReport) -> list[Block]:
+    return [
+        *_period_blocks(report),
+        *_headline_blocks(report),
+        *_results_blocks(report),
+        *_kpi_blocks(report),
+        *_rhythm_blocks(report),
+        *_response_blocks(report),
+        *_cost_blocks(report),
+    ]
+
+
+def _period_blocks(report: MonthlyReport) -> list[Block]:
+    start, end = date_format(report.start, "DATE_FORMAT"), date_format(report.end, "DATE_FORMAT")
+    period = _("From %(start)s to %(end)s.") % {"start": start, "end": end}
+    if report.complete:
+        return [Paragraph(period)]
+    return [Paragraph(period), Note(_("This month is not over yet: the figures so far."))]
+
+
+def _headline_blocks(report: MonthlyReport) -> list[Block]:
+    results = report.results
+    rows = [
+        [_("Posts published"), str(report.published)],
+        [_("Reactions"), str(results.engagement)],
+        [_("Reactions per post"), amount(results.per_post)],
+        [_("Mentions"), str(report.mentions)],
+        [_("Messages answered"), str(report.response.answered)],
+    ]
+    blocks: list[Block] = [Heading(_("At a glance")), Table([_("Figure"), report.month], rows)]
+    if results.previous_posts:
+        before = _(
+            "The %(days)s days before: %(reactions)s reactions on %(posts)s posts, "
+            "%(per_post)s per post."
+        ) % {
+            "days": (results.end - results.start).days + 1,
+            "reactions": results.previous_engagement,
+            "posts": results.previous_posts,
+            "per_post": amount(results.previous_engagement / results.previous_posts),
+        }
+        blocks.append(Paragraph(before))
+    if results.waiting:
+        waiting = _("%(count)s posts are still waiting for their first count of reactions.")
+        blocks.append(Note(waiting % {"count": results.waiting}))
+    return blocks
+
+
+def _results_blocks(report: MonthlyReport) -> list[Block]:
+    results = report.results
+    if not results.posts:
+        return [Heading(_("What works")), Paragraph(_("No reactions were counted this month."))]
+    blocks: list[Block] = [Heading(_("What works")), Heading(_("Best posts"), level=2)]
+    header = [_("Post"), _("Channel"), _("Published"), _("Reactions")]
+    rows = [
+        [post.text, post.channel_label, post.published_at_local, str(post.engagement)]
+        for post in results.top[:SHOWN_TOP]
+    ]
+    blocks.append(Table(header, rows))
+    for title, groups in [
+        (_("Per channel"), results.channels),
+        (_("Per content pillar"), results.pillars),
+        (_("Per format"), results.formats),
+    ]:
+        if groups:
+            blocks += [Heading(title, level=2), _groups_table(groups)]
+    return blocks
+
+
+def _groups_table(groups: list[Group]) -> Table:
+    header = ["", _("Posts"), _("Reactions"), _("Reactions per post")]
+    rows = [[g.label, str(g.posts), str(g.engagement), amount(g.per_post)] for g in groups]
+    return Table(header, rows)
+
+
+def _kpi_blocks(report: MonthlyReport) -> list[Block]:
+    if not report.has_plan:
+        return []
+    lines = report.kpi_lines()
+    if not lines:
+        return [Heading(_("KPIs")), Paragraph(_("The plan has no KPIs yet."))]
+    header = [_("KPI"), _("Target"), _("Measured"), _("Status")]
+    rows = [
+        [line.indicator, line.target, line.actual or _("you enter it at the review"), line.status]
+        for line in lines
+    ]
+    return [Heading(_("KPIs")), Table(header, rows)]
+
+
+def _rhythm_blocks(report: MonthlyReport) -> list[Block]:
+    if not report.rhythm:
+        return []
+    header = [_("Network"), _("Planned per week"), _("Published per week")]
+    rows = [[row.label, amount(row.planned), amount(row.published)] for row in report.rhythm]
+    return [Heading(_("Posting rhythm")), Table(header, rows)]
+
+
+def _response_blocks(report: MonthlyReport) -> list[Block]:
+    response = report.response
+    target = _("Target: answer within %(minutes)s working minutes.") % {
+        "minutes": report.response_target
+    }
+    if not response.answered:
+        return [Heading(_("Response time")), Paragraph(target), Paragraph(_("No answers."))]
+    done = _(
+        "The first answer took %(median)s working minutes (median); %(in_time)s of %(answered)s "
+        "answered messages were answered in time."
+    ) % {
+        "median": amount(response.median_minutes),
+        "in_time": response.in_time,
+        "answered": response.answered,
+    }
+    return [Heading(_("Response time")), Paragraph(target), Paragraph(done)]
+
+
+def _cost_blocks(report: MonthlyReport) -> list[Block]:
+    cost = report.cost
+    if cost is None:
+        return []
+    lines = [
+        _("**Cost of the month, time included:** %(amount)s") % {"amount": _euro(cost.so_far)},
+        _per(
+            _("**Posts published:** %(count)s"), cost.posts, _("%(amount)s per post"), cost.per_post
+        ),
+        _per(_("**Leads:** %(count)s"), cost.leads, _("%(amount)s per lead"), cost.per_lead),
+    ]
+    return [Heading(_("What your time returns")), Bullets(lines)]
+
+
+def _per(counted: str, count: int, each: str, amount: Decimal | None) -> str:
+    line = counted % {"count": count}
+    return line if amount is None else f"{line}, {each % {'amount': _euro(amount)}}"
+
+
+def _euro(value: Decimal) -> str:
+    return f"€ {number_format(value, decimal_pos=2, force_grouping=True)}"
+
+
+def report_pdf(report: MonthlyReport, language: str) -> bytes:
+    organisation = report.organisation
+    return document_pdf(
+        title=_("Monthly report %(month)s") % {"month": report.month},
+        subtitle=organisation.name,
+        blocks=report_blocks(report),
+        footer=_("%(organisation)s · monthly report · %(month)s")
+        % {"organisation": organisation.name, "month": report.month},
+        language=language,
+    )
+
+
+def pdf_filename(report: MonthlyReport) -> str:
+    return f"maandrapport-{report.organisation.slug}-{report.key}.pdf"
