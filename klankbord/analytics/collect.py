@@ -24,6 +24,7 @@ from klankbord.channels.networks.base import (
     Connector,
     ConnectorError,
     Metrics,
+    NotFound,
     RateLimitError,
 )
 from klankbord.channels.services import channel_mark_broken, connector_for
@@ -168,7 +169,8 @@ def read_counts(connector: Connector, remote_ids: list[str]) -> dict[str, Metric
 
 
 def _post_gone(error: ConnectorError) -> bool:
-    return error.permanent and not isinstance(error, AuthError)
+    # Only "not found": a refusal (403, 422) may be about the whole account, not this post.
+    return isinstance(error, NotFound)
 
 
 def _after_error(

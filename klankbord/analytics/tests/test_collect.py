@@ -398,3 +398,21 @@ def test_the_command_checks_the_due_posts_and_says_how_many(
 
     call_command("collectresults", stdout=out)
     assert out.getvalue().endswith("0 posts checked.\n")
+
+
+def test_a_refusal_for_the_whole_account_does_not_mark_posts_gone(
+    mastodon: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    now = timezone.now()
+    targets = [published(mastodon, f"Post {n}", now - 2 * HOUR) for n in range(2)]
+    for target in targets:
+        set_mastodon_counts(fake_mastodon, target, 3, 0, 0, 0)
+    for _n in range(3):  # the list, then each post alone
+        fake_mastodon.faults.append(Fault(403, {"error": "This action is outside the scopes"}))
+
+    assert collect.run(now) == 0
+
+    for target in targets:
+        result = result_of(target)
+        assert not result.gone and result.next_check_at == now + timedelta(minutes=15)
+        assert "outside the scopes" in result.error

@@ -30,6 +30,13 @@ class ConnectorError(Exception):
         self.permanent = permanent
 
 
+class NotFound(ConnectorError):
+    """What the request names is not there (any more): a post deleted on the network."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
 class RateLimitError(ConnectorError):
     def __init__(self, message: str, *, retry_at: datetime) -> None:
         super().__init__(message)

@@ -26,6 +26,7 @@ from klankbord.channels.networks.base import (
     Mention,
     MentionPage,
     Metrics,
+    NotFound,
     OutgoingPost,
     Profile,
     PublishedPost,
@@ -89,10 +90,6 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
-class NotFound(ConnectorError):
-    """404 or 410: what the request names is not there (any more)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +158,7 @@ class Client:
                 _("Mastodon no longer accepts our access: %s. Reconnect the channel.") % message
             )
         if status in (404, 410):
-            raise NotFound(_("Mastodon refused this: %s") % message, permanent=True)
+            raise NotFound(_("Mastodon refused this: %s") % message)
         if status in (403, 413, 422):
             raise ConnectorError(_("Mastodon refused this: %s") % message, permanent=True)
         raise ConnectorError(
