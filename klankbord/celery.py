@@ -34,6 +34,10 @@ app.conf.beat_schedule = {
         "task": "klankbord.analytics.tasks.count_audiences",
         "schedule": 3600.0,
     },
+    "analytics-monthly-reports": {
+        "task": "klankbord.analytics.tasks.monthly_reports",
+        "schedule": 3600.0,
+    },
     "language-retrain-due": {
         "task": "klankbord.understanding.tasks.retrain_due",
         "schedule": 900.0,

@@ -8,6 +8,13 @@ def collect_results() -> None:
     run()
 
 
+@shared_task(name="klankbord.analytics.tasks.monthly_reports", ignore_result=True)
+def monthly_reports() -> None:
+    from klankbord.analytics.report import send_monthly_reports
+
+    send_monthly_reports()
+
+
 @shared_task(name="klankbord.analytics.tasks.count_audiences", ignore_result=True)
 def count_audiences() -> None:
     from klankbord.analytics.audience import count_audiences

@@ -385,3 +385,19 @@ def test_a_member_chooses_on_the_alerts_page(world: World) -> None:
     assert not ReportSubscription.objects.get(membership=membership(world.alice, world.org)).monthly
     assert "checked" in checkbox(get_at(bob, ALERTS).content.decode())
     assert "checked" not in checkbox(get_at(alice, ALERTS).content.decode())
+
+
+def test_the_hourly_task_sends_the_reports_that_are_due(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from klankbord.analytics import report, tasks
+
+    rounds: list[datetime | None] = []
+
+    def send(now: datetime | None = None) -> int:
+        rounds.append(now)
+        return 0
+
+    monkeypatch.setattr(report, "send_monthly_reports", send)
+    tasks.monthly_reports()
+    assert rounds == [None]
