@@ -104,7 +104,16 @@ class PostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "text", "author", "created_at", "targets"]
+        fields = ["id", "text", "pillar", "author", "created_at", "targets"]
+
+
+def pillar_field() -> StrictCharField:
+    return StrictCharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="A content pillar of the plan, by name; empty for none.",
+    )
 
 
 class PostCreateSerializer(serializers.Serializer):
@@ -115,10 +124,19 @@ class PostCreateSerializer(serializers.Serializer):
     # Per-channel text, keyed by channel id; a channel without one uses `text`.
     variants = serializers.DictField(child=StrictCharField(max_length=20000), required=False)
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
+    pillar = pillar_field()
 
 
-class PostRescheduleSerializer(serializers.Serializer):
-    scheduled_at = serializers.DateTimeField()
+class PostUpdateSerializer(serializers.Serializer):
+    """A new moment, a content pillar, or both."""
+
+    scheduled_at = serializers.DateTimeField(required=False)
+    pillar = pillar_field()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(_("Give scheduled_at, pillar or both."))
+        return attrs
 
 
 # --- Inbox ---------------------------------------------------------------------------------

@@ -30,8 +30,8 @@ from klankbord.api.serializers import (
     PlanVersionCreateSerializer,
     PlanVersionSerializer,
     PostCreateSerializer,
-    PostRescheduleSerializer,
     PostSerializer,
+    PostUpdateSerializer,
     UserSerializer,
 )
 from klankbord.channels import selectors as channel_selectors
@@ -203,6 +203,7 @@ class PostListView(OrgScopedMixin, generics.ListAPIView):
                     text=data["text"],
                     channels=channels,
                     variants=variants,
+                    pillar=data.get("pillar", ""),
                 )
                 if data.get("scheduled_at"):
                     publishing_services.post_schedule(
@@ -226,7 +227,8 @@ def post_for(membership: Membership, post_id: int, *, write: bool) -> Post:
 
 
 class PostDetailView(OrgScopedMixin, APIView):
-    """One post. PATCH `scheduled_at` to (re)schedule it; DELETE deletes it."""
+    """One post. PATCH `scheduled_at` to (re)schedule it and `pillar` to name its content
+    pillar (published posts too); DELETE deletes it."""
 
     write_role = Role.CONTRIBUTOR
 
@@ -237,15 +239,20 @@ class PostDetailView(OrgScopedMixin, APIView):
     def get(self, request: Request, org_slug: str, post_id: int) -> Response:
         return Response(PostSerializer(self._post(post_id)).data)
 
-    @extend_schema(request=PostRescheduleSerializer, responses=PostSerializer)
+    @extend_schema(request=PostUpdateSerializer, responses=PostSerializer)
     def patch(self, request: Request, org_slug: str, post_id: int) -> Response:
         post = self._post(post_id)
-        serializer = PostRescheduleSerializer(data=request.data)
+        serializer = PostUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
         try:
-            publishing_services.post_schedule(
-                post=post, at=serializer.validated_data["scheduled_at"], by=self.membership
-            )
+            with transaction.atomic():
+                if "pillar" in data:
+                    publishing_services.post_set_pillar(post=post, pillar=data["pillar"])
+                if "scheduled_at" in data:
+                    publishing_services.post_schedule(
+                        post=post, at=data["scheduled_at"], by=self.membership
+                    )
         except DjangoValidationError as error:
             raise _invalid(error) from error
         return Response(PostSerializer(self._post(post_id)).data)

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from django import forms
@@ -56,15 +57,47 @@ class ComposeForm(forms.Form):
     time = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    pillar = forms.ChoiceField(
+        label=_("Content pillar"),
+        required=False,
+        help_text=_("What the post is about, from your plan: Measure compares what each brings."),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a content pillar of your plan. Choose one of its pillars."
+            )
+        },
+    )
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
 
-    def __init__(self, *args: object, channels: list[Channel], zone: str, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        channels: list[Channel],
+        zone: str,
+        pillars: Sequence[str] = (),
+        current_pillar: str = "",
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.zone = zone
         field = self.fields["channels"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Channel.objects.filter(pk__in=[c.pk for c in channels])
         field.label_from_instance = channel_label  # type: ignore[assignment,method-assign]
+        self._pillar_choices(pillars, current_pillar)
+
+    def _pillar_choices(self, pillars: Sequence[str], current: str) -> None:
+        """The plan's pillars; the post's own stays choosable after the plan renamed it."""
+        if not pillars and not current:
+            del self.fields["pillar"]  # no pillars in the plan: nothing to choose
+            return
+        choices = [("", _("— no pillar —")), *((name, name) for name in pillars)]
+        if current and current not in pillars:
+            label = _("%(pillar)s (no longer in the plan)") % {"pillar": current}
+            choices.append((current, label))
+        field = self.fields["pillar"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

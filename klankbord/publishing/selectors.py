@@ -19,7 +19,8 @@ from klankbord.channels.networks.base import Capability
 from klankbord.orgs.models import Organisation
 from klankbord.publishing import holidays
 from klankbord.publishing.models import Post, PostTarget, PublishingSettings
-from klankbord.strategy.rules import silence_days
+from klankbord.strategy.rules import pillars_of, silence_days
+from klankbord.strategy.selectors import plan_of
 from klankbord.strategy.selectors import posts_per_week as plan_rhythm
 
 Status = PostTarget.Status
@@ -54,6 +55,13 @@ def default_regions(organisation: Organisation) -> list[str]:
 def publishable_channels(organisation: Organisation) -> list[Channel]:
     channels = organisation.channels.filter(status=Channel.Status.CONNECTED)
     return [c for c in channels if Capability.PUBLISH in connector_class(c.network).capabilities]
+
+
+def plan_pillars(organisation: Organisation) -> list[str]:
+    """The names of the plan's content pillars, in the plan's order; none without a plan."""
+    plan = plan_of(organisation)
+    names = [str(p.get("name") or "").strip() for p in pillars_of(plan.steps)] if plan else []
+    return list(dict.fromkeys(name for name in names if name))
 
 
 def posts_of(organisation: Organisation) -> QuerySet[Post]:

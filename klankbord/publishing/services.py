@@ -27,6 +27,7 @@ from klankbord.publishing.models import (
     PostTarget,
 )
 from klankbord.publishing.scheduler import claim_lookup
+from klankbord.publishing.selectors import plan_pillars
 
 Status = PostTarget.Status
 # Targets that may still be stopped: nothing has been sent to the network for them.
@@ -53,6 +54,15 @@ def _check_content(organisation: Organisation, text: str, channels: list[Channel
         raise ValidationError(_("One of these channels is not connected. Reconnect it first."))
 
 
+def check_pillar(organisation: Organisation, pillar: str, *, current: str = "") -> None:
+    """A post's pillar is one of the plan's; the one it has stays valid if the plan renamed it."""
+    if pillar and pillar != current and pillar not in plan_pillars(organisation):
+        raise ValidationError(
+            _("“%(pillar)s” is not a content pillar of your plan. Choose one of its pillars.")
+            % {"pillar": pillar}
+        )
+
+
 @transaction.atomic
 def post_create(
     *,
@@ -63,12 +73,18 @@ def post_create(
     variants: Mapping[int, str] | None = None,
     images: Iterable[PostImage] = (),
     link_preview: dict[str, str] | None = None,
+    pillar: str = "",
 ) -> Post:
     """A new draft: one target per channel, each starting from the main text."""
     channels = list(channels)
     _check_content(organisation, text, channels)
+    check_pillar(organisation, pillar)
     post = Post.objects.create(
-        organisation=organisation, author=author, text=text, link_preview=link_preview or {}
+        organisation=organisation,
+        author=author,
+        text=text,
+        link_preview=link_preview or {},
+        pillar=pillar,
     )
     variants = variants or {}
     PostTarget.objects.bulk_create(
@@ -89,10 +105,14 @@ def post_update(
     variants: Mapping[int, str] | None = None,
     images: Iterable[PostImage] = (),
     link_preview: dict[str, str] | None = None,
+    pillar: str | None = None,
 ) -> Post:
-    """Change a post that has not gone out yet; channels may be added or taken off."""
+    """Change a post that has not gone out yet; channels may be added or taken off.
+    A pillar of None leaves the post's pillar as it is."""
     channels = list(channels)
     _check_content(post.organisation, text, channels)
+    if pillar is not None:
+        check_pillar(post.organisation, pillar, current=post.pillar)
     if post.deleted_at is not None:
         raise ValidationError(_("This post was deleted."))
     locked = post.targets.exclude(status__in=[*EDITABLE, Status.CANCELLED])
@@ -101,7 +121,8 @@ def post_update(
             _("This post is being published or was published; it can no longer change.")
         )
     post.text, post.link_preview = text, link_preview or {}
-    post.save(update_fields=["text", "link_preview", "updated_at"])
+    post.pillar = post.pillar if pillar is None else pillar
+    post.save(update_fields=["text", "link_preview", "pillar", "updated_at"])
     variants = variants or {}
     wanted = {channel.pk: channel for channel in channels}
     current = {target.channel_id: target for target in post.targets.all()}
@@ -124,6 +145,17 @@ def post_update(
     if not by.has_role(Role.EDITOR):
         # A contributor's change to an approved post needs approval again.
         post.targets.filter(status=Status.SCHEDULED).update(status=Status.AWAITING_APPROVAL)
+    return post
+
+
+def post_set_pillar(*, post: Post, pillar: str) -> Post:
+    """Name the content pillar a post belongs to; it changes nothing that went out, so a
+    published post may get one too."""
+    if post.deleted_at is not None:
+        raise ValidationError(_("This post was deleted."))
+    check_pillar(post.organisation, pillar, current=post.pillar)
+    post.pillar = pillar
+    post.save(update_fields=["pillar", "updated_at"])
     return post
 
 
@@ -335,6 +367,9 @@ def post_duplicate(*, post: Post, by: User) -> Post:
         variants={t.channel_id: t.text for t in targets},
         link_preview=post.link_preview,
     )
+    # The original's pillar, even one the plan has renamed since: the copy is about the same.
+    copy.pillar = post.pillar
+    copy.save(update_fields=["pillar"])
     for image in post.images.all():
         image.pk, image.post, image.uploaded_by = None, copy, by
         image.save()

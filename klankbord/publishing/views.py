@@ -166,11 +166,15 @@ def _composer(
     return render(request, "publishing/compose.html", context, status=status)
 
 
-def _compose_form(request: HttpRequest, membership: Membership, **kwargs: object) -> ComposeForm:
+def _compose_form(
+    request: HttpRequest, membership: Membership, post: Post | None = None, **kwargs: object
+) -> ComposeForm:
     return ComposeForm(
         request.POST if request.method == "POST" else None,
         channels=selectors.publishable_channels(membership.organisation),
         zone=membership.organisation.timezone,
+        pillars=selectors.plan_pillars(membership.organisation),
+        current_pillar=post.pillar if post else "",
         **kwargs,
     )
 
@@ -189,6 +193,7 @@ def _save_and_act(
         "variants": variants,
         "images": images,
         "link_preview": preview,
+        "pillar": data.get("pillar") or "",
     }
     try:
         if post is None:
@@ -253,11 +258,15 @@ def post_edit_view(request: HttpRequest, membership: Membership, post_id: int) -
         raise PermissionDenied
     targets = list(post.targets.all())
     first = next((t for t in targets if t.scheduled_at), None)
-    initial: dict[str, object] = {"text": post.text, "channels": [t.channel_id for t in targets]}
+    initial: dict[str, object] = {
+        "text": post.text,
+        "channels": [t.channel_id for t in targets],
+        "pillar": post.pillar,
+    }
     if first and first.scheduled_at:
         local = first.scheduled_at.astimezone(ZoneInfo(membership.organisation.timezone))
         initial.update(date=local.date(), time=local.time().replace(second=0, microsecond=0))
-    form = _compose_form(request, membership, initial=initial)
+    form = _compose_form(request, membership, post, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _save_and_act(request, membership, form, post)
     variants = {t.channel_id: t.text for t in targets if t.text != post.text}
