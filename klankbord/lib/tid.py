@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+import threading
 import time
 
 ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
@@ -17,9 +18,20 @@ def encode(value: int) -> str:
     return "".join(reversed(chars))
 
 
+_last_micros = 0
+_last_lock = threading.Lock()
+
+
 def new_tid() -> str:
-    """A fresh TID: microseconds since the epoch and a random clock id."""
-    micros = time.time_ns() // 1000
+    """A fresh TID: microseconds since the epoch and a random clock id.
+
+    Never the same microseconds twice in one process, even when the clock stands still or
+    steps back, so two TIDs made here never collide.
+    """
+    global _last_micros
+    with _last_lock:
+        _last_micros = max(time.time_ns() // 1000, _last_micros + 1)
+        micros = _last_micros
     return encode((micros << 10) | secrets.randbelow(1024))
 
 

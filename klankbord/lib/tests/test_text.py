@@ -1,3 +1,7 @@
+from datetime import UTC, datetime
+
+import time_machine
+
 from klankbord.lib.text import grapheme_count, utf8_offset
 from klankbord.lib.tid import is_tid, new_tid, tid_for_key
 
@@ -23,3 +27,10 @@ def test_tids_are_valid_and_stable_per_key() -> None:
     assert tid_for_key(key) != tid_for_key("post-12-target-4")
     tid = new_tid()
     assert tid_for_key(tid) == tid
+
+
+def test_tids_made_while_the_clock_stands_still_are_all_different_and_in_order() -> None:
+    with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False):
+        made = [new_tid() for _n in range(5000)]
+    assert len(set(made)) == len(made)
+    assert made == sorted(made)
