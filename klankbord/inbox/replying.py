@@ -39,8 +39,9 @@ from klankbord.publishing.checks import count_for
 
 Status = Reply.Status
 PENDING = (Status.SENDING, Status.UNCONFIRMED)
-# Networks where a reply can be private: Mastodon's "direct" visibility (a private mention).
-PRIVATE_NETWORKS = frozenset({"mastodon", "sandbox"})
+# Networks where a reply can be private: Mastodon's "direct" visibility (a private mention),
+# Bluesky's chat (in the conversation of a message, or a new one with a post's author).
+PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "sandbox"})
 # Networks that tell only the people named in a post: the author is named unless the text does.
 NAMING_NETWORKS = frozenset({"mastodon"})
 HANDLE = re.compile(r"@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?")

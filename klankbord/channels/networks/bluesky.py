@@ -2,13 +2,17 @@
 
 Posts get a record key we choose (a TID derived from the idempotency key), so after a lost
 answer `getRecord` tells whether the post exists before anything is sent again.
+
+Direct messages live in Bluesky's chat service, reached through the account's server with the
+`atproto-proxy` header. They are read with the mentions and answered in their conversation.
 """
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 
@@ -40,11 +44,26 @@ from klankbord.lib.tid import tid_for_key
 PUBLIC_PDS = "https://bsky.social"
 POST = "app.bsky.feed.post"
 LIMIT = 300
+CHAT_LIMIT = 1000  # graphemes in a direct message
+CHAT = "chat:"  # our address of a direct message: chat:<conversation id>/<message id>
+CHAT_PAGE = 100  # conversations or messages per request, the most the chat service gives
+CHAT_PAGES = 5  # pages of conversations, or of one conversation's messages, per read
+CHAT_HISTORY = timedelta(days=14)  # how far the first read of an account's messages goes back
+LOOKUP_WINDOW = timedelta(days=7)  # how far back a look-up searches for a message we sent
+# The chat service's answer to an app password made without access to direct messages.
+NO_CHAT_ACCESS = frozenset({"Bad token method", "Bad token scope"})
+NOT_ACCEPTING = frozenset(
+    {
+        "recipient has disabled incoming messages",
+        "recipient requires incoming messages to come from someone they follow",
+    }
+)
 THREAD_DEPTH = 6  # levels of replies read below a post of ours (Bluesky's default)
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\s#.,;:!?()\[\]{}'\"]+)")
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class SeamRequest(Request):
@@ -118,6 +137,38 @@ def translate_errors(call: Callable[[], T]) -> T:
         raise ConnectorError(_("Bluesky had a problem: %s") % message) from error
 
 
+class NoChatAccess(ConnectorError):
+    """The app password was made without access to direct messages."""
+
+
+def chat_errors(call: Callable[[], T]) -> T:
+    """translate_errors() for the chat service, which has refusals of its own."""
+
+    def refusals() -> T:
+        try:
+            return call()
+        except atproto_errors.BadRequestError as error:
+            code, message = error_message(error)
+            # An InvalidToken here is about this one service: the session itself still works.
+            if code == "InvalidToken" and message in NO_CHAT_ACCESS:
+                raise NoChatAccess(
+                    _(
+                        "This app password gives no access to direct messages. Make one with "
+                        "“Allow access to your direct messages” ticked and connect the channel "
+                        "again with it."
+                    ),
+                    permanent=True,
+                ) from error
+            if message in NOT_ACCEPTING:
+                raise ConnectorError(
+                    _("This person does not accept direct messages from you on Bluesky."),
+                    permanent=True,
+                ) from error
+            raise
+
+    return translate_errors(refusals)
+
+
 def facets(text: str, resolve_handle: Callable[[str], str | None]) -> list[dict[str, Any]]:
     """Links, mentions and hashtags as rich-text facets with UTF-8 byte offsets."""
     found: list[dict[str, Any]] = []
@@ -158,6 +209,43 @@ def web_url(uri: str, handle: str) -> str:
     # at://did/app.bsky.feed.post/rkey → https://bsky.app/profile/handle/post/rkey
     rkey = uri.rsplit("/", 1)[-1]
     return f"https://bsky.app/profile/{handle}/post/{rkey}"
+
+
+def chat_id(convo_id: str, message_id: str) -> str:
+    return f"{CHAT}{convo_id}/{message_id}"
+
+
+def chat_parts(remote_id: str) -> tuple[str, str]:
+    """The conversation id and the message id of a chat_id()."""
+    convo_id, _slash, message_id = remote_id.removeprefix(CHAT).partition("/")
+    return convo_id, message_id
+
+
+def chat_url(convo_id: str, message_id: str) -> str:
+    # The conversation in the Bluesky app; the message id gives each message its own address.
+    return f"https://bsky.app/messages/{convo_id}?message={message_id}"
+
+
+def sent_before(view: Any, since: datetime | None) -> bool:
+    """Whether a message (or a conversation's last one) is older than `since`."""
+    sent = parse_time(getattr(view, "sent_at", None))
+    return since is not None and sent is not None and sent < since
+
+
+def message_mention(convo_id: str, message: Any, sender: Any, previous: str) -> Mention:
+    """A Mention from a chat.bsky.convo.defs#messageView and its sender's profile."""
+    handle = sender.handle if sender else message.sender.did
+    return Mention(
+        remote_id=chat_id(convo_id, message.id),
+        url=chat_url(convo_id, message.id),
+        author_handle="@" + handle,
+        author_name=(sender.display_name if sender else "") or handle,
+        text=message.text,
+        created_at=parse_time(message.sent_at),
+        kind="message",
+        # The message before it, so the inbox can show the conversation so far.
+        in_reply_to=chat_id(convo_id, previous) if previous else "",
+    )
 
 
 def thread_replies(view: Any) -> Iterator[tuple[Any, str]]:
@@ -325,6 +413,8 @@ class BlueskyConnector(Connector):
         return {"root": root_ref, "parent": parent_ref}
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
+        if post.visibility == "direct":
+            return self._send_message(post)
         if grapheme_count(post.text) > LIMIT:
             raise ConnectorError(_("Bluesky allows at most 300 characters."), permanent=True)
         existing = self.find_published(post)
@@ -364,6 +454,8 @@ class BlueskyConnector(Connector):
         return PublishedPost(remote_id=uri, url=web_url(uri, self.account.handle.lstrip("@")))
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        if post.visibility == "direct":
+            return self._find_message(post)
         rkey = tid_for_key(post.idempotency_key)
         params = {"repo": self.account.external_id, "collection": POST, "rkey": rkey}
         try:
@@ -377,12 +469,22 @@ class BlueskyConnector(Connector):
         )
 
     def mentions(self, cursor: str = "") -> MentionPage:
-        # listNotifications pages backwards from the newest; we read back to what we saw last.
+        """Notifications and direct messages, each read back to where the cursor says."""
         seen = json.loads(cursor) if cursor else {}
-        newest_seen = seen.get("newest", "")
+        client = self.client()
+        notifications, newest = self._notifications(client, seen.get("newest", ""))
+        messages, chat_rev = self._new_messages(client, seen.get("chat", ""))
+        position = {
+            name: value for name, value in (("newest", newest), ("chat", chat_rev)) if value
+        }
+        return MentionPage(
+            mentions=notifications + messages, cursor=json.dumps(position) if position else cursor
+        )
+
+    def _notifications(self, client: Client, newest_seen: str) -> tuple[list[Mention], str]:
+        # listNotifications pages backwards from the newest; we read back to what we saw last.
         collected: list[Any] = []
         page_cursor = None
-        client = self.client()
         for _page in range(10):
             params: dict[str, Any] = {"limit": 50, "reasons": ["mention", "reply", "quote"]}
             if page_cursor:
@@ -396,11 +498,8 @@ class BlueskyConnector(Connector):
             if len(fresh) < len(page.notifications) or not page_cursor:
                 break
         collected.sort(key=lambda n: n.indexed_at)
-        mentions = [self._to_mention(n) for n in collected]
         newest = collected[-1].indexed_at if collected else newest_seen
-        return MentionPage(
-            mentions=mentions, cursor=json.dumps({"newest": newest}) if newest else cursor
-        )
+        return [self._to_mention(n) for n in collected], newest
 
     def _to_mention(self, notification: Any) -> Mention:
         record = notification.record
@@ -450,3 +549,138 @@ class BlueskyConnector(Connector):
                     quotes=post.quote_count or 0,
                 )
         return result
+
+    # --- Direct messages ----------------------------------------------------------------------
+
+    def _new_messages(self, client: Client, after: str) -> tuple[list[Mention], str]:
+        """Messages from others since revision `after`, and the newest revision read.
+
+        Revisions sort across conversations (the chat log's cursor is one), so one is enough
+        to know what is new. An app password without access to messages reads none.
+        """
+        chat = client.with_bsky_chat_proxy()
+        since = None if after else datetime.now(UTC) - CHAT_HISTORY
+        found: list[tuple[str, Mention]] = []
+        newest = after
+        try:
+            for convo in self._convos(chat):
+                # The most recently active come first: what follows has nothing new.
+                if convo.rev <= after or sent_before(convo.last_message, since):
+                    break
+                newest = max(newest, convo.rev)
+                # In a group chat an answer is read by all: it is not a private conversation.
+                if not isinstance(convo.kind, models.ChatBskyConvoDefs.GroupConvo):
+                    found += self._convo_news(chat, convo, after, since)
+        except NoChatAccess as error:
+            self._note_chat_refused(error.message)
+            return [], after
+        self._note_chat_refused("")
+        found.sort(key=lambda news: news[0])
+        return [mention for _rev, mention in found], newest
+
+    def _convos(self, chat: Client) -> Iterator[Any]:
+        """The account's conversations, requests included, the most recently active first."""
+        # https://docs.bsky.app/docs/api/chat-bsky-convo-list-convos
+        params: dict[str, Any] = {"limit": CHAT_PAGE}
+        for _page in range(CHAT_PAGES):
+            page = chat_errors(partial(chat.chat.bsky.convo.list_convos, params))
+            yield from page.convos
+            if not page.cursor:
+                return
+            params = {"limit": CHAT_PAGE, "cursor": page.cursor}
+
+    def _messages(self, chat: Client, convo_id: str) -> Iterator[Any]:
+        """The messages of one conversation, newest first."""
+        # https://docs.bsky.app/docs/api/chat-bsky-convo-get-messages
+        params: dict[str, Any] = {"convoId": convo_id, "limit": CHAT_PAGE}
+        for _page in range(CHAT_PAGES):
+            page = chat_errors(partial(chat.chat.bsky.convo.get_messages, params))
+            yield from page.messages
+            if not page.cursor:
+                return
+            params = {"convoId": convo_id, "limit": CHAT_PAGE, "cursor": page.cursor}
+
+    def _convo_news(
+        self, chat: Client, convo: Any, after: str, since: datetime | None
+    ) -> list[tuple[str, Mention]]:
+        """The messages of others in one conversation since `after`, with their revisions."""
+        news: list[Any] = []
+        before = ""
+        for view in self._messages(chat, convo.id):
+            if view.rev <= after or sent_before(view, since):
+                before = view.id
+                break
+            news.append(view)
+        members = {member.did: member for member in convo.members}
+        previous = [view.id for view in news[1:]] + [before]
+        return [
+            (view.rev, message_mention(convo.id, view, members.get(view.sender.did), older))
+            for view, older in zip(news, previous, strict=True)
+            # Deleted and system messages have no text; our own need no answer.
+            if isinstance(view, models.ChatBskyConvoDefs.MessageView)
+            and view.sender.did != self.account.external_id
+        ]
+
+    def _note_chat_refused(self, reason: str) -> None:
+        """Keep on the channel why its messages are not read; log it when that changes."""
+        if self.account.settings.get("direct_messages_refused", "") == reason:
+            return
+        if reason:
+            log.warning("Bluesky %s: direct messages not read: %s", self.account.handle, reason)
+        settings = {
+            k: v for k, v in self.account.settings.items() if k != "direct_messages_refused"
+        }
+        self.account.settings = (
+            {**settings, "direct_messages_refused": reason} if reason else settings
+        )
+        if self.store is not None:
+            self.store.save_settings(self.account.settings)
+
+    def _convo_for(self, chat: Client, reply_to: str) -> str:
+        """The conversation of a message we answer, or the one with the author of a post."""
+        if reply_to.startswith(CHAT):
+            return chat_parts(reply_to)[0]
+        if not reply_to.startswith("at://"):
+            raise ConnectorError(_("A direct message needs someone to go to."), permanent=True)
+        # at://<author's DID>/app.bsky.feed.post/<rkey>; the viewer is added by the service.
+        # https://docs.bsky.app/docs/api/chat-bsky-convo-get-convo-for-members
+        params = {"members": [reply_to.split("/")[2]]}
+        return str(chat_errors(lambda: chat.chat.bsky.convo.get_convo_for_members(params)).convo.id)
+
+    def _send_message(self, post: OutgoingPost) -> PublishedPost:
+        """A private reply: a message in the conversation it answers, or with a post's author."""
+        if grapheme_count(post.text) > CHAT_LIMIT:
+            raise ConnectorError(
+                _("A Bluesky direct message allows at most 1000 characters."), permanent=True
+            )
+        client = self.client()
+        chat = client.with_bsky_chat_proxy()
+        convo_id = self._convo_for(chat, post.reply_to)
+        message: dict[str, Any] = {"text": post.text}
+        found = facets(post.text, lambda handle: self._resolve_handle(client, handle))
+        if found:
+            message["facets"] = found
+        data = {"convoId": convo_id, "message": message}
+        # https://docs.bsky.app/docs/api/chat-bsky-convo-send-message — no key of ours to send
+        # along, and not retried: after a lost answer _find_message() looks for it first.
+        sent = chat_errors(lambda: chat.chat.bsky.convo.send_message(data))
+        return PublishedPost(remote_id=chat_id(convo_id, sent.id), url=chat_url(convo_id, sent.id))
+
+    def _find_message(self, post: OutgoingPost) -> PublishedPost | None:
+        """Our message with this text, sent after the message it answers; never sends."""
+        chat = self.client().with_bsky_chat_proxy()
+        convo_id = self._convo_for(chat, post.reply_to)
+        answered = chat_parts(post.reply_to)[1] if post.reply_to.startswith(CHAT) else ""
+        since = datetime.now(UTC) - LOOKUP_WINDOW
+        for view in self._messages(chat, convo_id):
+            if view.id == answered or sent_before(view, since):
+                return None
+            if (
+                isinstance(view, models.ChatBskyConvoDefs.MessageView)
+                and view.sender.did == self.account.external_id
+                and view.text == post.text
+            ):
+                return PublishedPost(
+                    remote_id=chat_id(convo_id, view.id), url=chat_url(convo_id, view.id)
+                )
+        return None

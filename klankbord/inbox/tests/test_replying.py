@@ -11,14 +11,17 @@ from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Account, OutgoingPost, Profile
-from klankbord.channels.networks.bluesky import BlueskyConnector
+from klankbord.channels.networks.bluesky import BlueskyConnector, chat_id
 from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
 from klankbord.channels.services import channel_connect, connector_for
-from klankbord.channels.tests.fakes.bluesky import DID, HANDLE, FakeBluesky
+from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, FakeBluesky
+from klankbord.channels.tests.fakes.bluesky import KLANT as KLANT_BSKY
+from klankbord.channels.tests.fakes.bluesky_chat import FOLLOWERS_ONLY
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.inbox import services
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused, reply_check, reply_look_up, reply_send
+from klankbord.inbox.selectors import thread_of
 from klankbord.lib import http
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Source
@@ -72,18 +75,19 @@ def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
 
 @pytest.fixture
 def bluesky(world: World, fake_bluesky: FakeBluesky) -> Channel:
+    return connect_bluesky(world, fake_bluesky)
+
+
+def connect_bluesky(world: World, fake: FakeBluesky) -> Channel:
     profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE,
-        app_password=fake_bluesky.app_password,
-        pds=fake_bluesky.base_url,
-        allow_loopback=True,
+        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
     )
     return channel_connect(
         organisation=world.org,
         network="bluesky",
         profile=profile,
         by=world.alice,
-        base_url=fake_bluesky.base_url,
+        base_url=fake.base_url,
         secrets=secrets,
     )
 
@@ -389,15 +393,123 @@ def test_a_private_mention_below_our_post_stays_a_message_when_read_as_a_reply(
     assert stored == {"Wat kost het?": "message", "Lekker!": "reply"}
 
 
-def test_bluesky_has_no_private_replies(
+def test_a_bluesky_direct_message_is_answered_in_its_conversation_exactly_once(
+    bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership
+) -> None:
+    convo, asked = fake_bluesky.chat.add_message(
+        "Kan ik morgen een taart halen?", author=KLANT_BSKY
+    )
+    item = item_for(bluesky, chat_id(convo, asked))
+    assert item.mention.kind == "message" and item.mention.author_handle == f"@{KLANT_BSKY}"
+
+    reply = reply_send(item=item, by=alice, text="Ja, vanaf 8 uur!")
+
+    # A private conversation is never answered in public, nor twice.
+    assert reply.private and reply.status == Status.SENT
+    assert (
+        fake_bluesky.chat.our_messages() == ["Ja, vanaf 8 uur!"] and fake_bluesky.our_posts() == []
+    )
+    last = fake_bluesky.chat.convos[convo].messages[-1]
+    assert reply.remote_id == chat_id(convo, last["id"])
+    item.refresh_from_db()
+    assert item.status == Item.Status.ANSWERED
+    # Their answer is a new item that shows the conversation so far; ours is not read back.
+    _convo, thanks = fake_bluesky.chat.add_message("Top, tot morgen!", author=KLANT_BSKY)
+    following = item_for(bluesky, chat_id(convo, thanks))
+    assert [(post.text, post.ours) for post in thread_of(following)] == [
+        ("Kan ik morgen een taart halen?", False),
+        ("Ja, vanaf 8 uur!", True),
+    ]
+    assert Mention.objects.filter(kind="message").count() == 2
+
+
+def test_an_unknown_outcome_of_a_bluesky_message_is_looked_up_and_never_sent_twice(
+    bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership, settings: Any, one_try: None
+) -> None:
+    convo, asked = fake_bluesky.chat.add_message("Is mijn bestelling klaar?", author=KLANT_BSKY)
+    item = item_for(bluesky, chat_id(convo, asked))
+    # The fake stores the message, then answers too late; the look-up right after waits behind it.
+    settings.HTTP_TIMEOUT_SECONDS = 0.3
+    fake_bluesky.chat.hang_after_send = 1
+
+    reply = reply_send(item=item, by=alice, text="Ja, ze staat klaar.")
+
+    assert reply.status == Status.UNCONFIRMED
+    with pytest.raises(ReplyRefused) as refused:
+        reply_send(item=item, by=alice, text="Ja, ze staat klaar.")
+    assert "Check it first" in refused.value.message
+
+    settings.HTTP_TIMEOUT_SECONDS = 5
+    reply_look_up(reply=reply)
+
+    assert reply.status == Status.SENT
+    assert fake_bluesky.chat.our_messages() == ["Ja, ze staat klaar."]
+    assert reply.remote_id == chat_id(convo, fake_bluesky.chat.convos[convo].messages[-1]["id"])
+    item.refresh_from_db()
+    assert item.status == Item.Status.ANSWERED
+    assert item.first_response_at == reply.created_at
+
+
+def test_a_lost_bluesky_message_that_never_arrived_may_be_sent_again(
+    bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership, world: World
+) -> None:
+    convo, asked = fake_bluesky.chat.add_message("Hallo?", author=KLANT_BSKY)
+    item = item_for(bluesky, chat_id(convo, asked))
+    stuck = Reply.objects.create(
+        item=item, author=world.alice, channel=bluesky, text="Dag!", private=True,
+        idempotency_key="stuck-dm", status=Status.UNCONFIRMED,
+    )  # fmt: skip
+
+    assert reply_look_up(reply=stuck).status == Status.FAILED
+    assert reply_send(item=item, by=alice, text="Dag!").status == Status.SENT
+    assert fake_bluesky.chat.our_messages() == ["Dag!"]
+
+
+def test_a_private_reply_to_a_bluesky_post_goes_to_its_author_as_a_message(
     bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership
 ) -> None:
     question = fake_bluesky.add_mention(f"@{HANDLE} mag ik privé iets vragen?")
     item = item_for(bluesky, question)
-    with pytest.raises(ReplyRefused) as refused:
-        reply_send(item=item, by=alice, text="Zeker", private=True)
-    assert "Bluesky has no private messages" in refused.value.message
-    assert fake_bluesky.our_posts() == [] and not Reply.objects.exists()
+
+    reply = reply_send(item=item, by=alice, text="Zeker, zeg het maar.", private=True)
+
+    assert reply.private and reply.status == Status.SENT
+    convo = fake_bluesky.chat.convo_with(KLANT_BSKY)
+    assert [m["text"] for m in convo.messages] == ["Zeker, zeg het maar."]
+    assert fake_bluesky.our_posts() == []
+
+
+def test_someone_on_bluesky_who_takes_no_messages_gets_no_private_reply(
+    bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership
+) -> None:
+    question = fake_bluesky.add_mention(f"@{HANDLE} jullie brood was oud", author=BUUR)
+    item = item_for(bluesky, question)
+    fake_bluesky.chat.not_accepting[fake_bluesky.handles[BUUR]] = FOLLOWERS_ONLY
+
+    reply = reply_send(item=item, by=alice, text="Sorry! Mag ik je nummer?", private=True)
+
+    assert reply.status == Status.FAILED
+    assert reply.error == "This person does not accept direct messages from you on Bluesky."
+    item.refresh_from_db()
+    assert item.is_open and item.draft == "Sorry! Mag ik je nummer?"
+    assert fake_bluesky.chat.our_messages() == [] and fake_bluesky.our_posts() == []
+
+
+def test_an_app_password_without_access_to_messages_fails_the_reply_not_the_channel(
+    world: World, fake_bluesky: FakeBluesky, alice: Membership
+) -> None:
+    fake_bluesky.app_password_dms = False
+    channel = connect_bluesky(world, fake_bluesky)
+    question = fake_bluesky.add_mention(f"@{HANDLE} even privé?")
+    item = item_for(channel, question)
+
+    reply = reply_send(item=item, by=alice, text="Natuurlijk.", private=True)
+
+    assert reply.status == Status.FAILED
+    assert "Allow access to your direct messages" in reply.error
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.CONNECTED
+    assert reply_send(item=item, by=alice, text="Natuurlijk.").status == Status.SENT
 
 
 def test_a_feed_mention_cannot_be_answered(world: World, alice: Membership) -> None:

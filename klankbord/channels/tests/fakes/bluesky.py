@@ -1,5 +1,6 @@
 """A fake Bluesky PDS and AppView on loopback. Every request and response it handles is
-validated against the AT Protocol lexicons, so the fake cannot drift from the real schema."""
+validated against the AT Protocol lexicons, so the fake cannot drift from the real schema.
+Direct messages go to its chat service, in bluesky_chat.py."""
 
 import base64
 import hashlib
@@ -14,6 +15,7 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from klankbord.channels.tests.fakes.bluesky_chat import FakeChat
 from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
 from klankbord.channels.tests.fakes.lexicon import document, validate, validate_call
 from klankbord.lib.tid import new_tid
@@ -55,10 +57,12 @@ class FakeBluesky:
     def __init__(self, server: HTTPServer) -> None:
         self.server = server
         self.app_password = "abcd-efgh-ijkl-mnop"
+        self.app_password_dms = True  # made with "Allow access to your direct messages"
         self.followers = 120  # what getProfile says; tests move it
         self.access_lifetime = 7200
         self.access: set[str] = set()
         self.refresh: set[str] = set()
+        self.privileged: set[str] = set()  # access tokens that may reach the chat service
         self.records: dict[str, dict[str, Any]] = {}
         self.blobs: dict[str, dict[str, Any]] = {}
         self.notifications: list[dict[str, Any]] = []
@@ -74,6 +78,7 @@ class FakeBluesky:
         self.blocked: set[str] = set()  # DIDs that block us, or that we block
         self.hang_after_create = 0
         self.ids = itertools.count(1)
+        self.chat = FakeChat(self, DID)
         server.expect_request(re.compile(r"^/xrpc/.*")).respond_with_handler(self.handle)
 
     @property
@@ -155,6 +160,8 @@ class FakeBluesky:
             if not fault.nsid or fault.nsid == nsid:
                 self.faults.remove(fault)
                 return self._json(fault.body, fault.status, fault.headers)
+        if nsid.startswith("chat.bsky."):
+            return self.chat.handle(request, nsid)
         handler = getattr(self, nsid.replace(".", "_"), None)
         if handler is None:
             return self._json(
@@ -209,9 +216,12 @@ class FakeBluesky:
         return 400, {"error": "ExpiredToken", "message": "Token has expired"}
 
     def _session(self) -> dict[str, Any]:
-        access = jwt("com.atproto.appPass", DID, self.access_lifetime)
+        scope = "com.atproto.appPassPrivileged" if self.app_password_dms else "com.atproto.appPass"
+        access = jwt(scope, DID, self.access_lifetime)
         refresh = jwt("com.atproto.refresh", DID, 90 * 86400)
         self.access.add(access)
+        if self.app_password_dms:
+            self.privileged.add(access)
         self.refresh.add(refresh)
         return {
             "accessJwt": access,
