@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from klankbord.analytics import results, selectors, texts
+from klankbord.analytics.audience import audiences
 from klankbord.analytics.export import pdf_filename, report_pdf
 from klankbord.analytics.moments import active_moments
 from klankbord.analytics.report import month_from, report_for
@@ -43,8 +44,13 @@ def _period_days(value: str) -> int:
 
 
 def _what_works(organisation: Organisation, days: int) -> dict[str, Any]:
-    summary = results.results_summary(organisation, *results.last_days(organisation, days))
+    period = results.last_days(organisation, days)
+    summary = results.results_summary(organisation, *period)
     return {
+        "audiences": [
+            (results.channel_label(found.channel), found)
+            for found in audiences(organisation, *period)
+        ],
         "days": days,
         "period_days": results.PERIOD_DAYS,
         "summary": summary,

@@ -10,7 +10,7 @@ from klankbord.accounts.models import User
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Profile
 from klankbord.channels.services import channel_connect
-from klankbord.core.demo_results import seed_results
+from klankbord.core.demo_results import seed_audience, seed_results
 from klankbord.lib.dates import aware_from_local
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
@@ -72,6 +72,7 @@ def demo_seed() -> DemoLogin:
     seed_listening(org, owner)
     seed_plan(org, owner)
     seed_results(org, owner, channel)
+    seed_audience(org, channel)
     return DemoLogin(organisation=org, email=owner.email, password=password)
 
 

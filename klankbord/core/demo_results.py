@@ -158,3 +158,23 @@ def seed_results(org: Organisation, owner: User, channel: Channel) -> None:
             replies=demo.replies, engagement=demo.likes + demo.shares + demo.replies,
             published_at=at, checked_at=now, checks=1, next_check_at=None,
         )  # fmt: skip
+
+
+def seed_audience(org: Organisation, channel: Channel) -> None:
+    """Sixty days of the demo channel's followers: slow growth, a jump after each Saturday."""
+    from klankbord.analytics.models import AudienceCount
+
+    today = local_today(org)
+    followers = 412
+    counts = []
+    for days_ago in range(60, -1, -1):
+        day = today - timedelta(days=days_ago)
+        followers += 6 if day.weekday() == 6 else (1 if day.day % 3 else 2)
+        counts.append(
+            AudienceCount(organisation=org, channel=channel, day=day, followers=followers)
+        )
+    AudienceCount.objects.bulk_create(counts)
+    # counted_at is set on creation; the periods of the KPI figure go by it.
+    for count in counts:
+        noon = aware_from_local(datetime.combine(count.day, time(12)), org.timezone)
+        AudienceCount.objects.filter(pk=count.pk).update(counted_at=noon)

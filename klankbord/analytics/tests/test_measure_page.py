@@ -7,6 +7,7 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 
+from klankbord.analytics.models import AudienceCount
 from klankbord.analytics.tests.counted import counted_post, published_without_result
 from klankbord.analytics.tests.figures import channel, item, kpi, plan_with_kpis, published
 from klankbord.orgs.models import Role
@@ -86,8 +87,9 @@ def test_it_stays_a_handful_of_queries(
     plan_with_kpis(world.org, *[kpi(key) for key in ("posts_published", "leads", "mentions")])
     page(alice_client)  # warm: the inbox settings row is made on first use
     # About eight for the session, the layout and the plan; one per KPI; eight for the rest;
-    # four for what works (the period, the one before, what waits, whether a channel exists).
-    with django_assert_max_num_queries(26):
+    # five for what works (the period, the one before, what waits, whether a channel exists,
+    # the followers).
+    with django_assert_max_num_queries(27):
         page(alice_client)
 
 
@@ -281,3 +283,26 @@ def test_a_client_viewer_sees_what_works_and_outsiders_get_404(
     assert charlie_client.get(URL).status_code == 404
     counted_post(world.other_org, NOW - timedelta(days=1), pillar="Geheim", likes=5)
     assert "Geheim" not in what_works(client)
+
+
+def test_followers_per_channel_and_their_growth_in_the_period(
+    world: World, alice_client: Client
+) -> None:
+    mastodon, bluesky = channel(world.org, "mastodon"), channel(world.org, "bluesky")
+    for found, day, followers in [
+        (mastodon, date(2026, 2, 1), 100),  # before the last 30 days
+        (mastodon, date(2026, 3, 9), 125),
+        (bluesky, date(2026, 3, 10), 40),  # connected today: nothing to compare yet
+    ]:
+        AudienceCount.objects.create(
+            organisation=world.org, channel=found, day=day, followers=followers
+        )
+    AudienceCount.objects.create(
+        organisation=world.other_org, channel=channel(world.other_org, "mastodon"),
+        day=date(2026, 3, 9), followers=9999,
+    )  # fmt: skip
+    section = what_works(alice_client)
+    table = section[section.index('id="what-works-audience"') :]
+    assert "<td>125</td>" in table and "<td>+25</td>" in table
+    assert "<td>40</td>" in table and "counted from today on" in table
+    assert "9999" not in section

@@ -8,8 +8,11 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import translation
 
+from klankbord.analytics.audience import audiences
+from klankbord.analytics.metrics import metric_value
 from klankbord.analytics.models import PostResult
 from klankbord.analytics.results import last_days, results_summary
+from klankbord.analytics.selectors import utc_range
 from klankbord.channels.models import Channel
 from klankbord.core.demo import DEMO_OWNER_EMAIL, database_is_empty, demo_seed
 from klankbord.core.demo_plan import demo_plan, quarter_end
@@ -113,6 +116,11 @@ def test_the_demo_shows_what_works_photos_on_saturday_morning_do_best(db: None) 
     }  # fmt: skip
     assert all(g.comparable for g in found.pillars)
     assert recent.engagement > recent.previous_engagement  # the bakery is growing
+    with time_machine.travel(datetime(2026, 11, 24, 10, 0, tzinfo=UTC)):
+        (audience,) = audiences(org, *last_days(org, 30))
+        gained = metric_value(org, "followers_gained", *utc_range(org, *last_days(org, 30)))
+    assert audience.gained is not None and audience.gained > 30
+    assert gained == audience.gained
     assert all(image.described for image in PostImage.objects.filter(organisation=org))
 
 
