@@ -140,8 +140,15 @@ def drop_duplicates(batch: Batch) -> None:
         seen.add(item.key)
 
 
+# Someone talking to us: two people may well write the same few words, and each needs an answer.
+CONVERSATION_KINDS = frozenset({"message", "reply"})
+
+
 def drop_near_duplicates(batch: Batch) -> None:
-    """The same article via two feeds, or the same text reposted: keep the first one."""
+    """The same article via two feeds, or the same text reposted: keep the first one.
+
+    A direct message or a reply to our post is only compared by its address, not by its text.
+    """
     alive = batch.alive()
     urls = {item.canonical_url for item in alive if item.canonical_url}
     # By URL alone, so the URL index is used (given the organisation too, SQLite may read all
@@ -153,14 +160,20 @@ def drop_near_duplicates(batch: Batch) -> None:
         .values_list("organisation_id", "canonical_url")
         if organisation_id == batch.organisation_id
     }
-    stored = _near_stored(batch.organisation_id, [item.simhash for item in alive])
+    compared = [item.simhash for item in alive if item.kind not in CONVERSATION_KINDS]
+    stored = _near_stored(batch.organisation_id, compared)
     seen = BandIndex()  # this batch's own items, for copies within the batch
     for item in alive:
         same_url = item.canonical_url and item.canonical_url in known_urls
-        if same_url or item.simhash in stored or seen.has_near_duplicate(item.simhash):
+        talking_to_us = item.kind in CONVERSATION_KINDS
+        same_text = not talking_to_us and (
+            item.simhash in stored or seen.has_near_duplicate(item.simhash)
+        )
+        if same_url or same_text:
             batch.drop(item, Reason.NEAR_DUPLICATE)
             continue
-        seen.add(item.simhash)
+        if not talking_to_us:
+            seen.add(item.simhash)
         if item.canonical_url:
             known_urls.add(item.canonical_url)
 
@@ -191,6 +204,8 @@ def _near_stored(organisation_id: int, hashes: Sequence[int]) -> set[int]:
     Per band, the stored hashes with an equal band are compared only with the hashes of this
     batch that have that band value: no index of all candidates is built in Python.
     """
+    if not hashes:
+        return set()
     since = timezone.now() - NEAR_DUPLICATE_WINDOW
     near: set[int] = set()
     for position in range(4):

@@ -162,3 +162,16 @@ def test_an_item_a_racing_worker_stored_first_is_dropped_and_the_rest_is_kept(
     assert (late.dropped, fresh.dropped) == (Reason.DUPLICATE, "")
     assert [m.remote_id for m in batch.stored] == ["id-2"]
     assert Mention.objects.get(remote_id="id-2").monitors.get() == monitor
+
+
+@pytest.mark.parametrize("kind", ["message", "reply"])
+def test_two_people_writing_us_the_same_words_are_both_kept(world: World, kind: str) -> None:
+    ours = Source.objects.create(organisation=world.org, kind=Source.Kind.MENTIONS, name="@alice")
+    question = "Hebben jullie morgen nog glutenvrij brood liggen voor mij?"
+    first = item(1, question, network="bluesky", kind=kind, author_handle="@an")
+    pipeline.run(ours, [first])
+    again = item(2, question, network="bluesky", kind=kind, author_handle="@bert")
+    same_batch = item(3, question, network="bluesky", kind=kind, author_handle="@cis")
+    pipeline.run(ours, [again, same_batch])
+    assert [i.dropped for i in (first, again, same_batch)] == ["", "", ""]
+    assert Mention.objects.count() == 3
