@@ -152,6 +152,10 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "reply_form": ReplyForm(initial={"text": text}),
         "note_form": NoteForm(prefix="note"),
         "counter": checks.count_for(channel, text) if channel else None,
+        # An answer to a direct message is private anyway; a public post may get a private one.
+        "may_choose_private": channel is not None
+        and channel.network in replying.PRIVATE_NETWORKS
+        and item.mention.kind != "message",
         "saved_replies": services.saved_replies_for(item),
         "statuses": Item.Status.choices,
         "members": _members(membership),

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from atproto import Client as AtprotoClient
 from atproto import models
+from django.test import Client
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
@@ -135,6 +136,19 @@ def test_without_access_to_messages_the_mentions_are_still_read_and_it_is_noted_
     # The session itself still works: the channel is not broken by it.
     services.channel_check(channel=channel)
     assert channel.status == Channel.Status.CONNECTED
+
+
+def test_the_channels_page_says_why_messages_are_not_read(
+    world: World, fake_bluesky: FakeBluesky, alice_client: Client
+) -> None:
+    fake_bluesky.app_password_dms = False
+    channel = connect(world, fake_bluesky)
+    page = f"/o/{world.org.slug}/instellingen/kanalen/"
+    assert f'id="dm-refused-{channel.pk}"' not in alice_client.get(page).content.decode()
+    services.connector_for(channel).mentions()
+    shown = alice_client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'id="dm-refused-{channel.pk}"' in shown
+    assert "allows access to your direct messages" in shown
 
 
 def test_the_note_goes_once_messages_can_be_read_again(

@@ -297,3 +297,30 @@ def test_an_action_from_the_list_returns_to_the_list_but_never_elsewhere(
         url, {"action": "status", "status": "new", "next": "https://evil.example/"}
     )
     assert away["Location"] == f"{BASE}{item.pk}/"
+
+
+@pytest.mark.parametrize(
+    ("network", "kind", "choice", "note"),
+    [
+        ("mastodon", "mention", True, False),
+        ("bluesky", "mention", True, False),
+        ("bluesky", "message", False, True),  # an answer to a message is private anyway
+        ("rss", "mention", False, False),
+    ],
+)
+def test_the_reply_form_offers_a_direct_message_where_the_network_has_one(
+    world: World, alice_client: Client, network: str, kind: str, choice: bool, note: bool
+) -> None:
+    account = Channel.objects.create(
+        organisation=world.org, network=network, external_id="7", handle="@alice.test"
+    )
+    source = Source.objects.create(
+        organisation=world.org, channel=account, kind=Source.Kind.MENTIONS, name="x"
+    )
+    arrived = pipeline.Item(network=network, remote_id="m1", text="Zijn jullie open?", kind=kind,
+                            author_handle="@klant.test")  # fmt: skip
+    pipeline.run(source, [arrived])
+    page = alice_client.get(f"{BASE}{Item.objects.get().pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    shown = page.content.decode()
+    assert ('name="private"' in shown) is choice
+    assert ("Your answer goes back as a direct message." in shown) is note
