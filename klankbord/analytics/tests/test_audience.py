@@ -13,13 +13,9 @@ from klankbord.analytics.metrics import metric_value
 from klankbord.analytics.models import AudienceCount
 from klankbord.analytics.tests.figures import channel as plain_channel
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import Account
-from klankbord.channels.networks.bluesky import BlueskyConnector
-from klankbord.channels.networks.mastodon import MastodonConnector
-from klankbord.channels.services import channel_connect
-from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
+from klankbord.channels.tests.connected import connect_bluesky, connect_mastodon
+from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
-from klankbord.orgs.models import Organisation
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -45,27 +41,8 @@ def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
     return FakeBluesky(httpserver)
 
 
-def connect_mastodon(org: Organisation, world: World, fake: FakeMastodon) -> Channel:
-    account = Account(base_url=fake.base_url, secrets={"access_token": fake.issue_token()})
-    connector = MastodonConnector(account, allow_loopback=True)
-    return channel_connect(
-        organisation=org, network="mastodon", profile=connector.profile(), by=world.alice,
-        base_url=fake.base_url, secrets=account.secrets,
-    )  # fmt: skip
-
-
-def connect_bluesky(world: World, fake: FakeBluesky) -> Channel:
-    profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
-    )
-    return channel_connect(
-        organisation=world.org, network="bluesky", profile=profile, by=world.alice,
-        base_url=fake.base_url, secrets=secrets,
-    )  # fmt: skip
-
-
 def test_followers_are_counted_once_a_local_day(world: World, fake_mastodon: FakeMastodon) -> None:
-    mastodon = connect_mastodon(world.org, world, fake_mastodon)
+    mastodon = connect_mastodon(world, fake_mastodon)
     plain_channel(world.org, "rss")  # a feed has no followers to count
     fake_mastodon.followers = 40
     with time_machine.travel(LATE_EVENING, tick=False):
@@ -86,20 +63,20 @@ def test_bluesky_followers_are_counted(world: World, fake_bluesky: FakeBluesky) 
 def test_a_network_that_fails_is_counted_on_a_later_round(
     world: World, fake_mastodon: FakeMastodon
 ) -> None:
-    connect_mastodon(world.org, world, fake_mastodon)
+    connect_mastodon(world, fake_mastodon)
     fake_mastodon.revoke_all_tokens()
     assert count_audiences() == 0
     assert not AudienceCount.objects.exists()
 
 
 def test_a_disconnected_channel_is_not_counted(world: World, fake_mastodon: FakeMastodon) -> None:
-    channel = connect_mastodon(world.org, world, fake_mastodon)
+    channel = connect_mastodon(world, fake_mastodon)
     Channel.objects.filter(pk=channel.pk).update(status=Channel.Status.DISCONNECTED)
     assert count_audiences() == 0
 
 
 def test_the_task_counts_a_round(world: World, fake_mastodon: FakeMastodon) -> None:
-    connect_mastodon(world.org, world, fake_mastodon)
+    connect_mastodon(world, fake_mastodon)
     tasks.count_audiences()
     assert AudienceCount.objects.get().followers == 12
 

@@ -14,14 +14,12 @@ from klankbord.analytics import collect
 from klankbord.analytics.models import PostResult
 from klankbord.analytics.tasks import collect_results
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import Account, OutgoingPost
-from klankbord.channels.networks.bluesky import BlueskyConnector
-from klankbord.channels.networks.mastodon import MastodonConnector
-from klankbord.channels.services import channel_connect, connector_for
-from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
+from klankbord.channels.networks.base import OutgoingPost
+from klankbord.channels.services import connector_for
+from klankbord.channels.tests.connected import connect_bluesky, connect_mastodon
+from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.lib import http
-from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import PostTarget
 from klankbord.publishing.services import post_create
 from klankbord.test import World
@@ -61,38 +59,12 @@ def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
 
 @pytest.fixture
 def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
-    return connect_mastodon(world.org, world, fake_mastodon)
+    return connect_mastodon(world, fake_mastodon)
 
 
 @pytest.fixture
 def bluesky(world: World, fake_bluesky: FakeBluesky) -> Channel:
-    profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE,
-        app_password=fake_bluesky.app_password,
-        pds=fake_bluesky.base_url,
-        allow_loopback=True,
-    )
-    return channel_connect(
-        organisation=world.org,
-        network="bluesky",
-        profile=profile,
-        by=world.alice,
-        base_url=fake_bluesky.base_url,
-        secrets=secrets,
-    )
-
-
-def connect_mastodon(organisation: Organisation, world: World, fake: FakeMastodon) -> Channel:
-    account = Account(base_url=fake.base_url, secrets={"access_token": fake.issue_token()})
-    profile = MastodonConnector(account, allow_loopback=True).profile()
-    return channel_connect(
-        organisation=organisation,
-        network="mastodon",
-        profile=profile,
-        by=world.alice,
-        base_url=fake.base_url,
-        secrets=account.secrets,
-    )
+    return connect_bluesky(world, fake_bluesky)
 
 
 def published(channel: Channel, text: str, at: datetime) -> PostTarget:
@@ -318,7 +290,7 @@ def test_results_of_two_organisations_are_kept_apart(
     world: World, mastodon: Channel, fake_mastodon: FakeMastodon
 ) -> None:
     now = timezone.now()
-    garage = connect_mastodon(world.other_org, world, fake_mastodon)
+    garage = connect_mastodon(world, fake_mastodon, world.other_org)
     ours = published(mastodon, "Bakkerij", now - 2 * HOUR)
     theirs = published(garage, "Garage", now - 2 * HOUR)
     set_mastodon_counts(fake_mastodon, ours, 10, 0, 0, 0)

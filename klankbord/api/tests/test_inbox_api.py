@@ -11,10 +11,10 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
+from klankbord.channels.tests.connected import connect_mastodon
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.inbox import services
 from klankbord.inbox.models import Item, Note, Reply
-from klankbord.inbox.tests.test_replying import connect_mastodon
 from klankbord.lib import http
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Monitor, Source

@@ -13,29 +13,16 @@ from klankbord.channels import services
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import bluesky
 from klankbord.channels.networks.base import ConnectorError, OutgoingPost, UnknownOutcomeError
-from klankbord.channels.networks.bluesky import BlueskyConnector, chat_id
+from klankbord.channels.networks.bluesky import chat_id
+from klankbord.channels.tests.connected import connect_bluesky
 from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, KLANT, FakeBluesky
 from klankbord.channels.tests.fakes.bluesky_chat import DISABLED, ChatModelError, FakeChat
 from klankbord.test import World
 
 
-def connect(world: World, fake: FakeBluesky) -> Channel:
-    profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
-    )
-    return services.channel_connect(
-        organisation=world.org,
-        network="bluesky",
-        profile=profile,
-        by=world.alice,
-        base_url=fake.base_url,
-        secrets=secrets,
-    )
-
-
 @pytest.fixture
 def channel(world: World, fake_bluesky: FakeBluesky) -> Channel:
-    return connect(world, fake_bluesky)
+    return connect_bluesky(world, fake_bluesky)
 
 
 def private(text: str, reply_to: str, key: str = "dm-1") -> OutgoingPost:
@@ -120,7 +107,7 @@ def test_without_access_to_messages_the_mentions_are_still_read_and_it_is_noted_
     world: World, fake_bluesky: FakeBluesky, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_bluesky.app_password_dms = False
-    channel = connect(world, fake_bluesky)
+    channel = connect_bluesky(world, fake_bluesky)
     fake_bluesky.add_mention(f"@{HANDLE} hallo")
     fake_bluesky.chat.add_message("Privé vraag", author=KLANT)
 
@@ -142,7 +129,7 @@ def test_the_channels_page_says_why_messages_are_not_read(
     world: World, fake_bluesky: FakeBluesky, alice_client: Client
 ) -> None:
     fake_bluesky.app_password_dms = False
-    channel = connect(world, fake_bluesky)
+    channel = connect_bluesky(world, fake_bluesky)
     page = f"/o/{world.org.slug}/instellingen/kanalen/"
     assert f'id="dm-refused-{channel.pk}"' not in alice_client.get(page).content.decode()
     services.connector_for(channel).mentions()
@@ -155,10 +142,10 @@ def test_the_note_goes_once_messages_can_be_read_again(
     world: World, fake_bluesky: FakeBluesky
 ) -> None:
     fake_bluesky.app_password_dms = False
-    channel = connect(world, fake_bluesky)
+    channel = connect_bluesky(world, fake_bluesky)
     services.connector_for(channel).mentions()
     fake_bluesky.app_password_dms = True
-    channel = connect(world, fake_bluesky)  # a new app password, with access to messages
+    channel = connect_bluesky(world, fake_bluesky)  # a new app password, with access to messages
     fake_bluesky.chat.add_message("Nu wel?", author=KLANT)
 
     assert [m.text for m in services.connector_for(channel).mentions().mentions] == ["Nu wel?"]

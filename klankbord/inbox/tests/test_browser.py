@@ -8,10 +8,10 @@ import pytest
 from playwright.sync_api import expect
 from pytest_httpserver import HTTPServer
 
+from klankbord.channels.tests.connected import connect_mastodon
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.core.tests.test_browser import SCREENSHOTS, background_work_is_running
 from klankbord.inbox.models import SavedReply
-from klankbord.inbox.tests.test_replying import connect_mastodon
 from klankbord.listening import sources
 from klankbord.listening.models import Source
 from klankbord.test import World

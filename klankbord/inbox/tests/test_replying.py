@@ -10,10 +10,10 @@ from django.utils import timezone, translation
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import Account, OutgoingPost, Profile
-from klankbord.channels.networks.bluesky import BlueskyConnector, chat_id
-from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
+from klankbord.channels.networks.base import OutgoingPost, Profile
+from klankbord.channels.networks.bluesky import chat_id
 from klankbord.channels.services import channel_connect, connector_for
+from klankbord.channels.tests.connected import connect_bluesky, connect_mastodon
 from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.bluesky import KLANT as KLANT_BSKY
 from klankbord.channels.tests.fakes.bluesky_chat import FOLLOWERS_ONLY
@@ -76,35 +76,6 @@ def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
 @pytest.fixture
 def bluesky(world: World, fake_bluesky: FakeBluesky) -> Channel:
     return connect_bluesky(world, fake_bluesky)
-
-
-def connect_bluesky(world: World, fake: FakeBluesky) -> Channel:
-    profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
-    )
-    return channel_connect(
-        organisation=world.org,
-        network="bluesky",
-        profile=profile,
-        by=world.alice,
-        base_url=fake.base_url,
-        secrets=secrets,
-    )
-
-
-def connect_mastodon(world: World, fake: FakeMastodon) -> Channel:
-    """Connected as the OAuth callback does: the account, its token and the server's limits."""
-    account = Account(base_url=fake.base_url, secrets={"access_token": fake.issue_token()})
-    connector = MastodonConnector(account, allow_loopback=True)
-    return channel_connect(
-        organisation=world.org,
-        network="mastodon",
-        profile=connector.profile(),
-        by=world.alice,
-        base_url=fake.base_url,
-        secrets=account.secrets,
-        settings={"limits": instance_limits(connector.client())},
-    )
 
 
 def item_for(channel: Channel, remote_id: str) -> Item:

@@ -1,0 +1,45 @@
+"""Channels connected to the fake networks as the connect views leave them, for tests anywhere."""
+
+from klankbord.channels.models import Channel
+from klankbord.channels.networks.base import Account
+from klankbord.channels.networks.bluesky import BlueskyConnector
+from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
+from klankbord.channels.services import channel_connect
+from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
+from klankbord.channels.tests.fakes.mastodon import FakeMastodon
+from klankbord.orgs.models import Organisation
+from klankbord.test import World
+
+
+def connect_mastodon(
+    world: World, fake: FakeMastodon, organisation: Organisation | None = None
+) -> Channel:
+    """Connected as the OAuth callback does: the account, its token and the server's limits."""
+    account = Account(base_url=fake.base_url, secrets={"access_token": fake.issue_token()})
+    connector = MastodonConnector(account, allow_loopback=True)
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="mastodon",
+        profile=connector.profile(),
+        by=world.alice,
+        base_url=fake.base_url,
+        secrets=account.secrets,
+        settings={"limits": instance_limits(connector.client())},
+    )
+
+
+def connect_bluesky(
+    world: World, fake: FakeBluesky, organisation: Organisation | None = None
+) -> Channel:
+    """Connected with the handle and app password, as the Bluesky form does."""
+    profile, secrets = BlueskyConnector.log_in(
+        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
+    )
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="bluesky",
+        profile=profile,
+        by=world.alice,
+        base_url=fake.base_url,
+        secrets=secrets,
+    )
