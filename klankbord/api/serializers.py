@@ -349,3 +349,51 @@ class PlanVersionSerializer(serializers.ModelSerializer):
 
 class PlanVersionCreateSerializer(serializers.Serializer):
     note = StrictCharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ResultGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Channel id, pillar name, format or weekday:daypart.")
+    name = serializers.CharField(source="label", help_text="As shown on the Measure page.")
+    posts = serializers.IntegerField()
+    reactions = serializers.IntegerField(source="engagement")
+    per_post = serializers.FloatField()
+    comparable = serializers.BooleanField(help_text="At least 3 posts: enough to compare.")
+
+
+class TopPostSerializer(serializers.Serializer):
+    post_id = serializers.IntegerField()
+    channel = serializers.CharField(source="channel_label")
+    text = serializers.CharField()
+    url = serializers.CharField(source="remote_url")
+    likes = serializers.IntegerField()
+    shares = serializers.IntegerField()
+    replies = serializers.IntegerField()
+    quotes = serializers.IntegerField()
+    reactions = serializers.IntegerField(source="engagement")
+
+
+class AudienceSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    followers = serializers.IntegerField()
+    gained = serializers.IntegerField(
+        allow_null=True, help_text="New followers in the period; null with only one count."
+    )
+
+
+class ResultsSerializer(serializers.Serializer):
+    """What works over a period: reactions per channel, pillar, format and moment."""
+
+    start = serializers.DateField()
+    end = serializers.DateField()
+    posts = serializers.IntegerField()
+    reactions = serializers.IntegerField(source="engagement")
+    per_post = serializers.FloatField()
+    previous_posts = serializers.IntegerField()
+    previous_reactions = serializers.IntegerField(source="previous_engagement")
+    waiting = serializers.IntegerField(help_text="Published, results not read yet.")
+    channels = ResultGroupSerializer(many=True)
+    pillars = ResultGroupSerializer(many=True)
+    formats = ResultGroupSerializer(many=True)
+    moments = ResultGroupSerializer(many=True)
+    top = TopPostSerializer(many=True)
+    audiences = AudienceSerializer(many=True, required=False)

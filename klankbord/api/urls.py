@@ -73,6 +73,7 @@ urlpatterns = [
         views.PlanVersionListView.as_view(),
         name="api_plan_versions",
     ),
+    path("organisations/<slug:org_slug>/results", views.ResultsView.as_view(), name="api_results"),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

@@ -14,7 +14,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from klankbord.accounts.models import User
+from klankbord.analytics import results
+from klankbord.analytics.audience import audiences
 from klankbord.api.serializers import (
+    AudienceSerializer,
     AuditEventSerializer,
     ChannelSerializer,
     InboxAssignSerializer,
@@ -32,6 +35,7 @@ from klankbord.api.serializers import (
     PostCreateSerializer,
     PostSerializer,
     PostUpdateSerializer,
+    ResultsSerializer,
     UserSerializer,
 )
 from klankbord.channels import selectors as channel_selectors
@@ -561,3 +565,37 @@ class PlanVersionListView(OrgScopedMixin, generics.ListAPIView):
             plan=plan, by=self.membership, note=serializer.validated_data["note"]
         )
         return Response(PlanVersionSerializer(version).data, status=201)
+
+
+DAYS_PARAMETER = OpenApiParameter(
+    "days", int, description="The last 30, 90 or 365 days, today included (default 30)."
+)
+
+
+class ResultsView(OrgScopedMixin, APIView):
+    """What works: posts published in the period and the reactions the networks counted, per
+    channel, content pillar, format and moment of the week, the five best posts, and the
+    followers per channel with their change in the period."""
+
+    @extend_schema(parameters=[DAYS_PARAMETER], responses=ResultsSerializer)
+    def get(self, request: Request, org_slug: str) -> Response:
+        organisation = self.membership.organisation
+        days = request.query_params.get("days", str(results.PERIOD_DAYS[0]))
+        if days not in {str(offered) for offered in results.PERIOD_DAYS}:
+            message = _("Choose 30, 90 or 365 days.")
+            raise ValidationError({"detail": message, "errors": {"days": [message]}})
+        period = results.last_days(organisation, int(days))
+        summary = results.results_summary(organisation, *period)
+        data = ResultsSerializer(summary).data
+        data["audiences"] = AudienceSerializer(
+            [
+                {
+                    "channel": results.channel_label(found.channel),
+                    "followers": found.followers,
+                    "gained": found.gained,
+                }
+                for found in audiences(organisation, *period)
+            ],
+            many=True,
+        ).data
+        return Response(data)
