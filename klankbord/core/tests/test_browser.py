@@ -11,10 +11,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from klankbord.channels.networks.base import Profile
+from klankbord.channels.services import channel_connect
+from klankbord.core.demo import seed_plan
+from klankbord.core.demo_results import seed_audience, seed_results
 from klankbord.core.models import Heartbeat
 from klankbord.orgs.models import Membership, Role
-from klankbord.strategy.models import Plan
-from klankbord.strategy.tests.plans import bakery_plan
 from klankbord.test import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -160,7 +162,15 @@ def test_screenshots_for_the_readme(
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
     background_work_is_running()
-    Plan.objects.create(organisation=world.org, **bakery_plan())
+    seed_plan(world.org, world.alice)
+    practice = channel_connect(
+        organisation=world.org, network="sandbox", by=world.alice,
+        profile=Profile(
+            external_id="sandbox-alice", handle="bakkerij-alice", display_name="Bakkerij Alice"
+        ),
+    )  # fmt: skip
+    seed_results(world.org, world.alice, practice)
+    seed_audience(world.org, practice)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
