@@ -14,10 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from klankbord.analytics.results import BEST_MOMENTS, last_days, results_summary
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.orgs.access import org_view
-from klankbord.orgs.models import Membership, Role
+from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
 from klankbord.publishing import checks, counting, feeds, selectors, services
 from klankbord.publishing.forms import (
@@ -35,6 +36,8 @@ from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot
 Status = PostTarget.Status
 HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
 PREVIEW_FIELDS = ["url", "title", "description", "site"]
+# Long enough for a moment of the week to have a few posts, recent enough to still hold.
+BEST_MOMENTS_DAYS = 90
 
 
 def _post_or_404(membership: Membership, post_id: int) -> Post:
@@ -162,8 +165,15 @@ def _composer(
         "hashtags": _hashtags_used(membership),
         "queue_ready": QueueSlot.objects.filter(channel__in=channels).exists(),
         "needs_approval": not membership.has_role(Role.EDITOR),
+        "best_moments": _best_moments(membership.organisation),
     }
     return render(request, "publishing/compose.html", context, status=status)
+
+
+def _best_moments(organisation: Organisation) -> list[str]:
+    """The moments of the week whose posts got the most reactions lately, as words."""
+    summary = results_summary(organisation, *last_days(organisation, BEST_MOMENTS_DAYS))
+    return [group.label for group in summary.moments[:BEST_MOMENTS]]
 
 
 def _compose_form(
