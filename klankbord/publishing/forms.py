@@ -35,6 +35,47 @@ def channel_label(channel: Channel) -> str:
     return channel.handle
 
 
+def pillar_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_("Content pillar"),
+        required=False,
+        help_text=_("What the post is about, from your plan: Measure compares what each brings."),
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a content pillar of your plan. Choose one of its pillars."
+            )
+        },
+    )
+
+
+def pillar_choices(form: forms.Form, pillars: Sequence[str], current: str) -> None:
+    """The plan's pillars; the post's own stays choosable after the plan renamed it."""
+    if not pillars and not current:
+        del form.fields["pillar"]  # no pillars in the plan: nothing to choose
+        return
+    choices = [("", _("— no pillar —")), *((name, name) for name in pillars)]
+    if current and current not in pillars:
+        label = _("%(pillar)s (no longer in the plan)") % {"pillar": current}
+        choices.append((current, label))
+    field = form.fields["pillar"]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+class PillarForm(forms.Form):
+    """The pillar of a post that can no longer be edited: it changes nothing that went out."""
+
+    pillar = pillar_field()
+
+    def __init__(
+        self, *args: object, pillars: Sequence[str], current_pillar: str, **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        pillar_choices(self, pillars, current_pillar)
+        if "pillar" in self.fields:
+            self.fields["pillar"].initial = current_pillar
+
+
 class ComposeForm(forms.Form):
     ACTIONS = ["draft", "schedule", "now", "queue"]
 
@@ -57,16 +98,7 @@ class ComposeForm(forms.Form):
     time = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    pillar = forms.ChoiceField(
-        label=_("Content pillar"),
-        required=False,
-        help_text=_("What the post is about, from your plan: Measure compares what each brings."),
-        error_messages={
-            "invalid_choice": _(
-                "“%(value)s” is not a content pillar of your plan. Choose one of its pillars."
-            )
-        },
-    )
+    pillar = pillar_field()
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
 
     def __init__(
@@ -84,20 +116,7 @@ class ComposeForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         field.queryset = Channel.objects.filter(pk__in=[c.pk for c in channels])
         field.label_from_instance = channel_label  # type: ignore[assignment,method-assign]
-        self._pillar_choices(pillars, current_pillar)
-
-    def _pillar_choices(self, pillars: Sequence[str], current: str) -> None:
-        """The plan's pillars; the post's own stays choosable after the plan renamed it."""
-        if not pillars and not current:
-            del self.fields["pillar"]  # no pillars in the plan: nothing to choose
-            return
-        choices = [("", _("— no pillar —")), *((name, name) for name in pillars)]
-        if current and current not in pillars:
-            label = _("%(pillar)s (no longer in the plan)") % {"pillar": current}
-            choices.append((current, label))
-        field = self.fields["pillar"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = choices
+        pillar_choices(self, pillars, current_pillar)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}

@@ -19,6 +19,7 @@ urlpatterns = [
     path(P + "<int:post_id>/reageren/", views.post_comment_view, name="post_comment"),
     path(P + "<int:post_id>/kopieren/", views.post_duplicate_view, name="post_duplicate"),
     path(P + "<int:post_id>/concept/", views.post_unschedule_view, name="post_unschedule"),
+    path(P + "<int:post_id>/pijler/", views.post_pillar_view, name="post_pillar"),
     path(P + "<int:post_id>/verwijderen/", views.post_delete_view, name="post_delete"),
     path(P + "kanaal/<int:target_id>/opnieuw/", views.target_retry_view, name="target_retry"),
     path(P + "kanaal/<int:target_id>/opzoeken/", views.target_look_up_view, name="target_look_up"),

@@ -25,6 +25,7 @@ from klankbord.publishing.forms import (
     CommentForm,
     ComposeForm,
     MoveForm,
+    PillarForm,
     PublishingSettingsForm,
     RejectForm,
     SlotForm,
@@ -391,7 +392,36 @@ def post_detail_view(request: HttpRequest, membership: Membership, post_id: int)
         "may_approve": membership.has_role(Role.MANAGER),
         "zone": membership.organisation.timezone,
     }
+    if not context["may_edit"] and services.may_change(membership, post):
+        # Gone out already: only its pillar can still be named, for Measure.
+        pillar_form = PillarForm(
+            pillars=selectors.plan_pillars(membership.organisation), current_pillar=post.pillar
+        )
+        context["pillar_form"] = pillar_form if "pillar" in pillar_form.fields else None
     return render(request, "publishing/detail.html", context)
+
+
+@org_view(Role.CONTRIBUTOR)
+@require_POST
+def post_pillar_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
+    post = _post_or_404(membership, post_id)
+    if not services.may_change(membership, post):
+        raise PermissionDenied
+    form = PillarForm(
+        request.POST,
+        pillars=selectors.plan_pillars(membership.organisation),
+        current_pillar=post.pillar,
+    )
+    if not form.is_valid() or "pillar" not in form.cleaned_data:
+        messages.error(request, _("Choose one of your plan's content pillars."))
+        return _back_to_post(membership, post)
+    try:
+        services.post_set_pillar(post=post, pillar=form.cleaned_data["pillar"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return _back_to_post(membership, post)
+    messages.success(request, _("The content pillar is saved."))
+    return _back_to_post(membership, post)
 
 
 def _back_to_post(membership: Membership, post: Post) -> HttpResponse:

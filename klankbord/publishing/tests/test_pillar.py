@@ -3,9 +3,11 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from klankbord.channels.models import Channel
-from klankbord.publishing.models import Post
+from klankbord.orgs.models import Role
+from klankbord.publishing.models import Post, PostTarget
 from klankbord.publishing.services import post_create
 from klankbord.strategy.models import Plan
 from klankbord.strategy.tests.plans import bakery_plan
@@ -123,3 +125,51 @@ def test_a_duplicate_keeps_the_pillar_even_a_renamed_one(
     Post.objects.filter(pk=post.pk).update(pillar="Oude naam")
     alice_client.post(url("post_duplicate", world, post_id=post.pk))
     assert Post.objects.exclude(pk=post.pk).get().pillar == "Oude naam"
+
+
+def published_post(world: World, sandbox: Channel) -> Post:
+    post = post_create(organisation=world.org, author=world.alice, text="Desem", channels=[sandbox])
+    post.targets.update(status=PostTarget.Status.PUBLISHED, published_at=timezone.now())
+    return post
+
+
+def test_a_published_post_can_still_be_given_its_pillar(
+    world: World, alice_client: Client, sandbox: Channel, plan: Plan
+) -> None:
+    post = published_post(world, sandbox)
+    detail = url("post_detail", world, post_id=post.pk)
+    assert 'id="post-pillar-form"' in alice_client.get(detail).content.decode()
+    response = alice_client.post(url("post_pillar", world, post_id=post.pk), {"pillar": "Tips"})
+    assert response.status_code == 302 and response["Location"] == detail
+    post.refresh_from_db()
+    assert post.pillar == "Tips"
+    assert post.targets.get().status == PostTarget.Status.PUBLISHED  # nothing else changed
+
+
+def test_a_pillar_not_in_the_plan_is_refused_on_a_published_post(
+    world: World, alice_client: Client, sandbox: Channel, plan: Plan
+) -> None:
+    post = published_post(world, sandbox)
+    page = alice_client.post(
+        url("post_pillar", world, post_id=post.pk), {"pillar": "Iets anders"}, follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    assert "Choose one of your plan&#x27;s content pillars." in page.content.decode()
+    post.refresh_from_db()
+    assert post.pillar == ""
+
+
+def test_a_client_viewer_cannot_name_the_pillar(world: World, sandbox: Channel, plan: Plan) -> None:
+    post = published_post(world, sandbox)
+    client = Client()
+    client.force_login(world.member(Role.CLIENT))
+    assert (
+        'id="post-pillar-form"'
+        not in client.get(url("post_detail", world, post_id=post.pk)).content.decode()
+    )
+    assert (
+        client.post(url("post_pillar", world, post_id=post.pk), {"pillar": "Tips"}).status_code
+        == 403
+    )
+    post.refresh_from_db()
+    assert post.pillar == ""
