@@ -377,7 +377,7 @@ def link_preview_view(request: HttpRequest, membership: Membership) -> HttpRespo
 @org_view(Role.CLIENT)
 def post_detail_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
-    targets = list(post.targets.all())
+    targets = list(post.targets.select_related("channel", "result"))
     context = {
         "membership": membership,
         "post": post,

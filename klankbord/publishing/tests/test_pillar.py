@@ -1,10 +1,11 @@
-"""A post's content pillar: chosen in the composer from the plan's pillars, shown on the post."""
+"""A post's content pillar, chosen from the plan's pillars, and what the post page shows of it."""
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from klankbord.analytics.models import PostResult
 from klankbord.channels.models import Channel
 from klankbord.orgs.models import Role
 from klankbord.publishing.models import Post, PostTarget
@@ -173,3 +174,19 @@ def test_a_client_viewer_cannot_name_the_pillar(world: World, sandbox: Channel, 
     )
     post.refresh_from_db()
     assert post.pillar == ""
+
+
+def test_a_published_post_shows_the_reactions_the_network_counted(
+    world: World, alice_client: Client, sandbox: Channel
+) -> None:
+    post = published_post(world, sandbox)
+    detail = url("post_detail", world, post_id=post.pk)
+    shown = alice_client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "counted from about an hour after publishing" in shown
+    target = post.targets.get()
+    PostResult.objects.create(
+        organisation=world.org, target=target, published_at=target.published_at, likes=12,
+        shares=3, replies=2, quotes=1, engagement=18, checked_at=timezone.now(),
+    )  # fmt: skip
+    shown = alice_client.get(detail, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Likes 12 · Shares 3 · Replies 2 · Quotes 1" in shown
