@@ -6,7 +6,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from klankbord.analytics.report import MonthlyReport, amount
-from klankbord.analytics.results import Group
+from klankbord.analytics.results import Group, channel_label
 from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
 
 SHOWN_TOP = 5
@@ -17,6 +17,7 @@ def report_blocks(report: MonthlyReport) -> list[Block]:
         *_period_blocks(report),
         *_headline_blocks(report),
         *_results_blocks(report),
+        *_audience_blocks(report),
         *_kpi_blocks(report),
         *_rhythm_blocks(report),
         *_response_blocks(report),
@@ -41,6 +42,8 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
         [_("Mentions"), str(report.mentions)],
         [_("Messages answered"), str(report.response.answered)],
     ]
+    if report.new_followers is not None:
+        rows.append([_("New followers"), f"{report.new_followers:+d}"])
     blocks: list[Block] = [Heading(_("At a glance")), Table([_("Figure"), report.month], rows)]
     if results.previous_posts:
         before = _(
@@ -78,6 +81,21 @@ def _results_blocks(report: MonthlyReport) -> list[Block]:
         if groups:
             blocks += [Heading(title, level=2), _groups_table(groups)]
     return blocks
+
+
+def _audience_blocks(report: MonthlyReport) -> list[Block]:
+    if not report.audiences:
+        return []
+    header = [_("Channel"), _("Followers"), _("New this month")]
+    rows = [
+        [
+            channel_label(found.channel),
+            str(found.followers),
+            "—" if found.gained is None else f"{found.gained:+d}",
+        ]
+        for found in report.audiences
+    ]
+    return [Heading(_("Followers")), Table(header, rows)]
 
 
 def _groups_table(groups: list[Group]) -> Table:

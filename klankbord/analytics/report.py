@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from klankbord.analytics import metrics, selectors, texts
+from klankbord.analytics.audience import Audience, audiences
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
 from klankbord.analytics.selectors import CostFigures, KpiProgress, ResponseFigures, RhythmRow
@@ -64,6 +65,13 @@ class MonthlyReport:
     response_target: int  # working minutes
     mentions: int
     cost: CostFigures | None
+    audiences: list[Audience]
+
+    @property
+    def new_followers(self) -> int | None:
+        """Followers gained over all channels; None until a channel has two counts."""
+        gained = [found.gained for found in self.audiences if found.gained is not None]
+        return sum(gained) if gained else None
 
     @property
     def complete(self) -> bool:
@@ -102,6 +110,7 @@ def report_for(organisation: Organisation, month_start: date) -> MonthlyReport:
         response_target=inbox_settings(organisation).target_minutes,
         mentions=int(metrics.mentions(organisation, since, until)),
         cost=selectors.cost_figures(organisation, end),
+        audiences=audiences(organisation, start, end),
     )
 
 

@@ -12,7 +12,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from klankbord.accounts.models import User
-from klankbord.analytics.models import PostResult, ReportSubscription
+from klankbord.analytics.models import AudienceCount, PostResult, ReportSubscription
 from klankbord.analytics.report import report_claim, report_subscription_save, send_monthly_reports
 from klankbord.analytics.tests.figures import channel, item, kpi, mention, plan_with_kpis, published
 from klankbord.orgs.models import Membership, Organisation, Role
@@ -57,6 +57,10 @@ def a_month_of_work(org: Organisation) -> None:
     counted(org, datetime(2026, 3, 24, 9, 0, tzinfo=UTC), 3, "Gesloten op maandag")
     mention(org, datetime(2026, 3, 5, 9, 0, tzinfo=UTC))
     item(org, datetime(2026, 3, 6, 9, 0, tzinfo=UTC), answered_after=timedelta(minutes=30))
+    for day, followers in [(date(2026, 2, 28), 200), (date(2026, 3, 31), 230)]:
+        AudienceCount.objects.create(
+            organisation=org, channel=channel(org, "instagram"), day=day, followers=followers
+        )
 
 
 def client_at(moment: datetime, user: User) -> Client:
@@ -99,6 +103,8 @@ def test_the_pdf_holds_the_month_and_its_figures(world: World) -> None:
         "Reactions per post 20",
         "Mentions 2",  # one heard by listening, one behind the inbox item
         "Messages answered 1",
+        "New followers +30",
+        "Followers Channel Followers New this month Instagram @bakkerij-alice 230 +30",
         "Nieuw: spelt zuurdesem",  # the best post
         "Achieved",  # 4 posts against a target of 3
         "Posting rhythm",
@@ -267,6 +273,7 @@ def test_the_mail_has_the_figures_the_best_three_posts_the_kpis_and_links(
         "80 reactions (20 per post)",
         "2 mentions",
         "1 message answered",
+        "30 new followers",
         "1. Nieuw: spelt zuurdesem",
         "2. Onze bakker om vier uur",
         "3. Paasbrood is er weer",
