@@ -124,12 +124,16 @@ def _share(sentiment: str) -> Measure:
 
 def _reactions(organisation: Organisation, start: datetime, end: datetime) -> dict[str, int]:
     """Results of posts published in the period, as last counted by the networks."""
-    found = PostResult.objects.filter(
-        organisation=organisation,
-        published_at__gte=start,
-        published_at__lt=end,
-        target__post__deleted_at__isnull=True,
-    ).aggregate(posts=Count("pk"), reactions=Sum("engagement"))
+    found = (
+        PostResult.objects.counted()
+        .filter(
+            organisation=organisation,
+            published_at__gte=start,
+            published_at__lt=end,
+            target__post__deleted_at__isnull=True,
+        )
+        .aggregate(posts=Count("pk"), reactions=Sum("engagement"))
+    )
     return {"posts": found["posts"], "reactions": found["reactions"] or 0}
 
 

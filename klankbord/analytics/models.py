@@ -6,6 +6,13 @@ from klankbord.orgs.models import Membership, Organisation
 from klankbord.publishing.models import PostTarget
 
 
+class PostResultQuerySet(models.QuerySet["PostResult"]):
+    def counted(self) -> "PostResultQuerySet":
+        """Rows with counts: not one made before its first check, nor a post the network lost
+        before it counted anything."""
+        return self.exclude(checked_at__isnull=True, engagement=0).exclude(gone=True, engagement=0)
+
+
 class PostResult(models.Model):
     """What a network counted for one published post on one channel, checked a few times.
 
@@ -29,6 +36,8 @@ class PostResult(models.Model):
     # The network no longer has the post (deleted there): the last counts stay.
     gone = models.BooleanField(default=False)
     error = models.CharField(max_length=500, blank=True)
+
+    objects = PostResultQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -127,22 +127,14 @@ def _published_in(organisation: Organisation, start: date, end: date) -> Q:
     return Q(published_at__gte=since, published_at__lt=until)
 
 
-# A row made before its first check holds no counts yet: it is still waiting, not a zero.
-_NOT_COUNTED_YET = Q(checked_at__isnull=True, engagement=0)
-
-
 def _counted(organisation: Organisation, start: date, end: date) -> QuerySet[PostResult]:
     """The period's results, without deleted posts and without posts the network lost before
     it counted anything."""
-    return (
-        PostResult.objects.filter(
-            _published_in(organisation, start, end),
-            organisation=organisation,
-            target__post__organisation=organisation,
-            target__post__deleted_at__isnull=True,
-        )
-        .exclude(gone=True, engagement=0)
-        .exclude(_NOT_COUNTED_YET)
+    return PostResult.objects.counted().filter(
+        _published_in(organisation, start, end),
+        organisation=organisation,
+        target__post__organisation=organisation,
+        target__post__deleted_at__isnull=True,
     )
 
 

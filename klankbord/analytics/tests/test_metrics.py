@@ -113,3 +113,10 @@ def test_reactions_per_post_has_no_value_without_counts(world: World) -> None:
     published(world.org, DAY)
     assert value(world, "reactions") == 0
     assert value(world, "reactions_per_post") is None
+
+
+def test_a_post_not_counted_yet_does_not_lower_the_average(world: World) -> None:
+    _counted(world.org, DAY, 10)
+    waiting = _counted(world.org, DAY, 0)
+    PostResult.objects.filter(pk=waiting.pk).update(checked_at=None)
+    assert value(world, "reactions_per_post") == 10.0
