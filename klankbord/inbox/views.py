@@ -20,6 +20,7 @@ from klankbord.listening.models import Monitor
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Role
 from klankbord.publishing import checks
+from klankbord.publishing.counting import TextCount
 from klankbord.understanding.models import Intent, Sentiment
 from klankbord.understanding.services import correction_add
 
@@ -151,7 +152,7 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "other_viewer": other_viewer,
         "reply_form": ReplyForm(initial={"text": text}),
         "note_form": NoteForm(prefix="note"),
-        "counter": checks.count_for(channel, text) if channel else None,
+        "counter": _counter(item, channel, text),
         # An answer to a direct message is private anyway; a public post may get a private one.
         "may_choose_private": channel is not None
         and channel.network in replying.PRIVATE_NETWORKS
@@ -314,8 +315,17 @@ def item_count_view(request: HttpRequest, membership: Membership, item_id: int) 
     item = _item_or_404(membership, item_id)
     channel = selectors.channel_of(item)
     text = request.POST.get("text", "")
-    counter = checks.count_for(channel, text) if channel else None
+    counter = _counter(item, channel, text, private=request.POST.get("private") == "on")
     return render(request, "inbox/partials/counter.html", {"counter": counter})
+
+
+def _counter(
+    item: Item, channel: Channel | None, text: str, private: bool = False
+) -> TextCount | None:
+    """The reply counted as it would go out; an answer to a direct message stays private."""
+    if channel is None:
+        return None
+    return checks.count_for(channel, text, private=private or item.mention.kind == "message")
 
 
 @org_view(Role.MANAGER)

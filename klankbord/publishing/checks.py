@@ -43,11 +43,14 @@ def instance_limit(channel: Channel, name: str) -> int | None:
     return int(value) if value else None
 
 
-def count_for(channel: Channel, text: str) -> counting.TextCount:
+def count_for(channel: Channel, text: str, *, private: bool = False) -> counting.TextCount:
+    limit = instance_limit(channel, "max_characters")
+    if private:
+        limit = connector_class(channel.network).private_limit or limit
     return counting.count(
         text,
         channel.network,
-        limit=instance_limit(channel, "max_characters"),
+        limit=limit,
         link_length=instance_limit(channel, "characters_reserved_per_url"),
     )
 

@@ -148,6 +148,8 @@ class Connector:
     label: ClassVar["str | StrPromise"]
     capabilities: ClassVar[frozenset[Capability]] = frozenset()
     max_images: ClassVar[int] = 0
+    # A direct message may be longer than a post on some networks; None: the same limit.
+    private_limit: ClassVar[int | None] = None
     is_sandbox: ClassVar[bool] = False
     # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".
     connect_with: ClassVar[str] = "url"

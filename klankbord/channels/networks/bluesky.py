@@ -277,6 +277,7 @@ class BlueskyConnector(Connector):
     label = "Bluesky"
     capabilities = frozenset(Capability)
     max_images = 4
+    private_limit = CHAT_LIMIT
     connect_with = "password"
 
     # --- Session ----------------------------------------------------------------------------

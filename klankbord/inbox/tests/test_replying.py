@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone, translation
 from pytest_httpserver import HTTPServer
 
@@ -559,3 +560,22 @@ def test_an_empty_reply_is_refused(
     item = item_for(mastodon, question["id"])
     with pytest.raises(ReplyRefused):
         reply_check(item, "  \n ")
+
+
+def test_a_bluesky_message_may_be_longer_than_a_post_but_not_endless(
+    world: World, bluesky: Channel, fake_bluesky: FakeBluesky, alice: Membership
+) -> None:
+    convo, asked = fake_bluesky.chat.add_message("Wat zit er in jullie desem?", author=KLANT_BSKY)
+    item = item_for(bluesky, chat_id(convo, asked))
+    long_answer = "Bloem, water, zout en tijd. " * 20  # 560 graphemes: too long for a post
+    assert reply_check(item, long_answer) == bluesky
+    counter = Client()
+    counter.force_login(world.alice)
+    shown = counter.post(
+        f"/o/{world.org.slug}/inbox/{item.pk}/tellen/", {"text": long_answer}
+    ).content.decode()
+    assert '<span class="counter-figure">560 / 1000</span>' in shown
+    with pytest.raises(ReplyRefused) as refused:
+        reply_check(item, "a" * 1001)
+    assert "too long for Bluesky" in refused.value.message
+    assert fake_bluesky.chat.our_messages() == []
