@@ -1,6 +1,6 @@
 import re
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klankbord.analytics.results import BEST_MOMENTS, last_days, results_summary
+from klankbord.analytics.results import BEST_MOMENTS, Group, last_days, results_summary
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.orgs.access import org_view
@@ -39,6 +39,8 @@ HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
 PREVIEW_FIELDS = ["url", "title", "description", "site"]
 # Long enough for a moment of the week to have a few posts, recent enough to still hold.
 BEST_MOMENTS_DAYS = 90
+# Where in a part of the day a suggested queue slot goes; nobody wants a slot at night.
+SLOT_TIMES = {"morning": time(9, 0), "afternoon": time(14, 0), "evening": time(19, 30)}
 
 
 def _post_or_404(membership: Membership, post_id: int) -> Post:
@@ -173,8 +175,22 @@ def _composer(
 
 def _best_moments(organisation: Organisation) -> list[str]:
     """The moments of the week whose posts got the most reactions lately, as words."""
+    return [group.label for group in _best_moment_groups(organisation)]
+
+
+def _best_moment_groups(organisation: Organisation) -> list[Group]:
     summary = results_summary(organisation, *last_days(organisation, BEST_MOMENTS_DAYS))
-    return [group.label for group in summary.moments[:BEST_MOMENTS]]
+    return summary.moments[:BEST_MOMENTS]
+
+
+def _suggested_slots(organisation: Organisation) -> list[tuple[str, int, time]]:
+    """A queue slot in each of the best moments: (label, weekday, time); not at night."""
+    suggested = []
+    for group in _best_moment_groups(organisation):
+        weekday, daypart = group.key.split(":")
+        if daypart in SLOT_TIMES:
+            suggested.append((group.label, int(weekday), SLOT_TIMES[daypart]))
+    return suggested
 
 
 def _compose_form(
@@ -698,6 +714,7 @@ def publishing_settings_view(request: HttpRequest, membership: Membership) -> Ht
         "channels": channels,
         "slots": {c.pk: list(QueueSlot.objects.filter(channel=c)) for c in channels},
         "slot_form": SlotForm(),
+        "suggested_slots": _suggested_slots(org),
     }
     return render(request, "publishing/settings.html", context, status=422 if form.errors else 200)
 

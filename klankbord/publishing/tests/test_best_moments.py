@@ -5,8 +5,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.test import Client
+from django.urls import reverse
 
 from klankbord.analytics.tests.counted import counted_post
+from klankbord.channels.models import Channel
+from klankbord.publishing.models import QueueSlot
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +38,30 @@ def test_the_composer_names_the_best_moments_best_first(world: World, alice_clie
 def test_without_enough_posts_it_names_no_moment(world: World, alice_client: Client) -> None:
     counted_post(world.org, SATURDAY_MORNING, likes=30)  # one post says little
     assert 'id="best-moments"' not in composer(alice_client)
+
+
+def test_the_slot_settings_offer_a_slot_in_each_best_moment(
+    world: World, alice_client: Client
+) -> None:
+    channel = Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
+    )
+    late = datetime(2026, 3, 4, 0, 30, tzinfo=UTC)  # Tuesday night in Brussels: no slot there
+    for week in range(3):
+        counted_post(world.org, SATURDAY_MORNING - timedelta(weeks=week), likes=30)
+        counted_post(world.org, late - timedelta(weeks=week), likes=50)
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        shown = alice_client.get(
+            reverse("publishing_settings", args=[world.org.slug]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    card = shown[shown.index(f'data-channel="{channel.pk}"') :]
+    suggested = card[card.index('class="help suggested-slots"') :].split("</p>")[0]
+    slot_add = reverse("slot_add", args=[world.org.slug, channel.pk])
+    assert f'action="{slot_add}"' in suggested
+    assert '<input type="hidden" name="weekday" value="5">' in suggested
+    assert "+ Saturday morning 09:00" in suggested and "night" not in suggested
+    with time_machine.travel(datetime(2026, 3, 10, 12, 1, tzinfo=UTC), tick=False):
+        alice_client.post(slot_add, {"weekday": 5, "time": "09:00"})
+    assert [(s.weekday, s.time.strftime("%H:%M")) for s in QueueSlot.objects.all()] == [
+        (5, "09:00")
+    ]
