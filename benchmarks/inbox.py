@@ -282,6 +282,7 @@ def pages(owner: Any, org: Any, channel: Any, options: argparse.Namespace) -> No
         ("sentiment=negative", "?sentiment=negative", {}),
         ("intent=question", "?intent=question", {}),
         (f"channel={channel.network}", f"?channel={channel.pk}", {}),
+        ("language=de (rare)", "?language=de", {}),
         (f"q={SEARCH}", f"?q={SEARCH}", {}),
         ("htmx poll", "", poll),
     ]:
