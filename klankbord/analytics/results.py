@@ -32,6 +32,8 @@ PERIOD_DAYS = (30, 90, 365)
 DAYPARTS = ("morning", "afternoon", "evening", "night")  # 6-12, 12-17, 17-23, 23-6 local
 TOP = 5
 BEST_MOMENTS = 3  # highlighted as the ones to post in
+# Long enough for a moment of the week to have a few posts, recent enough to still hold.
+BEST_MOMENTS_DAYS = 90
 TOP_TEXT_CHARS = 120
 
 
@@ -90,6 +92,12 @@ def last_days(organisation: Organisation, days: int) -> tuple[date, date]:
     """The last `days` local days, today included."""
     today = local_today(organisation)
     return today - timedelta(days=days - 1), today
+
+
+def best_moments(organisation: Organisation) -> list[Group]:
+    """The moments of the week whose posts got the most reactions lately, best first."""
+    summary = results_summary(organisation, *last_days(organisation, BEST_MOMENTS_DAYS))
+    return summary.moments[:BEST_MOMENTS]
 
 
 def results_summary(organisation: Organisation, start: date, end: date) -> ResultsSummary:

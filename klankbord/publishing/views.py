@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klankbord.analytics.results import BEST_MOMENTS, Group, last_days, results_summary
+from klankbord.analytics.results import best_moments
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.orgs.access import org_view
@@ -37,8 +37,6 @@ from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot
 Status = PostTarget.Status
 HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
 PREVIEW_FIELDS = ["url", "title", "description", "site"]
-# Long enough for a moment of the week to have a few posts, recent enough to still hold.
-BEST_MOMENTS_DAYS = 90
 # Where in a part of the day a suggested queue slot goes; nobody wants a slot at night.
 SLOT_TIMES = {"morning": time(9, 0), "afternoon": time(14, 0), "evening": time(19, 30)}
 
@@ -168,25 +166,15 @@ def _composer(
         "hashtags": _hashtags_used(membership),
         "queue_ready": QueueSlot.objects.filter(channel__in=channels).exists(),
         "needs_approval": not membership.has_role(Role.EDITOR),
-        "best_moments": _best_moments(membership.organisation),
+        "best_moments": [group.label for group in best_moments(membership.organisation)],
     }
     return render(request, "publishing/compose.html", context, status=status)
-
-
-def _best_moments(organisation: Organisation) -> list[str]:
-    """The moments of the week whose posts got the most reactions lately, as words."""
-    return [group.label for group in _best_moment_groups(organisation)]
-
-
-def _best_moment_groups(organisation: Organisation) -> list[Group]:
-    summary = results_summary(organisation, *last_days(organisation, BEST_MOMENTS_DAYS))
-    return summary.moments[:BEST_MOMENTS]
 
 
 def _suggested_slots(organisation: Organisation) -> list[tuple[str, int, time]]:
     """A queue slot in each of the best moments: (label, weekday, time); not at night."""
     suggested = []
-    for group in _best_moment_groups(organisation):
+    for group in best_moments(organisation):
         weekday, daypart = group.key.split(":")
         if daypart in SLOT_TIMES:
             suggested.append((group.label, int(weekday), SLOT_TIMES[daypart]))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klankbord.analytics.moments import active_moments
+from klankbord.analytics.results import best_moments
 from klankbord.analytics.texts import moment_rows
 from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
@@ -98,7 +99,11 @@ def _step_key(step: int) -> str:
 def _active_moments(membership: Membership) -> dict[str, Any]:
     """The best moments to post, from Measure, once there is enough to tell."""
     found = active_moments(membership.organisation)
-    return {"active_moments": found, "moment_rows": moment_rows(found)}
+    return {
+        "active_moments": found,
+        "moment_rows": moment_rows(found),
+        "best_moments": [group.label for group in best_moments(membership.organisation)],
+    }
 
 
 @org_view()

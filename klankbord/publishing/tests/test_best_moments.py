@@ -1,4 +1,5 @@
-"""The composer names the moments of the week whose posts did best, from the post results."""
+"""The moments of the week whose posts did best, from the post results: in the composer, the queue
+slot settings and the plan's rhythm step."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -65,3 +66,13 @@ def test_the_slot_settings_offer_a_slot_in_each_best_moment(
     assert [(s.weekday, s.time.strftime("%H:%M")) for s in QueueSlot.objects.all()] == [
         (5, "09:00")
     ]
+
+
+def test_the_plans_rhythm_step_names_them_too(world: World, alice_client: Client) -> None:
+    for week in range(3):
+        counted_post(world.org, SATURDAY_MORNING - timedelta(weeks=week), likes=30)
+    with time_machine.travel(datetime(2026, 3, 10, 12, 0, tzinfo=UTC), tick=False):
+        shown = alice_client.get(
+            reverse("plan_step", args=[world.org.slug, 6]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert "Your posts do best on: Saturday morning." in shown
