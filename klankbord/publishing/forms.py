@@ -165,3 +165,13 @@ class PublishingSettingsForm(forms.ModelForm):
     class Meta:
         model = PublishingSettings
         fields = ["holiday_regions", "max_silence_days", "clash_minutes"]
+
+
+class BulkForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One post per line with the columns date, time and text; channels (handles or "
+            "networks, separated by ;) and pillar are optional. At most 500 posts, 1 MB."
+        ),
+    )

@@ -7,6 +7,7 @@ P = "o/<slug:org_slug>/publiceren/"
 urlpatterns = [
     path(P, views.posts_view, name="publish"),
     path(P + "nieuw/", views.compose_view, name="compose"),
+    path(P + "bulk/", views.bulk_view, name="publish_bulk"),
     path(P + "tellen/", views.count_view, name="compose_count"),
     path(P + "linkvoorbeeld/", views.link_preview_view, name="link_preview"),
     path(P + "afbeeldingen/", views.image_upload_view, name="image_upload"),

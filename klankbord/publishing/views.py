@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,8 +20,9 @@ from klankbord.channels.services import allow_loopback
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
-from klankbord.publishing import checks, counting, feeds, selectors, services
+from klankbord.publishing import bulk, checks, counting, feeds, selectors, services
 from klankbord.publishing.forms import (
+    BulkForm,
     CommentForm,
     ComposeForm,
     MoveForm,
@@ -733,3 +734,33 @@ def slot_delete_view(request: HttpRequest, membership: Membership, slot_id: int)
     QueueSlot.objects.filter(pk=slot_id, channel__organisation=membership.organisation).delete()
     messages.success(request, _("Slot removed."))
     return redirect("publishing_settings", org_slug=membership.organisation.slug)
+
+
+# --- bulk ---------------------------------------------------------------------------------------
+
+
+@org_view(Role.CONTRIBUTOR)
+def bulk_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Schedule many posts from a CSV file; bad lines are listed with their number."""
+    form = BulkForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = bulk.bulk_schedule(membership, form.cleaned_data["file"])
+        except bulk.BulkFileError as error:
+            form.add_error("file", str(error))
+        else:
+            if result.scheduled:
+                messages.success(
+                    request,
+                    ngettext("%(count)s post is planned.", "%(count)s posts are planned.",
+                             result.scheduled) % {"count": result.scheduled},
+                )  # fmt: skip
+    context = {
+        "membership": membership,
+        "form": form,
+        "result": result,
+        "needs_approval": not membership.has_role(Role.EDITOR),
+    }
+    status = 422 if form.errors or (result and result.errors) else 200
+    return render(request, "publishing/bulk.html", context, status=status)
