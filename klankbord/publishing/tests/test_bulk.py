@@ -2,10 +2,13 @@
 reported with their number, good lines kept."""
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 
@@ -130,3 +133,22 @@ def test_a_text_too_long_for_its_network_is_reported(world: World, alice_client:
     shown = upload(alice_client, world, f"date;time;text\n2026-12-05;08:30;{'brood ' * 60}\n")
     assert "Line 2: @bakker.bsky: This is" in shown and "too long for Bluesky" in shown
     assert not Post.objects.exists()
+
+
+def test_the_command_line_plans_them_as_a_member(
+    world: World, sandbox: Channel, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "december.csv"
+    path.write_text("date;time;text\n2026-12-05;08:30;Verse pistolets\n2026-12-40;08:30;Fout\n")
+    with time_machine.travel(NOW, tick=False):
+        call_command(
+            "publish", "import", str(path), "--org", world.org.slug, "--as", "alice@bakkerij.test"
+        )
+    out, err = capsys.readouterr()
+    assert out.strip() == "1 post planned, 1 line not planned"
+    assert "line 3: The date is not a date (use 2026-12-24).; not planned" in err
+    assert PostTarget.objects.get().status == Status.SCHEDULED
+    with pytest.raises(CommandError, match="is not a member"):
+        call_command(
+            "publish", "import", str(path), "--org", world.org.slug, "--as", "charlie@garage.test"
+        )

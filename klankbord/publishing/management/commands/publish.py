@@ -1,0 +1,49 @@
+"""`klankbord publish import FILE --org SLUG --as EMAIL`: plan many posts from a CSV file."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from klankbord.core.management.options import organisation_named
+from klankbord.orgs.models import Membership
+from klankbord.publishing.bulk import BulkFileError, bulk_schedule
+
+
+class Command(BaseCommand):
+    help = "Publishing from the command line."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True)
+        importing = actions.add_parser("import", help="plan the posts of a CSV file")
+        importing.add_argument("file", type=Path)
+        importing.add_argument("--org", required=True, help="the organisation's slug")
+        importing.add_argument(
+            "--as", dest="email", required=True, help="the member who writes the posts"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation = organisation_named(options["org"])
+        membership = Membership.objects.filter(
+            organisation=organisation, user__email__iexact=options["email"]
+        ).first()
+        if membership is None:
+            raise CommandError(f"{options['email']} is not a member of {organisation.slug}.")
+        path: Path = options["file"]
+        try:
+            stream = path.open("rb")
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        # The command line speaks English, like Klankbord's other commands.
+        with stream, translation.override("en"):
+            try:
+                result = bulk_schedule(membership, stream)
+            except BulkFileError as error:
+                raise CommandError(str(error)) from error
+        for line, message in result.errors:
+            self.stderr.write(f"line {line}: {message}; not planned")
+        planned = f"{result.scheduled} post{'' if result.scheduled == 1 else 's'} planned"
+        failed = len(result.errors)
+        skipped = f", {failed} line{'' if failed == 1 else 's'} not planned" if failed else ""
+        self.stdout.write(planned + skipped)
