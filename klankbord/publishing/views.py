@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -749,13 +749,6 @@ def bulk_view(request: HttpRequest, membership: Membership) -> HttpResponse:
             result = bulk.bulk_schedule(membership, form.cleaned_data["file"])
         except bulk.BulkFileError as error:
             form.add_error("file", str(error))
-        else:
-            if result.scheduled:
-                messages.success(
-                    request,
-                    ngettext("%(count)s post is planned.", "%(count)s posts are planned.",
-                             result.scheduled) % {"count": result.scheduled},
-                )  # fmt: skip
     context = {
         "membership": membership,
         "form": form,
