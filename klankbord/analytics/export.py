@@ -6,7 +6,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from klankbord.analytics.report import MonthlyReport, amount
-from klankbord.analytics.results import Group, channel_label
+from klankbord.analytics.results import Group
 from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
 
 SHOWN_TOP = 5
@@ -89,7 +89,7 @@ def _audience_blocks(report: MonthlyReport) -> list[Block]:
     header = [_("Channel"), _("Followers"), _("New this month")]
     rows = [
         [
-            channel_label(found.channel),
+            found.label,
             str(found.followers),
             "—" if found.gained is None else f"{found.gained:+d}",
         ]

@@ -7,20 +7,21 @@ revenue are not measured here: KPIs about them are entered at the review.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from klankbord.analytics.models import AudienceCount, PostResult
+from klankbord.analytics import audience
+from klankbord.analytics.models import PostResult
 from klankbord.inbox.models import Item
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import PostTarget
 
 Measure = Callable[[Organisation, datetime, datetime], float | None]
-# How far back the count a period starts from is looked for.
-LOOK_BACK = timedelta(days=366)
 
 
 @dataclass(frozen=True)
@@ -149,21 +150,11 @@ def reactions_per_post(organisation: Organisation, start: datetime, end: datetim
 def followers_gained(organisation: Organisation, start: datetime, end: datetime) -> float | None:
     """New followers over all channels: the last daily count in the period against the last one
     before it (or else the first one in it). None until a channel has two counts to compare."""
-    counts = AudienceCount.objects.filter(
-        organisation=organisation, counted_at__gte=start - LOOK_BACK, counted_at__lt=end
-    ).order_by("counted_at")
-    baseline: dict[int, int] = {}
-    last: dict[int, int] = {}
-    for channel_id, counted_at, followers in counts.values_list(
-        "channel_id", "counted_at", "followers"
-    ):
-        if counted_at < start or channel_id not in baseline:
-            baseline[channel_id] = followers
-        elif counted_at >= start:
-            last[channel_id] = followers
-    if not last:
-        return None
-    return sum(followers - baseline[channel_id] for channel_id, followers in last.items())
+    zone = ZoneInfo(organisation.timezone)
+    last_moment = end - timedelta(microseconds=1)
+    return audience.followers_gained(
+        organisation, timezone.localdate(start, zone), timezone.localdate(last_moment, zone)
+    )
 
 
 METRICS: dict[str, Metric] = {

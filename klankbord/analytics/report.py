@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from klankbord.analytics import metrics, selectors, texts
-from klankbord.analytics.audience import Audience, audiences
+from klankbord.analytics.audience import Audience, audiences, total_gained
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
 from klankbord.analytics.selectors import CostFigures, KpiProgress, ResponseFigures, RhythmRow
@@ -70,8 +70,7 @@ class MonthlyReport:
     @property
     def new_followers(self) -> int | None:
         """Followers gained over all channels; None until a channel has two counts."""
-        gained = [found.gained for found in self.audiences if found.gained is not None]
-        return sum(gained) if gained else None
+        return total_gained(self.audiences)
 
     @property
     def complete(self) -> bool:

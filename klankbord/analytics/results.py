@@ -18,13 +18,10 @@ from django.utils.text import Truncator
 from klankbord.analytics import texts
 from klankbord.analytics.models import PostResult
 from klankbord.analytics.selectors import utc_range
-from klankbord.channels.models import Channel
-from klankbord.channels.networks import connector_class
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
 from klankbord.publishing.links import first_link
 from klankbord.publishing.models import PostImage, PostTarget
-from klankbord.strategy import texts as plan_texts
 
 # A group (a channel, a pillar, a format, a moment) needs this many posts before it is compared.
 MIN_POSTS = 3
@@ -178,17 +175,9 @@ def _ranked(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=lambda g: (not g.comparable, -g.per_post, -g.posts, g.label))
 
 
-def channel_label(channel: Channel) -> str:
-    try:
-        network = str(connector_class(channel.network).label)
-    except KeyError:  # a network no longer offered: its posts still count
-        network = str(plan_texts.NETWORKS.get(channel.network, channel.network))
-    return f"{network} {channel.handle}"
-
-
 def _channel_of(result: PostResult) -> tuple[str, str]:
     channel = result.target.channel
-    return str(channel.pk), channel_label(channel)
+    return str(channel.pk), texts.channel_label(channel)
 
 
 def _pillar_of(result: PostResult) -> tuple[str, str]:
@@ -238,7 +227,7 @@ def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
     return TopPost(
         post_id=target.post_id,
         target_id=target.pk,
-        channel_label=channel_label(target.channel),
+        channel_label=texts.channel_label(target.channel),
         text=Truncator(target.text).chars(TOP_TEXT_CHARS),
         remote_url=target.remote_url if _is_web_address(target.remote_url) else "",
         published_at_local=formats.date_format(local, "SHORT_DATETIME_FORMAT"),

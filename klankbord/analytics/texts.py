@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from klankbord.analytics.moments import ActiveMoments
+from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
+from klankbord.strategy import texts as plan_texts
 
 STATUSES = {
     "achieved": _("Achieved"),
@@ -57,3 +60,12 @@ MOMENT = pgettext_lazy("a weekday and a part of the day", "%(weekday)s %(daypart
 def moment_label(weekday: int, daypart: str) -> str:
     """A weekday and a part of the day in words, e.g. "Tuesday evening"."""
     return str(MOMENT) % {"weekday": WEEKDAYS[weekday], "daypart": DAYPARTS[daypart]}
+
+
+def channel_label(channel: Channel) -> str:
+    """The network and the account, as Measure names a channel."""
+    try:
+        network = str(connector_class(channel.network).label)
+    except KeyError:  # a network no longer offered: its posts still count
+        network = str(plan_texts.NETWORKS.get(channel.network, channel.network))
+    return f"{network} {channel.handle}"

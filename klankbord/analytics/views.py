@@ -47,10 +47,7 @@ def _what_works(organisation: Organisation, days: int) -> dict[str, Any]:
     period = results.last_days(organisation, days)
     summary = results.results_summary(organisation, *period)
     return {
-        "audiences": [
-            (results.channel_label(found.channel), found)
-            for found in audiences(organisation, *period)
-        ],
+        "audiences": audiences(organisation, *period),
         "days": days,
         "period_days": results.PERIOD_DAYS,
         "summary": summary,

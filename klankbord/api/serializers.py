@@ -373,7 +373,7 @@ class TopPostSerializer(serializers.Serializer):
 
 
 class AudienceSerializer(serializers.Serializer):
-    channel = serializers.CharField()
+    channel = serializers.CharField(source="label")
     followers = serializers.IntegerField()
     gained = serializers.IntegerField(
         allow_null=True, help_text="New followers in the period; null with only one count."

@@ -587,15 +587,5 @@ class ResultsView(OrgScopedMixin, APIView):
         period = results.last_days(organisation, int(days))
         summary = results.results_summary(organisation, *period)
         data = ResultsSerializer(summary).data
-        data["audiences"] = AudienceSerializer(
-            [
-                {
-                    "channel": results.channel_label(found.channel),
-                    "followers": found.followers,
-                    "gained": found.gained,
-                }
-                for found in audiences(organisation, *period)
-            ],
-            many=True,
-        ).data
+        data["audiences"] = AudienceSerializer(audiences(organisation, *period), many=True).data
         return Response(data)

@@ -174,7 +174,3 @@ def seed_audience(org: Organisation, channel: Channel) -> None:
             AudienceCount(organisation=org, channel=channel, day=day, followers=followers)
         )
     AudienceCount.objects.bulk_create(counts)
-    # counted_at is set on creation; the periods of the KPI figure go by it.
-    for count in counts:
-        noon = aware_from_local(datetime.combine(count.day, time(12)), org.timezone)
-        AudienceCount.objects.filter(pk=count.pk).update(counted_at=noon)

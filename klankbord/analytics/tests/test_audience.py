@@ -82,11 +82,9 @@ def test_the_task_counts_a_round(world: World, fake_mastodon: FakeMastodon) -> N
 
 
 def _count(channel: Channel, day: date, followers: int) -> None:
-    at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
     AudienceCount.objects.create(
         organisation=channel.organisation, channel=channel, day=day, followers=followers
     )
-    AudienceCount.objects.filter(channel=channel, day=day).update(counted_at=at)
 
 
 def test_the_audience_of_a_period_is_its_last_count_against_the_one_before_it(
@@ -116,3 +114,14 @@ def test_a_lost_follower_counts_against_the_growth(world: World) -> None:
     _count(facebook, date(2026, 2, 28), 100)
     _count(facebook, date(2026, 3, 31) - timedelta(days=1), 97)
     assert metric_value(world.org, "followers_gained", *MARCH_UTC) == -3
+
+
+def test_a_disconnected_channel_is_not_shown_but_its_growth_still_counts_for_the_kpi(
+    world: World,
+) -> None:
+    facebook = plain_channel(world.org)
+    _count(facebook, date(2026, 2, 27), 100)
+    _count(facebook, date(2026, 3, 20), 120)
+    Channel.objects.filter(pk=facebook.pk).update(status=Channel.Status.DISCONNECTED)
+    assert audiences(world.org, *MARCH) == []
+    assert metric_value(world.org, "followers_gained", *MARCH_UTC) == 20
