@@ -92,9 +92,13 @@ def last_days(organisation: Organisation, days: int) -> tuple[date, date]:
 
 
 def best_moments(organisation: Organisation) -> list[Group]:
-    """The moments of the week whose posts got the most reactions lately, best first."""
-    summary = results_summary(organisation, *last_days(organisation, BEST_MOMENTS_DAYS))
-    return summary.moments[:BEST_MOMENTS]
+    """The moments of the week whose posts got the most reactions lately, best first.
+
+    Only the moments: the composer and the plan ask for them on every visit.
+    """
+    start, end = last_days(organisation, BEST_MOMENTS_DAYS)
+    counted = _counted(organisation, start, end).only("published_at", "engagement")
+    return _moments(counted, ZoneInfo(organisation.timezone))[:BEST_MOMENTS]
 
 
 def results_summary(organisation: Organisation, start: date, end: date) -> ResultsSummary:
@@ -119,9 +123,7 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         channels=_ranked(_groups(results, _channel_of)),
         pillars=_ranked(_groups(results, _pillar_of)),
         formats=_ranked(_groups(results, _format_of)),
-        moments=[
-            g for g in _ranked(_groups(results, lambda r: _moment_of(r, zone))) if g.comparable
-        ],
+        moments=_moments(results, zone),
         top=[_top_post(result, zone) for result in _best(results)],
         waiting=_waiting(organisation, start, end),
     )
@@ -168,6 +170,12 @@ def _groups(
         posts[key] = posts.get(key, 0) + 1
         engagement[key] = engagement.get(key, 0) + result.engagement
     return [Group(key, labels[key], posts[key], engagement[key]) for key in labels]
+
+
+def _moments(results: Iterable[PostResult], zone: ZoneInfo) -> list[Group]:
+    """Weekday and part of the day, best first, only those with enough posts to compare."""
+    groups = _ranked(_groups(results, lambda result: _moment_of(result, zone)))
+    return [group for group in groups if group.comparable]
 
 
 def _ranked(groups: list[Group]) -> list[Group]:
