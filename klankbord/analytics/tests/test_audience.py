@@ -1,11 +1,9 @@
 """Followers per channel: read from the networks once a local day, and how an audience grew."""
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 import pytest
 import time_machine
-from pytest_httpserver import HTTPServer
 
 from klankbord.analytics import tasks
 from klankbord.analytics.audience import audiences, count_audiences
@@ -23,22 +21,6 @@ pytestmark = pytest.mark.django_db
 LATE_EVENING = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 MARCH_UTC = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
-
-
-@pytest.fixture(autouse=True)
-def loopback_allowed(settings: Any) -> None:
-    # The fakes run on 127.0.0.1, which production refuses.
-    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
-
-
-@pytest.fixture
-def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
-    return FakeMastodon(httpserver)
-
-
-@pytest.fixture
-def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
-    return FakeBluesky(httpserver)
 
 
 def test_followers_are_counted_once_a_local_day(world: World, fake_mastodon: FakeMastodon) -> None:

@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -30,12 +29,6 @@ DAY = timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def loopback_allowed(settings: Any) -> None:
-    # The fakes run on 127.0.0.1, which production refuses.
-    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
-
-
-@pytest.fixture(autouse=True)
 def in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
@@ -45,16 +38,6 @@ def in_english() -> Iterator[None]:
 def one_try(monkeypatch: pytest.MonkeyPatch) -> None:
     """An outage without the seam's retries and their waits."""
     monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
-
-
-@pytest.fixture
-def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
-    return FakeMastodon(httpserver)
-
-
-@pytest.fixture
-def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
-    return FakeBluesky(httpserver)
 
 
 @pytest.fixture

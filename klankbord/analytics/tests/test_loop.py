@@ -3,13 +3,11 @@ network counts reactions, Klankbord reads them, and Measure and the post page sh
 
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 from django.utils import timezone, translation
-from pytest_httpserver import HTTPServer
 
 from klankbord.analytics import collect
 from klankbord.channels.tests.connected import connect_mastodon
@@ -24,22 +22,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def loopback_allowed(settings: Any) -> None:
-    # The fake runs on 127.0.0.1, which production refuses.
-    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
-
-
-@pytest.fixture(autouse=True)
 def in_english() -> Iterator[None]:
     with translation.override("en"):
         yield
 
 
 def test_a_post_from_the_composer_shows_its_reactions_on_measure(
-    world: World, alice_client: Client, httpserver: HTTPServer
+    world: World, alice_client: Client, fake_mastodon: FakeMastodon
 ) -> None:
-    fake = FakeMastodon(httpserver)
-    channel = connect_mastodon(world, fake)
+    channel = connect_mastodon(world, fake_mastodon)
     Plan.objects.create(organisation=world.org, **bakery_plan())
     slug = world.org.slug
 
@@ -52,7 +43,9 @@ def test_a_post_from_the_composer_shows_its_reactions_on_measure(
     token, claimed = scheduler.claim_due(timezone.now() + timedelta(seconds=5))
     assert scheduler.publish(claimed[0], token) == PostTarget.Status.PUBLISHED
     target = PostTarget.objects.get()
-    fake.statuses[target.remote_id].update(favourites_count=14, reblogs_count=3, replies_count=2)
+    fake_mastodon.statuses[target.remote_id].update(
+        favourites_count=14, reblogs_count=3, replies_count=2
+    )
 
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         assert collect.run() == 1
