@@ -3,10 +3,10 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
 
-from klankbord.core.management.options import organisation_named
+from klankbord.core.management.options import file_to_read, organisation_named
 from klankbord.listening.imports import import_file
 
 
@@ -22,10 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = organisation_named(options["org"])
         path: Path = options["file"]
-        try:
-            stream = path.open("rb")
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        stream = file_to_read(path)
         # The command line speaks English, like Klankbord's other commands.
         with stream, translation.override("en"):
             result = import_file(organisation, stream, path.name)

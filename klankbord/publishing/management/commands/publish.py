@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from klankbord.core.management.options import organisation_named
+from klankbord.core.management.options import file_to_read, organisation_named
 from klankbord.orgs.models import Membership
 from klankbord.publishing.bulk import BulkFileError, bulk_schedule
 
@@ -31,10 +31,7 @@ class Command(BaseCommand):
         if membership is None:
             raise CommandError(f"{options['email']} is not a member of {organisation.slug}.")
         path: Path = options["file"]
-        try:
-            stream = path.open("rb")
-        except OSError as error:
-            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        stream = file_to_read(path)
         # The command line speaks English, like Klankbord's other commands.
         with stream, translation.override("en"):
             try:
