@@ -49,6 +49,20 @@ def _post_or_404(membership: Membership, post_id: int) -> Post:
         raise Http404 from error
 
 
+def _post_to_change(membership: Membership, post_id: int) -> Post:
+    """The post, when this member may change it: its author, or an editor and up."""
+    post = _post_or_404(membership, post_id)
+    if not services.may_change(membership, post):
+        raise PermissionDenied
+    return post
+
+
+def _pillar_form(membership: Membership, post: Post, data: QueryDict | None = None) -> PillarForm:
+    return PillarForm(
+        data, pillars=selectors.plan_pillars(membership.organisation), current_pillar=post.pillar
+    )
+
+
 def _target_or_404(membership: Membership, target_id: int) -> PostTarget:
     target = (
         PostTarget.objects.select_related("post", "channel")
@@ -269,9 +283,7 @@ def compose_view(request: HttpRequest, membership: Membership) -> HttpResponse:
 
 @org_view(Role.CONTRIBUTOR)
 def post_edit_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
-    post = _post_or_404(membership, post_id)
-    if not services.may_change(membership, post):
-        raise PermissionDenied
+    post = _post_to_change(membership, post_id)
     targets = list(post.targets.all())
     first = next((t for t in targets if t.scheduled_at), None)
     initial: dict[str, object] = {
@@ -383,6 +395,7 @@ def link_preview_view(request: HttpRequest, membership: Membership) -> HttpRespo
 def post_detail_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
     targets = list(post.targets.select_related("channel", "result"))
+    may_change = services.may_change(membership, post)
     context = {
         "membership": membership,
         "post": post,
@@ -391,17 +404,15 @@ def post_detail_view(request: HttpRequest, membership: Membership, post_id: int)
         "comments": post.comments.select_related("author"),
         "comment_form": CommentForm(),
         "reject_form": RejectForm(),
-        "may_edit": services.may_change(membership, post)
+        "may_edit": may_change
         and all(t.status in services.EDITABLE or t.status == Status.CANCELLED for t in targets),
         "awaiting": any(t.status == Status.AWAITING_APPROVAL for t in targets),
         "may_approve": membership.has_role(Role.MANAGER),
         "zone": membership.organisation.timezone,
     }
-    if not context["may_edit"] and services.may_change(membership, post):
+    if may_change and not context["may_edit"]:
         # Gone out already: only its pillar can still be named, for Measure.
-        pillar_form = PillarForm(
-            pillars=selectors.plan_pillars(membership.organisation), current_pillar=post.pillar
-        )
+        pillar_form = _pillar_form(membership, post)
         context["pillar_form"] = pillar_form if "pillar" in pillar_form.fields else None
     return render(request, "publishing/detail.html", context)
 
@@ -409,14 +420,8 @@ def post_detail_view(request: HttpRequest, membership: Membership, post_id: int)
 @org_view(Role.CONTRIBUTOR)
 @require_POST
 def post_pillar_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
-    post = _post_or_404(membership, post_id)
-    if not services.may_change(membership, post):
-        raise PermissionDenied
-    form = PillarForm(
-        request.POST,
-        pillars=selectors.plan_pillars(membership.organisation),
-        current_pillar=post.pillar,
-    )
+    post = _post_to_change(membership, post_id)
+    form = _pillar_form(membership, post, request.POST)
     if not form.is_valid() or "pillar" not in form.cleaned_data:
         messages.error(request, _("Choose one of your plan's content pillars."))
         return _back_to_post(membership, post)
@@ -494,9 +499,7 @@ def post_duplicate_view(request: HttpRequest, membership: Membership, post_id: i
 def post_unschedule_view(
     request: HttpRequest, membership: Membership, post_id: int
 ) -> HttpResponse:
-    post = _post_or_404(membership, post_id)
-    if not services.may_change(membership, post):
-        raise PermissionDenied
+    post = _post_to_change(membership, post_id)
     services.post_unschedule(post=post, by=membership)
     messages.success(request, _("The post is a draft again; nothing will go out."))
     return _back_to_post(membership, post)
@@ -505,9 +508,7 @@ def post_unschedule_view(
 @org_view(Role.CONTRIBUTOR)
 @require_POST
 def post_delete_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
-    post = _post_or_404(membership, post_id)
-    if not services.may_change(membership, post):
-        raise PermissionDenied
+    post = _post_to_change(membership, post_id)
     on_the_way = services.post_delete(post=post, by=membership.user)
     if on_the_way:
         messages.warning(
