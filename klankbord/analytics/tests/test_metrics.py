@@ -1,13 +1,13 @@
 """Each metric counts one organisation's own data in [start, end), with a single query."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 
 from klankbord.analytics.metrics import METRICS, metric_value
 from klankbord.analytics.models import PostResult
-from klankbord.analytics.tests.figures import channel, item, mention, published
+from klankbord.analytics.tests.counted import counted_post
+from klankbord.analytics.tests.figures import item, mention, published
 from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import Post, PostTarget
 from klankbord.test import World
@@ -87,22 +87,18 @@ def test_each_metric_is_one_query(world: World, django_assert_max_num_queries) -
             value(world, key)
 
 
-def _counted(org: Organisation, at: datetime, reactions: int, **fields: Any) -> PostResult:
-    post = Post.objects.create(organisation=org, text="Verse pistolets", **fields)
-    target = PostTarget.objects.create(
-        post=post, channel=channel(org, "mastodon"), text=post.text,
-        status=PostTarget.Status.PUBLISHED, published_at=at,
-    )  # fmt: skip
-    return PostResult.objects.create(
-        organisation=org, target=target, published_at=at, likes=reactions, engagement=reactions
-    )
+def _counted(org: Organisation, at: datetime, reactions: int, deleted: bool = False) -> PostResult:
+    result = counted_post(org, at, likes=reactions, checked=False)
+    if deleted:
+        Post.objects.filter(pk=result.target.post_id).update(deleted_at=at)
+    return result
 
 
 def test_reactions_add_up_the_last_counts_of_posts_published_in_the_period(world: World) -> None:
     _counted(world.org, DAY, 12)
     _counted(world.org, DAY + timedelta(days=3), 4)
     _counted(world.org, START - timedelta(seconds=1), 50)  # February
-    _counted(world.org, DAY, 90, deleted_at=DAY)  # deleted since: not ours to count
+    _counted(world.org, DAY, 90, deleted=True)  # deleted since: not ours to count
     _counted(world.other_org, DAY, 70)
     published(world.org, DAY)  # no counts yet: not part of the average
     assert value(world, "reactions") == 16

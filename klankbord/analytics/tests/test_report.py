@@ -12,11 +12,11 @@ from django.test import Client
 from pypdf import PdfReader
 
 from klankbord.accounts.models import User
-from klankbord.analytics.models import AudienceCount, PostResult, ReportSubscription
+from klankbord.analytics.models import AudienceCount, ReportSubscription
 from klankbord.analytics.report import report_claim, report_subscription_save, send_monthly_reports
+from klankbord.analytics.tests.counted import counted_post
 from klankbord.analytics.tests.figures import channel, item, kpi, mention, plan_with_kpis, published
 from klankbord.orgs.models import Membership, Organisation, Role
-from klankbord.publishing.models import Post, PostTarget
 from klankbord.test import World, make_member
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +37,7 @@ def counted(
     org: Organisation, at: datetime, engagement: int, text: str = "Verse pistolets"
 ) -> None:
     """A post published on Instagram at `at` whose reactions the network counted."""
-    post = Post.objects.create(organisation=org, text=text)
-    target = PostTarget.objects.create(
-        post=post, channel=channel(org, "instagram"), text=text, published_at=at,
-        status=PostTarget.Status.PUBLISHED, remote_url=f"https://instagram.test/p/{post.pk}",
-    )  # fmt: skip
-    PostResult.objects.create(
-        organisation=org, target=target, likes=engagement, engagement=engagement,
-        published_at=at, checked_at=at + timedelta(days=1), checks=1,
-    )  # fmt: skip
+    counted_post(org, at, network="instagram", likes=engagement, text=text)
 
 
 def a_month_of_work(org: Organisation) -> None:
