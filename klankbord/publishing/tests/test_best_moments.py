@@ -42,11 +42,8 @@ def test_without_enough_posts_it_names_no_moment(world: World, alice_client: Cli
 
 
 def test_the_slot_settings_offer_a_slot_in_each_best_moment(
-    world: World, alice_client: Client
+    world: World, alice_client: Client, sandbox: Channel
 ) -> None:
-    channel = Channel.objects.create(
-        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
-    )
     late = datetime(2026, 3, 4, 0, 30, tzinfo=UTC)  # Tuesday night in Brussels: no slot there
     for week in range(3):
         counted_post(world.org, SATURDAY_MORNING - timedelta(weeks=week), likes=30)
@@ -55,9 +52,9 @@ def test_the_slot_settings_offer_a_slot_in_each_best_moment(
         shown = alice_client.get(
             reverse("publishing_settings", args=[world.org.slug]), HTTP_ACCEPT_LANGUAGE="en"
         ).content.decode()
-    card = shown[shown.index(f'data-channel="{channel.pk}"') :]
+    card = shown[shown.index(f'data-channel="{sandbox.pk}"') :]
     suggested = card[card.index('class="help suggested-slots"') :].split("</p>")[0]
-    slot_add = reverse("slot_add", args=[world.org.slug, channel.pk])
+    slot_add = reverse("slot_add", args=[world.org.slug, sandbox.pk])
     assert f'action="{slot_add}"' in suggested
     assert '<input type="hidden" name="weekday" value="5">' in suggested
     assert "+ Saturday morning 09:00" in suggested and "night" not in suggested

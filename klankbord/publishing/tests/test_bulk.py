@@ -24,13 +24,6 @@ NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 Status = PostTarget.Status
 
 
-@pytest.fixture
-def sandbox(world: World) -> Channel:
-    return Channel.objects.create(
-        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
-    )
-
-
 def upload(client: Client, world: World, content: str, name: str = "december.csv") -> str:
     with time_machine.travel(NOW, tick=False):
         response = client.post(

@@ -18,13 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def sandbox(world: World) -> Channel:
-    return Channel.objects.create(
-        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
-    )
-
-
-@pytest.fixture
 def plan(world: World) -> Plan:
     return Plan.objects.create(
         organisation=world.org, **bakery_plan()

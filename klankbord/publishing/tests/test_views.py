@@ -40,13 +40,6 @@ def png(width: int = 800, height: int = 600) -> bytes:
 
 
 @pytest.fixture
-def sandbox(world: World) -> Channel:
-    return Channel.objects.create(
-        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
-    )
-
-
-@pytest.fixture
 def bluesky(world: World) -> Channel:
     return Channel.objects.create(
         organisation=world.org,
