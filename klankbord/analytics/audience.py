@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from klankbord.analytics.collect import metrics_networks
 from klankbord.analytics.models import AudienceCount
 from klankbord.analytics.texts import channel_label
 from klankbord.channels.models import Channel
-from klankbord.channels.networks import connector_class
-from klankbord.channels.networks.base import Capability, ConnectorError
+from klankbord.channels.networks.base import ConnectorError
 from klankbord.channels.services import connector_for
 from klankbord.orgs.models import Organisation
 
@@ -32,26 +32,19 @@ def count_audiences(now: datetime | None = None) -> int:
 
 
 def _uncounted_channels(now: datetime) -> list[Channel]:
-    connected = Channel.objects.filter(status=Channel.Status.CONNECTED).select_related(
-        "organisation"
-    )
+    # The networks that count for a post also say how many followers an account has.
+    connected = Channel.objects.filter(
+        status=Channel.Status.CONNECTED, network__in=metrics_networks()
+    ).select_related("organisation")
     return [
         channel
         for channel in connected
-        if _has_metrics(channel.network)
-        and not AudienceCount.objects.filter(channel=channel, day=_local_day(channel, now)).exists()
+        if not AudienceCount.objects.filter(channel=channel, day=_local_day(channel, now)).exists()
     ]
 
 
 def _local_day(channel: Channel, now: datetime) -> date:
     return timezone.localdate(now, timezone=ZoneInfo(channel.organisation.timezone))
-
-
-def _has_metrics(network: str) -> bool:
-    try:
-        return Capability.METRICS in connector_class(network).capabilities
-    except KeyError:  # a network this version no longer knows
-        return False
 
 
 def _count(channel: Channel, day: date) -> int:
