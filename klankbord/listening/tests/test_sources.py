@@ -151,21 +151,15 @@ def test_a_bluesky_channel_reads_the_replies_to_its_published_posts_once(
     world: World, httpserver: HTTPServer, settings: Any
 ) -> None:
     from klankbord.channels.networks.base import OutgoingPost
-    from klankbord.channels.networks.bluesky import BlueskyConnector
-    from klankbord.channels.services import channel_connect, connector_for
-    from klankbord.channels.tests.fakes.bluesky import BUUR, HANDLE, FakeBluesky
+    from klankbord.channels.services import connector_for
+    from klankbord.channels.tests.connected import connect_bluesky
+    from klankbord.channels.tests.fakes.bluesky import BUUR, FakeBluesky
     from klankbord.publishing.models import PostTarget
     from klankbord.publishing.services import post_create
 
     settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True  # the fake runs on 127.0.0.1
     fake = FakeBluesky(httpserver)
-    profile, secrets = BlueskyConnector.log_in(
-        handle=HANDLE, app_password=fake.app_password, pds=fake.base_url, allow_loopback=True
-    )
-    channel = channel_connect(
-        organisation=world.org, network="bluesky", profile=profile, by=world.alice,
-        base_url=fake.base_url, secrets=secrets,
-    )  # fmt: skip
+    channel = connect_bluesky(world, fake)
     services.sources_sync(world.org)
     comments = Source.objects.get(channel=channel, kind=Source.Kind.COMMENTS)
     post = post_create(
