@@ -2,12 +2,14 @@
 
 import json
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from atproto import Client as AtprotoClient
 from atproto import models
 from django.test import Client
+from django.utils import translation
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
@@ -18,6 +20,13 @@ from klankbord.channels.tests.connected import connect_bluesky
 from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, KLANT, FakeBluesky
 from klankbord.channels.tests.fakes.bluesky_chat import DISABLED, ChatModelError, FakeChat
 from klankbord.test import World
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    # The messages are checked in their source language; the catalogues translate them.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
