@@ -154,12 +154,22 @@ def invitation_lookup(token: str) -> Invitation | None:
     )
 
 
+def invitation_is_for(invitation: Invitation, user: User) -> bool:
+    return user.email.strip().lower() == invitation.email.strip().lower()
+
+
 def invitation_accept(*, token: str, user: User, ip_address: str | None = None) -> Membership:
     now = timezone.now()
     with transaction.atomic():
         invitation = invitation_lookup(token)
         if invitation is None:
             raise ValidationError(_("This invitation is no longer valid."))
+        # The link alone is not enough: only the invited address may use it.
+        if not invitation_is_for(invitation, user):
+            raise ValidationError(
+                _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+                % {"email": invitation.email}
+            )
         # One conditional UPDATE makes the link single use, even for two clicks at once.
         claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=now, accepted_by=user

@@ -184,6 +184,10 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     signup = None
     if not request.user.is_authenticated and existing is None:
         signup = SignupForm(invitation.email, request.POST or None)
+    context = {"invitation": invitation, "signup": signup, "existing": existing}
+    if request.user.is_authenticated and not services.invitation_is_for(invitation, request.user):
+        # Someone else's link: say so, and offer to log out and come back to it.
+        return render(request, "orgs/invitation_other_account.html", context, status=403)
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
         if user is None and signup is not None and signup.is_valid():
@@ -206,5 +210,4 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
                 request, _("Welcome to %(org)s.") % {"org": membership.organisation.name}
             )
             return redirect("dashboard", org_slug=membership.organisation.slug)
-    context = {"invitation": invitation, "signup": signup, "existing": existing}
     return render(request, "orgs/invitation_accept.html", context)
