@@ -1,5 +1,6 @@
 """Klankbord settings: one file, every value from the environment (or a `.env` file)."""
 
+import os
 from pathlib import Path
 
 import environ
