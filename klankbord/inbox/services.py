@@ -13,6 +13,7 @@ from klankbord.accounts.models import User
 from klankbord.inbox import hours
 from klankbord.inbox.handoff import mail_about_item
 from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
+from klankbord.lib.links import safe_url
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
@@ -248,17 +249,12 @@ def lead_row(item: Item) -> list[str]:
         mention.network,
         mention.author_handle,
         mention.author_name,
-        _spreadsheet_safe(mention.text),
-        mention.url,
+        mention.text,
+        safe_url(mention.url),
         item.status,
         item.assignee.email if item.assignee else "",
         ", ".join(place.get("name", "") for place in mention.places),
     ]
-
-
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ runs as a formula in Excel; a quote keeps it text.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _audit(by: Membership, action: str, item: Item, data: dict[str, str]) -> None:

@@ -1,4 +1,3 @@
-import csv
 from datetime import date
 
 from django.contrib import messages
@@ -15,6 +14,7 @@ from klankbord.channels.models import Channel
 from klankbord.inbox import replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
 from klankbord.inbox.models import Item, Reply, SavedReply
+from klankbord.lib import cells
 from klankbord.lib.paging import CappedPaginator
 from klankbord.listening.models import Monitor
 from klankbord.orgs.access import org_view
@@ -373,8 +373,7 @@ def leads_export_view(request: HttpRequest, membership: Membership) -> HttpRespo
     """Leads as CSV, for a CRM import or a spreadsheet."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="klankbord-leads.csv"'
-    writer = csv.writer(response)
+    writer = cells.csv_writer(response)
     writer.writerow(services.LEAD_COLUMNS)
-    for row in services.lead_rows(membership.organisation):
-        writer.writerow(row)
+    writer.writerows(services.lead_rows(membership.organisation))
     return response

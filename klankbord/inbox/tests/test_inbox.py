@@ -187,17 +187,6 @@ def test_charlie_sees_nothing_of_alices_inbox(charlie_client: Client, channel: C
     assert charlie_client.get(f"/o/garage-charlie/inbox/{item.pk}/").status_code == 404
 
 
-def test_leads_export_as_csv_without_formulas(
-    alice_client: Client, world: World, channel: Channel
-) -> None:
-    arrive(mentions_source(channel), '=HYPERLINK("x") ik wil 20 taarten bestellen')
-    item = Item.objects.get()
-    services.item_set_lead(item=item, is_lead=True, by=world.alice.memberships.get())
-    body = alice_client.get(f"{BASE}leads.csv").content.decode()
-    assert body.splitlines()[0].startswith("arrived_at,network")
-    assert "'=HYPERLINK" in body
-
-
 def test_saved_replies_are_filled_in_for_the_author(
     alice_client: Client, world: World, channel: Channel
 ) -> None:
