@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from klankbord.channels.services import allow_loopback
 from klankbord.inbox import hours
 from klankbord.inbox.models import InboxSettings, SavedReply
-from klankbord.lib.http import UnsafeURL, check_url
+from klankbord.lib.http import HttpError, UnsafeURL, check_url
 from klankbord.publishing.holidays import REGIONS
 
 DAYS = [
@@ -82,6 +82,10 @@ class InboxSettingsForm(forms.ModelForm):
         except UnsafeURL as error:
             raise forms.ValidationError(
                 _("Klankbord cannot post to this address: it must be a public http(s) address.")
+            ) from error
+        except HttpError as error:
+            raise forms.ValidationError(
+                _("Klankbord cannot find the server of this address. Check the address.")
             ) from error
         return url
 

@@ -6,6 +6,7 @@ changed something on the other side unless the caller says it is idempotent.
 
 import ipaddress
 import random
+import re
 import socket
 import time
 from collections.abc import Callable, Iterable
@@ -22,6 +23,19 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"}
 RETRY_STATUSES = {429, 500, 502, 503, 504}
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 USER_AGENT = "Klankbord/0.1 (+https://github.com/klankbord)"
+MAX_URL_LENGTH = 2000
+# A host name as it reaches DNS: letters, digits, dots, hyphens (and underscores, seen in the wild).
+HOST_NAME = re.compile(r"[a-z0-9_.-]+")
+
+
+def _(message: str) -> str:
+    """Messages in the user's language when Django runs; lib must also work without it."""
+    try:
+        from django.utils.translation import gettext
+
+        return gettext(message)
+    except Exception:  # noqa: BLE001
+        return message
 
 
 class HttpError(Exception):
@@ -116,25 +130,63 @@ def now_utc() -> datetime:
 # --- SSRF guard ----------------------------------------------------------------------------
 
 
+# Not reachable from the internet, or not meant to be (RFC 6890 and the IANA special registries).
+BLOCKED_IPV4 = tuple(
+    ipaddress.IPv4Network(net)
+    for net in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24", "192.52.193.0/24",
+        "192.88.99.0/24", "192.168.0.0/16", "192.175.48.0/24", "198.18.0.0/15",
+        "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+    )
+)  # fmt: skip
+GLOBAL_UNICAST = ipaddress.IPv6Network("2000::/3")
+BLOCKED_IPV6 = tuple(
+    ipaddress.IPv6Network(net) for net in ("2001::/23", "2001:db8::/32", "3fff::/20", "5f00::/16")
+)
+# IPv6 forms that carry an IPv4 address in their last 32 bits.
+IPV4_IN_LAST_32_BITS = tuple(
+    ipaddress.IPv6Network(net)
+    for net in (
+        "::/96",  # IPv4-compatible, ::127.0.0.1
+        "::ffff:0:0/96",  # IPv4-mapped, ::ffff:127.0.0.1
+        "::ffff:0:0:0/96",  # IPv4-translated, ::ffff:0:127.0.0.1
+        "64:ff9b::/96",  # NAT64, well-known prefix
+    )
+)
+# Local-use NAT64 (RFC 8215): where the IPv4 address sits depends on the local prefix length.
+LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to (NAT64, 6to4, Teredo, mapped), if any."""
+    if any(address in network for network in IPV4_IN_LAST_32_BITS):
+        return [ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)]
+    if address.sixtofour:
+        return [address.sixtofour]
+    if address.teredo:
+        return list(address.teredo)
+    return []
+
+
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(address, ipaddress.IPv6Address):
-        # Unwrap IPv4 carried inside IPv6 (::ffff:127.0.0.1, 64:ff9b::/96 NAT64, 6to4, Teredo).
-        if address.ipv4_mapped:
-            return is_public_address(address.ipv4_mapped)
-        if address in ipaddress.ip_network("64:ff9b::/96"):
-            return is_public_address(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
-        if address.sixtofour:
-            return is_public_address(address.sixtofour)
-        if address.teredo:
-            return False
-    return address.is_global and not address.is_multicast
+    if isinstance(address, ipaddress.IPv4Address):
+        blocked = any(address in network for network in BLOCKED_IPV4)
+        return not blocked and address.is_global
+    inner = embedded_ipv4(address)
+    if inner:
+        # Judge the IPv4 address the packets end up at, not its IPv6 wrapping.
+        return all(is_public_address(ipv4) for ipv4 in inner)
+    if address in LOCAL_NAT64 or address not in GLOBAL_UNICAST:
+        return False
+    return not any(address in network for network in BLOCKED_IPV6) and address.is_global
 
 
 def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as error:
-        raise HttpError(f"cannot resolve {host}: {error}") from error
+    except (OSError, UnicodeError) as error:
+        raise HttpError(_("The server %(host)s cannot be found.") % {"host": host}) from error
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -147,26 +199,56 @@ class CheckedURL:
 
 
 def check_url(url: str, *, allow_loopback: bool = False) -> CheckedURL:
-    """Refuse URLs that are not http(s) or that resolve to a non-public address."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError as error:
-        raise UnsafeURL(f"not a valid URL: {error}") from error
-    if parts.scheme not in ("http", "https"):
-        raise UnsafeURL("only http and https addresses are allowed")
-    if not parts.hostname:
-        raise UnsafeURL("the address has no host name")
-    if parts.username or parts.password:
-        raise UnsafeURL("addresses with a user name or password are not allowed")
-    addresses = resolve(parts.hostname, port)
+    """Refuse URLs that are not http(s) or that resolve to a non-public address.
+
+    The host is read as the HTTP client reads it (httpx), so the address we check is the one
+    we connect to; anything two parsers could read differently is refused outright.
+    """
+    url = url.strip()
+    host, port = _host_and_port(url)
+    addresses = resolve(host, port)
     for text in addresses:
         address = ipaddress.ip_address(text.split("%")[0])
         if allow_loopback and address.is_loopback:
             continue
         if not is_public_address(address):
-            raise UnsafeURL(f"{parts.hostname} points to a private or reserved address")
-    return CheckedURL(url=url.strip(), host=parts.hostname, port=port, addresses=tuple(addresses))
+            raise UnsafeURL(_("%(host)s points to a private or reserved address.") % {"host": host})
+    return CheckedURL(url=url, host=host, port=port, addresses=tuple(addresses))
+
+
+def _host_and_port(url: str) -> tuple[str, int]:
+    if len(url) > MAX_URL_LENGTH:
+        raise UnsafeURL(_("The address is too long."))
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in url):
+        raise UnsafeURL(_("The address contains spaces or control characters."))
+    invalid = UnsafeURL(_("This is not a valid web address."))
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise UnsafeURL(_("Only http and https addresses are allowed."))
+        parsed = httpx.URL(url)
+        port = parts.port or parsed.port or (443 if scheme == "https" else 80)
+        host = parsed.raw_host.decode("ascii")
+    except (ValueError, httpx.InvalidURL) as error:
+        raise invalid from error
+    if "@" in parts.netloc or parsed.userinfo:
+        raise UnsafeURL(_("Addresses with a user name or password are not allowed."))
+    if not host:
+        raise UnsafeURL(_("The address has no server name."))
+    if "\\" in parts.netloc or not _is_host(host):
+        raise invalid
+    return host, port
+
+
+def _is_host(host: str) -> bool:
+    if ":" in host:
+        try:
+            # A zone (fe80::1%eth0) names a network card of ours: never a public server.
+            return "%" not in host and bool(ipaddress.IPv6Address(host))
+        except ValueError:
+            return False
+    return HOST_NAME.fullmatch(host) is not None
 
 
 class PinnedBackend(httpcore.SyncBackend):
@@ -292,7 +374,7 @@ def request(
         user_url=user_url,
         allow_loopback=allow_loopback,
         budget=budget,
-        budget_key=budget_key or (urlsplit(url).hostname or ""),
+        budget_key=budget_key or _host_of(url),
         sleep=sleep,
         kwargs=kwargs,
     )
@@ -312,7 +394,14 @@ def request(
         if response.status_code == 429:
             raise RateLimited(retry_at or now_utc() + timedelta(seconds=60), "HTTP 429")
         return response
-    raise HttpError(f"no answer from {urlsplit(url).hostname} after {policy.attempts} tries")
+    raise HttpError(f"no answer from {_host_of(url)} after {policy.attempts} tries")
+
+
+def _host_of(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
 
 
 def _retry_at(response: httpx.Response) -> datetime | None:
@@ -337,17 +426,19 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
         except (httpx.ConnectError, httpx.ConnectTimeout, httpcore.ConnectError) as error:
             # The request never left: safe to try again, even a POST.
             if last:
-                raise HttpError(f"cannot connect to {urlsplit(url).hostname}: {error}") from error
+                raise HttpError(f"cannot connect to {_host_of(url)}: {error}") from error
             return None
         except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as error:
             # A request that changes something and got no answer may or may not have worked.
             if not call.idempotent or (last and call.method not in SAFE_METHODS):
                 raise AmbiguousOutcome(f"no answer after sending: {error}") from error
             if last:
-                raise HttpError(f"no answer from {urlsplit(url).hostname}: {error}") from error
+                raise HttpError(f"no answer from {_host_of(url)}: {error}") from error
             return None
         except httpx.HTTPError as error:
             raise HttpError(str(error)) from error
+        except httpx.InvalidURL as error:
+            raise HttpError(_("This is not a valid web address."), permanent=True) from error
         if call.budget is not None:
             remaining, reset_at = parse_rate_limit(response.headers, now_utc())
             if remaining is not None:

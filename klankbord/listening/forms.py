@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
-from klankbord.lib.http import UnsafeURL, check_url
+from klankbord.lib.http import HttpError, UnsafeURL, check_url
 from klankbord.listening.models import (
     URGENT_BY_DEFAULT,
     AlertRule,
@@ -127,6 +127,10 @@ class WebhookForm(forms.Form):
         except UnsafeURL as error:
             raise forms.ValidationError(
                 _("Klankbord cannot post to this address: it must be a public http(s) address.")
+            ) from error
+        except HttpError as error:
+            raise forms.ValidationError(
+                _("Klankbord cannot find the server of this address. Check the address.")
             ) from error
         return url
 

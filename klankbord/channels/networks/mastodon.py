@@ -34,6 +34,7 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.lib import http
+from klankbord.lib.links import safe_url
 from klankbord.listening.cleaning import html_to_text
 
 SCOPES = "read write"
@@ -60,11 +61,17 @@ def normalise_instance(text: str) -> str:
         text = text.rsplit("@", 1)[-1]
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    if not parts.hostname:
-        raise ConnectorError(_("That is not the address of a Mastodon server."), permanent=True)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{parts.hostname}{port}"
+    invalid = ConnectorError(_("That is not the address of a Mastodon server."), permanent=True)
+    try:
+        parts = urlsplit(text)
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError as error:  # a port out of range, an IPv4 address in brackets
+        raise invalid from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid
+    # An IPv6 address keeps its brackets, or its colons would read as a port.
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{parts.scheme}://{host}{port}"
 
 
 def plain_text(html_text: str) -> str:
@@ -193,6 +200,12 @@ def register_app(instance: str, redirect_uri: str, *, allow_loopback: bool) -> A
     return App(client_id=body["client_id"], client_secret=body["client_secret"])
 
 
+def status_url(status: dict[str, Any]) -> str:
+    # `url` is the page to open; `uri` the ActivityPub id, an address on most servers. A server
+    # may send anything in them (javascript: too): only an http(s) address is kept.
+    return safe_url(status.get("url")) or safe_url(status.get("uri"))
+
+
 def authorize_url(instance: str, app: App, redirect_uri: str, state: str) -> str:
     # https://docs.joinmastodon.org/methods/oauth/#authorize
     query = urlencode(
@@ -266,8 +279,8 @@ class MastodonConnector(Connector):
             external_id=str(body["id"]),
             handle=f"@{body['username']}@{host}",
             display_name=body.get("display_name") or body["username"],
-            avatar_url=body.get("avatar", ""),
-            profile_url=body.get("url", ""),
+            avatar_url=safe_url(body.get("avatar")),
+            profile_url=safe_url(body.get("url")),
             followers=_count(body.get("followers_count")),
         )
 
@@ -315,7 +328,7 @@ class MastodonConnector(Connector):
             raise ConnectorError(
                 _("The post to reply to no longer exists."), permanent=True
             ) from error
-        return PublishedPost(remote_id=str(body["id"]), url=body.get("url") or body.get("uri", ""))
+        return PublishedPost(remote_id=str(body["id"]), url=status_url(body))
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our status that is this post, read from our own recent statuses; never posts."""
@@ -324,9 +337,7 @@ class MastodonConnector(Connector):
         text = comparable(post.text)
         for status in self._own_statuses(since):
             if self._is_status_of(post, text, status):
-                return PublishedPost(
-                    remote_id=str(status["id"]), url=status.get("url") or status.get("uri", "")
-                )
+                return PublishedPost(remote_id=str(status["id"]), url=status_url(status))
         return None
 
     def _own_statuses(self, since: datetime) -> Iterator[dict[str, Any]]:
@@ -384,7 +395,7 @@ class MastodonConnector(Connector):
             kind = "message"
         return Mention(
             remote_id=str(status["id"]),
-            url=status.get("url") or status.get("uri", ""),
+            url=status_url(status),
             author_handle="@" + account.get("acct", ""),
             author_name=account.get("display_name") or account.get("username", ""),
             text=plain_text(status.get("content", "")),
