@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.accounts.models import User
+from klankbord.accounts.services import api_tokens_revoke_all
 
 
 class LoginForm(AuthenticationForm):
@@ -75,3 +76,28 @@ class SignupForm(forms.Form):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, User(email=self.email))
         return password
+
+
+class PasswordChangeWithTokensForm(PasswordChangeForm):
+    revoke_api_tokens = forms.BooleanField(
+        label=_("Also revoke my API tokens"),
+        required=False,
+        initial=True,
+        help_text=_("Programs that use them stop working until you give them a new token."),
+    )
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit and self.cleaned_data["revoke_api_tokens"]:
+            api_tokens_revoke_all(user=user)
+        return user
+
+
+class PasswordResetSetForm(SetPasswordForm):
+    """A reset means the password may have leaked: the API tokens go with it."""
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            api_tokens_revoke_all(user=user)
+        return user

@@ -20,6 +20,13 @@ def api_token_revoke(*, user: User, token_id: int) -> bool:
     return revoked == 1
 
 
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every API token of the user, e.g. when their password changes."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def api_token_authenticate(secret: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")

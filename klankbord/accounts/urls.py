@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from klankbord.accounts import views
+from klankbord.accounts.forms import PasswordChangeWithTokensForm, PasswordResetSetForm
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
@@ -20,6 +21,7 @@ urlpatterns = [
         "account/wachtwoord/",
         auth_views.PasswordChangeView.as_view(
             template_name="accounts/password_change.html",
+            form_class=PasswordChangeWithTokensForm,
             success_url=reverse_lazy("password_change_done"),
         ),
         name="password_change",
@@ -48,7 +50,7 @@ urlpatterns = [
     path(
         "wachtwoord-vergeten/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html"
+            template_name="accounts/password_reset_confirm.html", form_class=PasswordResetSetForm
         ),
         name="password_reset_confirm",
     ),
