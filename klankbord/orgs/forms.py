@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from klankbord.lib.widgets import IsoDateInput
 from klankbord.orgs.models import Organisation, Role, timezone_choices
 
 
@@ -42,9 +43,5 @@ class AuditFilterForm(forms.Form):
         ],
     )
     actor = forms.CharField(label=_("Who"), required=False, max_length=254)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    until = forms.DateField(label=_("Until"), required=False, widget=IsoDateInput())

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
 from klankbord.lib.dates import NonexistentTime, aware_from_local
+from klankbord.lib.widgets import IsoDateInput, IsoTimeInput
 from klankbord.publishing import holidays
 from klankbord.publishing.models import PublishingSettings
 
@@ -92,12 +93,8 @@ class ComposeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one channel.")},
     )
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    date = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
+    time = forms.TimeField(label=_("Time"), required=False, widget=IsoTimeInput())
     pillar = pillar_field()
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
 
@@ -151,7 +148,7 @@ class RejectForm(forms.Form):
 
 class SlotForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=WEEKDAYS, coerce=int)
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    time = forms.TimeField(label=_("Time"), widget=IsoTimeInput())
 
 
 class PublishingSettingsForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -226,13 +227,15 @@ def _save_and_act(
         "pillar": data.get("pillar") or "",
     }
     try:
-        if post is None:
-            post = services.post_create(
-                organisation=membership.organisation, author=membership.user, **fields
-            )
-        else:
-            post = services.post_update(post=post, by=membership, **fields)
-        _act(post, membership, data)
+        # A refused action keeps nothing: no stray draft, the user corrects and submits again.
+        with transaction.atomic():
+            if post is None:
+                saved = services.post_create(
+                    organisation=membership.organisation, author=membership.user, **fields
+                )
+            else:
+                saved = services.post_update(post=post, by=membership, **fields)
+            _act(saved, membership, data)
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
@@ -246,7 +249,7 @@ def _save_and_act(
             preview=preview,
             status=422,
         )
-    return redirect("post_detail", org_slug=membership.organisation.slug, post_id=post.pk)
+    return redirect("post_detail", org_slug=membership.organisation.slug, post_id=saved.pk)
 
 
 def _act(post: Post, membership: Membership, data: dict[str, object]) -> None:

@@ -12,6 +12,7 @@ from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.analytics.metrics import METRICS
+from klankbord.lib.widgets import IsoDateInput
 from klankbord.orgs.models import Membership
 from klankbord.strategy import rules, texts
 from klankbord.strategy import vocabulary as v
@@ -430,7 +431,7 @@ class KpiForm(forms.Form):
     evaluate_on = forms.DateField(
         label=_("Evaluate on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         error_messages={"invalid": _("Enter a date, such as 2026-03-31.")},
     )
 
@@ -593,7 +594,7 @@ class ReviewScheduleForm(forms.Form):
     )
     next_on = forms.DateField(
         label=_("Next evaluation"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         error_messages={
             "required": _("Choose the date of the next evaluation."),
             "invalid": _("Enter a date, such as 2026-03-31."),

@@ -117,13 +117,12 @@ def test_an_image_without_alt_text_blocks_scheduling_until_the_user_opts_out(
     response = compose(alice_client, world, **fields, time=at, action="schedule")
     assert response.status_code == 422
     assert "has no alt text" in response.content.decode()
-    assert not PostTarget.objects.filter(status=Status.SCHEDULED).exists()
-    post = Post.objects.get()
-    response = alice_client.post(
-        url("post_edit", world, post_id=post.pk),
-        {**fields, "time": at, "action": "schedule", f"noalt_{image.pk}": "on"},
+    assert not Post.objects.exists()  # refused: no draft left behind to be posted twice
+    response = compose(
+        alice_client, world, **fields, time=at, action="schedule", **{f"noalt_{image.pk}": "on"}
     )
     assert response.status_code == 302
+    assert Post.objects.get().images.get() == image
     target = PostTarget.objects.get()
     assert target.status == Status.SCHEDULED
     assert target.scheduled_at == datetime.fromisoformat(f"{day}T10:00").replace(tzinfo=BRUSSELS)
@@ -562,14 +561,13 @@ def test_an_image_too_large_for_bluesky_blocks_scheduling_with_a_hint(
     assert response.status_code == 422
     assert "bakker.bsky.social: Bluesky takes images up to 1 MB" in page
     assert "JPEG at 85" in page
+    assert not Post.objects.exists()
     # The practice channel takes it: the same image is fine there.
-    post = Post.objects.get()
-    response = alice_client.post(
-        url("post_edit", world, post_id=post.pk),
-        {**fields, "channels": [sandbox.pk], "time": at, "action": "schedule"},
+    response = compose(
+        alice_client, world, **fields, channels=[sandbox.pk], time=at, action="schedule"
     )
     assert response.status_code == 302
-    assert post.targets.get().status == Status.SCHEDULED
+    assert Post.objects.get().targets.get().status == Status.SCHEDULED
 
 
 def test_a_contributor_editing_an_approved_post_needs_approval_again(
