@@ -71,3 +71,18 @@ class ApiToken(models.Model):
     @classmethod
     def new_secret(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class TwoFactorSecret(models.Model):
+    """The TOTP secret of a django-otp device, encrypted; the device's own key column stays empty.
+
+    Signals in `two_factor` move the key here on save and back into memory on load.
+    """
+
+    device = models.OneToOneField(
+        "otp_totp.TOTPDevice", on_delete=models.CASCADE, related_name="encrypted_secret"
+    )
+    key_encrypted = models.TextField()
+
+    def __str__(self) -> str:
+        return f"secret of device {self.device_id}"

@@ -1,21 +1,14 @@
 import json
 import secrets
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models
 
 from klankbord.accounts.models import hash_token
-from klankbord.lib.crypto import SecretBox
+from klankbord.lib.crypto import secret_box
 
 # Longer than any token we hand out; anything longer is not looked up at all.
 MAX_ADDRESS_TOKEN_LENGTH = 100
-
-
-@cache
-def secret_box() -> SecretBox:
-    return SecretBox(settings.KLANKBORD_ENCRYPTION_KEYS)
 
 
 def address_token() -> tuple[str, dict[str, str]]:

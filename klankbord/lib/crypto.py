@@ -1,6 +1,7 @@
 """Secrets at rest: Fernet with several keys, the first encrypts, all decrypt (rotation)."""
 
 from collections.abc import Sequence
+from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -38,3 +39,11 @@ class SecretBox:
         except InvalidToken as error:
             raise SecretError("no configured key can decrypt this value") from error
         return PREFIX + token.decode()
+
+
+@cache
+def secret_box() -> SecretBox:
+    """The box for KLANKBORD_ENCRYPTION_KEYS; clear its cache after changing them."""
+    from django.conf import settings
+
+    return SecretBox(settings.KLANKBORD_ENCRYPTION_KEYS)

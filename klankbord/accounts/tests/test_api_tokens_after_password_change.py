@@ -68,3 +68,5 @@ def test_a_password_reset_always_revokes_the_tokens(world: World, alice_client: 
     )
     assert done["Location"] == "/wachtwoord-vergeten/klaar/"
     assert not api_works(stolen)
+    # Every session that used the old password is logged out as well.
+    assert alice_client.get("/account/")["Location"].startswith("/login/")
