@@ -1,13 +1,14 @@
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from klankbord.api import views
 from klankbord.core.errors import not_found
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="openapi"), name="api_docs"),
+    # The split view serves its start-up script as a file: no inline script on the page.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="openapi"), name="api_docs"),
     path("me", views.MeView.as_view(), name="api_me"),
     path("organisations", views.OrganisationListView.as_view(), name="api_organisations"),
     path(

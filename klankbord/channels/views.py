@@ -18,6 +18,7 @@ from klankbord.channels.networks import available_networks, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
+from klankbord.core.middleware import csp_allow
 from klankbord.orgs.access import get_membership, org_view
 from klankbord.orgs.models import Membership, Role
 
@@ -35,7 +36,9 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "mastodon_form": forms.get("mastodon_form") or MastodonForm(),
         "bluesky_form": forms.get("bluesky_form") or BlueskyForm(),
     }
-    return render(request, "channels/list.html", context)
+    response = render(request, "channels/list.html", context)
+    # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
+    return csp_allow(response, "form-action", ["https:", "http:"])
 
 
 @org_view(Role.MANAGER)

@@ -141,7 +141,7 @@ def test_what_works_shows_without_a_plan_above_the_plan_prompt(
     assert 'id="what-works-formats"' in section and "Text only" in section
     assert '<p class="figure">3</p>' in section and '<p class="figure">18</p>' in section
     assert '<p class="figure">6.0</p>' in section  # reactions per post
-    assert 'style="width: 100%"' in section
+    assert '<rect width="100" height="1"/>' in section  # the best group's bar is full
 
 
 def test_with_a_plan_what_works_comes_before_the_kpis(world: World, alice_client: Client) -> None:

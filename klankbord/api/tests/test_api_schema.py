@@ -47,7 +47,11 @@ def test_the_docs_page_renders(db: None, client: Client) -> None:
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     assert "swagger-ui" in response.text
-    assert "/api/v1/openapi.json" in response.text
+    # The start-up script is a file of its own (no inline script), and it loads the schema.
+    assert '<script src="/api/v1/docs/?script="></script>' in response.text
+    script = client.get("/api/v1/docs/?script=")
+    assert script["Content-Type"] == "application/javascript"
+    assert "/api/v1/openapi.json" in script.text
 
 
 def test_an_unknown_api_path_is_a_json_404(world: World) -> None:
