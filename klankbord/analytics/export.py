@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from klankbord.analytics.report import MonthlyReport, amount
 from klankbord.analytics.results import Group
@@ -57,7 +58,11 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
         }
         blocks.append(Paragraph(before))
     if results.waiting:
-        waiting = _("%(count)s posts are still waiting for their first count of reactions.")
+        waiting = ngettext(
+            "%(count)s post is still waiting for its first count of reactions.",
+            "%(count)s posts are still waiting for their first count of reactions.",
+            results.waiting,
+        )
         blocks.append(Note(waiting % {"count": results.waiting}))
     return blocks
 

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,9 +28,11 @@ from klankbord.analytics.audience import Audience, audiences, total_gained
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
 from klankbord.analytics.selectors import CostFigures, KpiProgress, ResponseFigures, RhythmRow
+from klankbord.inbox.models import Item
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
+from klankbord.publishing.models import PostTarget
 from klankbord.strategy.selectors import plan_of
 
 REPORT_HOUR = 7  # local time of the organisation, as the daily digest
@@ -136,17 +138,34 @@ def amount(value: float | Decimal | None, unit: str = "") -> str:
 # --- which months ------------------------------------------------------------------------------
 
 
+def started_month(organisation: Organisation) -> date:
+    """The month the organisation started in Klankbord: no report is mailed for months before."""
+    return _local_month(organisation, organisation.created_at)
+
+
 def first_month(organisation: Organisation) -> date:
-    """The month the organisation started in Klankbord: nothing to report before it."""
-    created = timezone.localtime(organisation.created_at, ZoneInfo(organisation.timezone))
-    return created.date().replace(day=1)
+    """The first month with a report to read: the start in Klankbord, or an earlier post or
+    message (imported, or from before the organisation was set up here)."""
+    moments = [
+        organisation.created_at,
+        PostTarget.objects.filter(
+            post__organisation=organisation, published_at__isnull=False
+        ).aggregate(first=Min("published_at"))["first"],
+        Item.objects.filter(organisation=organisation).aggregate(first=Min("arrived_at"))["first"],
+    ]
+    return _local_month(organisation, min(moment for moment in moments if moment is not None))
+
+
+def _local_month(organisation: Organisation, moment: datetime) -> date:
+    return timezone.localtime(moment, ZoneInfo(organisation.timezone)).date().replace(day=1)
 
 
 def report_months(organisation: Organisation) -> list[date]:
     """The months offered on the Measure page, newest (this month, so far) first."""
     month = local_today(organisation).replace(day=1)
     found: list[date] = []
-    while month >= first_month(organisation) and len(found) < SHOWN_MONTHS:
+    first = first_month(organisation)
+    while month >= first and len(found) < SHOWN_MONTHS:
         found.append(month)
         month = previous_month(month)
     return found
@@ -234,7 +253,7 @@ def _first_of_a_month_somewhere(now: datetime) -> bool:
 
 
 def _send_for(organisation: Organisation, month_start: date) -> int:
-    if month_start < first_month(organisation):
+    if month_start < started_month(organisation):
         return 0
     members = recipients(organisation, month_start)
     if not members or not _worth_sending(organisation, month_start):

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from klankbord.accounts.models import User
@@ -117,7 +118,8 @@ def inbox_bulk_view(request: HttpRequest, membership: Membership) -> HttpRespons
         messages.error(request, _("Choose what to do with the chosen items."))
     else:
         done = services.items_bulk(items=items, action=action, by=membership, value=value)
-        messages.success(request, _("%(count)s items changed.") % {"count": done})
+        changed = ngettext("%(count)s item changed.", "%(count)s items changed.", done)
+        messages.success(request, changed % {"count": done})
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = f"/o/{membership.organisation.slug}/inbox/"

@@ -24,8 +24,12 @@ ROLE_RANK = {
 }
 
 
+HOME_ZONES = ("Europe/Brussels", "Europe/Amsterdam")  # where our users are: first in the list
+
+
 def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    others = sorted(zoneinfo.available_timezones() - set(HOME_ZONES))
+    return [(name, name) for name in (*HOME_ZONES, *others)]
 
 
 def validate_timezone(value: str) -> None:

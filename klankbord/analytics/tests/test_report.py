@@ -173,6 +173,20 @@ def test_the_measure_page_offers_no_month_before_the_start(world: World) -> None
     assert shown.count("/meten/rapport/") == 2  # March and April
 
 
+def test_the_measure_page_offers_earlier_months_that_have_posts(world: World) -> None:
+    """Posts from before the start (imported, or the network's history) have their report."""
+    Organisation.objects.filter(pk=world.org.pk).update(
+        created_at=datetime(2026, 4, 2, 9, 0, tzinfo=UTC)
+    )
+    counted(world.org, datetime(2026, 1, 20, 9, 0, tzinfo=UTC), 5)
+    client = client_at(IN_APRIL, world.alice)
+    shown = get_at(client, "/o/bakkerij-alice/meten/").content.decode()
+    assert shown.count("/meten/rapport/") == 4  # January to April
+    assert 'href="/o/bakkerij-alice/meten/rapport/2026-01.pdf"' in shown
+    assert get_at(client, PDF.format("2026-01")).status_code == 200
+    assert get_at(client, PDF.format("2025-12")).status_code == 404
+
+
 # --- the e-mail --------------------------------------------------------------------------------
 
 
