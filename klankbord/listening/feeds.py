@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import feedgenerator, timezone
 
 from klankbord.channels.fields import address_token, address_token_hash, address_token_of
+from klankbord.lib.links import safe_url
 from klankbord.listening.models import Mention, Monitor, MonitorFeed
 from klankbord.orgs.models import Membership
 from klankbord.orgs.services import audit_record
@@ -82,7 +83,7 @@ def atom(monitor: Monitor, link: str) -> str:
     for mention in latest(monitor):
         feed.add_item(
             title=mention.title or f"{mention.author_name or mention.author_handle}",
-            link=mention.url or link,
+            link=safe_url(mention.url) or link,
             description=mention.text,
             unique_id=f"klankbord:{monitor.organisation.slug}:{mention.key}",
             pubdate=mention.published_at or mention.fetched_at,
@@ -101,7 +102,7 @@ def json_feed(monitor: Monitor, link: str) -> dict[str, Any]:
         "items": [
             {
                 "id": mention.key,
-                "url": mention.url or None,
+                "url": safe_url(mention.url) or None,
                 "title": mention.title or None,
                 "content_text": mention.text,
                 "date_published": (mention.published_at or mention.fetched_at).isoformat(),

@@ -25,6 +25,7 @@ from klankbord.language.detect import detect_languages
 from klankbord.language.places import find_places
 from klankbord.language.understand import Reading
 from klankbord.lib.bulk import insert_all
+from klankbord.lib.links import safe_url
 from klankbord.listening import cleaning, fingerprint
 from klankbord.listening.models import (
     BlockedAuthor,
@@ -116,6 +117,7 @@ def normalise(batch: Batch) -> None:
             batch.drop(item, Reason.EMPTY)
             continue
         item.key = fingerprint.exact_key(item.network, item.remote_id)
+        item.url = safe_url(item.url)  # whatever the source, a javascript: link is not kept
         item.canonical_url = fingerprint.canonical_url(item.url) if item.url else ""
     alive = batch.alive()
     hashes = fingerprint.simhashes([f"{item.title} {item.text}" for item in alive])

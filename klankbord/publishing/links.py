@@ -1,12 +1,14 @@
 """Link previews: the title and description a network will show for the first link in a post."""
 
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from django.utils.translation import gettext as _
 
 from klankbord.lib import http
+from klankbord.lib.links import safe_url
 
 PREVIEW_POLICY = http.Policy(timeout=8, total_timeout=12, max_bytes=2 * 1024 * 1024, attempts=1)
 URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
@@ -48,6 +50,12 @@ def first_link(text: str) -> str:
     return match.group(0).rstrip(TRAILING) if match else ""
 
 
+def clean_preview(preview: Mapping[str, str] | None) -> dict[str, str]:
+    """A preview as a post keeps it: none at all unless its address is http(s)."""
+    url = safe_url((preview or {}).get("url"))
+    return {**preview, "url": url} if preview and url else {}
+
+
 def fetch_preview(url: str, *, allow_loopback: bool = False) -> dict[str, str]:
     """Fetch a page (through the SSRF guard) and return url, title, description and site."""
     try:
@@ -71,7 +79,7 @@ def fetch_preview(url: str, *, allow_loopback: bool = False) -> dict[str, str]:
     parser.feed(response.text[:500_000])
     meta = parser.meta
     return {
-        "url": url,
+        "url": safe_url(url),
         "title": (meta.get("og:title") or parser.title).strip()[:300],
         "description": (meta.get("og:description") or meta.get("description", ""))[:500],
         "site": (meta.get("og:site_name") or urlsplit(url).hostname or "")[:100],

@@ -18,6 +18,7 @@ from klankbord.channels.models import Channel
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.services import audit_record
 from klankbord.publishing import checks, queue
+from klankbord.publishing.links import clean_preview
 from klankbord.publishing.media_rules import inspect_image
 from klankbord.publishing.models import (
     Notification,
@@ -83,7 +84,7 @@ def post_create(
         organisation=organisation,
         author=author,
         text=text,
-        link_preview=link_preview or {},
+        link_preview=clean_preview(link_preview),
         pillar=pillar,
     )
     variants = variants or {}
@@ -120,7 +121,7 @@ def post_update(
         raise ValidationError(
             _("This post is being published or was published; it can no longer change.")
         )
-    post.text, post.link_preview = text, link_preview or {}
+    post.text, post.link_preview = text, clean_preview(link_preview)
     post.pillar = post.pillar if pillar is None else pillar
     post.save(update_fields=["text", "link_preview", "pillar", "updated_at"])
     variants = variants or {}

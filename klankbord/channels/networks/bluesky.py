@@ -38,6 +38,7 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.lib import http
+from klankbord.lib.links import safe_url
 from klankbord.lib.text import grapheme_count, utf8_offset
 from klankbord.lib.tid import tid_for_key
 
@@ -208,7 +209,7 @@ def parse_time(value: str | None) -> datetime | None:
 def web_url(uri: str, handle: str) -> str:
     # at://did/app.bsky.feed.post/rkey → https://bsky.app/profile/handle/post/rkey
     rkey = uri.rsplit("/", 1)[-1]
-    return f"https://bsky.app/profile/{handle}/post/{rkey}"
+    return safe_url(f"https://bsky.app/profile/{handle}/post/{rkey}")  # a handle with a tab: none
 
 
 def chat_id(convo_id: str, message_id: str) -> str:
@@ -373,7 +374,7 @@ class BlueskyConnector(Connector):
             external_id=view.did,
             handle=f"@{view.handle}",
             display_name=view.display_name or view.handle,
-            avatar_url=view.avatar or "",
+            avatar_url=safe_url(view.avatar),
             profile_url=f"https://bsky.app/profile/{view.handle}",
             followers=getattr(view, "followers_count", None),
         )

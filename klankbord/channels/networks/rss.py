@@ -26,6 +26,7 @@ from klankbord.channels.networks.base import (
     RateLimitError,
 )
 from klankbord.lib import http
+from klankbord.lib.links import safe_url
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 FEED_POLICY = http.Policy(timeout=15, max_bytes=5 * 1024 * 1024, total_timeout=30)
@@ -119,7 +120,7 @@ def to_mention(entry: Any) -> Mention:
     title = strip_tags(entry.get("title", ""))
     return Mention(
         remote_id=entry.get("id") or link or title,
-        url=link,
+        url=safe_url(link),
         author_handle=entry.get("author", "") or "",
         author_name=entry.get("author", "") or "",
         text=strip_tags(summary) or title,
@@ -161,7 +162,7 @@ class FeedConnector(Connector):
             external_id=self.account.base_url,
             handle=strip_tags(feed.get("title", "")) or urlsplit(self.account.base_url).netloc,
             display_name=strip_tags(feed.get("title", "")),
-            profile_url=feed.get("link", ""),
+            profile_url=safe_url(feed.get("link")),
         )
 
     def mentions(self, cursor: str = "") -> MentionPage:

@@ -1,0 +1,16 @@
+"""`{{ value|safe_url }}`: an address from outside, or "" when it is not http(s) (lib.links).
+
+Every href or src that shows outside content goes through it, so a row stored before the rule
+existed cannot become a javascript: link either.
+"""
+
+from django import template
+
+from klankbord.lib import links
+
+register = template.Library()
+
+
+@register.filter
+def safe_url(value: object) -> str:
+    return links.safe_url(value)
