@@ -155,6 +155,12 @@ AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Klankbord"
 
+# Wider limits in the same hour (klankbord/accounts/throttle.py): one account from many
+# addresses, and one address against many accounts. Addresses where the account logged in
+# during the last LOGIN_KNOWN_ADDRESS_DAYS are exempt from both.
+LOGIN_ACCOUNT_FAILURE_LIMIT = 20
+LOGIN_ADDRESS_FAILURE_LIMIT = 30
+LOGIN_KNOWN_ADDRESS_DAYS = 90
 LANGUAGE_CODE = "nl-be"
 # Each language in its own words, so a user can always find theirs.
 LANGUAGES = [

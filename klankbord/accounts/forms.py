@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klankbord.accounts.models import User
 from klankbord.accounts.services import api_tokens_revoke_all
+from klankbord.accounts.throttle import login_failures_forget
 
 
 class LoginForm(AuthenticationForm):
@@ -100,4 +101,6 @@ class PasswordResetSetForm(SetPasswordForm):
         user = super().save(commit=commit)
         if commit:
             api_tokens_revoke_all(user=user)
+            # Whoever reads the mailbox is the owner: lift the lockouts on their account.
+            login_failures_forget(username=user.email)
         return user

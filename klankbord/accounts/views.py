@@ -1,5 +1,6 @@
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from klankbord.accounts.forms import (
 )
 from klankbord.accounts.models import User
 from klankbord.accounts.services import api_token_create, api_token_revoke
+from klankbord.accounts.throttle import login_blocked
 from klankbord.accounts.types import AuthenticatedHttpRequest
 
 PENDING_USER = "2fa_pending_user"
@@ -42,6 +44,11 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
 def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(safe_next(request))
+    if request.method == "POST":
+        username = str(request.POST.get("username", "")).strip().lower()
+        blocked = login_blocked(username=username, ip_address=get_client_ip_address(request))
+        if blocked is not None:
+            return render(request, "accounts/locked_out.html", {"blocked": blocked}, status=429)
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
