@@ -25,7 +25,10 @@ if not DEBUG and (SECRET_KEY == INSECURE_SECRET_KEY or len(SECRET_KEY) < 40):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where people reach Klankbord: links in e-mails and OAuth callbacks. `klankbord run` derives it
+# from --bind when unset; on several machines it must be set (a deploy check says so).
+SITE_URL_IS_SET = bool(env.str("SITE_URL", default=""))
+SITE_URL = (env.str("SITE_URL", default="") or "http://127.0.0.1:8000").rstrip("/")
 
 # Secrets at rest (third-party tokens) use their own keys, never SECRET_KEY.
 KLANKBORD_ENCRYPTION_KEYS = env.list("KLANKBORD_ENCRYPTION_KEYS", default=[])
@@ -321,3 +324,5 @@ KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", defaul
 KLANKBORD_RETRAIN_AFTER = env.int("KLANKBORD_RETRAIN_AFTER", default=20)
 # Language tier for incoming mentions: auto (accurate where installed), fast or accurate.
 KLANKBORD_LISTENING_TIER = env.str("KLANKBORD_LISTENING_TIER", default="auto")
+# The largest file the import pages accept; a worker reads it, not the web request.
+KLANKBORD_IMPORT_MAX_BYTES = env.int("KLANKBORD_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

@@ -1,3 +1,4 @@
+import os
 import signal
 import subprocess
 import sys
@@ -28,6 +29,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         console = Console()
+        site_url = site_url_for(str(options["bind"]))
+        if not settings.SITE_URL_IS_SET:
+            # E-mails sent by the worker link to the address this machine serves on.
+            os.environ["SITE_URL"] = settings.SITE_URL = site_url
         with console.status("Preparing the database and static files…"):
             call_command("migrate", interactive=False, verbosity=0)
             call_command("compiletranslations", verbosity=0)
@@ -61,7 +66,12 @@ class Command(BaseCommand):
         running = {
             name: subprocess.Popen(argv, start_new_session=True) for name, argv in processes.items()
         }
-        console.print(f"[bold]Klankbord runs on http://{options['bind']}/[/] — Ctrl-C stops it.")
+        console.print(f"[bold]Klankbord runs on {site_url}/[/] — Ctrl-C stops it.")
+        if not settings.DEBUG and not settings.SITE_URL_IS_SET:
+            console.print(
+                "[yellow]SITE_URL is not set: e-mailed links point to this address. Set it to "
+                "the address people use.[/]"
+            )
         stopping = False
 
         def stop(signum: int, frame: FrameType | None) -> None:
@@ -94,3 +104,15 @@ class Command(BaseCommand):
                 console.print(f"{name} did not stop in time; killing it.")
                 proc.kill()
         console.print("Stopped.")
+
+
+def site_url_for(bind: str) -> str:
+    """The address a browser on this machine opens for a gunicorn --bind value."""
+    if bind.startswith(("unix:", "fd://")):
+        return settings.SITE_URL  # behind a proxy: only SITE_URL knows the address
+    host, _sep, port = bind.rpartition(":")
+    if host in ("", "0.0.0.0"):  # noqa: S104  (every interface: this machine answers too)
+        host = "127.0.0.1"
+    elif host in ("[::]", "::"):
+        host = "[::1]"
+    return f"http://{host}:{port}" if port else f"http://{bind}"
