@@ -239,6 +239,8 @@ def outgoing(reply: Reply) -> OutgoingPost:
         idempotency_key=reply.idempotency_key,
         reply_to=reply.item.mention.remote_id,
         visibility="direct" if reply.private else "public",
+        # Committed before the network heard of it: the same words answered earlier are another.
+        not_before=reply.created_at,
     )
 
 

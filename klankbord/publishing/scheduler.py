@@ -79,7 +79,13 @@ def outgoing(target: PostTarget) -> OutgoingPost:
         )
         for image in PostImage.objects.filter(post_id=target.post_id)
     )
-    return OutgoingPost(text=target.text, idempotency_key=target.idempotency_key, media=media)
+    return OutgoingPost(
+        text=target.text,
+        idempotency_key=target.idempotency_key,
+        media=media,
+        # No attempt starts before the chosen time: an older post with these words is another.
+        not_before=target.scheduled_at,
+    )
 
 
 def publish(target_id: int, token: str) -> str:
@@ -166,9 +172,9 @@ def resolve(target_id: int, token: str) -> str:
     if found is not None:
         _finish_published(target_id, token, found)
         return Status.PUBLISHED
-    # The network does not have it: sending again is safe now.
-    _finish(target_id, token, status=Status.SCHEDULED, due_at=timezone.now(), error="")
-    return Status.SCHEDULED
+    # The network does not have it: sending again is safe, after a pause and within the
+    # attempts, so a server that fails every create is not asked again every few seconds.
+    return _after_error(target, token, ConnectorError(target.error or "Not on the network."))
 
 
 def sweep(now: datetime | None = None) -> list[tuple[int, str]]:

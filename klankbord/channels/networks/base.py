@@ -104,6 +104,8 @@ class OutgoingPost:
     reply_to: str = ""
     content_warning: str = ""
     visibility: str = "public"
+    # No attempt began before this moment: a look-up ignores anything older (None: no bound).
+    not_before: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,8 @@ LOOKUP_WINDOW = timedelta(days=7)
 # ... in pages of the most the endpoint gives, and at most this many pages of them.
 LOOKUP_PAGE_SIZE = 40
 LOOKUP_PAGES = 5
+# Our clock and the server's may differ a little: a look-up reads this much before the attempt.
+CLOCK_SKEW = timedelta(minutes=5)
 # The visibilities a status may come back with: a limited account's public post is unlisted.
 VISIBILITIES = {"public": frozenset({"public", "unlisted"})}
 # Mastodon links these in `content` and may show them otherwise (a mention as "@name" without
@@ -97,6 +99,10 @@ def parse_time(value: str | None) -> datetime | None:
     if not value:
         return None
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+class ServerError(ConnectorError):
+    """Mastodon answered 5xx: a create may have made its status before something failed."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,8 @@ class Client:
             raise NotFound(_("Mastodon refused this: %s") % message)
         if status in (403, 413, 422):
             raise ConnectorError(_("Mastodon refused this: %s") % message, permanent=True)
-        raise ConnectorError(
+        error = ServerError if status >= 500 else ConnectorError
+        raise error(
             _("Mastodon had a problem (%(status)s): %(message)s")
             % {"status": status, "message": message}
         )
@@ -287,12 +294,18 @@ class MastodonConnector(Connector):
     def upload(self, media: Media) -> str:
         # https://docs.joinmastodon.org/methods/media/#v2 — 202 means "still processing".
         client = self.client()
-        body, _response = client.call(
-            "POST",
-            "/api/v2/media",
-            files={"file": (media.filename, media.content, media.mime_type)},
-            data={"description": media.alt_text},
-        )
+        try:
+            body, _response = client.call(
+                "POST",
+                "/api/v2/media",
+                files={"file": (media.filename, media.content, media.mime_type)},
+                data={"description": media.alt_text},
+            )
+        except UnknownOutcomeError as error:
+            # An image that no status uses is harmless: the post simply uploads it again.
+            raise ConnectorError(
+                _("Mastodon did not answer while receiving an image; nothing was posted yet.")
+            ) from error
         media_id = str(body["id"])
         for _attempt in range(MEDIA_POLLS):
             if body.get("url"):
@@ -310,16 +323,22 @@ class MastodonConnector(Connector):
             data["in_reply_to_id"] = post.reply_to
         if post.content_warning:
             data["spoiler_text"] = post.content_warning
-        # https://docs.joinmastodon.org/methods/statuses/#create — the same Idempotency-Key
-        # returns the same status, so this one POST may safely be retried.
+        # https://docs.joinmastodon.org/methods/statuses/#create — sent once. The key should
+        # make a repeat return the first status, but some servers ignore it and Mastodon may
+        # answer a repeat with 500 (mastodon/mastodon#40399): an unclear outcome is looked up.
         try:
             body, _response = self.client().call(
                 "POST",
                 "/api/v1/statuses",
-                idempotent=True,
+                idempotent=False,
                 headers={"Idempotency-Key": post.idempotency_key},
                 data=data,
             )
+        except ServerError as error:
+            raise UnknownOutcomeError(
+                _("Mastodon had a problem after receiving the post; it may have gone out: %s")
+                % error.message
+            ) from error
         except NotFound as error:
             if not post.reply_to:
                 raise
@@ -332,8 +351,11 @@ class MastodonConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our status that is this post, read from our own recent statuses; never posts."""
-        # No re-post with the key: Mastodon forgets it after an hour; we can't prove we're within.
+        # No re-post with the key: servers ignore it, fail on it, or forget it after an hour.
         since = datetime.now(UTC) - LOOKUP_WINDOW
+        if post.not_before is not None:
+            # The same words posted before this attempt began are another post.
+            since = max(since, post.not_before - CLOCK_SKEW)
         text = comparable(post.text)
         for status in self._own_statuses(since):
             if self._is_status_of(post, text, status):
@@ -357,6 +379,10 @@ class MastodonConnector(Connector):
             if len(body) < LOOKUP_PAGE_SIZE or oldest is None or oldest < since:
                 return
             params = [("limit", str(LOOKUP_PAGE_SIZE)), ("max_id", str(body[-1]["id"]))]
+        # Not read back to the attempt: "not there" would be a guess, and a guess posts twice.
+        raise ConnectorError(
+            _("Too many statuses since this post was sent to check whether it went out.")
+        )
 
     @staticmethod
     def _is_status_of(post: OutgoingPost, text: str, status: dict[str, Any]) -> bool:
@@ -368,7 +394,10 @@ class MastodonConnector(Connector):
         allowed = VISIBILITIES.get(post.visibility, frozenset({post.visibility}))
         if visibility and visibility not in allowed:
             return False
-        if len(status.get("media_attachments") or []) != len(post.media):
+        # The same images in the same order, told apart by their descriptions (alt texts).
+        attachments = status.get("media_attachments") or []
+        described = [comparable(media.get("description") or "") for media in attachments]
+        if described != [comparable(media.alt_text) for media in post.media]:
             return False
         if comparable(status.get("spoiler_text") or "") != comparable(post.content_warning):
             return False

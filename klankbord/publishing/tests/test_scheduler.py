@@ -1,6 +1,7 @@
 """The scheduler publishes each (post, channel) exactly once, on time, and recovers from crashes."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -149,15 +150,36 @@ def test_a_worker_that_died_while_publishing_is_resolved_by_lookup(
     assert post.targets.get().remote_id == "sandbox-1"
 
 
-def test_an_unconfirmed_post_the_network_lacks_is_sent_again(
-    world: World, channel: Channel, owner: Membership
+def test_an_unconfirmed_post_the_network_lacks_is_sent_again_after_a_pause(
+    world: World, channel: Channel, owner: Membership, settings: Any
 ) -> None:
     post = scheduled_post(world, channel, owner)
     target = post.targets.get()
-    PostTarget.objects.filter(pk=target.pk).update(status=Status.UNCONFIRMED, lease_expires_at=None)
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=Status.UNCONFIRMED, lease_expires_at=None, attempts=1
+    )
     [(target_id, token)] = scheduler.sweep()
+    before = timezone.now()
     assert scheduler.resolve(target_id, token) == Status.SCHEDULED
-    assert post.targets.get().due_at <= timezone.now()
+    pause = timedelta(seconds=settings.PUBLISH_RETRY_BASE_SECONDS)
+    assert before + pause / 2 <= post.targets.get().due_at <= timezone.now() + pause
+
+
+def test_a_post_the_network_still_lacks_after_the_last_attempt_fails_with_its_error(
+    world: World, channel: Channel, owner: Membership, settings: Any
+) -> None:
+    post = scheduled_post(world, channel, owner)
+    error = "Mastodon had a problem after receiving the post; it may have gone out: HTTP 500"
+    PostTarget.objects.filter(pk=post.targets.get().pk).update(
+        status=Status.UNCONFIRMED,
+        lease_expires_at=None,
+        attempts=settings.PUBLISH_MAX_ATTEMPTS,
+        error=error,
+    )
+    [(target_id, token)] = scheduler.sweep()
+    assert scheduler.resolve(target_id, token) == Status.FAILED
+    assert post.targets.get().error == error
+    assert sandbox_posts(channel) == {}
 
 
 def test_rate_limits_wait_permanent_errors_fail_and_others_retry(

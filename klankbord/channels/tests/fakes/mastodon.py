@@ -3,7 +3,9 @@
 Shapes follow https://docs.joinmastodon.org/entities/ (Status, Account, MediaAttachment,
 Notification, Instance) and the documented status codes, error bodies, rate-limit headers,
 Link pagination, media processing (202/206) and Idempotency-Key behaviour (a key is kept for
-an hour, as in Mastodon's PostStatusService). A status's `content` is HTML rendered the way
+an hour, as in Mastodon's PostStatusService). It can also break that promise as servers in the
+wild do: ignore the key, or answer a repeated key with HTTP 500 (mastodon/mastodon#40399), and
+drop the connection after accepting a create, without an answer. A status's `content` is HTML rendered the way
 Mastodon's TextFormatter does it: mentions, hashtags and URLs become links (a mention shows
 "@name" without its server, a long URL is cut to 30 characters in view), newlines become <br />
 and blank lines paragraphs. The plain `text` a status was written with is kept for the tests but
@@ -12,8 +14,10 @@ never served: Mastodon only returns it to redraft a deleted status.
 
 import itertools
 import json
+import random
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +30,9 @@ from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
 
 # How long Mastodon remembers an Idempotency-Key (redis setex 3_600 in PostStatusService).
 IDEMPOTENCY_TTL = timedelta(hours=1)
+# What a server does with an Idempotency-Key: keeps it (Mastodon as documented), ignores it
+# (some servers that speak the API), or answers a repeat with HTTP 500 (mastodon/mastodon#40399).
+KEY_MODES = ("kept", "ignored", "error")
 # What TextFormatter links, in the order it finds them.
 _ENTITY = re.compile(
     r"(?P<url>https?://[^\s<>\"]+)"
@@ -39,6 +46,13 @@ _URL_PREFIX = re.compile(r"https?://(?:www\.)?", re.IGNORECASE)
 _URL_TRAILING = ".,:;!?'\")]"
 # Rails' boolean cast: these (and a missing value) are false, anything else is true.
 _FALSE = {"", "0", "f", "false", "off", "F", "FALSE", "OFF", "False"}
+
+
+# What Rails serves for an unhandled exception (Mastodon's public/500.html, shortened).
+SERVER_ERROR_PAGE = (
+    "<!DOCTYPE html><html><head><title>We're sorry, but something went wrong</title></head>"
+    "<body><h1>We're sorry, but something went wrong on our end.</h1></body></html>"
+)
 
 
 def escape(text: str) -> str:
@@ -93,6 +107,14 @@ class FakeMastodon:
         self.faults: list[Fault] = []
         self.chaos: Chaos | None = None
         self.hang_after_accept = 0
+        self.idempotency_mode = "kept"
+        # Creates to drop without an answer: the next n, then `drop_rate` of them (seeded).
+        self.drop_after_accept = 0
+        self.drop_before_accept = 0
+        self.drop_rate = 0.0
+        self.drops = random.Random(0)
+        self.dropped = 0
+        self.repeated_keys = 0
         self.remaining = 300
         self.max_characters = 500
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
@@ -227,6 +249,30 @@ class FakeMastodon:
             seed,
             lambda request: request.method == "POST" and request.path == "/api/v1/statuses",
         )
+
+    def drop_creates(self, rate: float, seed: int = 7) -> None:
+        """Accept `rate` of creates (seeded), then drop the connection without an answer."""
+        self.drop_rate, self.drops = rate, random.Random(seed)
+
+    def _dropping(self, accepted: bool) -> bool:
+        if not accepted and self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return True
+        if accepted and self.drop_after_accept:
+            self.drop_after_accept -= 1
+            return True
+        return accepted and self.drop_rate > 0 and self.drops.random() < self.drop_rate
+
+    def _drop(self) -> Response:
+        """Close the connection with nothing sent."""
+        self.dropped += 1
+
+        def nothing() -> Iterator[bytes]:
+            # The server sees the client gone before a byte of the answer is written.
+            raise ConnectionResetError("dropped on purpose")
+            yield b""  # pragma: no cover
+
+        return Response(nothing())
 
     def handle(self, request: Request) -> Response:
         injected = chaos_response(self.chaos, request, self._json)
@@ -445,7 +491,14 @@ class FakeMastodon:
             key = f"{self.tokens[request.headers['Authorization'][7:]]}:{key}"
             remembered = self.idempotency.get(key)
             if remembered and datetime.now(UTC) - remembered[1] < IDEMPOTENCY_TTL:
-                return self._json(self.view(self.statuses[remembered[0]]))
+                self.repeated_keys += 1
+                if self.idempotency_mode == "error":
+                    # The duplicate is recognised, then postprocessing fails on it (#40399).
+                    return Response(SERVER_ERROR_PAGE, status=500, content_type="text/html")
+                if self.idempotency_mode == "kept":
+                    return self._json(self.view(self.statuses[remembered[0]]))
+        if self._dropping(accepted=False):
+            return self._drop()
         text = request.form.get("status", "")
         media_ids = request.form.getlist("media_ids[]")
         if not text and not media_ids:
@@ -477,6 +530,8 @@ class FakeMastodon:
         self.statuses[status["id"]] = status
         if key:
             self.idempotency[key] = (status["id"], datetime.now(UTC))
+        if self._dropping(accepted=True):
+            return self._drop()
         if self.hang_after_accept:
             # The post is stored, but the answer never arrives in time.
             self.hang_after_accept -= 1
