@@ -4,10 +4,12 @@ Every call to another server goes through `request()`. It never retries a reques
 changed something on the other side unless the caller says it is idempotent.
 """
 
+import functools
 import ipaddress
 import random
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -266,11 +268,17 @@ class PinnedBackend(httpcore.SyncBackend):
         return super().connect_tcp(pinned, port, *args, **kwargs)
 
 
+@functools.cache
+def ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle takes tens of milliseconds; one context serves every connection.
+    return httpx.create_ssl_context()
+
+
 def pinned_transport(checked: CheckedURL) -> httpx.HTTPTransport:
-    transport = httpx.HTTPTransport()
+    transport = httpx.HTTPTransport(verify=ssl_context())
     # httpx has no public hook for the network backend; swap the pool for one that pins.
     transport._pool = httpcore.ConnectionPool(
-        ssl_context=httpx.create_ssl_context(),
+        ssl_context=ssl_context(),
         network_backend=PinnedBackend({(checked.host, checked.port): checked.addresses[0]}),
     )
     return transport
@@ -429,6 +437,9 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
                 raise HttpError(f"cannot connect to {_host_of(url)}: {error}") from error
             return None
         except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as error:
+            if "location header" in str(error):
+                # httpx reads a redirect's Location even when we follow redirects ourselves.
+                raise UnsafeURL(_("This is not a valid web address.")) from error
             # A request that changes something and got no answer may or may not have worked.
             if not call.idempotent or (last and call.method not in SAFE_METHODS):
                 raise AmbiguousOutcome(f"no answer after sending: {error}") from error
@@ -445,7 +456,10 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
                 call.budget.record(call.budget_key, remaining, reset_at)
         redirect = response.status_code in REDIRECT_STATUSES and "location" in response.headers
         if redirect and call.method in ("GET", "HEAD"):
-            url = urljoin(url, response.headers["location"])
+            try:
+                url = urljoin(url, response.headers["location"])
+            except ValueError as error:  # a Location no parser can read: go nowhere
+                raise UnsafeURL(_("This is not a valid web address.")) from error
             continue
         return response
     raise HttpError("too many redirects", permanent=True)
@@ -468,11 +482,12 @@ def _send(call: Call, url: str) -> httpx.Response:
             time.monotonic() + call.policy.total_timeout,
         )
     # The body is already decoded; drop the headers that describe the wire format.
+    # Raw bytes: a header value need not be ASCII (a Location with a non-ASCII host).
     wire_free = httpx.Headers(
         [
             (name, value)
-            for name, value in response.headers.multi_items()
-            if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+            for name, value in response.headers.raw
+            if name.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
         ]
     )
     return httpx.Response(

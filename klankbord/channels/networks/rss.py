@@ -50,7 +50,10 @@ class FeedLinks(HTMLParser):
 def discover_feed(page_url: str, html: str) -> str | None:
     parser = FeedLinks()
     parser.feed(html)
-    return urljoin(page_url, parser.links[0]) if parser.links else None
+    try:
+        return urljoin(page_url, parser.links[0]) if parser.links else None
+    except ValueError:  # a link no parser can read ("http://[127.0.0.1]/")
+        return None
 
 
 def fetch(
