@@ -16,6 +16,7 @@ from klankbord.accounts.services import user_create
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.orgs import selectors, services
 from klankbord.orgs.access import org_view, require_role
+from klankbord.orgs.audit_texts import details, what
 from klankbord.orgs.forms import (
     AuditFilterForm,
     InvitationForm,
@@ -172,7 +173,15 @@ def audit_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     page = Paginator(events.select_related("actor"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"membership": membership, "form": form, "page": page, "query": query.urlencode()}
+    zone = membership.organisation.timezone
+    rows = [(event, what(event), details(event, zone)) for event in page]
+    context = {
+        "membership": membership,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+    }
     return render(request, "orgs/audit.html", context)
 
 

@@ -1,16 +1,19 @@
 """The audit log page: owners only, filtered by action, person and date range."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 
+from klankbord.core.tests.conftest import translations
 from klankbord.orgs.models import AuditEvent, Role
 from klankbord.orgs.tests.conftest import as_member
 from klankbord.test import World
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+__all__ = ["translations"]
 
 
 def event(world: World, action: str, who: str, when: datetime, target: str = "") -> AuditEvent:
@@ -111,3 +114,29 @@ def test_only_owners_may_read_it(world: World, role: str, log: None) -> None:
     response = as_member(world.member(role)).get(f"/o/{world.org.slug}/instellingen/auditlog/")
     assert response.status_code == 403
     assert "member.invite" not in response.text
+
+
+@pytest.mark.usefixtures("translations")
+def test_it_reads_as_sentences_in_the_reader_s_language(world: World, alice_client: Client) -> None:
+    scheduled = event(world, "post.schedule", "bob@bakkerij.test", datetime(2026, 1, 5, 9, tzinfo=BRUSSELS))
+    scheduled.data = {"at": "2026-01-06T09:30:00+00:00"}
+    scheduled.save()
+    changed = event(world, "member.role_change", "alice@bakkerij.test", datetime(2026, 1, 6, 9, tzinfo=BRUSSELS))
+    changed.data = {"from": "editor", "to": "manager"}
+    changed.save()
+    replied = event(world, "inbox.replied", "bob@bakkerij.test", datetime(2026, 1, 7, 9, tzinfo=BRUSSELS))
+    replied.data = {"reply": 4, "status": "sent", "private": False}
+    replied.save()
+    world.alice.language = "nl-be"
+    world.alice.save()
+
+    page = alice_client.get(f"/o/{world.org.slug}/instellingen/auditlog/")
+    visible = re.sub(r"<[^>]+>", " ", page.text)
+    assert "Plande een bericht in" in visible
+    assert "voor 6 januari 2026 10:30" in visible  # in the organisation's time zone
+    assert "Wijzigde de rol van een lid" in visible
+    assert "van Redacteur naar Manager" in visible
+    assert "Beantwoordde een item in de inbox" in visible
+    assert "publiek" in visible
+    for raw in ("post.schedule", "member.role_change", "private: False", "{"):
+        assert raw not in visible
