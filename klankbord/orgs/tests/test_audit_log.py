@@ -118,13 +118,19 @@ def test_only_owners_may_read_it(world: World, role: str, log: None) -> None:
 
 @pytest.mark.usefixtures("translations")
 def test_it_reads_as_sentences_in_the_reader_s_language(world: World, alice_client: Client) -> None:
-    scheduled = event(world, "post.schedule", "bob@bakkerij.test", datetime(2026, 1, 5, 9, tzinfo=BRUSSELS))
+    scheduled = event(
+        world, "post.schedule", "bob@bakkerij.test", datetime(2026, 1, 5, 9, tzinfo=BRUSSELS)
+    )
     scheduled.data = {"at": "2026-01-06T09:30:00+00:00"}
     scheduled.save()
-    changed = event(world, "member.role_change", "alice@bakkerij.test", datetime(2026, 1, 6, 9, tzinfo=BRUSSELS))
+    changed = event(
+        world, "member.role_change", "alice@bakkerij.test", datetime(2026, 1, 6, 9, tzinfo=BRUSSELS)
+    )
     changed.data = {"from": "editor", "to": "manager"}
     changed.save()
-    replied = event(world, "inbox.replied", "bob@bakkerij.test", datetime(2026, 1, 7, 9, tzinfo=BRUSSELS))
+    replied = event(
+        world, "inbox.replied", "bob@bakkerij.test", datetime(2026, 1, 7, 9, tzinfo=BRUSSELS)
+    )
     replied.data = {"reply": 4, "status": "sent", "private": False}
     replied.save()
     world.alice.language = "nl-be"
