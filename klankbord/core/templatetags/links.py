@@ -4,6 +4,8 @@ Every href or src that shows outside content goes through it, so a row stored be
 existed cannot become a javascript: link either.
 """
 
+from urllib.parse import urlsplit
+
 from django import template
 
 from klankbord.lib import links
@@ -13,4 +15,6 @@ register = template.Library()
 
 @register.filter
 def safe_url(value: object) -> str:
-    return links.safe_url(value)
+    url = links.safe_url(value)
+    # The practice network's reserved .invalid addresses never resolve: no dead links.
+    return "" if (urlsplit(url).hostname or "").endswith(".invalid") else url

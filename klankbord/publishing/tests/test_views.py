@@ -635,3 +635,19 @@ def test_the_main_menu_counts_unread_notifications_until_they_are_read(
     assert "commented on a post." in client.get(url("publish", world)).content.decode()
     client.post(url("notifications_read", world))
     assert 'class="badge count"' not in client.get(url("dashboard", world)).content.decode()
+
+
+def test_a_post_on_the_sandbox_says_it_has_no_public_page(
+    world: World, alice_client: Client, sandbox: Channel
+) -> None:
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Oefenen", channels=[sandbox]
+    )
+    post.targets.update(
+        status=Status.PUBLISHED,
+        published_at=timezone.now(),
+        remote_url="https://sandbox.klankbord.invalid/@oefenbakker/1",
+    )
+    page = alice_client.get(url("post_detail", world, post_id=post.pk)).content.decode()
+    assert "klankbord.invalid" not in page  # a link that can never open is no link
+    assert "it has no public page" in page
