@@ -11,8 +11,34 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default="") or BASE_DIR / "var")
-for _dir in (DATA_DIR, DATA_DIR / "static", DATA_DIR / "media"):
+if not DATA_DIR.exists():
+    # It holds the database and uploads: only the user running Klankbord may enter it.
+    DATA_DIR.mkdir(mode=0o700, parents=True)
+    DATA_DIR.chmod(0o700)  # mkdir's mode is reduced by the umask, not set
+for _dir in (DATA_DIR / "static", DATA_DIR / "media"):
     _dir.mkdir(parents=True, exist_ok=True)
+
+
+def private_files(*paths: Path) -> None:
+    """Create these files (or tighten them) readable by this user only.
+
+    SQLite creates a database world-readable (0644); its -wal and -shm files copy the mode of
+    the database, so a private empty file made first keeps all three private.
+    """
+    for path in paths:
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass
+        except OSError:
+            continue  # e.g. its folder does not exist yet; SQLite will say so
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            try:
+                if file.exists() and file.stat().st_mode & 0o077:
+                    file.chmod(0o600)
+            except OSError:
+                pass  # not ours to change
+
 
 DEBUG = env.bool("DEBUG", default=False)
 INSECURE_SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
@@ -119,6 +145,8 @@ DATABASE_URL = env.str("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'k
 DATABASES = {"default": env.db_url_config(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        private_files(Path(DATABASES["default"]["NAME"]))
     # A file, not memory, so a worker process in the tests can share the test database; one per
     # test run, so two runs on one machine do not overwrite each other's.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
@@ -195,6 +223,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+if not DEBUG and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend":
+    # A production log must not hold password-reset or invitation links (docs/operations.md).
+    EMAIL_BACKEND = "klankbord.lib.redact.LinkHidingConsoleBackend"
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
@@ -208,6 +239,10 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_HTTPS = env.bool("SECURE_HTTPS", default=False)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_SECURE = SECURE_HTTPS
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 86400
 SECURE_SSL_REDIRECT = SECURE_HTTPS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
@@ -255,6 +290,12 @@ CELERY_BROKER_URL = (
     env.str("CELERY_BROKER_URL", default="")
     or f"sqla+sqlite:///{DATA_DIR / 'celery-broker.sqlite3'}"
 )
+if CELERY_BROKER_URL.startswith("sqla+sqlite:///"):
+    private_files(Path(CELERY_BROKER_URL.removeprefix("sqla+sqlite:///")))
+if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
+    # kombu polls a database broker once a second, which caps a worker at a few tasks a second
+    # when many posts are due in one minute. Only here: on Redis this option means another thing.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -298,6 +339,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Also redacts OAuth codes, states and tokens in URLs from every log record (lib/redact.py).
+LOGGING_CONFIG = "klankbord.lib.redact.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
