@@ -436,7 +436,12 @@ def _attempt(call: Call, *, last: bool) -> httpx.Response | None:
             if last:
                 raise HttpError(f"cannot connect to {_host_of(url)}: {error}") from error
             return None
-        except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError) as error:
+        except (
+            httpx.ReadTimeout,
+            httpx.WriteTimeout,
+            httpx.RemoteProtocolError,
+            httpx.ReadError,  # reset while we waited for the answer: as unclear as none
+        ) as error:
             if "location header" in str(error):
                 # httpx reads a redirect's Location even when we follow redirects ourselves.
                 raise UnsafeURL(_("This is not a valid web address.")) from error

@@ -4,6 +4,7 @@ unclear outcome (no answer, a dropped connection, a 5xx) is looked up, never sen
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
 
 from klankbord.channels.models import Channel
@@ -18,6 +19,7 @@ from klankbord.channels.services import connector_for
 from klankbord.channels.tests.connected import connect_mastodon
 from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
+from klankbord.lib import http
 from klankbord.test import World
 
 
@@ -158,8 +160,6 @@ def test_a_look_up_that_cannot_read_back_to_the_attempt_is_not_an_answer(
 def test_a_lost_answer_to_an_image_upload_is_no_unclear_post(
     channel: Channel, fake_mastodon: FakeMastodon, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from klankbord.lib import http
-
     real = http.request
 
     def lost_upload(method: str, url: str, **kwargs: Any) -> Any:
@@ -175,3 +175,24 @@ def test_a_lost_answer_to_an_image_upload_is_no_unclear_post(
         )
     assert not isinstance(caught.value, UnknownOutcomeError)
     assert creates(fake_mastodon) == 0
+
+
+def test_a_connection_reset_while_waiting_for_the_answer_is_an_unknown_outcome(
+    channel: Channel, fake_mastodon: FakeMastodon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_send = http._send
+
+    def reset_after_sending(call: Any, url: str) -> Any:
+        response = real_send(call, url)
+        if call.method == "POST":
+            raise httpx.ReadError("[Errno 104] Connection reset by peer")
+        return response
+
+    monkeypatch.setattr(http, "_send", reset_after_sending)
+    fake_mastodon.idempotency_mode = "ignored"
+    connector = connector_for(channel)
+    post = OutgoingPost(text="Reset", idempotency_key="reset")
+    with pytest.raises(UnknownOutcomeError):
+        connector.publish(post)
+    assert creates(fake_mastodon) == 1
+    assert connector.find_published(post) == found(fake_mastodon, newest(fake_mastodon))
