@@ -196,3 +196,29 @@ def test_a_connection_reset_while_waiting_for_the_answer_is_an_unknown_outcome(
         connector.publish(post)
     assert creates(fake_mastodon) == 1
     assert connector.find_published(post) == found(fake_mastodon, newest(fake_mastodon))
+
+
+@pytest.mark.parametrize(
+    ("mode", "second_answer"), [("kept", "the first"), ("ignored", "a new one"), ("error", 500)]
+)
+def test_the_fake_keeps_ignores_or_fails_on_a_repeated_key(
+    mode: str, second_answer: Any, fake_mastodon: FakeMastodon
+) -> None:
+    fake_mastodon.idempotency_mode = mode
+    url = f"{fake_mastodon.base_url}/api/v1/statuses"
+    headers = {
+        "Authorization": f"Bearer {fake_mastodon.issue_token()}",
+        "Idempotency-Key": "same",
+    }
+    first = httpx.post(url, data={"status": "Hallo"}, headers=headers)
+    second = httpx.post(url, data={"status": "Hallo"}, headers=headers)
+    assert first.status_code == 200
+    if second_answer == 500:
+        assert (second.status_code, second.headers["content-type"]) == (500, "text/html")
+    else:
+        same = second.json()["id"] == first.json()["id"]
+        assert same == (second_answer == "the first")
+    fake_mastodon.drop_after_accept = 1
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.post(url, data={"status": "Weg"}, headers={"Authorization": headers["Authorization"]})
+    assert "Weg" in fake_mastodon.published_texts()
