@@ -230,7 +230,7 @@ def _host_and_port(url: str) -> tuple[str, int]:
         if scheme not in ("http", "https"):
             raise UnsafeURL(_("Only http and https addresses are allowed."))
         parsed = httpx.URL(url)
-        port = parts.port or parsed.port or (443 if scheme == "https" else 80)
+        port = parts.port if parts.port is not None else (443 if scheme == "https" else 80)
         host = parsed.raw_host.decode("ascii")
     except (ValueError, httpx.InvalidURL) as error:
         raise invalid from error
