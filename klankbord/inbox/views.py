@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from klankbord.accounts.models import User
+from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.channels.models import Channel
 from klankbord.inbox import replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
@@ -79,7 +80,7 @@ def _members(membership: Membership) -> list[User]:
 
 
 @org_view()
-def inbox_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+def inbox_view(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     organisation = membership.organisation
     filters = _filters(request)
     found = selectors.items_of(organisation, filters, membership.user_id)
@@ -98,7 +99,7 @@ def inbox_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "intents": Intent.choices,
         "may_work": membership.has_role(WORKS_THE_INBOX),
     }
-    if request.headers.get("HX-Request"):
+    if request.htmx:
         return render(request, "inbox/partials/poll.html", context)
     return render(request, "inbox/inbox.html", context)
 

@@ -5,7 +5,7 @@ Outsiders get 404 (they may not even learn that it exists); members whose role i
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from klankbord.orgs.models import Membership, Role
 
 P = ParamSpec("P")
+Request = TypeVar("Request", bound=HttpRequest)
 R = TypeVar("R", bound=HttpResponse)
 
 
@@ -65,13 +66,13 @@ def two_factor_required_message(membership: Membership) -> str:
 def org_view(
     minimum: str = Role.CLIENT,
 ) -> Callable[
-    [Callable[Concatenate[HttpRequest, Membership, P], HttpResponse]],
+    [Callable[Concatenate[Request, Membership, P], HttpResponse]],
     Callable[..., HttpResponse],
 ]:
     """Decorate a view that takes `org_slug`: it receives the caller's membership instead."""
 
     def decorator(
-        view: Callable[Concatenate[HttpRequest, Membership, P], HttpResponse],
+        view: Callable[Concatenate[Request, Membership, P], HttpResponse],
     ) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
@@ -85,7 +86,8 @@ def org_view(
             require_role(membership, minimum)
             timezone.activate(membership.organisation.timezone)
             request.session["current_org"] = membership.organisation.slug
-            return view(request, membership, *args, **kwargs)
+            # The middleware made it the view's own request type (e.g. with request.htmx).
+            return view(cast(Request, request), membership, *args, **kwargs)
 
         return wrapped
 
