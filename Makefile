@@ -3,18 +3,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# What runs the product only; the development and test tools come with `make test`.
+RUN_STAMP := $(VENV)/.installed-run
 TEST_ENV := DEBUG=true SECRET_KEY=test-secret-key-not-for-production-use-0123456789 \
 	KLANKBORD_ENCRYPTION_KEYS=a2xhbmtib3JkLXRlc3Qta2V5LW5vdC1mb3ItcHJvZCE=
 
 .PHONY: run test install lint typecheck messages benchmark clean
 
+$(RUN_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
+	$(BIN)/python -m pip install --quiet -e ".[accurate]"
+	touch $(RUN_STAMP)
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip==25.3"
 	$(BIN)/python -m pip install --quiet -e ".[dev,accurate]"
-	touch $(STAMP)
+	touch $(STAMP) $(RUN_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 	$(BIN)/klankbord init
 	$(BIN)/klankbord compiletranslations
 
