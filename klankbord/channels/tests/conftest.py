@@ -4,6 +4,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
+from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 
 
@@ -22,3 +23,8 @@ def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
 @pytest.fixture
 def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
     return FakeBluesky(httpserver)
+
+
+@pytest.fixture
+def fake_facebook(httpserver: HTTPServer) -> FakeFacebook:
+    return FakeFacebook(httpserver)

@@ -1,0 +1,549 @@
+"""A fake Facebook Graph API (and its Login dialog) on loopback, for Pages.
+
+Shapes follow developers.facebook.com docs/pages-api/posts, docs/graph-api/overview/rate-limiting,
+docs/facebook-login/guides/access-tokens and the Page, PagePost and Photo nodes of
+facebook/facebook-business-sdk-codegen: `{page-id}_{post-id}` post ids, cursor paging
+(`paging.cursors.before/after`, `paging.next`), errors as
+`{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}` with HTTP 400/403
+(throttling too: Meta does not answer 429), and X-App-Usage / X-Page-Usage headers in percent.
+Every path is served under any version prefix (`/v24.0/...`). Tokens are checked the way Graph
+checks them: a user token lists pages, a Page token posts as its page.
+"""
+
+import itertools
+import json
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+APP_ID = "1234567890123456"
+APP_SECRET = "fake-app-secret-0123456789abcdef"
+SCOPES = [
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "pages_messaging",
+]
+SHORT_LIVED = 5400  # seconds: about an hour and a half, as a code exchange gives
+LONG_LIVED = 5_183_944  # seconds: about 60 days, as fb_exchange_token gives
+_VERSION = r"/v\d+\.\d+"
+# What Graph says for each throttling code (docs/graph-api/overview/rate-limiting).
+THROTTLE_MESSAGES = {
+    4: "(#4) Application request limit reached",
+    17: "(#17) User request limit reached",
+    32: "(#32) Page request limit reached",
+    613: "(#613) Calls to this api have exceeded the rate limit.",
+    80001: "(#80001) There have been too many calls to this Page account. Wait a bit and try again.",
+}
+TOKEN_MESSAGES = {
+    463: "Error validating access token: Session has expired on Sunday, 06-Dec-26 09:00:00 PST.",
+    460: "Error validating access token: The session has been invalidated because the user "
+    "changed their password or Facebook has changed the session for security reasons.",
+}
+
+
+@dataclass
+class Token:
+    kind: str  # "user" or "page"
+    owner: str  # the user id or the page id
+    expires_at: int = 0  # unix seconds; 0: never
+    scopes: list[str] = field(default_factory=lambda: list(SCOPES))
+    # Why Graph refuses it from now on (an error_subcode), 0 while it works.
+    broken: int = 0
+
+
+@dataclass
+class Fault:
+    """One error answer to send instead of handling a request (for `path`, or any)."""
+
+    status: int
+    error: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    path: str = ""
+
+
+class FakeFacebook:
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.ids = itertools.count(100_000_000_000_001)
+        self.app_id, self.app_secret = APP_ID, APP_SECRET
+        self.user_id = "10160000000000001"
+        self.tokens: dict[str, Token] = {}
+        self.codes: dict[str, str] = {}  # code → redirect_uri it was issued for
+        self.pages: dict[str, dict[str, Any]] = {}
+        self.posts: dict[str, dict[str, Any]] = {}
+        self.photos: dict[str, dict[str, Any]] = {}
+        self.faults: list[Fault] = []
+        # Percentages for X-App-Usage and X-Page-Usage on every answer.
+        self.app_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
+        self.page_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
+        # Creates to drop after (or before) storing them, without an answer.
+        self.drop_after_accept = 0
+        self.drop_before_accept = 0
+        self.hang_after_accept = 0
+        # What the dialog does when the user gets there: approve, or cancel.
+        self.user_approves = True
+        self.granted = list(SCOPES)
+        for name in ("Bakkerij Vandevelde", "Bakkerij Vandevelde Gent"):
+            self.add_page(name)
+        server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.server.host}:{self.server.port}"
+
+    # --- Helpers for tests --------------------------------------------------------------
+
+    def add_page(self, name: str) -> dict[str, Any]:
+        page_id = str(next(self.ids))
+        token = self._issue("page", page_id)
+        self.pages[page_id] = {
+            "id": page_id,
+            "name": name,
+            "category": "Bakery",
+            "category_list": [{"id": "197871390225897", "name": "Bakery"}],
+            "access_token": token,
+            "tasks": ["ADVERTISE", "ANALYZE", "CREATE_CONTENT", "MESSAGING", "MODERATE", "MANAGE"],
+            "link": f"https://www.facebook.com/{page_id}",
+            "followers_count": 240,
+        }
+        return self.pages[page_id]
+
+    def page_token(self, page_id: str) -> str:
+        return str(self.pages[page_id]["access_token"])
+
+    def first_page(self) -> dict[str, Any]:
+        return next(iter(self.pages.values()))
+
+    def break_token(self, token: str, subcode: int = 463) -> None:
+        """From now on Graph refuses this token: 463 expired, 460 password changed."""
+        self.tokens[token].broken = subcode
+
+    def throttle(self, code: int, status: int = 400, path: str = "") -> None:
+        self.faults.append(
+            Fault(status, {"message": THROTTLE_MESSAGES[code], "code": code}, path=path)
+        )
+
+    def published_messages(self, page_id: str) -> list[str]:
+        return [p["message"] for p in self.posts.values() if p["page_id"] == page_id]
+
+    def requests_to(self, method: str, pattern: str) -> int:
+        return sum(
+            1
+            for request, _response in self.server.log
+            if request.method == method and re.fullmatch(_VERSION + pattern, request.path)
+        )
+
+    def _issue(self, kind: str, owner: str, lifetime: int = 0) -> str:
+        token = "EAAB" + secrets.token_urlsafe(24)
+        expires_at = int(time.time()) + lifetime if lifetime else 0
+        self.tokens[token] = Token(kind=kind, owner=owner, expires_at=expires_at)
+        return token
+
+    # --- Plumbing -------------------------------------------------------------------------
+
+    def _json(
+        self, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> Response:
+        all_headers = {
+            "X-App-Usage": json.dumps(self.app_usage),
+            "X-Page-Usage": json.dumps(self.page_usage),
+            "x-fb-trace-id": "AbCdEfGhIjK",
+            **(headers or {}),
+        }
+        return Response(
+            json.dumps(body), status=status, headers=all_headers, content_type="application/json"
+        )
+
+    def _error(
+        self, message: str, code: int, status: int = 400, subcode: int | None = None, **extra: Any
+    ) -> Response:
+        error: dict[str, Any] = {
+            "message": message,
+            "type": "OAuthException",
+            "code": code,
+            "fbtrace_id": "A" + secrets.token_hex(8),
+            **extra,
+        }
+        if subcode is not None:
+            error["error_subcode"] = subcode
+        return self._json({"error": error}, status)
+
+    def _token(self, request: Request) -> tuple[Token | None, Response | None]:
+        header = request.headers.get("Authorization", "")
+        value = header.split(" ", 1)[1] if " " in header else ""
+        value = value or request.values.get("access_token", "")
+        if not value:
+            return None, self._error(
+                "An active access token must be used to query information about the current user.",
+                2500,
+            )
+        token = self.tokens.get(value)
+        if token is None:
+            return None, self._error("Invalid OAuth access token - Cannot parse access token", 190)
+        expired = token.expires_at and token.expires_at < time.time()
+        if token.broken or expired:
+            subcode = token.broken or 463
+            return None, self._error(TOKEN_MESSAGES[subcode], 190, subcode=subcode)
+        return token, None
+
+    def _drop(self) -> Response:
+        def nothing() -> Iterator[bytes]:
+            # The client is gone before a byte of the answer is written.
+            raise ConnectionResetError("dropped on purpose")
+            yield b""  # pragma: no cover
+
+        return Response(nothing())
+
+    def _after_accept(self, body: dict[str, Any]) -> Response:
+        if self.drop_after_accept:
+            self.drop_after_accept -= 1
+            return self._drop()
+        if self.hang_after_accept:
+            # Stored, but the answer never arrives in time.
+            self.hang_after_accept -= 1
+            time.sleep(1.5)
+        return self._json(body)
+
+    def handle(self, request: Request) -> Response:
+        for fault in list(self.faults):
+            if not fault.path or re.fullmatch(_VERSION + fault.path, request.path):
+                self.faults.remove(fault)
+                error = {"type": "OAuthException", "fbtrace_id": "Afault", **fault.error}
+                return self._json({"error": error}, fault.status, fault.headers)
+        routes = [
+            ("GET", r"/dialog/oauth", self.dialog),
+            ("GET", r"/oauth/access_token", self.access_token),
+            ("GET", r"/debug_token", self.debug_token),
+            ("GET", r"/me", self.me),
+            ("GET", r"/me/accounts", self.accounts),
+            ("POST", r"/(?P<page_id>\d+)/feed", self.create_post),
+            ("POST", r"/(?P<page_id>\d+)/photos", self.create_photo),
+            ("GET", r"/(?P<page_id>\d+)/published_posts", self.published_posts),
+            ("GET", r"/(?P<node_id>\d+(?:_\d+)?)", self.node),
+        ]
+        for method, pattern, handler in routes:
+            match = re.fullmatch(_VERSION + pattern, request.path)
+            if match and request.method == method:
+                return handler(request, **match.groupdict())
+        return self._error(
+            "Unsupported request - method type: " + request.method.lower(), 100, subcode=33
+        )
+
+    # --- Login ------------------------------------------------------------------------------
+
+    def dialog(self, request: Request) -> Response:
+        # docs/facebook-login/guides/advanced/manual-flow: the user says yes (or cancels) at once.
+        redirect_uri = request.args.get("redirect_uri", "")
+        if request.args.get("client_id") != self.app_id or not redirect_uri:
+            return Response("Invalid App ID", status=400)
+        state = request.args.get("state", "")
+        if not self.user_approves:
+            query = urlencode(
+                {
+                    "error": "access_denied",
+                    "error_code": "200",
+                    "error_description": "Permissions error",
+                    "error_reason": "user_denied",
+                    "state": state,
+                }
+            )
+        else:
+            code = "AQ" + secrets.token_urlsafe(32)
+            self.codes[code] = redirect_uri
+            query = urlencode({"code": code, "state": state})
+        return Response("", status=302, headers={"Location": f"{redirect_uri}?{query}"})
+
+    def access_token(self, request: Request) -> Response:
+        args = request.args
+        if args.get("client_id") != self.app_id or args.get("client_secret") != self.app_secret:
+            return self._error("Error validating client secret.", 1, subcode=None)
+        if args.get("grant_type") == "fb_exchange_token":
+            short = self.tokens.get(args.get("fb_exchange_token", ""))
+            if short is None or short.kind != "user":
+                return self._error("Invalid OAuth access token - Cannot parse access token", 190)
+            token = self._issue("user", self.user_id, LONG_LIVED)
+            self.tokens[token].scopes = list(self.granted)
+            return self._json(
+                {"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED}
+            )
+        code = args.get("code", "")
+        if self.codes.get(code) != args.get("redirect_uri"):
+            return self._error(
+                "Error validating verification code. Please make sure your redirect_uri is "
+                "identical to the one you used in the OAuth dialog request",
+                100,
+                subcode=36008,
+            )
+        del self.codes[code]
+        token = self._issue("user", self.user_id, SHORT_LIVED)
+        self.tokens[token].scopes = list(self.granted)
+        return self._json(
+            {"access_token": token, "token_type": "bearer", "expires_in": SHORT_LIVED}
+        )
+
+    def debug_token(self, request: Request) -> Response:
+        # The app's own token, "app_id|app_secret", may inspect any token of the app.
+        if request.args.get("access_token") != f"{self.app_id}|{self.app_secret}":
+            return self._error("Invalid OAuth access token - Cannot parse access token", 190)
+        token = self.tokens.get(request.args.get("input_token", ""))
+        if token is None:
+            return self._json(
+                {
+                    "data": {
+                        "error": {"code": 190, "message": "Invalid OAuth access token."},
+                        "is_valid": False,
+                        "scopes": [],
+                    }
+                }
+            )
+        data = {
+            "app_id": self.app_id,
+            "type": token.kind.upper(),
+            "application": "Klankbord",
+            "data_access_expires_at": int(time.time()) + 90 * 86400,
+            "expires_at": token.expires_at,
+            "is_valid": not token.broken,
+            "scopes": token.scopes,
+            "user_id": self.user_id,
+        }
+        if token.kind == "page":
+            data["profile_id"] = token.owner
+        return self._json({"data": data})
+
+    def me(self, request: Request) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        if token.kind == "page":
+            return self._json(self._page_view(token.owner, request))
+        return self._json({"id": self.user_id, "name": "Alice Vandevelde"})
+
+    def accounts(self, request: Request) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        if token.kind != "user":
+            return self._error(
+                "(#100) Tried accessing nonexisting field (accounts) on node type (Page)", 100
+            )
+        if "pages_show_list" not in token.scopes:
+            return self._error("(#200) Requires pages_show_list permission", 200, status=403)
+        pages = list(self.pages.values())
+        limit = int(request.args.get("limit", 25))
+        start = int(request.args.get("after", "0") or 0)
+        chunk = pages[start : start + limit]
+        fields = self._fields(request, "name,access_token,category,category_list,tasks,id")
+        body: dict[str, Any] = {"data": [{k: p[k] for k in fields if k in p} for p in chunk]}
+        if chunk:
+            body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
+            if start + len(chunk) < len(pages):
+                query = urlencode({**request.args, "after": str(start + len(chunk))})
+                body["paging"]["next"] = f"{self.base_url}{request.path}?{query}"
+        return self._json(body)
+
+    # --- Pages and posts --------------------------------------------------------------------
+
+    @staticmethod
+    def _fields(request: Request, default: str) -> list[str]:
+        return [
+            f.split("{")[0].split(".")[0]
+            for f in (request.args.get("fields") or default).split(",")
+        ]
+
+    def _page_token(self, request: Request, page_id: str) -> tuple[Token | None, Response | None]:
+        token, refused = self._token(request)
+        if token is None:
+            return None, refused
+        if page_id not in self.pages:
+            return None, self._error(
+                f"Unsupported post request. Object with ID '{page_id}' does not exist, cannot be "
+                "loaded due to missing permissions, or does not support this operation.",
+                100,
+                subcode=33,
+            )
+        if token.kind != "page" or token.owner != page_id:
+            return None, self._error(
+                "(#200) If posting to a page, requires both pages_read_engagement and "
+                "pages_manage_posts as an admin with sufficient administrative permission",
+                200,
+                status=403,
+            )
+        return token, None
+
+    def _new_post(self, page_id: str, message: str, **extra: Any) -> dict[str, Any]:
+        post_id = f"{page_id}_{next(self.ids)}"
+        self.posts[post_id] = {
+            "id": post_id,
+            "page_id": page_id,
+            "message": message,
+            "created_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
+            "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post_id.split('_')[1]}",
+            "attachments": [],
+            **extra,
+        }
+        return self.posts[post_id]
+
+    def create_post(self, request: Request, page_id: str) -> Response:
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        if self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return self._drop()
+        form = request.form
+        message, link = form.get("message", ""), form.get("link", "")
+        media = self._attached_media(form)
+        if media is None:
+            return self._error(
+                "(#100) param attached_media must be an array of objects with media_fbid", 100
+            )
+        for media_fbid in media:
+            photo = self.photos.get(media_fbid)
+            if photo is None or photo["page_id"] != page_id or photo["published"]:
+                return self._error(f"(#100) Invalid media_fbid: {media_fbid}", 100)
+        if not (message or link or media):
+            return self._error("(#100) Missing message or attachment.", 100)
+        if link and not re.match(r"https?://", link):
+            return self._error("(#100) The parameter link must be a valid URL", 100)
+        attachments = [
+            {"type": "photo", "target": {"id": m}, "description": self.photos[m]["alt_text"]}
+            for m in media
+        ]
+        if link:
+            attachments.append({"type": "share", "url": link})
+        post = self._new_post(page_id, message, attachments=attachments)
+        for media_fbid in media:
+            self.photos[media_fbid]["post_id"] = post["id"]
+        return self._after_accept({"id": post["id"]})
+
+    @staticmethod
+    def _attached_media(form: Any) -> list[str] | None:
+        """attached_media[0]={"media_fbid":"…"} form fields, or one JSON array."""
+        items = [
+            form[k]
+            for k in sorted(form, key=lambda k: (len(k), k))
+            if k.startswith("attached_media[")
+        ]
+        if "attached_media" in form:
+            try:
+                items += [json.dumps(i) for i in json.loads(form["attached_media"])]
+            except ValueError:
+                return None
+        found = []
+        for item in items:
+            try:
+                found.append(str(json.loads(item)["media_fbid"]))
+            except (ValueError, KeyError, TypeError):
+                return None
+        return found
+
+    def create_photo(self, request: Request, page_id: str) -> Response:
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        form = request.form
+        source = request.files.get("source")
+        if source is None and not form.get("url"):
+            return self._error("(#324) Requires upload file", 324)
+        if source is not None and not source.read():
+            return self._error("(#324) Missing or invalid image file", 324)
+        published = form.get("published", "true").lower() not in ("false", "0")
+        if published and self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return self._drop()
+        photo_id = str(next(self.ids))
+        self.photos[photo_id] = {
+            "id": photo_id,
+            "page_id": page_id,
+            "alt_text": form.get("alt_text_custom", ""),
+            "published": published,
+            "post_id": "",
+        }
+        if not published:
+            return self._json({"id": photo_id})
+        caption = form.get("caption") or form.get("message", "")
+        attachment = {
+            "type": "photo",
+            "target": {"id": photo_id},
+            "description": self.photos[photo_id]["alt_text"],
+        }
+        post = self._new_post(page_id, caption, attachments=[attachment])
+        self.photos[photo_id]["post_id"] = post["id"]
+        return self._after_accept({"id": photo_id, "post_id": post["id"]})
+
+    def published_posts(self, request: Request, page_id: str) -> Response:
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        since = int(request.args.get("since", "0") or 0)
+        posts = [
+            p
+            for p in reversed(self.posts.values())
+            if p["page_id"] == page_id and self._unix(p["created_time"]) >= since
+        ]
+        limit = int(request.args.get("limit", 25))
+        start = int(request.args.get("after", "0") or 0)
+        chunk = posts[start : start + limit]
+        fields = self._fields(request, "id,message,created_time")
+        body: dict[str, Any] = {"data": [self._post_view(p, fields) for p in chunk]}
+        if chunk:
+            body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
+            if start + len(chunk) < len(posts):
+                query = urlencode({**request.args, "after": str(start + len(chunk))})
+                body["paging"]["next"] = f"{self.base_url}{request.path}?{query}"
+        return self._json(body)
+
+    @staticmethod
+    def _unix(created_time: str) -> int:
+        return int(datetime.strptime(created_time, "%Y-%m-%dT%H:%M:%S%z").timestamp())
+
+    @staticmethod
+    def _post_view(post: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        view = {k: post[k] for k in fields if k in post and k != "attachments"}
+        if "message" in view and not view["message"]:
+            del view["message"]  # Graph leaves out a field with no value
+        if "attachments" in fields and post["attachments"]:
+            view["attachments"] = {"data": post["attachments"]}
+        return view
+
+    def _page_view(self, page_id: str, request: Request) -> dict[str, Any]:
+        page = self.pages[page_id]
+        fields = self._fields(request, "name,id")
+        view = {k: page[k] for k in fields if k in page and k != "access_token"}
+        if "picture" in fields:
+            view["picture"] = {
+                "data": {
+                    "url": f"https://scontent.example/{page_id}.jpg",
+                    "height": 50,
+                    "width": 50,
+                    "is_silhouette": False,
+                }
+            }
+        return view
+
+    def node(self, request: Request, node_id: str) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        if node_id in self.pages:
+            return self._json(self._page_view(node_id, request))
+        post = self.posts.get(node_id)
+        if post is None or (token.kind == "page" and post["page_id"] != token.owner):
+            return self._error(
+                f"Unsupported get request. Object with ID '{node_id}' does not exist, cannot be "
+                "loaded due to missing permissions, or does not support this operation.",
+                100,
+                subcode=33,
+            )
+        return self._json(self._post_view(post, self._fields(request, "id,created_time,message")))
