@@ -102,8 +102,19 @@ def publish(target_id: int, token: str) -> str:
         # Deleted, unscheduled, or claimed again by someone else after our lease ran out.
         return ""
     target = PostTarget.objects.select_related("channel", "post").get(pk=target_id)
+    connector, post = connector_for(target.channel), outgoing(target)
     try:
-        published = connector_for(target.channel).publish(outgoing(target))
+        # A retry looks first: an earlier attempt may have reached the network after all.
+        found = connector.find_published(post) if target.attempts > 1 else None
+    except ConnectorError as error:
+        # Unclear whether it is there: nothing goes out until the sweeper's look-up knows.
+        _finish(target_id, token, status=Status.UNCONFIRMED, error=error.message[:1000])
+        return Status.UNCONFIRMED
+    if found is not None:
+        _finish_published(target_id, token, found)
+        return Status.PUBLISHED
+    try:
+        published = connector.publish(post)
     except UnknownOutcomeError as error:
         _finish(target_id, token, status=Status.UNCONFIRMED, error=error.message)
         return resolve(target_id, token)

@@ -165,6 +165,46 @@ def test_an_unconfirmed_post_the_network_lacks_is_sent_again_after_a_pause(
     assert before + pause / 2 <= post.targets.get().due_at <= timezone.now() + pause
 
 
+def test_a_retry_looks_first_and_finds_a_post_that_arrived_after_all(
+    world: World, channel: Channel, owner: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = scheduled_post(world, channel, owner)
+    real_publish = SandboxConnector.publish
+    sent = []
+
+    def publish_then_fail(self, outgoing):  # type: ignore[no-untyped-def]
+        sent.append(outgoing.idempotency_key)
+        real_publish(self, outgoing)
+        raise ConnectorError("Bad gateway")  # the network took it, and still said no
+
+    monkeypatch.setattr(SandboxConnector, "publish", publish_then_fail)
+    token, ids = scheduler.claim_due(timezone.now() + timedelta(minutes=11))
+    assert scheduler.publish(ids[0], token) == Status.SCHEDULED
+
+    token, ids = scheduler.claim_due(timezone.now() + timedelta(hours=1))
+    assert scheduler.publish(ids[0], token) == Status.PUBLISHED
+
+    assert len(sent) == 1
+    target = post.targets.get()
+    assert (target.remote_id, target.attempts) == ("sandbox-1", 2)
+
+
+def test_a_retry_that_cannot_look_first_waits_unconfirmed_and_sends_nothing(
+    world: World, channel: Channel, owner: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post = scheduled_post(world, channel, owner)
+    PostTarget.objects.filter(pk=post.targets.get().pk).update(attempts=1)
+
+    def unreachable(self, outgoing):  # type: ignore[no-untyped-def]
+        raise ConnectorError("The network could not be reached")
+
+    monkeypatch.setattr(SandboxConnector, "find_published", unreachable)
+    token, ids = scheduler.claim_due(timezone.now() + timedelta(minutes=11))
+    assert scheduler.publish(ids[0], token) == Status.UNCONFIRMED
+    assert post.targets.get().error == "The network could not be reached"
+    assert sandbox_posts(channel) == {}
+
+
 def test_a_post_the_network_still_lacks_after_the_last_attempt_fails_with_its_error(
     world: World, channel: Channel, owner: Membership, settings: Any
 ) -> None:
