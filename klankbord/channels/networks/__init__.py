@@ -11,6 +11,7 @@ NETWORKS = {
     "rss": "klankbord.channels.networks.rss.FeedConnector",
     "mastodon": "klankbord.channels.networks.mastodon.MastodonConnector",
     "bluesky": "klankbord.channels.networks.bluesky.BlueskyConnector",
+    "facebook": "klankbord.channels.networks.facebook.FacebookConnector",
 }
 
 

@@ -3,9 +3,11 @@
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Account
 from klankbord.channels.networks.bluesky import BlueskyConnector
+from klankbord.channels.networks.facebook import FacebookConnector
 from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
 from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
+from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.orgs.models import Organisation
 from klankbord.test import World
@@ -42,4 +44,24 @@ def connect_bluesky(
         by=world.alice,
         base_url=fake.base_url,
         secrets=secrets,
+    )
+
+
+def connect_facebook(
+    world: World, fake: FakeFacebook, organisation: Organisation | None = None
+) -> Channel:
+    """Connected as choosing a Page after Facebook Login does: the Page and its own token."""
+    page = fake.first_page()
+    account = Account(
+        external_id=page["id"],
+        base_url=fake.base_url,
+        secrets={"access_token": fake.page_token(page["id"])},
+    )
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="facebook",
+        profile=FacebookConnector(account, allow_loopback=True).profile(),
+        by=world.alice,
+        base_url=fake.base_url,
+        secrets=account.secrets,
     )

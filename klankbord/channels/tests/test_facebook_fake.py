@@ -129,10 +129,9 @@ def test_a_multi_photo_post_attaches_unpublished_photos(fake_facebook: FakeFaceb
         fields="id,message,attachments",
     ).json()
     assert listed["data"][0]["id"] == post["id"]
-    assert [a["description"] for a in listed["data"][0]["attachments"]["data"]] == [
-        "foto 1",
-        "foto 2",
-    ]
+    album = listed["data"][0]["attachments"]["data"][0]
+    assert [a["target"]["id"] for a in album["subattachments"]["data"]] == ids
+    assert [fake_facebook.photos[i]["alt_text"] for i in ids] == ["foto 1", "foto 2"]
 
 
 def test_a_user_token_cannot_post_as_the_page(fake_facebook: FakeFacebook) -> None:

@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -221,7 +221,7 @@ class FakeFacebook:
                 self.faults.remove(fault)
                 error = {"type": "OAuthException", "fbtrace_id": "Afault", **fault.error}
                 return self._json({"error": error}, fault.status, fault.headers)
-        routes = [
+        routes: list[tuple[str, str, Callable[..., Response]]] = [
             ("GET", r"/dialog/oauth", self.dialog),
             ("GET", r"/oauth/access_token", self.access_token),
             ("GET", r"/debug_token", self.debug_token),
@@ -416,16 +416,30 @@ class FakeFacebook:
             return self._error("(#100) Missing message or attachment.", 100)
         if link and not re.match(r"https?://", link):
             return self._error("(#100) The parameter link must be a valid URL", 100)
-        attachments = [
-            {"type": "photo", "target": {"id": m}, "description": self.photos[m]["alt_text"]}
-            for m in media
-        ]
+        photos = [self._photo_attachment(m) for m in media]
+        # One photo shows as a photo; several as an album with the photos inside.
+        attachments = photos if len(photos) < 2 else [self._album(photos)]
         if link:
             attachments.append({"type": "share", "url": link})
         post = self._new_post(page_id, message, attachments=attachments)
         for media_fbid in media:
             self.photos[media_fbid]["post_id"] = post["id"]
         return self._after_accept({"id": post["id"]})
+
+    def _photo_attachment(self, photo_id: str) -> dict[str, Any]:
+        # The alt text is not served back in attachments; tests read it from `photos`.
+        return {
+            "type": "photo",
+            "target": {
+                "id": photo_id,
+                "url": f"https://www.facebook.com/photo.php?fbid={photo_id}",
+            },
+            "media": {"image": {"src": f"https://scontent.example/{photo_id}.jpg"}},
+        }
+
+    @staticmethod
+    def _album(photos: list[dict[str, Any]]) -> dict[str, Any]:
+        return {"type": "album", "subattachments": {"data": photos}}
 
     @staticmethod
     def _attached_media(form: Any) -> list[str] | None:
@@ -473,11 +487,7 @@ class FakeFacebook:
         if not published:
             return self._json({"id": photo_id})
         caption = form.get("caption") or form.get("message", "")
-        attachment = {
-            "type": "photo",
-            "target": {"id": photo_id},
-            "description": self.photos[photo_id]["alt_text"],
-        }
+        attachment = self._photo_attachment(photo_id)
         post = self._new_post(page_id, caption, attachments=[attachment])
         self.photos[photo_id]["post_id"] = post["id"]
         return self._after_accept({"id": photo_id, "post_id": post["id"]})

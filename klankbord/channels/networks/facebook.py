@@ -1,0 +1,467 @@
+"""Facebook Pages through the Graph API (https://developers.facebook.com/docs/pages-api/).
+
+Plain HTTP through our seam rather than the facebook-business SDK: its `requests` stack would
+bypass our timeouts, budgets and the rule that a post is never sent twice blindly. Each
+organisation brings its own Meta app; a channel holds one Page's access token.
+"""
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from klankbord.channels.networks.base import (
+    AuthError,
+    Capability,
+    Connector,
+    ConnectorError,
+    Media,
+    NotFound,
+    OutgoingPost,
+    Profile,
+    PublishedPost,
+    RateLimitError,
+    UnknownOutcomeError,
+)
+from klankbord.lib import http
+from klankbord.lib.links import safe_url
+
+GRAPH_URL = "https://graph.facebook.com"
+DIALOG_URL = "https://www.facebook.com"
+VERSION = "v24.0"
+# What the Login dialog asks for: publishing now, comments, messages and insights later.
+SCOPES = (
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+    "pages_read_user_content",
+    "pages_messaging",
+)
+# Without these a Page cannot be listed or posted to.
+REQUIRED_SCOPES = frozenset({"pages_show_list", "pages_manage_posts", "pages_read_engagement"})
+MAX_LENGTH = 63206
+MAX_IMAGES = 10
+# Meta throttles with these error codes in a 400 or 403, not with HTTP 429
+# (docs/graph-api/overview/rate-limiting): app, user, page, API-specific, Pages BUC.
+THROTTLE_CODES = frozenset({4, 17, 32, 613, 80001})
+# Meta's windows roll over an hour; without an estimate we wait this long before trying again.
+THROTTLE_WAIT = timedelta(minutes=15)
+# From this usage (percent of a limit) on, calls pause a while so the limit is never reached.
+SLOW_DOWN_AT = 80
+PAUSE_PER_PERCENT = timedelta(seconds=45)
+# A look-up reads the Page's posts this far back, in pages of 100, at most this many pages.
+LOOKUP_WINDOW = timedelta(days=7)
+LOOKUP_PAGE_SIZE = 100
+LOOKUP_PAGES = 5
+# Our clock and Meta's may differ a little: a look-up reads this much before the attempt.
+CLOCK_SKEW = timedelta(minutes=5)
+_URL = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def graph_url() -> str:
+    return str(getattr(settings, "FACEBOOK_GRAPH_URL", GRAPH_URL)).rstrip("/")
+
+
+def dialog_base_url() -> str:
+    return str(getattr(settings, "FACEBOOK_DIALOG_URL", DIALOG_URL)).rstrip("/")
+
+
+def comparable(text: str) -> str:
+    """Text as we sent it and as Graph returns it: whitespace collapsed, Unicode composed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def parse_time(value: str | None) -> datetime | None:
+    # Graph writes "2026-12-06T16:00:00+0000".
+    if not value:
+        return None
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S%z")
+
+
+def usage_percent(headers: httpx.Headers) -> int:
+    """The highest share of any limit used, from X-App-Usage, X-Page-Usage and BUC headers."""
+    found = [0]
+    for name in ("x-app-usage", "x-page-usage", "x-business-use-case-usage"):
+        try:
+            value = json.loads(headers.get(name) or "{}")
+        except ValueError:
+            continue
+        # X-Business-Use-Case-Usage is {"<id>": [{"call_count": …}, …]}.
+        entries = [e for v in value.values() for e in v] if name.endswith("case-usage") else [value]
+        for entry in entries:
+            if isinstance(entry, dict):
+                found += [int(v) for k, v in entry.items() if k != "type" and _is_number(v)]
+    return max(found)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def regain_after(headers: httpx.Headers) -> timedelta:
+    """How long Meta says to wait (estimated_time_to_regain_access, minutes) or our default."""
+    try:
+        value = json.loads(headers.get("x-business-use-case-usage") or "{}")
+        minutes = max(
+            int(e.get("estimated_time_to_regain_access") or 0) for v in value.values() for e in v
+        )
+    except (ValueError, AttributeError, TypeError):
+        minutes = 0
+    return timedelta(minutes=minutes) if minutes > 0 else THROTTLE_WAIT
+
+
+class ServerError(ConnectorError):
+    """Graph answered 5xx or "unknown error": a create may have made its post anyway."""
+
+
+@dataclass(frozen=True)
+class App:
+    app_id: str
+    app_secret: str
+
+
+@dataclass(frozen=True)
+class Page:
+    page_id: str
+    name: str
+    access_token: str
+    tasks: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"<Page {self.page_id} {self.name}>"  # never the token
+
+
+class Client:
+    """The HTTP calls, with Graph's error bodies turned into our errors."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str = "",
+        allow_loopback: bool = False,
+        budget: http.RateBudget | None = None,
+        budget_key: str = "",
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.allow_loopback = allow_loopback
+        self.budget = budget
+        self.budget_key = budget_key
+
+    def call(self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if self.token:
+            # A header, not ?access_token=, so the token never lands in a log line.
+            headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            response = http.request(
+                method,
+                f"{self.base_url}/{VERSION}{path}",
+                idempotent=idempotent,
+                user_url=True,
+                allow_loopback=self.allow_loopback,
+                budget=self.budget,
+                budget_key=self.budget_key,
+                headers=headers,
+                **kwargs,
+            )
+        except http.RateLimited as error:
+            raise RateLimitError(
+                _("Facebook asks us to slow down."), retry_at=error.retry_at
+            ) from error
+        except http.AmbiguousOutcome as error:
+            raise UnknownOutcomeError(
+                _("Facebook did not answer; the post may have gone out.")
+            ) from error
+        except http.UnsafeURL as error:
+            raise ConnectorError(
+                _("This address is not allowed: %s") % error.message, permanent=True
+            ) from error
+        except http.HttpError as error:
+            raise ConnectorError(_("Facebook could not be reached: %s") % error.message) from error
+        self._watch_usage(response)
+        return self._result(response)
+
+    def _watch_usage(self, response: httpx.Response) -> None:
+        used = usage_percent(response.headers)
+        if used >= SLOW_DOWN_AT and self.budget is not None and self.budget_key:
+            # Pause this account for longer the closer it is to the limit, so Meta never
+            # has to throttle it: every worker sees the pause through the shared budget.
+            pause = PAUSE_PER_PERCENT * (used - SLOW_DOWN_AT + 1)
+            self.budget.record(self.budget_key, 0, http.now_utc() + pause)
+
+    def _result(self, response: httpx.Response) -> Any:
+        if response.status_code < 300:
+            return response.json() if response.content else {}
+        try:
+            error = response.json().get("error") or {}
+        except (ValueError, AttributeError):
+            error = {}
+        code, subcode = int(error.get("code") or 0), int(error.get("error_subcode") or 0)
+        message = str(error.get("message") or response.reason_phrase or response.status_code)
+        if code in (102, 190):
+            # 190/463 expired, 190/460 password changed, 190/458 app removed.
+            raise AuthError(
+                _("Facebook no longer accepts our access: %s. Reconnect the page.") % message
+            )
+        if code == 10 or 200 <= code <= 299:
+            raise AuthError(
+                _(
+                    "Facebook refused a permission: %s. Reconnect the page and allow every "
+                    "permission Klankbord asks for."
+                )
+                % message
+            )
+        if code in THROTTLE_CODES:
+            retry_at = http.now_utc() + regain_after(response.headers)
+            if self.budget is not None and self.budget_key:
+                self.budget.record(self.budget_key, 0, retry_at)
+            raise RateLimitError(
+                _("Facebook asks us to slow down: %s") % message, retry_at=retry_at
+            )
+        if code == 100 and subcode == 33:
+            raise NotFound(_("Facebook does not know this (any more): %s") % message)
+        if response.status_code >= 500 or code in (1, 2) or error.get("is_transient"):
+            raise ServerError(_("Facebook had a problem: %s") % message)
+        # 100 invalid parameter, 324 bad image, 368 blocked, 506 duplicate: no retry helps.
+        raise ConnectorError(_("Facebook refused this: %s") % message, permanent=True)
+
+
+# --- Connecting (Facebook Login, the manual flow) ------------------------------------------
+
+
+def dialog_url(app: App, redirect_uri: str, state: str) -> str:
+    # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
+    query = urlencode(
+        {
+            "client_id": app.app_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+            "response_type": "code",
+            "scope": ",".join(SCOPES),
+        }
+    )
+    return f"{dialog_base_url()}/{VERSION}/dialog/oauth?{query}"
+
+
+def user_token(app: App, redirect_uri: str, code: str, *, allow_loopback: bool) -> str:
+    """The code from the dialog → a short-lived user token → a long-lived one (about 60 days)."""
+    client = Client(graph_url(), allow_loopback=allow_loopback)
+    credentials = {"client_id": app.app_id, "client_secret": app.app_secret}
+    # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow#confirm
+    short = client.call(
+        "GET",
+        "/oauth/access_token",
+        params={**credentials, "redirect_uri": redirect_uri, "code": code},
+    )
+    # https://developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived
+    long = client.call(
+        "GET",
+        "/oauth/access_token",
+        params={
+            **credentials,
+            "grant_type": "fb_exchange_token",
+            "fb_exchange_token": short["access_token"],
+        },
+    )
+    return str(long["access_token"])
+
+
+def missing_scopes(app: App, token: str, *, allow_loopback: bool) -> set[str]:
+    """The permissions we need that the user unticked in the dialog."""
+    # https://developers.facebook.com/docs/graph-api/reference/debug_token
+    body = Client(graph_url(), allow_loopback=allow_loopback).call(
+        "GET",
+        "/debug_token",
+        params={"input_token": token, "access_token": f"{app.app_id}|{app.app_secret}"},
+    )
+    return set(REQUIRED_SCOPES) - set(body.get("data", {}).get("scopes") or [])
+
+
+def pages_of(token: str, *, allow_loopback: bool) -> list[Page]:
+    """The Pages this user manages, each with its own Page token (which does not expire)."""
+    # https://developers.facebook.com/docs/pages-api/getting-started#get-page-access-token
+    client = Client(graph_url(), token=token, allow_loopback=allow_loopback)
+    params = {"fields": "id,name,access_token,tasks", "limit": "100"}
+    pages: list[Page] = []
+    for _page in range(10):
+        body = client.call("GET", "/me/accounts", params=params)
+        pages += [
+            Page(
+                page_id=str(item["id"]),
+                name=str(item.get("name") or item["id"]),
+                access_token=str(item["access_token"]),
+                tasks=tuple(item.get("tasks") or ()),
+            )
+            for item in body.get("data", [])
+            if item.get("access_token")
+        ]
+        paging = body.get("paging") or {}
+        if not paging.get("next"):
+            break
+        params = {**params, "after": paging["cursors"]["after"]}
+    return pages
+
+
+def post_url(remote_id: str) -> str:
+    # facebook.com/{page-id}_{post-id} opens the post; the permalink needs one more call.
+    return f"https://www.facebook.com/{remote_id}"
+
+
+class FacebookConnector(Connector):
+    network = "facebook"
+    label = "Facebook"
+    capabilities = frozenset({Capability.PUBLISH, Capability.MEDIA})
+    max_images = MAX_IMAGES
+    connect_with = "oauth"
+
+    def client(self) -> Client:
+        return Client(
+            self.account.base_url or graph_url(),
+            token=self.account.secrets.get("access_token", ""),
+            allow_loopback=self.allow_loopback,
+            budget=self.budget,
+            budget_key=f"facebook:{self.account.external_id}",
+        )
+
+    def profile(self) -> Profile:
+        # https://developers.facebook.com/docs/graph-api/reference/page
+        body = self.client().call(
+            "GET",
+            f"/{self.account.external_id or 'me'}",
+            params={"fields": "id,name,link,picture,followers_count"},
+        )
+        picture = (body.get("picture") or {}).get("data") or {}
+        followers = body.get("followers_count")
+        return Profile(
+            external_id=str(body["id"]),
+            handle=str(body.get("name") or body["id"]),
+            display_name=str(body.get("name") or ""),
+            avatar_url=safe_url(picture.get("url")),
+            profile_url=safe_url(body.get("link")) or f"https://www.facebook.com/{body['id']}",
+            followers=followers if isinstance(followers, int) and followers >= 0 else None,
+        )
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        if post.reply_to:
+            raise ConnectorError(_("Klankbord cannot reply on Facebook yet."), permanent=True)
+        if len(post.media) > self.max_images:
+            raise ConnectorError(
+                _("Facebook takes at most %(max)s images in one post.") % {"max": self.max_images},
+                permanent=True,
+            )
+        try:
+            if len(post.media) == 1:
+                return self._publish_photo(post.text, post.media[0])
+            return self._publish_feed(post)
+        except ServerError as error:
+            raise UnknownOutcomeError(
+                _("Facebook had a problem after receiving the post; it may have gone out: %s")
+                % error.message
+            ) from error
+
+    def _publish_feed(self, post: OutgoingPost) -> PublishedPost:
+        data: dict[str, str] = {"message": post.text}
+        # Several photos: each uploaded unpublished, then attached to one post.
+        for index, media in enumerate(post.media):
+            data[f"attached_media[{index}]"] = json.dumps({"media_fbid": self._upload(media)})
+        link = _URL.search(post.text)
+        if link and not post.media:
+            data["link"] = link.group(0).rstrip(".,:;!?'\")]")
+        # https://developers.facebook.com/docs/pages-api/posts#publish-posts — sent once: Graph
+        # has no idempotency key, so an unclear outcome is looked up, never sent again.
+        body = self.client().call(
+            "POST", f"/{self.account.external_id}/feed", idempotent=False, data=data
+        )
+        return PublishedPost(remote_id=str(body["id"]), url=post_url(str(body["id"])))
+
+    def _publish_photo(self, text: str, media: Media) -> PublishedPost:
+        # https://developers.facebook.com/docs/graph-api/reference/page/photos#publish
+        body = self.client().call(
+            "POST",
+            f"/{self.account.external_id}/photos",
+            idempotent=False,
+            data={"caption": text, "alt_text_custom": media.alt_text, "published": "true"},
+            files={"source": (media.filename, media.content, media.mime_type)},
+        )
+        remote_id = str(body.get("post_id") or body["id"])
+        return PublishedPost(remote_id=remote_id, url=post_url(remote_id))
+
+    def _upload(self, media: Media) -> str:
+        try:
+            body = self.client().call(
+                "POST",
+                f"/{self.account.external_id}/photos",
+                idempotent=False,
+                data={"published": "false", "alt_text_custom": media.alt_text},
+                files={"source": (media.filename, media.content, media.mime_type)},
+            )
+        except (UnknownOutcomeError, ServerError) as error:
+            # An unpublished photo that no post uses is invisible: the post uploads it again.
+            raise ConnectorError(
+                _("Facebook did not answer while receiving an image; nothing was posted yet.")
+            ) from error
+        return str(body["id"])
+
+    def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        """Our post that is this one, among the Page's recent posts; never posts."""
+        since = datetime.now(UTC) - LOOKUP_WINDOW
+        if post.not_before is not None:
+            # The same words posted before this attempt began are another post.
+            since = max(since, post.not_before - CLOCK_SKEW)
+        text = comparable(post.text)
+        for found in self._posts_since(since):
+            if comparable(found.get("message") or "") == text and self._photos(found) == len(
+                post.media
+            ):
+                remote_id = str(found["id"])
+                return PublishedPost(
+                    remote_id=remote_id,
+                    url=safe_url(found.get("permalink_url")) or post_url(remote_id),
+                )
+        return None
+
+    def _posts_since(self, since: datetime) -> Iterator[dict[str, Any]]:
+        # https://developers.facebook.com/docs/graph-api/reference/page/published_posts
+        params = {
+            "fields": "id,message,created_time,permalink_url,attachments",
+            "since": str(int(since.timestamp())),
+            "limit": str(LOOKUP_PAGE_SIZE),
+        }
+        client = self.client()
+        for _page in range(LOOKUP_PAGES):
+            body = client.call("GET", f"/{self.account.external_id}/published_posts", params=params)
+            for item in body.get("data", []):
+                created = parse_time(item.get("created_time"))
+                if created is not None and created >= since:
+                    yield item
+            paging = body.get("paging") or {}
+            if not paging.get("next"):
+                return
+            params = {**params, "after": paging["cursors"]["after"]}
+        # Not read back to the attempt: "not there" would be a guess, and a guess posts twice.
+        raise ConnectorError(
+            _("Too many posts since this post was sent to check whether it went out.")
+        )
+
+    @staticmethod
+    def _photos(found: dict[str, Any]) -> int:
+        """How many photos a post shows: one per photo attachment, or per photo in an album."""
+        count = 0
+        for attachment in (found.get("attachments") or {}).get("data", []):
+            inner = (attachment.get("subattachments") or {}).get("data")
+            if inner:
+                count += sum(1 for item in inner if item.get("type") == "photo")
+            elif attachment.get("type") == "photo":
+                count += 1
+        return count
