@@ -13,6 +13,7 @@ from klankbord.channels.networks.base import (
     Media,
     OutgoingPost,
     PublishedPost,
+    RateLimitError,
     UnknownOutcomeError,
 )
 from klankbord.channels.services import connector_for
@@ -222,3 +223,17 @@ def test_the_fake_keeps_ignores_or_fails_on_a_repeated_key(
     with pytest.raises(httpx.RemoteProtocolError):
         httpx.post(url, data={"status": "Weg"}, headers={"Authorization": headers["Authorization"]})
     assert "Weg" in fake_mastodon.published_texts()
+
+
+def test_a_rate_limited_look_up_is_no_answer_and_sends_nothing(
+    channel: Channel, fake_mastodon: FakeMastodon
+) -> None:
+    path = f"/api/v1/accounts/{fake_mastodon.account['id']}/statuses"
+    fake_mastodon.faults.append(
+        Fault(429, {"error": "Too many requests"}, {"Retry-After": "120"}, path)
+    )
+    post = OutgoingPost(text="Later", idempotency_key="busy-server")
+    with pytest.raises(RateLimitError) as caught:
+        connector_for(channel).find_published(post)
+    assert caught.value.retry_at > datetime.now(UTC) + timedelta(seconds=100)
+    assert creates(fake_mastodon) == 0
