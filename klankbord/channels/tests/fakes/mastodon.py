@@ -5,11 +5,13 @@ Notification, Instance) and the documented status codes, error bodies, rate-limi
 Link pagination, media processing (202/206) and Idempotency-Key behaviour (a key is kept for
 an hour, as in Mastodon's PostStatusService). It can also break that promise as servers in the
 wild do: ignore the key, or answer a repeated key with HTTP 500 (mastodon/mastodon#40399), and
-drop the connection after accepting a create, without an answer. A status's `content` is HTML rendered the way
-Mastodon's TextFormatter does it: mentions, hashtags and URLs become links (a mention shows
-"@name" without its server, a long URL is cut to 30 characters in view), newlines become <br />
-and blank lines paragraphs. The plain `text` a status was written with is kept for the tests but
-never served: Mastodon only returns it to redraft a deleted status.
+drop the connection of a create, before or after accepting it, without an answer.
+
+A status's `content` is HTML rendered the way Mastodon's TextFormatter does it: mentions,
+hashtags and URLs become links (a mention shows "@name" without its server, a long URL is cut
+to 30 characters in view), newlines become <br /> and blank lines paragraphs. The plain `text` a
+status was written with is kept for the tests but never served: Mastodon only returns it to
+redraft a deleted status.
 """
 
 import itertools
@@ -30,9 +32,6 @@ from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
 
 # How long Mastodon remembers an Idempotency-Key (redis setex 3_600 in PostStatusService).
 IDEMPOTENCY_TTL = timedelta(hours=1)
-# What a server does with an Idempotency-Key: keeps it (Mastodon as documented), ignores it
-# (some servers that speak the API), or answers a repeat with HTTP 500 (mastodon/mastodon#40399).
-KEY_MODES = ("kept", "ignored", "error")
 # What TextFormatter links, in the order it finds them.
 _ENTITY = re.compile(
     r"(?P<url>https?://[^\s<>\"]+)"
@@ -107,6 +106,8 @@ class FakeMastodon:
         self.faults: list[Fault] = []
         self.chaos: Chaos | None = None
         self.hang_after_accept = 0
+        # What a repeated Idempotency-Key gets: "kept" (the first status, as documented),
+        # "ignored" (a new status, as on some servers), "error" (HTTP 500, mastodon#40399).
         self.idempotency_mode = "kept"
         # Creates to drop without an answer: the next n, then `drop_rate` of them (seeded).
         self.drop_after_accept = 0
@@ -268,7 +269,7 @@ class FakeMastodon:
         self.dropped += 1
 
         def nothing() -> Iterator[bytes]:
-            # The server sees the client gone before a byte of the answer is written.
+            # Werkzeug takes this for a client that went away: it closes without a byte sent.
             raise ConnectionResetError("dropped on purpose")
             yield b""  # pragma: no cover
 
