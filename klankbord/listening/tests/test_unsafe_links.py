@@ -12,6 +12,7 @@ from django.test import Client
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
+from klankbord.channels.networks import bluesky
 from klankbord.channels.tests.connected import connect_mastodon
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.inbox.models import Item
@@ -95,6 +96,15 @@ def test_a_mastodon_status_with_an_executable_url_is_stored_without_it(
     stored = dict(Mention.objects.values_list("remote_id", "url"))
     assert stored[hostile["id"]] == ""
     assert stored[half["id"]] == half["uri"] and half["uri"].startswith("http://")
+
+
+def test_a_bluesky_address_is_built_on_bsky_app_and_a_hostile_handle_gives_none() -> None:
+    post = "at://did:plc:x/app.bsky.feed.post/3k"
+    assert (
+        bluesky.web_url(post, "klant.bsky.social")
+        == "https://bsky.app/profile/klant.bsky.social/post/3k"
+    )
+    assert bluesky.web_url(post, "x\tjavascript:alert(1)") == ""
 
 
 def test_an_imported_mention_with_an_executable_url_is_stored_without_it(world: World) -> None:
