@@ -1,5 +1,10 @@
+from typing import Any
+
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from klankbord.channels.networks.facebook import Page
 
 
 class SandboxForm(forms.Form):
@@ -48,3 +53,36 @@ class BlueskyForm(forms.Form):
 
     def clean_handle(self) -> str:
         return str(self.cleaned_data["handle"]).strip().lstrip("@").lower()
+
+
+class FacebookAppForm(forms.Form):
+    app_id = forms.CharField(
+        label=_("App ID of your Meta app"),
+        max_length=30,
+        validators=[RegexValidator(r"^\d{5,30}$", _("An app ID is a number, as Meta shows it."))],
+        help_text=_("In the Meta developer dashboard under App settings → Basic."),
+    )
+    app_secret = forms.CharField(
+        label=_("App secret"),
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; Klankbord never shows it again."),
+    )
+
+    def clean_app_id(self) -> str:
+        return str(self.cleaned_data["app_id"]).strip()
+
+    def clean_app_secret(self) -> str:
+        return str(self.cleaned_data["app_secret"]).strip()
+
+
+class FacebookPageForm(forms.Form):
+    page_id = forms.ChoiceField(label=_("Which Page?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, pages: list[Page], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pages = {page.page_id: page for page in pages}
+        self.fields["page_id"].choices = [(page.page_id, page.name) for page in pages]
+
+    def chosen(self) -> Page:
+        return self.pages[self.cleaned_data["page_id"]]

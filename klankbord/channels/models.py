@@ -89,6 +89,24 @@ class MastodonApp(models.Model):
         return self.instance_url
 
 
+class FacebookApp(models.Model):
+    """An organisation's own Meta app: Facebook Login runs under its id and secret."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="facebook_app"
+    )
+    app_id = models.CharField(max_length=30)
+    # {"app_secret": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
+    secrets = EncryptedJSONField(blank=True, default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.app_id}"
+
+    def __repr__(self) -> str:
+        return f"<FacebookApp {self.pk} {self.app_id}>"
+
+
 class RateBudgetState(models.Model):
     """Requests left per account and network, shared by all workers."""
 

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from klankbord.channels.models import Channel
+from klankbord.channels.models import Channel, FacebookApp
+from klankbord.channels.networks.facebook import App
 from klankbord.orgs.models import Organisation
 
 
@@ -11,3 +12,11 @@ def channels_of(
     if not include_disconnected:
         channels = channels.exclude(status=Channel.Status.DISCONNECTED)
     return channels
+
+
+def facebook_app_of(organisation: Organisation) -> App | None:
+    """The organisation's own Meta app, if its owner entered one."""
+    stored = FacebookApp.objects.filter(organisation=organisation).first()
+    if stored is None or not stored.secrets.get("app_secret"):
+        return None
+    return App(app_id=stored.app_id, app_secret=stored.secrets["app_secret"])

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from klankbord.accounts.models import User
-from klankbord.channels.models import Channel, MastodonApp, RateBudgetState
+from klankbord.channels.models import Channel, FacebookApp, MastodonApp, RateBudgetState
 from klankbord.channels.networks import connector_class
 from klankbord.channels.networks.base import Account, AuthError, Connector, Profile
 from klankbord.orgs.models import Organisation
@@ -169,10 +169,27 @@ def channel_check(*, channel: Channel) -> Channel:
     return channel
 
 
+def facebook_app_save(
+    *, organisation: Organisation, app_id: str, app_secret: str, by: User
+) -> FacebookApp:
+    """Keep the organisation's own Meta app; its secret is stored encrypted."""
+    app, created = FacebookApp.objects.update_or_create(
+        organisation=organisation,
+        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret}},
+    )
+    audit_record(
+        organisation=organisation,
+        actor=by,
+        action="facebook_app.create" if created else "facebook_app.update",
+        target=app_id,
+    )
+    return app
+
+
 def secrets_rotate() -> int:
     """Re-encrypt every stored secret with the newest (first) key. Returns the rows written."""
     written = 0
-    for model in (Channel, MastodonApp):
+    for model in (Channel, MastodonApp, FacebookApp):
         for row in model.objects.iterator():
             # Loading decrypts with any configured key; saving encrypts with the first one.
             row.save(update_fields=["secrets"])

@@ -24,6 +24,22 @@ urlpatterns = [
     ),
     path("kanalen/mastodon/terug/", views.mastodon_callback_view, name="mastodon_callback"),
     path(
+        "o/<slug:org_slug>/instellingen/kanalen/facebook/app/",
+        views.facebook_app_view,
+        name="facebook_app",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/facebook/",
+        views.connect_facebook_view,
+        name="connect_facebook",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/facebook/pagina/",
+        views.facebook_pages_view,
+        name="facebook_pages",
+    ),
+    path("kanalen/facebook/terug/", views.facebook_callback_view, name="facebook_callback"),
+    path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
         views.channel_check_view,
         name="channel_check",

@@ -12,17 +12,29 @@ from django.views.decorators.http import require_POST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.channels import selectors, services
-from klankbord.channels.forms import BlueskyForm, FeedForm, MastodonForm, SandboxForm
+from klankbord.channels.forms import (
+    BlueskyForm,
+    FacebookAppForm,
+    FacebookPageForm,
+    FeedForm,
+    MastodonForm,
+    SandboxForm,
+)
 from klankbord.channels.models import Channel, MastodonApp
-from klankbord.channels.networks import available_networks, mastodon
+from klankbord.channels.networks import available_networks, facebook, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
 from klankbord.core.middleware import csp_allow
+from klankbord.lib.crypto import secret_box
 from klankbord.orgs.access import get_membership, org_view
 from klankbord.orgs.models import Membership, Role
 
 MASTODON_STATE = "mastodon_oauth"
+FACEBOOK_STATE = "facebook_oauth"
+# After Facebook Login: the organisation and its long-lived user token, encrypted, until a
+# Page is chosen.
+FACEBOOK_PENDING = "facebook_pages"
 
 
 def channels_page(request: HttpRequest, membership: Membership, **forms: object) -> HttpResponse:
@@ -35,6 +47,9 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "feed_form": forms.get("feed_form") or FeedForm(),
         "mastodon_form": forms.get("mastodon_form") or MastodonForm(),
         "bluesky_form": forms.get("bluesky_form") or BlueskyForm(),
+        "facebook_app_form": forms.get("facebook_app_form") or FacebookAppForm(),
+        "facebook_app": selectors.facebook_app_of(org),
+        "is_owner": membership.has_role(Role.OWNER),
     }
     response = render(request, "channels/list.html", context)
     # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
@@ -252,3 +267,122 @@ def channel_disconnect_view(
         request, _("%(handle)s was disconnected; its history stays.") % {"handle": channel.handle}
     )
     return redirect("channels", org_slug=membership.organisation.slug)
+
+
+def facebook_redirect_uri() -> str:
+    return settings.SITE_URL + reverse("facebook_callback")
+
+
+@org_view(Role.OWNER)
+@require_POST
+def facebook_app_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = FacebookAppForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, facebook_app_form=form)
+    services.facebook_app_save(
+        organisation=membership.organisation,
+        app_id=form.cleaned_data["app_id"],
+        app_secret=form.cleaned_data["app_secret"],
+        by=membership.user,
+    )
+    messages.success(request, _("The Meta app is saved. You can now connect a Facebook Page."))
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_facebook_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    app = selectors.facebook_app_of(membership.organisation)
+    if app is None:
+        messages.error(request, _("First the owner enters the app ID and secret of your Meta app."))
+        return redirect("channels", org_slug=membership.organisation.slug)
+    state = secrets.token_urlsafe(24)
+    request.session[FACEBOOK_STATE] = {"state": state, "org": membership.organisation.slug}
+    return redirect(facebook.dialog_url(app, facebook_redirect_uri(), state))
+
+
+@login_required
+def facebook_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = request.session.pop(FACEBOOK_STATE, None)
+    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+        messages.error(
+            request, _("This Facebook connection was not started here, or it expired. Try again.")
+        )
+        return redirect("home")
+    membership = get_membership(request.user, pending["org"], Role.MANAGER)
+    back = redirect("channels", org_slug=membership.organisation.slug)
+    app = selectors.facebook_app_of(membership.organisation)
+    if "code" not in request.GET or app is None:
+        reason = request.GET.get("error_description") or request.GET.get("error") or _("refused")
+        messages.error(request, _("Facebook did not give access: %(reason)s") % {"reason": reason})
+        return back
+    loopback = services.allow_loopback()
+    try:
+        token = facebook.user_token(
+            app, facebook_redirect_uri(), request.GET["code"], allow_loopback=loopback
+        )
+        missing = facebook.missing_scopes(app, token, allow_loopback=loopback)
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Facebook failed: %(reason)s") % {"reason": error.message}
+        )
+        return back
+    if missing:
+        messages.error(
+            request,
+            _(
+                "Facebook did not give every permission Klankbord needs (%(missing)s). "
+                "Connect again and allow them."
+            )
+            % {"missing": ", ".join(sorted(missing))},
+        )
+        return back
+    request.session[FACEBOOK_PENDING] = {
+        "org": membership.organisation.slug,
+        "token": secret_box().encrypt(token),
+    }
+    return redirect("facebook_pages", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+def facebook_pages_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    org = membership.organisation
+    pending = request.session.get(FACEBOOK_PENDING)
+    if not pending or pending.get("org") != org.slug:
+        messages.error(
+            request, _("This Facebook connection was not started here, or it expired. Try again.")
+        )
+        return redirect("channels", org_slug=org.slug)
+    loopback = services.allow_loopback()
+    try:
+        pages = facebook.pages_of(secret_box().decrypt(pending["token"]), allow_loopback=loopback)
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Facebook failed: %(reason)s") % {"reason": error.message}
+        )
+        return redirect("channels", org_slug=org.slug)
+    form = FacebookPageForm(request.POST or None, pages=pages)
+    if request.method == "POST" and form.is_valid():
+        page = form.chosen()
+        account = Account(
+            external_id=page.page_id,
+            base_url=facebook.graph_url(),
+            secrets={"access_token": page.access_token},
+        )
+        try:
+            profile = facebook.FacebookConnector(account, allow_loopback=loopback).profile()
+        except ConnectorError as error:
+            form.add_error("page_id", error.message)
+        else:
+            services.channel_connect(
+                organisation=org,
+                network="facebook",
+                profile=profile,
+                by=membership.user,
+                base_url=facebook.graph_url(),
+                secrets=account.secrets,
+            )
+            del request.session[FACEBOOK_PENDING]
+            messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
+            return redirect("channels", org_slug=org.slug)
+    return render(request, "channels/facebook_pages.html", {"membership": membership, "form": form})

@@ -340,6 +340,10 @@ class FakeFacebook:
         if "pages_show_list" not in token.scopes:
             return self._error("(#200) Requires pages_show_list permission", 200, status=403)
         pages = list(self.pages.values())
+        for page in pages:
+            if self.tokens[page["access_token"]].broken:
+                # A new login gives the Page a new token.
+                page["access_token"] = self._issue("page", page["id"])
         limit = int(request.args.get("limit", 25))
         start = int(request.args.get("after", "0") or 0)
         chunk = pages[start : start + limit]
