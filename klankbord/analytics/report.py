@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -146,13 +146,18 @@ def started_month(organisation: Organisation) -> date:
 def first_month(organisation: Organisation) -> date:
     """The first month with a report to read: the start in Klankbord, or an earlier post or
     message (imported, or from before the organisation was set up here)."""
-    moments = [
-        organisation.created_at,
-        PostTarget.objects.filter(
-            post__organisation=organisation, published_at__isnull=False
-        ).aggregate(first=Min("published_at"))["first"],
-        Item.objects.filter(organisation=organisation).aggregate(first=Min("arrived_at"))["first"],
-    ]
+    posts = PostTarget.objects.filter(post__organisation=organisation, published_at__isnull=False)
+    items = Item.objects.filter(organisation=organisation)
+    # One query: the first post and the first message, side by side.
+    found = (
+        Organisation.objects.filter(pk=organisation.pk)
+        .values(
+            first_post=Subquery(posts.order_by("published_at").values("published_at")[:1]),
+            first_item=Subquery(items.order_by("arrived_at").values("arrived_at")[:1]),
+        )
+        .get()
+    )
+    moments = [organisation.created_at, found["first_post"], found["first_item"]]
     return _local_month(organisation, min(moment for moment in moments if moment is not None))
 
 
