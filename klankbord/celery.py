@@ -3,9 +3,11 @@ import os
 from celery import Celery
 
 from klankbord.core.heartbeats import WorkerHeartbeatStep
+from klankbord.lib.broker import register as register_database_broker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klankbord.settings")
 
+register_database_broker()
 app = Celery("klankbord")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -292,10 +292,6 @@ CELERY_BROKER_URL = (
 )
 if CELERY_BROKER_URL.startswith("sqla+sqlite:///"):
     private_files(Path(CELERY_BROKER_URL.removeprefix("sqla+sqlite:///")))
-if CELERY_BROKER_URL.startswith(("sqla+", "sqlalchemy+")):
-    # kombu polls a database broker once a second, which caps a worker at a few tasks a second
-    # when many posts are due in one minute. Only here: on Redis this option means another thing.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"polling_interval": 0.1}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
