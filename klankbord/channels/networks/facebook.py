@@ -208,7 +208,9 @@ class Client:
         except (ValueError, AttributeError):
             error = {}
         code, subcode = int(error.get("code") or 0), int(error.get("error_subcode") or 0)
+        # Meta's messages end in a full stop; ours put them inside a sentence.
         message = str(error.get("message") or response.reason_phrase or response.status_code)
+        message = message.rstrip(".")
         if code in (102, 190):
             # 190/463 expired, 190/460 password changed, 190/458 app removed.
             raise AuthError(

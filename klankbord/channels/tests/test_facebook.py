@@ -1,5 +1,6 @@
 """A Facebook Page through the Connector interface, against the fake Graph API."""
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -113,7 +114,7 @@ def test_an_expired_or_invalidated_token_needs_a_reconnect(
     with pytest.raises(AuthError) as caught:
         services.connector_for(channel).publish(OutgoingPost(text="x", idempotency_key="t"))
     assert caught.value.permanent
-    assert "Reconnect" in caught.value.message
+    assert "Error validating access token" in caught.value.message
     services.channel_check(channel=channel)
     channel.refresh_from_db()
     assert channel.status == Channel.Status.BROKEN
@@ -175,6 +176,32 @@ def test_a_usage_header_at_80_percent_slows_the_next_calls_down(
         connector.publish(OutgoingPost(text="Vierde", idempotency_key="u4"))
     assert timezone.now() < caught.value.retry_at < timezone.now() + timedelta(minutes=10)
     assert fake_facebook.published_messages(page_id(channel)) == ["Eerste", "Tweede", "Derde"]
+
+
+@pytest.mark.parametrize("header", ["X-App-Usage", "X-Page-Usage", "X-Business-Use-Case-Usage"])
+def test_each_usage_header_can_slow_the_page_down(
+    header: str, channel: Channel, fake_facebook: FakeFacebook
+) -> None:
+    usage = {"call_count": 95, "total_cputime": 3, "total_time": 3}
+    value = {"1": [{"type": "pages", **usage}]} if "Case" in header else usage
+    fake_facebook.extra_headers = {header: json.dumps(value)}
+    connector = services.connector_for(channel)
+    connector.publish(OutgoingPost(text="Eerste", idempotency_key="h1"))
+    with pytest.raises(RateLimitError):
+        connector.publish(OutgoingPost(text="Tweede", idempotency_key="h2"))
+    assert fake_facebook.published_messages(page_id(channel)) == ["Eerste"]
+
+
+def test_more_than_ten_photos_are_refused_before_anything_is_sent(
+    channel: Channel, fake_facebook: FakeFacebook
+) -> None:
+    media = tuple(photo(f"foto {n}") for n in range(11))
+    with pytest.raises(ConnectorError) as caught:
+        services.connector_for(channel).publish(
+            OutgoingPost(text="Elf", idempotency_key="11", media=media)
+        )
+    assert caught.value.permanent
+    assert fake_facebook.photos == {}
 
 
 def test_an_invalid_parameter_is_a_permanent_error(

@@ -194,7 +194,7 @@ def test_a_wrong_app_secret_is_a_clear_error(
     )
     response = alice_client.get(log_in_with_facebook(alice_client, world), follow=True)
     assert "Connecting to Facebook failed" in response.text
-    assert "Error validating client secret." in response.text
+    assert "Error validating client secret" in response.text
 
 
 def test_an_expired_page_shows_a_reconnect_button(

@@ -87,6 +87,8 @@ class FakeFacebook:
         # Percentages for X-App-Usage and X-Page-Usage on every answer.
         self.app_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
         self.page_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
+        # More headers on every answer (X-Business-Use-Case-Usage, for one).
+        self.extra_headers: dict[str, str] = {}
         # Creates to drop after (or before) storing them, without an answer.
         self.drop_after_accept = 0
         self.drop_before_accept = 0
@@ -159,6 +161,7 @@ class FakeFacebook:
             "X-App-Usage": json.dumps(self.app_usage),
             "X-Page-Usage": json.dumps(self.page_usage),
             "x-fb-trace-id": "AbCdEfGhIjK",
+            **self.extra_headers,
             **(headers or {}),
         }
         return Response(
