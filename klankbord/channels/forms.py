@@ -82,7 +82,9 @@ class FacebookPageForm(forms.Form):
     def __init__(self, *args: Any, pages: list[Page], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.pages = {page.page_id: page for page in pages}
-        self.fields["page_id"].choices = [(page.page_id, page.name) for page in pages]
+        field = self.fields["page_id"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(page.page_id, page.name) for page in pages]
 
     def chosen(self) -> Page:
         return self.pages[self.cleaned_data["page_id"]]
