@@ -1,11 +1,13 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.services import allow_loopback
 from klankbord.inbox import hours
 from klankbord.inbox.models import InboxSettings, SavedReply
+from klankbord.inbox.services import unknown_placeholders
 from klankbord.lib.http import HttpError, UnsafeURL, check_url
 from klankbord.publishing.holidays import REGIONS
 
@@ -31,16 +33,28 @@ class NoteForm(forms.Form):
 
 
 class SavedReplyForm(forms.ModelForm):
-    language = forms.ChoiceField(label=_("language"), choices=LANGUAGES, required=False)
+    language = forms.ChoiceField(label=capfirst(_("language")), choices=LANGUAGES, required=False)
 
     class Meta:
         model = SavedReply
         fields = ["title", "language", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             # The names differ per language ({nom}, {entreprise}); fill_in accepts them all.
             # xgettext:no-python-brace-format
             "text": _("{naam} becomes the first name of the person you answer, {bedrijf} yours.")
         }
+
+    def clean_text(self) -> str:
+        text: str = self.cleaned_data["text"]
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise forms.ValidationError(
+                # xgettext:no-python-brace-format
+                _("Klankbord does not know {%(word)s}. Use {naam}, {handle} or {bedrijf}."),
+                params={"word": unknown[0]},
+            )
+        return text
 
 
 def week_as_text(week: dict[str, list[list[str]]], day: int) -> str:
@@ -50,7 +64,7 @@ def week_as_text(week: dict[str, list[list[str]]], day: int) -> str:
 class InboxSettingsForm(forms.ModelForm):
     """Opening hours as one line per day: "09:00-12:00, 13:00-17:00", empty when closed."""
 
-    holiday_region = forms.ChoiceField(label=_("public holidays of"), choices=REGIONS)
+    holiday_region = forms.ChoiceField(label=capfirst(_("public holidays of")), choices=REGIONS)
 
     class Meta:
         model = InboxSettings
@@ -62,7 +76,7 @@ class InboxSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for day, name in enumerate(DAYS):
             self.fields[f"day_{day}"] = forms.CharField(
-                label=name,
+                label=capfirst(name),
                 required=False,
                 initial=week_as_text(self.instance.opening_hours, day),
                 help_text=_("e.g. 09:00-12:00, 13:00-17:00; empty when closed") if day == 0 else "",

@@ -131,6 +131,17 @@ def working_seconds(start: datetime, end: datetime, hours: OpeningHours) -> int:
     return int(total.total_seconds())
 
 
+def is_open(moment: datetime, hours: OpeningHours) -> bool:
+    """Whether an aware moment falls in an open period (public holidays are closed)."""
+    moment = _utc(moment)
+    day = moment.astimezone(hours.zone).date()
+    # A period that closes at midnight belongs to the day before.
+    for local_day in (day - timedelta(days=1), day):
+        if any(opens <= moment < closes for opens, closes in _periods_on(local_day, hours)):
+            return True
+    return False
+
+
 def deadline(start: datetime, minutes: int, hours: OpeningHours) -> datetime:
     """The earliest moment, in UTC, by which `minutes` of open time have passed since start."""
     start = _utc(start)

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from klankbord.channels.models import Channel
+from klankbord.inbox.hours import OpeningHours, is_open
 from klankbord.inbox.models import Item, Reply
 from klankbord.lib.paging import shown_count
 from klankbord.listening.fingerprint import exact_key
@@ -137,6 +138,15 @@ def earlier_items(item: Item, limit: int = 10) -> QuerySet[Item]:
 def is_overdue(item: Item, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return item.is_open and item.due_at is not None and item.due_at < now
+
+
+def answered_when_closed(item: Item, week: OpeningHours) -> bool:
+    """A first answer in no working time at all, given while the business was closed."""
+    return (
+        item.first_response_at is not None
+        and (item.first_response_seconds or 0) < 60
+        and not is_open(item.first_response_at, week)
+    )
 
 
 THREAD_DEPTH = 10

@@ -212,6 +212,14 @@ def saved_replies_for(item: Item) -> list[tuple[SavedReply, str]]:
     return [(saved, fill_in(saved.text, item)) for saved in chosen]
 
 
+PLACEHOLDERS = ("naam", "name", "nom", "handle", "bedrijf", "business", "entreprise")
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The {words} of a saved reply that fill_in would leave as they are."""
+    return [word for word in VARIABLE.findall(text) if word.lower() not in PLACEHOLDERS]
+
+
 def fill_in(text: str, item: Item) -> str:
     """{naam}/{name}, {handle} and {bedrijf}/{business} in a saved reply."""
     mention = item.mention

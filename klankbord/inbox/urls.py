@@ -10,6 +10,11 @@ urlpatterns = [
     path(P + "leads.csv", views.leads_export_view, name="inbox_leads_export"),
     path(P + "instellingen/", views.inbox_settings_view, name="inbox_settings"),
     path(
+        P + "instellingen/antwoorden/<int:saved_reply_id>/",
+        views.saved_reply_edit_view,
+        name="saved_reply_edit",
+    ),
+    path(
         P + "instellingen/antwoorden/<int:saved_reply_id>/verwijderen/",
         views.saved_reply_delete_view,
         name="saved_reply_delete",

@@ -89,6 +89,8 @@ def inbox_view(request: HtmxHttpRequest, membership: Membership) -> HttpResponse
         "membership": membership,
         "page": page,
         "filters": filters,
+        # On a phone the filters fold away, unless some are in use.
+        "filters_active": filters != selectors.ItemFilters(),
         "open_count": selectors.open_count(organisation),
         "now": timezone.now(),
         "statuses": Item.Status.choices,
@@ -148,6 +150,8 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "mention": item.mention,
         "channel": channel,
         "overdue": selectors.is_overdue(item),
+        "answered_when_closed": item.first_response_at is not None
+        and selectors.answered_when_closed(item, services.opening_hours(membership.organisation)),
         "earlier": selectors.earlier_items(item),
         "thread": selectors.thread_of(item),
         "replies": item.replies.select_related("author", "channel"),
@@ -355,6 +359,29 @@ def inbox_settings_view(request: HttpRequest, membership: Membership) -> HttpRes
         "saved_replies": SavedReply.objects.filter(organisation=organisation),
     }
     return render(request, "inbox/settings.html", context)
+
+
+def _saved_reply_or_404(membership: Membership, saved_reply_id: int) -> SavedReply:
+    saved = SavedReply.objects.filter(
+        organisation=membership.organisation, pk=saved_reply_id
+    ).first()
+    if saved is None:
+        raise Http404
+    return saved
+
+
+@org_view(Role.MANAGER)
+def saved_reply_edit_view(
+    request: HttpRequest, membership: Membership, saved_reply_id: int
+) -> HttpResponse:
+    saved = _saved_reply_or_404(membership, saved_reply_id)
+    form = SavedReplyForm(request.POST if request.method == "POST" else None, instance=saved)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Saved reply changed."))
+        return redirect("inbox_settings", org_slug=membership.organisation.slug)
+    context = {"membership": membership, "saved": saved, "form": form}
+    return render(request, "inbox/saved_reply.html", context)
 
 
 @org_view(Role.MANAGER)

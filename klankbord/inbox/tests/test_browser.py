@@ -2,6 +2,7 @@
 is taken, answered with a saved reply through the fake Mastodon, and shows its response time."""
 
 import os
+import re
 from typing import Any
 
 import pytest
@@ -59,5 +60,6 @@ def test_a_negative_question_is_answered_with_a_saved_reply(
     page.get_by_role("button", name="Verstuur als").click()
     expect(page.locator("section.work h2")).to_contain_text("Beantwoord")
     expect(page.locator("section.replies")).to_contain_text("Verstuurd")
-    expect(page.locator(".first-response")).to_contain_text("min")
+    # Working minutes, or when the test runs while the bakery is closed, that it was closed.
+    expect(page.locator(".first-response")).to_have_text(re.compile(r"\d+ min|openingsuren"))
     assert fake.published_texts()[-1] == answer
