@@ -5,6 +5,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -12,7 +14,8 @@ from klankbord.channels import services
 from klankbord.channels.models import Channel, FacebookApp
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import APP_ID, APP_SECRET, FakeFacebook
-from klankbord.orgs.models import AuditEvent, Role
+from klankbord.lib.crypto import SecretBox, secret_box
+from klankbord.orgs.models import AuditEvent, Membership, Organisation, Role
 from klankbord.test import World
 
 
@@ -57,6 +60,22 @@ def test_the_owner_saves_the_meta_app_encrypted(world: World, alice_client: Clie
         (stored,) = cursor.fetchone()
     assert stored.startswith("fernet:") and APP_SECRET not in stored
     assert AuditEvent.objects.filter(organisation=world.org, action="facebook_app.create").exists()
+
+
+def test_rotating_keys_re_encrypts_the_meta_app_secret(app: FacebookApp, settings: Any) -> None:
+    old_key = settings.KLANKBORD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.KLANKBORD_ENCRYPTION_KEYS = [new_key, old_key]
+    secret_box.cache_clear()
+    try:
+        call_command("rotate-keys")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT secrets FROM channels_facebookapp")
+            (stored,) = cursor.fetchone()
+        assert APP_SECRET in SecretBox([new_key]).decrypt(stored)
+    finally:
+        settings.KLANKBORD_ENCRYPTION_KEYS = [old_key]
+        secret_box.cache_clear()
 
 
 def test_an_app_id_must_be_a_number(world: World, alice_client: Client) -> None:
@@ -157,8 +176,6 @@ def test_a_pending_choice_is_only_for_the_organisation_that_started_it(
     world: World, alice_client: Client, app: FacebookApp
 ) -> None:
     alice_client.get(log_in_with_facebook(alice_client, world))
-    from klankbord.orgs.models import Membership, Organisation
-
     other = Organisation.objects.create(name="Bakkerij Twee", slug="bakkerij-twee")
     Membership.objects.create(organisation=other, user=world.alice, role=Role.OWNER)
     response = alice_client.get(
