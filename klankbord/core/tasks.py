@@ -4,6 +4,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from klankbord.core.heartbeats import heartbeat_record
+from klankbord.core.imports import import_job_run, import_jobs_sweep
 from klankbord.core.models import Heartbeat
 from klankbord.listening.sources import tick as listening_tick
 from klankbord.publishing.scheduler import tick as publishing_tick
@@ -18,6 +19,12 @@ def beat_tick() -> None:
     heartbeat_record(name="tick", kind="worker")
     publishing_tick()
     listening_tick()
+    import_jobs_sweep()
     Heartbeat.objects.filter(
         name__startswith="worker:", seen_at__lt=timezone.now() - FORGET_WORKERS_AFTER
     ).delete()
+
+
+@shared_task(name="klankbord.core.tasks.run_import_job", ignore_result=True)
+def run_import_job(job_id: int) -> None:
+    import_job_run(job_id=job_id)

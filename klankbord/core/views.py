@@ -1,15 +1,17 @@
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.analytics import selectors as analytics
+from klankbord.core.models import ImportJob
 from klankbord.core.selectors import background_status, queue_depth
 from klankbord.inbox import selectors as inbox
 from klankbord.listening import selectors as listening
-from klankbord.orgs.access import org_view
+from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Role
 from klankbord.orgs.selectors import memberships_for_user
 from klankbord.publishing import selectors as publishing
@@ -52,6 +54,25 @@ def status_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "queue_depth": queue_depth(),
     }
     return render(request, "core/status.html", context)
+
+
+@org_view(Role.CONTRIBUTOR)
+def import_job_view(request: HttpRequest, membership: Membership, job_id: int) -> HttpResponse:
+    """An import's progress; the page asks again every two seconds until the import is over."""
+    job = get_object_or_404(
+        ImportJob.objects.defer("content"), pk=job_id, organisation=membership.organisation
+    )
+    if job.kind == ImportJob.Kind.MENTIONS:
+        require_role(membership, Role.EDITOR)  # as on the Sources page, where it was uploaded
+    context = {"membership": membership, "job": job, "result": job.result}
+    if getattr(request, "htmx", False):
+        return render(request, "core/partials/import_job.html", context)
+    return render(request, "core/import_job.html", context)
+
+
+def favicon_view(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+    return redirect(static("klankbord/favicon.ico"), permanent=True)
 
 
 @never_cache

@@ -1,9 +1,12 @@
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.lib.http import HttpError, UnsafeURL, check_url
+from klankbord.lib.uploads import refuse_larger_than
 from klankbord.listening.models import (
     URGENT_BY_DEFAULT,
     AlertRule,
@@ -31,6 +34,7 @@ class MonitorForm(forms.ModelForm):
             "query": forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
             "sources": forms.CheckboxSelectMultiple,
         }
+        labels = {"sources": _("Sources")}
         help_texts = {
             "query": QUERY_HELP,
             "sources": _("Leave all unticked to listen on every source."),
@@ -77,6 +81,9 @@ class ImportForm(forms.Form):
             "and network are optional."
         ),
     )
+
+    def clean_file(self) -> UploadedFile:
+        return refuse_larger_than(self.cleaned_data["file"], settings.KLANKBORD_IMPORT_MAX_BYTES)
 
 
 class AlertRuleForm(forms.ModelForm):

@@ -19,7 +19,7 @@ from klankbord.lib.dates import NonexistentTime, aware_from_local
 from klankbord.orgs.models import Membership
 from klankbord.publishing import selectors, services
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = 1024 * 1024
 MAX_ROWS = 500
 # Column names as people write them in Dutch, French or English.
 COLUMNS = {

@@ -3,12 +3,14 @@ from datetime import date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
 from klankbord.lib.dates import NonexistentTime, aware_from_local
+from klankbord.lib.uploads import refuse_larger_than
 from klankbord.lib.widgets import IsoDateInput, IsoTimeInput
-from klankbord.publishing import holidays
+from klankbord.publishing import bulk, holidays
 from klankbord.publishing.models import PublishingSettings
 
 WEEKDAYS = [
@@ -172,3 +174,6 @@ class BulkForm(forms.Form):
             "networks, separated by ;) and pillar are optional. At most 500 posts, 1 MB."
         ),
     )
+
+    def clean_file(self) -> UploadedFile:
+        return refuse_larger_than(self.cleaned_data["file"], bulk.MAX_BYTES)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
+from klankbord.core.models import ImportJob
 from klankbord.inbox.models import Item, Reply, SavedReply
 from klankbord.listening.models import Mention, Monitor, Source, Webhook
 from klankbord.orgs.models import Invitation, Membership
@@ -36,6 +37,7 @@ PUBLIC = {
     "password_reset_complete",
     "invitation_accept",
     "healthz",
+    "favicon",
     "openapi",
     "api_docs",
     "api_not_found",
@@ -104,7 +106,11 @@ def objects(world: World) -> dict[str, object]:
     alice = Membership.objects.get(user=world.alice, organisation=world.org)
     plan = plan_step_save(organisation=world.org, key="goals", data={"goals": ["leads"]}, by=alice)
     version = plan_version_save(plan=plan, by=alice, note="eerste")
+    job = ImportJob.objects.create(
+        organisation=world.org, kind="mentions", filename="x.csv", content=b"", size_bytes=0
+    )
     return {
+        "job_id": job.pk,
         "step": 1,
         "lang": "nl",
         "month": "2026-01",

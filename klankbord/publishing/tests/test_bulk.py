@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from klankbord.channels.models import Channel
+from klankbord.core.tests.workers import worker_at_hand
 from klankbord.orgs.models import Role
 from klankbord.publishing.models import Post, PostTarget
 from klankbord.strategy.models import Plan
@@ -25,12 +26,15 @@ Status = PostTarget.Status
 
 
 def upload(client: Client, world: World, content: str, name: str = "december.csv") -> str:
-    with time_machine.travel(NOW, tick=False):
+    """The page after the upload: the form with its errors, or the import's result."""
+    with time_machine.travel(NOW, tick=False), worker_at_hand():
         response = client.post(
             reverse("publish_bulk", args=[world.org.slug]),
             {"file": SimpleUploadedFile(name, content.encode(), content_type="text/csv")},
             HTTP_ACCEPT_LANGUAGE="en",
         )
+    if response.status_code == 302:
+        response = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
     return response.content.decode()
 
 
@@ -82,7 +86,7 @@ def test_a_contributors_posts_wait_for_approval(world: World, sandbox: Channel) 
     ("content", "message"),
     [
         ("dag;moment;bericht\n2026-12-05;08:30;Hallo\n", "The first line must name the columns"),
-        ("date;time;text\n" + "x" * 1_000_001, "The file is larger than 1 MB."),
+        ("date;time;text\n" + "x" * 2_000_000, "This file is 1.9\xa0MB; files up to 1.0\xa0MB"),
     ],
 )
 def test_a_file_that_cannot_be_read_plans_nothing(
