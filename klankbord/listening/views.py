@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from klankbord.analytics.forms import ReportSubscriptionForm
 from klankbord.analytics.report import report_subscription_save, wants_monthly_report
+from klankbord.core.imports import import_job_create
+from klankbord.core.models import ImportJob
 from klankbord.lib.paging import CappedPaginator
 from klankbord.listening import feeds, privacy, selectors, services
 from klankbord.listening.alerts import rule_for
@@ -22,7 +24,6 @@ from klankbord.listening.forms import (
     SearchSourceForm,
     WebhookForm,
 )
-from klankbord.listening.imports import import_file
 from klankbord.listening.models import Monitor, Webhook
 from klankbord.listening.query import QueryError, parse
 from klankbord.orgs.access import org_view
@@ -184,10 +185,13 @@ def sources_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         and request.POST.get("action") == "import"
         and import_form.is_valid()
     ):
-        upload = import_form.cleaned_data["file"]
-        result = import_file(organisation, upload, upload.name)
-        _report_import(request, result)
-        return redirect("listening_sources", org_slug=organisation.slug)
+        # A worker reads the file; the page it leads to shows the progress.
+        job = import_job_create(
+            membership=membership,
+            kind=ImportJob.Kind.MENTIONS,
+            upload=import_form.cleaned_data["file"],
+        )
+        return redirect("import_job", org_slug=organisation.slug, job_id=job.pk)
     context = {
         "membership": membership,
         "sources": selectors.sources_of(organisation),
@@ -201,18 +205,6 @@ def sources_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         context,
         status=422 if search_form.errors or import_form.errors else 200,
     )
-
-
-def _report_import(request: HttpRequest, result: Any) -> None:
-    messages.success(
-        request,
-        _("%(read)s records read, %(stored)s mentions stored.")
-        % {"read": result.read, "stored": result.stored},
-    )
-    for line, message in result.errors[:20]:
-        messages.warning(
-            request, _("Line %(line)s: %(message)s; skipped.") % {"line": line, "message": message}
-        )
 
 
 @org_view()

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 from klankbord.analytics.results import best_moments
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
+from klankbord.core.imports import import_job_create
+from klankbord.core.models import ImportJob
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
-from klankbord.publishing import bulk, checks, counting, feeds, selectors, services
+from klankbord.publishing import checks, counting, feeds, selectors, services
 from klankbord.publishing.forms import (
     BulkForm,
     CommentForm,
@@ -745,19 +747,16 @@ def slot_delete_view(request: HttpRequest, membership: Membership, slot_id: int)
 
 @org_view(Role.CONTRIBUTOR)
 def bulk_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    """Schedule many posts from a CSV file; bad lines are listed with their number."""
+    """Schedule many posts from a CSV file: a worker reads it, the job's page shows the result."""
     form = BulkForm(request.POST or None, request.FILES or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        try:
-            result = bulk.bulk_schedule(membership, form.cleaned_data["file"])
-        except bulk.BulkFileError as error:
-            form.add_error("file", str(error))
+        job = import_job_create(
+            membership=membership, kind=ImportJob.Kind.POSTS, upload=form.cleaned_data["file"]
+        )
+        return redirect("import_job", org_slug=membership.organisation.slug, job_id=job.pk)
     context = {
         "membership": membership,
         "form": form,
-        "result": result,
         "needs_approval": not membership.has_role(Role.EDITOR),
     }
-    status = 422 if form.errors or (result and result.errors) else 200
-    return render(request, "publishing/bulk.html", context, status=status)
+    return render(request, "publishing/bulk.html", context, status=422 if form.errors else 200)
