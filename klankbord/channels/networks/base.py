@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
@@ -153,6 +153,11 @@ class Connector:
     # A direct message may be longer than a post on some networks; None: the same limit.
     private_limit: ClassVar[int | None] = None
     is_sandbox: ClassVar[bool] = False
+    # A private answer may only follow the customer's last message within this time (Messenger's
+    # standard messaging window); None: no such rule. Only messages are answered privately then.
+    private_window: ClassVar[timedelta | None] = None
+    # Whether a comment on our own posts can be hidden from everyone but its author.
+    hides_comments: ClassVar[bool] = False
     # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".
     connect_with: ClassVar[str] = "url"
     # Templates read the class attributes; they must not try to instantiate the class.
@@ -193,6 +198,14 @@ class Connector:
 
     def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
         raise ConnectorError(f"{self.label} cannot read metrics", permanent=True)
+
+    def comment_hide(self, remote_id: str, *, hidden: bool) -> None:
+        raise ConnectorError(f"{self.label} cannot hide comments", permanent=True)
+
+    @classmethod
+    def conversation_of(cls, remote_id: str) -> str:
+        """The start every remote id of one private conversation shares (itself: unknown)."""
+        return remote_id
 
 
 def iter_pages(connector: Connector, cursor: str = "", limit: int = 10) -> Iterator[MentionPage]:

@@ -24,6 +24,8 @@ from klankbord.channels.networks.base import (
     Connector,
     ConnectorError,
     Media,
+    Mention,
+    MentionPage,
     NotFound,
     OutgoingPost,
     Profile,
@@ -65,6 +67,16 @@ LOOKUP_PAGES = 5
 # Our clock and Meta's may differ a little: a look-up reads this much before the attempt.
 CLOCK_SKEW = timedelta(minutes=5)
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
+# Comments are read on the Page's posts of this long ago; webhooks bring those on older posts.
+COMMENTS_ON_POSTS_SINCE = timedelta(days=14)
+COMMENT_PAGES = 5
+COMMENT_FIELDS = "id,message,from,created_time,parent,permalink_url"
+CONVERSATION_PAGES = 5
+# Messenger's standard messaging window: a Page answers within 24 hours of the customer's message.
+# https://developers.facebook.com/docs/messenger-platform/policy/policy-overview
+MESSAGING_WINDOW = timedelta(hours=24)
+# Our remote id of a Messenger message: messenger/{conversation-id}/{psid}/{message-id}.
+MESSENGER = "messenger/"
 
 
 def graph_url() -> str:
@@ -211,6 +223,18 @@ class Client:
         # Meta's messages end in a full stop; ours put them inside a sentence.
         message = str(error.get("message") or response.reason_phrase or response.status_code)
         message = message.rstrip(".")
+        if code == 10 and subcode == 2018278:
+            raise ConnectorError(
+                _(
+                    "Facebook refused the message: Messenger lets a Page answer only within 24 "
+                    "hours of the customer's last message."
+                ),
+                permanent=True,
+            )
+        if code == 551:
+            raise ConnectorError(
+                _("Facebook says this person cannot receive messages right now."), permanent=True
+            )
         if code in (102, 190):
             # 190/463 expired, 190/460 password changed, 190/458 app removed.
             raise AuthError(
@@ -315,6 +339,31 @@ def pages_of(token: str, *, allow_loopback: bool) -> list[Page]:
     return pages
 
 
+def message_id(conversation_id: str, psid: str, mid: str) -> str:
+    return f"{MESSENGER}{conversation_id}/{psid}/{mid}"
+
+
+def message_parts(remote_id: str) -> tuple[str, str, str]:
+    """The conversation id, the customer's page-scoped id and the message id."""
+    parts = remote_id.removeprefix(MESSENGER).split("/", 2)
+    if not remote_id.startswith(MESSENGER) or len(parts) != 3 or not all(parts):
+        raise ConnectorError(_("This is not a Messenger message."), permanent=True)
+    return parts[0], parts[1], parts[2]
+
+
+def message_url(page_id: str, psid: str, mid: str) -> str:
+    # The Page's inbox in Meta Business Suite; the message id keeps each address apart.
+    query = urlencode({"asset_id": page_id, "selected_item_id": psid, "mid": mid})
+    return f"https://business.facebook.com/latest/inbox/messenger?{query}"
+
+
+def newer(a: str, b: str) -> str:
+    """The later of two Graph times ("" is the earliest)."""
+    if not a or not b:
+        return a or b
+    return a if (parse_time(a) or datetime.min) >= (parse_time(b) or datetime.min) else b
+
+
 def post_url(remote_id: str) -> str:
     # facebook.com/{page-id}_{post-id} opens the post; the permalink needs one more call.
     return f"https://www.facebook.com/{remote_id}"
@@ -323,9 +372,20 @@ def post_url(remote_id: str) -> str:
 class FacebookConnector(Connector):
     network = "facebook"
     label = "Facebook"
-    capabilities = frozenset({Capability.PUBLISH, Capability.MEDIA})
+    capabilities = frozenset(
+        {Capability.PUBLISH, Capability.MEDIA, Capability.MENTIONS, Capability.REPLY}
+    )
     max_images = MAX_IMAGES
     connect_with = "oauth"
+    private_window = MESSAGING_WINDOW
+    hides_comments = True
+
+    @classmethod
+    def conversation_of(cls, remote_id: str) -> str:
+        if not remote_id.startswith(MESSENGER):
+            return remote_id
+        conversation, psid, _mid = message_parts(remote_id)
+        return f"{MESSENGER}{conversation}/{psid}/"
 
     def client(self) -> Client:
         return Client(
@@ -355,14 +415,16 @@ class FacebookConnector(Connector):
         )
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
-        if post.reply_to:
-            raise ConnectorError(_("Klankbord cannot reply on Facebook yet."), permanent=True)
         if len(post.media) > self.max_images:
             raise ConnectorError(
                 _("Facebook takes at most %(max)s images in one post.") % {"max": self.max_images},
                 permanent=True,
             )
         try:
+            if post.visibility == "direct":
+                return self._send_message(post)
+            if post.reply_to:
+                return self._reply_comment(post)
             if len(post.media) == 1:
                 return self._publish_photo(post.text, post.media[0])
             return self._publish_feed(post)
@@ -417,6 +479,10 @@ class FacebookConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our post that is this one, among the Page's recent posts; never posts."""
+        if post.visibility == "direct":
+            return self._find_message(post)
+        if post.reply_to:
+            return self._find_comment(post)
         since = datetime.now(UTC) - LOOKUP_WINDOW
         if post.not_before is not None:
             # The same words posted before this attempt began are another post.
@@ -467,3 +533,229 @@ class FacebookConnector(Connector):
             elif attachment.get("type") == "photo":
                 count += 1
         return count
+
+    # --- Comments and Messenger as mentions ---------------------------------------------------
+
+    def mentions(self, cursor: str = "") -> MentionPage:
+        """Comments on the Page's recent posts and Messenger messages, each since its cursor.
+
+        A cursor is the time of the newest one read; what has that same second is read again
+        (and dropped as a duplicate), so two comments in one second are never lost.
+        """
+        seen = json.loads(cursor) if cursor else {}
+        comments, newest_comment = self._new_comments(seen.get("comments", ""))
+        messages, newest_message = self._new_messages(seen.get("messages", ""))
+        position = {
+            name: value
+            for name, value in (("comments", newest_comment), ("messages", newest_message))
+            if value
+        }
+        return MentionPage(
+            mentions=comments + messages, cursor=json.dumps(position) if position else cursor
+        )
+
+    def _new_comments(self, after: str) -> tuple[list[Mention], str]:
+        now = datetime.now(UTC)
+        since = parse_time(after) or now - COMMENTS_ON_POSTS_SINCE
+        found: list[Mention] = []
+        newest = after
+        for post in self._posts_since(now - COMMENTS_ON_POSTS_SINCE):
+            # Read newest first (to stop at the cursor), kept oldest first.
+            for comment in reversed(list(self._comments(str(post["id"]), since))):
+                newest = newer(newest, str(comment.get("created_time") or ""))
+                if (comment.get("from") or {}).get("id") != self.account.external_id:
+                    found.append(self._comment_mention(comment, str(post["id"])))
+        found.sort(key=lambda m: m.created_at or now)
+        return found, newest
+
+    def _comments(self, post_id: str, since: datetime) -> Iterator[dict[str, Any]]:
+        """The comments and replies on one post from `since` on, the newest first."""
+        # https://developers.facebook.com/docs/graph-api/reference/object/comments — stream:
+        # replies to comments too, each with its parent.
+        params = {
+            "filter": "stream",
+            "order": "reverse_chronological",
+            "fields": COMMENT_FIELDS,
+            "limit": "100",
+        }
+        client = self.client()
+        for _page in range(COMMENT_PAGES):
+            body = client.call("GET", f"/{post_id}/comments", params=params)
+            for comment in body.get("data", []):
+                created = parse_time(comment.get("created_time"))
+                if created is not None and created < since:
+                    return
+                yield comment
+            paging = body.get("paging") or {}
+            if not paging.get("next"):
+                return
+            params = {**params, "after": paging["cursors"]["after"]}
+
+    @staticmethod
+    def _comment_mention(comment: dict[str, Any], post_id: str) -> Mention:
+        author = comment.get("from") or {}
+        # Graph leaves out `from` when the commenter's privacy does not let the Page see it.
+        name = str(author.get("name") or _("Facebook user"))
+        return Mention(
+            remote_id=str(comment["id"]),
+            url=safe_url(comment.get("permalink_url")) or post_url(str(comment["id"])),
+            author_handle=name,
+            author_name=name,
+            text=str(comment.get("message") or ""),
+            created_at=parse_time(comment.get("created_time")),
+            kind="reply",
+            in_reply_to=str((comment.get("parent") or {}).get("id") or post_id),
+            raw={"post_id": post_id, "from_id": str(author.get("id") or "")},
+        )
+
+    def _new_messages(self, after: str) -> tuple[list[Mention], str]:
+        """Messages from customers since `after`, over the conversations most recently active."""
+        now = datetime.now(UTC)
+        since = parse_time(after) or now - MESSAGING_WINDOW
+        # https://developers.facebook.com/docs/graph-api/reference/page/conversations
+        params = {
+            "platform": "messenger",
+            "fields": "id,updated_time,messages{message,from,created_time,id}",
+            "limit": "25",
+        }
+        client = self.client()
+        found: list[Mention] = []
+        newest = after
+        for _page in range(CONVERSATION_PAGES):
+            body = client.call("GET", f"/{self.account.external_id}/conversations", params=params)
+            for conversation in body.get("data", []):
+                updated = parse_time(conversation.get("updated_time"))
+                if updated is not None and updated < since:
+                    return found, newest
+                news = self._conversation_news(conversation, since)
+                found += news
+                newest = newer(newest, str(conversation.get("updated_time") or ""))
+            paging = body.get("paging") or {}
+            if not paging.get("next"):
+                break
+            params = {**params, "after": paging["cursors"]["after"]}
+        return found, newest
+
+    def _conversation_news(self, conversation: dict[str, Any], since: datetime) -> list[Mention]:
+        page_id = self.account.external_id
+        messages = (conversation.get("messages") or {}).get("data") or []
+        news = []
+        # The nested edge lists the newest first; a burst beyond it waits for the webhook.
+        for message in messages:
+            created = parse_time(message.get("created_time"))
+            if created is not None and created < since:
+                break
+            sender = message.get("from") or {}
+            if not sender.get("id") or sender["id"] == page_id:
+                continue  # our own answers need no answer
+            name = str(sender.get("name") or _("Facebook user"))
+            mid = str(message["id"])
+            news.append(
+                Mention(
+                    remote_id=message_id(str(conversation["id"]), str(sender["id"]), mid),
+                    url=message_url(page_id, str(sender["id"]), mid),
+                    author_handle=name,
+                    author_name=name,
+                    text=str(message.get("message") or ""),
+                    created_at=created,
+                    kind="message",
+                )
+            )
+        return list(reversed(news))
+
+    # --- Answers ----------------------------------------------------------------------------
+
+    def _reply_comment(self, post: OutgoingPost) -> PublishedPost:
+        if post.reply_to.startswith(MESSENGER):
+            raise ConnectorError(_("A Messenger message is answered privately."), permanent=True)
+        # https://developers.facebook.com/docs/graph-api/reference/object/comments#publish —
+        # no idempotency key: an unclear outcome is looked up among the comment's replies.
+        body = self.client().call(
+            "POST", f"/{post.reply_to}/comments", idempotent=False, data={"message": post.text}
+        )
+        return PublishedPost(remote_id=str(body["id"]), url=post_url(str(body["id"])))
+
+    def _find_comment(self, post: OutgoingPost) -> PublishedPost | None:
+        """Our reply with this text among the comment's replies since the attempt; never posts."""
+        since = datetime.now(UTC) - LOOKUP_WINDOW
+        if post.not_before is not None:
+            since = max(since, post.not_before - CLOCK_SKEW)
+        text = comparable(post.text)
+        params = {"order": "reverse_chronological", "fields": COMMENT_FIELDS, "limit": "100"}
+        client = self.client()
+        for _page in range(LOOKUP_PAGES):
+            body = client.call("GET", f"/{post.reply_to}/comments", params=params)
+            for comment in body.get("data", []):
+                created = parse_time(comment.get("created_time"))
+                if created is not None and created < since:
+                    return None
+                ours = (comment.get("from") or {}).get("id") == self.account.external_id
+                if ours and comparable(comment.get("message") or "") == text:
+                    remote_id = str(comment["id"])
+                    url = safe_url(comment.get("permalink_url")) or post_url(remote_id)
+                    return PublishedPost(remote_id=remote_id, url=url)
+            paging = body.get("paging") or {}
+            if not paging.get("next"):
+                return None
+            params = {**params, "after": paging["cursors"]["after"]}
+        raise ConnectorError(_("Too many replies since this one was sent to check it."))
+
+    def _send_message(self, post: OutgoingPost) -> PublishedPost:
+        conversation, psid, _mid = message_parts(post.reply_to)
+        # https://developers.facebook.com/docs/messenger-platform/send-messages — RESPONSE:
+        # an answer within the 24-hour window. Sent once; a lost answer is looked up.
+        body = self.client().call(
+            "POST",
+            f"/{self.account.external_id}/messages",
+            idempotent=False,
+            data={
+                "recipient": json.dumps({"id": psid}),
+                "messaging_type": "RESPONSE",
+                "message": json.dumps({"text": post.text}),
+            },
+        )
+        mid = str(body["message_id"])
+        return PublishedPost(
+            remote_id=message_id(conversation, psid, mid),
+            url=message_url(self.account.external_id, psid, mid),
+        )
+
+    def _find_message(self, post: OutgoingPost) -> PublishedPost | None:
+        """Our message with this text in the conversation, after the one it answers."""
+        conversation, psid, answered = message_parts(post.reply_to)
+        since = datetime.now(UTC) - LOOKUP_WINDOW
+        if post.not_before is not None:
+            since = max(since, post.not_before - CLOCK_SKEW)
+        # https://developers.facebook.com/docs/graph-api/reference/conversation/messages
+        body = self.client().call(
+            "GET",
+            f"/{conversation}/messages",
+            params={"fields": "message,from,created_time,id", "limit": "100"},
+        )
+        for message in body.get("data", []):
+            created = parse_time(message.get("created_time"))
+            if message.get("id") == answered or (created is not None and created < since):
+                return None
+            ours = (message.get("from") or {}).get("id") == self.account.external_id
+            if ours and comparable(message.get("message") or "") == comparable(post.text):
+                mid = str(message["id"])
+                return PublishedPost(
+                    remote_id=message_id(conversation, psid, mid),
+                    url=message_url(self.account.external_id, psid, mid),
+                )
+        if (body.get("paging") or {}).get("next"):
+            raise ConnectorError(_("Too many messages since this one was sent to check it."))
+        return None
+
+    def comment_hide(self, remote_id: str, *, hidden: bool) -> None:
+        """Hide a comment from everyone but its author and their friends, or show it again."""
+        if remote_id.startswith(MESSENGER):
+            raise ConnectorError(_("Only a comment can be hidden."), permanent=True)
+        # https://developers.facebook.com/docs/graph-api/reference/comment#updating — hiding
+        # twice is harmless, so a lost answer may be retried.
+        self.client().call(
+            "POST",
+            f"/{remote_id}",
+            idempotent=True,
+            data={"is_hidden": "true" if hidden else "false"},
+        )

@@ -55,7 +55,8 @@ def test_the_channel_is_the_page_with_its_name_and_followers(channel: Channel) -
     connector = services.connector_for(channel)
     assert connector.profile().followers == 240
     assert connector.can(Capability.PUBLISH) and connector.can(Capability.MEDIA)
-    assert not connector.can(Capability.MENTIONS)
+    assert connector.can(Capability.MENTIONS) and connector.can(Capability.REPLY)
+    assert not connector.can(Capability.METRICS) and not connector.can(Capability.SEARCH)
 
 
 def test_it_publishes_text(channel: Channel, fake_facebook: FakeFacebook) -> None:

@@ -6,10 +6,15 @@ facebook/facebook-business-sdk-codegen: `{page-id}_{post-id}` post ids, cursor p
 (`paging.cursors.before/after`, `paging.next`), errors as
 `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}` with HTTP 400/403
 (throttling too: Meta does not answer 429), and X-App-Usage / X-Page-Usage headers in percent.
+Comments (docs/graph-api/reference/object/comments: `{post-id}_{comment-id}` ids, `filter=stream`
+lists replies too with their `parent`), hiding one (`POST /{comment-id}` is_hidden), Messenger
+conversations with nested `messages`, and the Send API (docs/messenger-platform/send-messages:
+`recipient`, `messaging_type`, error 10/2018278 outside the 24-hour window).
 Every path is served under any version prefix (`/v24.0/...`). Tokens are checked the way Graph
 checks them: a user token lists pages, a Page token posts as its page.
 """
 
+import base64
 import itertools
 import json
 import re
@@ -83,6 +88,9 @@ class FakeFacebook:
         self.pages: dict[str, dict[str, Any]] = {}
         self.posts: dict[str, dict[str, Any]] = {}
         self.photos: dict[str, dict[str, Any]] = {}
+        self.comments: dict[str, dict[str, Any]] = {}
+        # conversation id → {"id", "page_id", "psid", "name", "messages": [newest first]}
+        self.conversations: dict[str, dict[str, Any]] = {}
         self.faults: list[Fault] = []
         # Percentages for X-App-Usage and X-Page-Usage on every answer.
         self.app_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
@@ -138,6 +146,73 @@ class FakeFacebook:
 
     def published_messages(self, page_id: str) -> list[str]:
         return [p["message"] for p in self.posts.values() if p["page_id"] == page_id]
+
+    def add_comment(
+        self,
+        post_id: str,
+        message: str,
+        *,
+        name: str = "Jan Peeters",
+        user_id: str = "",
+        parent: str = "",
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """A visitor's comment on a post (or, with `parent`, a reply to a comment)."""
+        comment_id = f"{post_id.split('_')[-1]}_{next(self.ids)}"
+        author = {"id": user_id or str(next(self.ids)), "name": name}
+        self.comments[comment_id] = {
+            "id": comment_id,
+            "post_id": post_id,
+            "message": message,
+            "from": author,
+            "created_time": self._stamp(at),
+            "parent": parent,
+            "is_hidden": False,
+            "permalink_url": f"https://www.facebook.com/{post_id.replace('_', '/posts/')}"
+            f"?comment_id={comment_id.split('_')[1]}",
+        }
+        return self.comments[comment_id]
+
+    def add_message(
+        self, page_id: str, text: str, *, name: str = "Els Maes", at: datetime | None = None
+    ) -> dict[str, Any]:
+        """A customer writes to the Page in Messenger; one conversation per customer."""
+        conversation = next(
+            (
+                c
+                for c in self.conversations.values()
+                if c["name"] == name and c["page_id"] == page_id
+            ),
+            None,
+        )
+        if conversation is None:
+            conversation_id = f"t_{next(self.ids)}"
+            conversation = {
+                "id": conversation_id,
+                "page_id": page_id,
+                "psid": str(next(self.ids)),
+                "name": name,
+                "messages": [],
+            }
+            self.conversations[conversation_id] = conversation
+        sender = {"id": conversation["psid"], "name": name}
+        return self._add_to(conversation, sender, text, at)
+
+    def _add_to(
+        self, conversation: dict[str, Any], sender: dict[str, str], text: str, at: datetime | None
+    ) -> dict[str, Any]:
+        message = {
+            "id": f"m_{secrets.token_urlsafe(16)}",
+            "message": text,
+            "from": sender,
+            "created_time": self._stamp(at),
+        }
+        conversation["messages"].insert(0, message)
+        return message
+
+    @staticmethod
+    def _stamp(at: datetime | None) -> str:
+        return (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
     def requests_to(self, method: str, pattern: str) -> int:
         return sum(
@@ -233,6 +308,12 @@ class FakeFacebook:
             ("POST", r"/(?P<page_id>\d+)/feed", self.create_post),
             ("POST", r"/(?P<page_id>\d+)/photos", self.create_photo),
             ("GET", r"/(?P<page_id>\d+)/published_posts", self.published_posts),
+            ("GET", r"/(?P<node_id>\d+(?:_\d+)?)/comments", self.list_comments),
+            ("POST", r"/(?P<node_id>\d+_\d+)/comments", self.create_comment),
+            ("POST", r"/(?P<comment_id>\d+_\d+)", self.update_comment),
+            ("GET", r"/(?P<page_id>\d+)/conversations", self.list_conversations),
+            ("POST", r"/(?P<page_id>\d+)/messages", self.send_message),
+            ("GET", r"/(?P<conversation_id>t_\d+)/messages", self.conversation_messages),
             ("GET", r"/(?P<node_id>\d+(?:_\d+)?)", self.node),
         ]
         for method, pattern, handler in routes:
@@ -564,3 +645,188 @@ class FakeFacebook:
                 subcode=33,
             )
         return self._json(self._post_view(post, self._fields(request, "id,created_time,message")))
+
+    # --- Comments ---------------------------------------------------------------------------
+
+    def _paged(
+        self, request: Request, items: list[dict[str, Any]], default: int = 25
+    ) -> dict[str, Any]:
+        """Cursor paging as Graph does it: opaque `after` cursors and a `next` link."""
+        limit = int(request.args.get("limit", default))
+        after = request.args.get("after", "")
+        start = int(base64.urlsafe_b64decode(after.encode()).decode()) if after else 0
+        chunk = items[start : start + limit]
+        body: dict[str, Any] = {"data": chunk}
+        if chunk:
+            cursors = [
+                base64.urlsafe_b64encode(str(n).encode()).decode()
+                for n in (start, start + len(chunk))
+            ]
+            body["paging"] = {"cursors": {"before": cursors[0], "after": cursors[1]}}
+            if start + len(chunk) < len(items):
+                query = urlencode({**request.args, "after": cursors[1]})
+                body["paging"]["next"] = f"{self.base_url}{request.path}?{query}"
+        return body
+
+    def _not_found(self, node_id: str, verb: str = "get") -> Response:
+        return self._error(
+            f"Unsupported {verb} request. Object with ID '{node_id}' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation.",
+            100,
+            subcode=33,
+        )
+
+    def _page_of(self, node_id: str) -> str:
+        """The Page a post or comment belongs to, or "" when there is no such node."""
+        if node_id in self.posts:
+            return str(self.posts[node_id]["page_id"])
+        if node_id in self.comments:
+            return self._page_of(self.comments[node_id]["post_id"])
+        return ""
+
+    def _comment_view(self, comment: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+        view = {k: comment[k] for k in fields if k in comment and k != "parent"}
+        if "parent" in fields and comment["parent"]:
+            parent = self.comments[comment["parent"]]
+            view["parent"] = {
+                "id": parent["id"],
+                "created_time": parent["created_time"],
+                "from": parent["from"],
+                "message": parent["message"],
+            }
+        return view
+
+    def list_comments(self, request: Request, node_id: str) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        page_id = self._page_of(node_id)
+        if not page_id or token.kind != "page" or token.owner != page_id:
+            return self._not_found(node_id)
+        if node_id in self.posts:
+            found = [c for c in self.comments.values() if c["post_id"] == node_id]
+            if request.args.get("filter", "toplevel") != "stream":
+                found = [c for c in found if not c["parent"]]
+        else:
+            found = [c for c in self.comments.values() if c["parent"] == node_id]
+        # Hidden comments are listed to the Page that hid them, with is_hidden set.
+        if request.args.get("order") == "reverse_chronological":
+            found.reverse()
+        fields = self._fields(request, "id,message,created_time,from")
+        return self._json(self._paged(request, [self._comment_view(c, fields) for c in found]))
+
+    def create_comment(self, request: Request, node_id: str) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        page_id = self._page_of(node_id)
+        if not page_id or token.kind != "page" or token.owner != page_id:
+            return self._not_found(node_id, "post")
+        message = request.form.get("message", "")
+        if not message:
+            return self._error("(#100) Missing message or attachment.", 100)
+        if self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return self._drop()
+        post_id = node_id if node_id in self.posts else self.comments[node_id]["post_id"]
+        parent = "" if node_id in self.posts else node_id
+        page = self.pages[page_id]
+        comment = self.add_comment(
+            post_id, message, name=page["name"], user_id=page_id, parent=parent
+        )
+        return self._after_accept({"id": comment["id"]})
+
+    def update_comment(self, request: Request, comment_id: str) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        comment = self.comments.get(comment_id)
+        if comment is None or token.kind != "page" or token.owner != self._page_of(comment_id):
+            return self._not_found(comment_id, "post")
+        hidden = request.values.get("is_hidden")
+        if hidden not in ("true", "false"):
+            return self._error("(#100) The parameter is_hidden must be a boolean", 100)
+        if comment["from"]["id"] == token.owner:
+            return self._error("(#100) A Page cannot hide its own comment", 100)
+        comment["is_hidden"] = hidden == "true"
+        return self._json({"success": True})
+
+    # --- Messenger --------------------------------------------------------------------------
+
+    def list_conversations(self, request: Request, page_id: str) -> Response:
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        if request.args.get("platform", "messenger") != "messenger":
+            return self._error("(#100) Invalid platform", 100)
+        found = sorted(
+            (c for c in self.conversations.values() if c["page_id"] == page_id and c["messages"]),
+            key=lambda c: c["messages"][0]["created_time"],
+            reverse=True,
+        )
+        wanted = request.args.get("fields", "id")
+        views = []
+        for conversation in found:
+            view: dict[str, Any] = {
+                "id": conversation["id"],
+                "updated_time": conversation["messages"][0]["created_time"],
+            }
+            if "messages" in wanted:
+                # The nested edge answers the newest 25 messages, newest first.
+                newest = conversation["messages"][:25]
+                view["messages"] = {"data": newest}
+                if len(conversation["messages"]) > 25:
+                    view["messages"]["paging"] = {"next": f"{self.base_url}/more"}
+            views.append(view)
+        return self._json(self._paged(request, views))
+
+    def send_message(self, request: Request, page_id: str) -> Response:
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        try:
+            recipient = json.loads(request.values.get("recipient", "{}"))
+            message = json.loads(request.values.get("message", "{}"))
+        except ValueError:
+            return self._error("(#100) param recipient must be JSON", 100)
+        messaging_type = request.values.get("messaging_type", "")
+        if messaging_type not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
+            return self._error("(#100) Param messaging_type is required", 100)
+        conversation = next(
+            (
+                c
+                for c in self.conversations.values()
+                if c["page_id"] == page_id and c["psid"] == str(recipient.get("id"))
+            ),
+            None,
+        )
+        if conversation is None:
+            return self._error("(#100) No matching user found", 100, subcode=2018001)
+        if not message.get("text"):
+            return self._error("(#100) The parameter message[text] is required", 100)
+        theirs = [m for m in conversation["messages"] if m["from"]["id"] == conversation["psid"]]
+        last = self._unix(theirs[0]["created_time"]) if theirs else 0
+        if messaging_type == "RESPONSE" and time.time() - last > 24 * 3600:
+            return self._error(
+                "(#10) This message is sent outside of allowed window. Learn more about the new "
+                "policy here: https://developers.facebook.com/docs/messenger-platform/policy-overview",
+                10,
+                subcode=2018278,
+            )
+        if self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return self._drop()
+        page = self.pages[page_id]
+        sent = self._add_to(
+            conversation, {"id": page_id, "name": page["name"]}, message["text"], None
+        )
+        return self._after_accept({"recipient_id": conversation["psid"], "message_id": sent["id"]})
+
+    def conversation_messages(self, request: Request, conversation_id: str) -> Response:
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        conversation = self.conversations.get(conversation_id)
+        if conversation is None or token.kind != "page" or token.owner != conversation["page_id"]:
+            return self._not_found(conversation_id)
+        return self._json(self._paged(request, conversation["messages"]))
