@@ -271,6 +271,7 @@ PERMISSIONS_POLICY_DISABLED = [
     "camera",
     "geolocation",
     "gyroscope",
+    "interest-cohort",
     "magnetometer",
     "microphone",
     "payment",

@@ -54,7 +54,7 @@ def test_a_page_allows_only_its_own_scripts_styles_and_forms(alice_client: Clien
     }
     assert response["Permissions-Policy"] == (
         "accelerometer=(), browsing-topics=(), camera=(), geolocation=(), gyroscope=(),"
-        " magnetometer=(), microphone=(), payment=(), usb=()"
+        " interest-cohort=(), magnetometer=(), microphone=(), payment=(), usb=()"
     )
 
 
