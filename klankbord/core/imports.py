@@ -81,7 +81,7 @@ def _run(job: ImportJob) -> dict[str, Any]:
     reporter = _Reporter(job, stream)
     if job.kind == ImportJob.Kind.POSTS:
         membership = Membership.objects.filter(
-            organisation_id=job.organisation_id, user_id=job.created_by_id
+            organisation_id=job.organisation_id, user=job.created_by
         ).first()
         if membership is None:
             return {"stopped": _("You are no longer a member of this organisation.")}

@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 
 def refuse_larger_than(upload: UploadedFile, limit: int) -> UploadedFile:
     """The upload itself, or a clear message when it is larger than `limit` bytes."""
-    if (upload.size or 0) > limit:
+    size = upload.size or 0
+    if size > limit:
         raise ValidationError(
             _("This file is %(size)s; files up to %(limit)s can be imported. Split it.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)},
             code="too_large",
         )
     return upload
