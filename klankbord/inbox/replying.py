@@ -40,8 +40,9 @@ from klankbord.publishing.checks import count_for
 Status = Reply.Status
 PENDING = (Status.SENDING, Status.UNCONFIRMED)
 # Networks where a reply can be private: Mastodon's "direct" visibility (a private mention),
-# Bluesky's chat (in the conversation of a message, or a new one with a post's author).
-PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "sandbox"})
+# Bluesky's chat (in the conversation of a message, or a new one with a post's author),
+# Facebook's Messenger (in the conversation of a message, within 24 hours).
+PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "facebook", "sandbox"})
 # Networks that tell only the people named in a post: the author is named unless the text does.
 NAMING_NETWORKS = frozenset({"mastodon"})
 HANDLE = re.compile(r"@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?")
@@ -101,6 +102,8 @@ def _prepare(item: Item, text: str, private: bool) -> Prepared:
             _("%(network)s has no private messages; reply publicly or contact them another way.")
             % {"network": _label(channel)}
         )
+    if private:
+        _check_window(channel, mention)
     text = addressed(channel.network, mention, text)
     if private and channel.network in NAMING_NETWORKS and not _names_author(text, mention):
         raise ReplyRefused(
@@ -117,6 +120,40 @@ def _prepare(item: Item, text: str, private: bool) -> Prepared:
     if Status.SENDING in pending:
         raise ReplyRefused(_("A reply to this is being sent right now."))
     return Prepared(channel=channel, text=text, private=private)
+
+
+def _check_window(channel: Channel, mention: Mention) -> None:
+    """Refuse a private answer the network would refuse: outside its messaging window."""
+    connector = connector_class(channel.network)
+    window = connector.private_window
+    if window is None:
+        return
+    if mention.kind != "message":
+        raise ReplyRefused(
+            _("On %(network)s only a private message can be answered privately; reply publicly.")
+            % {"network": _label(channel)}
+        )
+    last = (
+        Mention.objects.filter(
+            organisation_id=mention.organisation_id,
+            network=mention.network,
+            kind="message",
+            remote_id__startswith=connector.conversation_of(mention.remote_id),
+        )
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if last is None or timezone.now() - last > window:
+        hours_in_window = int(window.total_seconds() // 3600)
+        raise ReplyRefused(
+            _(
+                "%(network)s lets a business answer a message only within %(hours)s hours of the "
+                "customer's last message, and that was longer ago. Answer once they write again, "
+                "or reach them another way."
+            )
+            % {"network": _label(channel), "hours": hours_in_window}
+        )
 
 
 def addressed(network: str, mention: Mention, text: str) -> str:
