@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,8 +97,11 @@ class FacebookApp(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="facebook_app"
     )
     app_id = models.CharField(max_length=30)
-    # {"app_secret": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
+    # {"app_secret": ..., "verify_token": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
     secrets = EncryptedJSONField(blank=True, default=dict)
+    # The unguessable part of this app's webhook address (empty: no webhook yet).
+    webhook_key = models.CharField(max_length=64, blank=True, db_index=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -105,6 +109,60 @@ class FacebookApp(models.Model):
 
     def __repr__(self) -> str:
         return f"<FacebookApp {self.pk} {self.app_id}>"
+
+
+class HiddenComment(models.Model):
+    """A comment on one of our posts that the team hid on the network from the inbox."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="hidden_comments")
+    remote_id = models.CharField(max_length=500)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    hidden_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "remote_id"], name="hidden_comment_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.remote_id
+
+
+class WebhookEvent(models.Model):
+    """One change a network pushed to us, stored as received before anything is done with it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Received")
+        CLAIMED = "claimed", _("Being processed")
+        DONE = "done", _("Processed")
+        FAILED = "failed", _("Failed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="webhook_events"
+    )
+    network = models.CharField(max_length=30)
+    # The account the change is about (a Page id), and what stays the same on a redelivery.
+    account_id = models.CharField(max_length=300)
+    key = models.CharField(max_length=300)
+    body = models.JSONField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "network", "key"], name="webhook_event_once"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.network} {self.key}"
 
 
 class RateBudgetState(models.Model):

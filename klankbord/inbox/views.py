@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from klankbord.accounts.models import User
 from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.channels.models import Channel
-from klankbord.inbox import replying, selectors, services
+from klankbord.inbox import moderation, replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
 from klankbord.inbox.models import Item, Reply, SavedReply
 from klankbord.lib import cells
@@ -172,6 +172,8 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "may_work": membership.has_role(WORKS_THE_INBOX),
         "may_reply": membership.has_role(REPLIES),
         "waiting_reply": item.replies.filter(status=Reply.Status.UNCONFIRMED).first(),
+        "may_hide": moderation.hideable_channel(item) is not None,
+        "hidden": moderation.is_hidden(item),
     }
     return render(request, "inbox/item.html", context)
 
@@ -293,6 +295,25 @@ def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) 
         messages.warning(request, _("The network did not confirm the reply. Look it up first."))
     else:
         messages.error(request, _("The reply was not sent: %(reason)s") % {"reason": reply.error})
+    return _back(item)
+
+
+@org_view(REPLIES)
+@require_POST
+def item_hide_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    item = _item_or_404(membership, item_id)
+    hidden = request.POST.get("hidden") == "1"
+    try:
+        moderation.item_set_hidden(item=item, hidden=hidden, by=membership)
+    except moderation.HideRefused as refused:
+        messages.error(request, refused.message)
+        return _back(item)
+    if hidden:
+        messages.success(
+            request, _("The comment is hidden: only its author and their friends see it.")
+        )
+    else:
+        messages.success(request, _("The comment is visible to everyone again."))
     return _back(item)
 
 
