@@ -110,13 +110,18 @@ class _Reporter:
         self.job, self.stream, self.last = job, stream, 0.0
         # Posts say after each line how far they got, so a stopped job names the right line.
         self.every = 0.0 if job.kind == ImportJob.Kind.POSTS else PROGRESS_EVERY_SECONDS
+        # Posts are read in one go and then planned line by line: their progress is in lines.
+        self.lines = stream.getvalue().count(b"\n") or 1
 
     def report(self, result: ImportResult | BulkResult) -> None:
         if time.monotonic() - self.last < self.every:
             return
         self.last = time.monotonic()
+        done = self.stream.tell()
+        if isinstance(result, BulkResult):
+            done = self.job.size_bytes * min(result.last_line, self.lines) // self.lines
         ImportJob.objects.filter(pk=self.job.pk).update(
-            done_bytes=self.stream.tell(),
+            done_bytes=done,
             result=_summary(result),
             lease_until=timezone.now() + LEASE,
         )

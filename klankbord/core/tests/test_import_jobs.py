@@ -186,3 +186,32 @@ def test_a_client_viewer_cannot_see_an_import(world: World) -> None:
     viewer = Client()
     viewer.force_login(world.member(Role.CLIENT))
     assert viewer.get(reverse("import_job", args=[world.org.slug, job.pk])).status_code == 403
+
+
+def test_a_file_of_posts_shows_its_progress_in_lines(
+    world: World, alice_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klankbord.channels.models import Channel
+    from klankbord.publishing import bulk
+
+    Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
+    )
+    seen: list[int] = []
+    real_line = bulk._schedule_line
+
+    def plan_and_look(*args: Any) -> None:
+        real_line(*args)
+        seen.append(ImportJob.objects.get().percent)
+
+    monkeypatch.setattr(bulk, "_schedule_line", plan_and_look)
+    lines = "".join(f"2099-12-0{n};08:30;Bericht {n}\n" for n in range(1, 5))
+    with worker_at_hand():
+        alice_client.post(
+            reverse("publish_bulk", args=[world.org.slug]),
+            {"file": SimpleUploadedFile("december.csv", ("date;time;text\n" + lines).encode())},
+        )
+
+    # As each line starts: none, then about 2, 3 and 4 of the file's 5 lines done.
+    assert seen[0] == 0 and seen == sorted(set(seen)) and 75 <= seen[-1] < 100
+    assert ImportJob.objects.get().percent == 100
