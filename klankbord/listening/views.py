@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from klankbord.analytics.forms import ReportSubscriptionForm
@@ -323,7 +324,11 @@ def privacy_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         deleted = privacy.author_erase(membership, author_form.cleaned_data["handle"])
         messages.success(
             request,
-            _("%(count)s mentions deleted; this author's mentions are no longer stored.")
+            ngettext(
+                "%(count)s mention deleted; this author's mentions are no longer stored.",
+                "%(count)s mentions deleted; this author's mentions are no longer stored.",
+                deleted,
+            )
             % {"count": deleted},
         )
         return redirect("listening_privacy", org_slug=organisation.slug)

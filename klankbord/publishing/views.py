@@ -11,10 +11,12 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 
+from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.analytics.results import best_moments
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
@@ -518,7 +520,11 @@ def post_delete_view(request: HttpRequest, membership: Membership, post_id: int)
     if on_the_way:
         messages.warning(
             request,
-            _("Deleted. It was already being published on %(n)s channel(s); check those.")
+            ngettext(
+                "Deleted. It was already being published on %(n)s channel; check it.",
+                "Deleted. It was already being published on %(n)s channels; check those.",
+                on_the_way,
+            )
             % {"n": on_the_way},
         )
     else:
@@ -567,7 +573,7 @@ def target_move_view(request: HttpRequest, membership: Membership, target_id: in
         services.target_move(target=target, at=moment, by=membership)
     except ValidationError as error:
         return HttpResponse(_error_text(error), status=422)
-    return HttpResponse(_("Moved."), headers={"HX-Trigger": "calendar-changed"})
+    return trigger_client_event(HttpResponse(_("Moved.")), "calendar-changed")
 
 
 # --- calendar ---------------------------------------------------------------------------------
@@ -605,7 +611,7 @@ def _week_rows(days: list[selectors.CalendarDay], zone: str) -> list[dict[str, o
 
 
 @org_view(Role.CLIENT)
-def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+def calendar_view(request: HtmxHttpRequest, membership: Membership) -> HttpResponse:
     org = membership.organisation
     today = local_today(org)
     view = "week" if request.GET.get("view") == "week" else "month"
@@ -646,7 +652,7 @@ def calendar_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "movable": MOVABLE,
     }
     # After a drop only the grid is reloaded; the rest of the page stays as it is.
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "calendar":
+    if request.htmx and request.htmx.target == "calendar":
         return render(request, "publishing/partials/calendar_body.html", context)
     context.update(
         channels=Channel.objects.filter(organisation=org).exclude(
