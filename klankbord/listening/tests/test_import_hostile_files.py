@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from klankbord.listening.imports import import_file
-from klankbord.listening.models import Mention
+from klankbord.listening.models import Mention, Monitor
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +92,20 @@ def test_a_text_too_long_is_kept_cut_and_the_cut_reported(world: World) -> None:
     ]
     kept = Mention.objects.exclude(remote_id="m1").get().text
     assert len(kept) <= 10_000 and kept.endswith("…")
+
+
+def test_an_imported_line_no_monitor_asks_for_is_kept_and_a_matching_one_is_listed(
+    world: World,
+) -> None:
+    """You chose to bring the file in: nothing of it is dropped for want of a monitor."""
+    taart = Monitor.objects.create(organisation=world.org, name="Taart", query="taart")
+    content = [
+        json.dumps({"id": "t1", "text": "Lekkere taart gekocht"}).encode(),
+        json.dumps({"id": "b1", "text": "Het brood was op"}).encode(),
+    ]
+
+    result = imported(world, b"\n".join(content))
+
+    assert result.stored == 2
+    assert list(taart.mentions.values_list("remote_id", flat=True)) == ["t1"]
+    assert not Mention.objects.get(remote_id="b1").monitors.exists()
