@@ -39,6 +39,7 @@ urlpatterns = [
         name="facebook_pages",
     ),
     path("kanalen/facebook/terug/", views.facebook_callback_view, name="facebook_callback"),
+    path("webhooks/meta/<str:key>/", views.meta_webhook_view, name="meta_webhook"),
     path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
         views.channel_check_view,

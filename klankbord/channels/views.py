@@ -3,15 +3,16 @@ import secrets
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
-from klankbord.channels import selectors, services
+from klankbord.channels import meta_webhooks, selectors, services
 from klankbord.channels.forms import (
     BlueskyForm,
     FacebookAppForm,
@@ -20,7 +21,7 @@ from klankbord.channels.forms import (
     MastodonForm,
     SandboxForm,
 )
-from klankbord.channels.models import Channel, MastodonApp
+from klankbord.channels.models import Channel, FacebookApp, MastodonApp
 from klankbord.channels.networks import available_networks, facebook, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
@@ -50,10 +51,53 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "facebook_app_form": forms.get("facebook_app_form") or FacebookAppForm(),
         "facebook_app": selectors.facebook_app_of(org),
         "is_owner": membership.has_role(Role.OWNER),
+        "facebook_webhook": _facebook_webhook(membership),
     }
     response = render(request, "channels/list.html", context)
     # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
     return csp_allow(response, "form-action", ["https:", "http:"])
+
+
+def _facebook_webhook(membership: Membership) -> dict[str, object] | None:
+    """How comments and messages come in, and (for the owner) what to enter at Meta."""
+    stored = FacebookApp.objects.filter(organisation=membership.organisation).first()
+    if stored is None:
+        return None
+    if membership.has_role(Role.OWNER):
+        stored = meta_webhooks.webhook_ensure(stored)
+    url = settings.SITE_URL + reverse("meta_webhook", args=[stored.webhook_key])
+    return {
+        "way_in": meta_webhooks.way_in(stored),
+        "last_event_at": stored.last_event_at,
+        "url": url if stored.webhook_key else "",
+        "verify_token": stored.secrets.get("verify_token", ""),
+    }
+
+
+# Public: Meta calls it. Each app has its own unguessable address; the body is signed.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def meta_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
+    app = FacebookApp.objects.filter(webhook_key=key).first() if key else None
+    if app is None:
+        raise Http404
+    if request.method == "GET":
+        mode = request.GET.get("hub.mode", "")
+        token = request.GET.get("hub.verify_token", "")
+        challenge = request.GET.get("hub.challenge", "")
+        if not meta_webhooks.verify_ok(app, mode, token) or not challenge.isalnum():
+            return HttpResponseForbidden()
+        return HttpResponse(challenge[:200], content_type="text/plain")
+    # Checked before anything is parsed or stored: an unsigned body is not Meta's.
+    secret = str(app.secrets.get("app_secret") or "")
+    signature = request.headers.get("X-Hub-Signature-256", "")
+    if not meta_webhooks.signature_ok(secret, request.body, signature):
+        return HttpResponseForbidden()
+    try:
+        meta_webhooks.events_receive(app=app, body=request.body)
+    except meta_webhooks.BadDelivery:
+        return HttpResponse(status=400)
+    return HttpResponse("EVENT_RECEIVED", content_type="text/plain")
 
 
 @org_view(Role.MANAGER)

@@ -75,7 +75,8 @@ CONVERSATION_PAGES = 5
 # Messenger's standard messaging window: a Page answers within 24 hours of the customer's message.
 # https://developers.facebook.com/docs/messenger-platform/policy/policy-overview
 MESSAGING_WINDOW = timedelta(hours=24)
-# Our remote id of a Messenger message: messenger/{conversation-id}/{psid}/{message-id}.
+# Our remote id of a Messenger message: messenger/{psid}/{message-id}; a webhook names no
+# conversation, only the customer's page-scoped id (PSID), so the id does without it.
 MESSENGER = "messenger/"
 
 
@@ -339,16 +340,16 @@ def pages_of(token: str, *, allow_loopback: bool) -> list[Page]:
     return pages
 
 
-def message_id(conversation_id: str, psid: str, mid: str) -> str:
-    return f"{MESSENGER}{conversation_id}/{psid}/{mid}"
+def message_id(psid: str, mid: str) -> str:
+    return f"{MESSENGER}{psid}/{mid}"
 
 
-def message_parts(remote_id: str) -> tuple[str, str, str]:
-    """The conversation id, the customer's page-scoped id and the message id."""
-    parts = remote_id.removeprefix(MESSENGER).split("/", 2)
-    if not remote_id.startswith(MESSENGER) or len(parts) != 3 or not all(parts):
+def message_parts(remote_id: str) -> tuple[str, str]:
+    """The customer's page-scoped id and the message id."""
+    parts = remote_id.removeprefix(MESSENGER).split("/", 1)
+    if not remote_id.startswith(MESSENGER) or len(parts) != 2 or not all(parts):
         raise ConnectorError(_("This is not a Messenger message."), permanent=True)
-    return parts[0], parts[1], parts[2]
+    return parts[0], parts[1]
 
 
 def message_url(page_id: str, psid: str, mid: str) -> str:
@@ -384,8 +385,8 @@ class FacebookConnector(Connector):
     def conversation_of(cls, remote_id: str) -> str:
         if not remote_id.startswith(MESSENGER):
             return remote_id
-        conversation, psid, _mid = message_parts(remote_id)
-        return f"{MESSENGER}{conversation}/{psid}/"
+        psid, _mid = message_parts(remote_id)
+        return f"{MESSENGER}{psid}/"
 
     def client(self) -> Client:
         return Client(
@@ -652,7 +653,7 @@ class FacebookConnector(Connector):
             mid = str(message["id"])
             news.append(
                 Mention(
-                    remote_id=message_id(str(conversation["id"]), str(sender["id"]), mid),
+                    remote_id=message_id(str(sender["id"]), mid),
                     url=message_url(page_id, str(sender["id"]), mid),
                     author_handle=name,
                     author_name=name,
@@ -701,7 +702,7 @@ class FacebookConnector(Connector):
         raise ConnectorError(_("Too many replies since this one was sent to check it."))
 
     def _send_message(self, post: OutgoingPost) -> PublishedPost:
-        conversation, psid, _mid = message_parts(post.reply_to)
+        psid, _mid = message_parts(post.reply_to)
         # https://developers.facebook.com/docs/messenger-platform/send-messages — RESPONSE:
         # an answer within the 24-hour window. Sent once; a lost answer is looked up.
         body = self.client().call(
@@ -716,13 +717,14 @@ class FacebookConnector(Connector):
         )
         mid = str(body["message_id"])
         return PublishedPost(
-            remote_id=message_id(conversation, psid, mid),
+            remote_id=message_id(psid, mid),
             url=message_url(self.account.external_id, psid, mid),
         )
 
     def _find_message(self, post: OutgoingPost) -> PublishedPost | None:
         """Our message with this text in the conversation, after the one it answers."""
-        conversation, psid, answered = message_parts(post.reply_to)
+        psid, answered = message_parts(post.reply_to)
+        conversation = self._conversation_with(psid)
         since = datetime.now(UTC) - LOOKUP_WINDOW
         if post.not_before is not None:
             since = max(since, post.not_before - CLOCK_SKEW)
@@ -740,12 +742,31 @@ class FacebookConnector(Connector):
             if ours and comparable(message.get("message") or "") == comparable(post.text):
                 mid = str(message["id"])
                 return PublishedPost(
-                    remote_id=message_id(conversation, psid, mid),
+                    remote_id=message_id(psid, mid),
                     url=message_url(self.account.external_id, psid, mid),
                 )
         if (body.get("paging") or {}).get("next"):
             raise ConnectorError(_("Too many messages since this one was sent to check it."))
         return None
+
+    def _conversation_with(self, psid: str) -> str:
+        # https://developers.facebook.com/docs/graph-api/reference/page/conversations — user_id
+        # finds the one conversation with this customer.
+        body = self.client().call(
+            "GET",
+            f"/{self.account.external_id}/conversations",
+            params={"platform": "messenger", "user_id": psid, "fields": "id"},
+        )
+        found = body.get("data") or []
+        if not found:
+            raise NotFound(_("Facebook knows no conversation with this person (any more)."))
+        return str(found[0]["id"])
+
+    def customer_name(self, psid: str) -> str:
+        """A Messenger customer's name, which a webhook does not carry."""
+        # https://developers.facebook.com/docs/messenger-platform/identity/user-profile
+        body = self.client().call("GET", f"/{psid}", params={"fields": "name"})
+        return str(body.get("name") or _("Facebook user"))
 
     def comment_hide(self, remote_id: str, *, hidden: bool) -> None:
         """Hide a comment from everyone but its author and their friends, or show it again."""

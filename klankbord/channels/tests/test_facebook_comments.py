@@ -102,7 +102,7 @@ def test_messenger_messages_come_as_messages_without_our_own_answers(
         ("message", "Voor zaterdag"),
     ]
     message = page.mentions[1]
-    assert message.remote_id == message_id(conversation["id"], conversation["psid"], second["id"])
+    assert message.remote_id == message_id(conversation["psid"], second["id"])
     assert message.author_name == "Els Maes" and message.url.startswith("https://business.")
     assert first["id"] in page.mentions[0].remote_id
 

@@ -78,7 +78,7 @@ def a_comment(fake: FakeFacebook, page: Channel, text: str) -> dict[str, Any]:
 def a_message(fake: FakeFacebook, page: Channel, text: str) -> str:
     sent = fake.add_message(page.external_id, text)
     conversation = next(iter(fake.conversations.values()))
-    return message_id(conversation["id"], conversation["psid"], sent["id"])
+    return message_id(conversation["psid"], sent["id"])
 
 
 def our_replies(fake: FakeFacebook, page: Channel) -> list[str]:

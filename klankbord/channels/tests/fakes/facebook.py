@@ -636,6 +636,10 @@ class FakeFacebook:
             return refused  # type: ignore[return-value]
         if node_id in self.pages:
             return self._json(self._page_view(node_id, request))
+        customer = next((c for c in self.conversations.values() if c["psid"] == node_id), None)
+        if customer is not None and token.kind == "page" and token.owner == customer["page_id"]:
+            # The User Profile API: a Page may read the name of whoever wrote to it.
+            return self._json({"id": node_id, "name": customer["name"]})
         post = self.posts.get(node_id)
         if post is None or (token.kind == "page" and post["page_id"] != token.owner):
             return self._error(
@@ -759,8 +763,15 @@ class FakeFacebook:
             return refused
         if request.args.get("platform", "messenger") != "messenger":
             return self._error("(#100) Invalid platform", 100)
+        user_id = request.args.get("user_id", "")
         found = sorted(
-            (c for c in self.conversations.values() if c["page_id"] == page_id and c["messages"]),
+            (
+                c
+                for c in self.conversations.values()
+                if c["page_id"] == page_id
+                and c["messages"]
+                and (not user_id or c["psid"] == user_id)
+            ),
             key=lambda c: c["messages"][0]["created_time"],
             reverse=True,
         )

@@ -1,0 +1,240 @@
+"""Meta's webhooks for a Page: comments (feed changes) and Messenger messages, pushed to us.
+
+https://developers.facebook.com/docs/graph-api/webhooks/getting-started — the verification
+handshake (hub.mode, hub.verify_token, hub.challenge) and X-Hub-Signature-256, an HMAC-SHA256 of
+the raw body with the app secret. Each change is stored as received under a key that stays the
+same when Meta delivers it again, acknowledged at once, and processed by a task that claims its
+row. Polling goes on beside it: whichever brings a comment first stores it, the other is a
+duplicate.
+"""
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klankbord.channels.models import Channel, FacebookApp, WebhookEvent
+from klankbord.channels.networks.base import ConnectorError, Mention
+from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
+from klankbord.channels.networks.facebook import post_url as facebook_url
+from klankbord.channels.services import connector_for
+
+Status = WebhookEvent.Status
+LEASE = timedelta(minutes=5)
+# An event still new this long after it came lost its task (a broker hiccup): sweep it up.
+SWEEP_AFTER = timedelta(minutes=1)
+MAX_ATTEMPTS = 5
+# Webhook: what the channel page calls active, when the last event came this recently.
+ACTIVE_FOR = timedelta(days=1)
+
+
+class BadDelivery(Exception):
+    """Signed correctly, but not something we can read."""
+
+
+def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
+    """Whether X-Hub-Signature-256 is "sha256=" + the HMAC-SHA256 of the raw body."""
+    if not app_secret or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    # Constant time: the comparison must not tell an attacker how much of a guess was right.
+    return hmac.compare_digest(expected.encode(), header.removeprefix("sha256=").encode())
+
+
+def verify_ok(app: FacebookApp, mode: str, token: str) -> bool:
+    expected = str(app.secrets.get("verify_token") or "")
+    return mode == "subscribe" and bool(expected) and hmac.compare_digest(expected, token)
+
+
+def webhook_ensure(app: FacebookApp) -> FacebookApp:
+    """Give the app its webhook address and verify token, once."""
+    if app.webhook_key and app.secrets.get("verify_token"):
+        return app
+    app.webhook_key = app.webhook_key or secrets.token_urlsafe(24)
+    app.secrets = {**app.secrets, "verify_token": secrets.token_urlsafe(24)}
+    app.save(update_fields=["webhook_key", "secrets"])
+    return app
+
+
+def events_of(payload: Any) -> list[tuple[str, str, dict[str, Any]]]:
+    """(page id, stable key, the change as received) for each comment or message in a delivery."""
+    if not isinstance(payload, dict) or payload.get("object") != "page":
+        raise BadDelivery("not a page delivery")
+    found = []
+    for entry in payload.get("entry") or []:
+        page_id = str(entry.get("id") or "")
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            if change.get("field") == "feed" and value.get("item") == "comment":
+                # A comment added, edited or removed: each verb is its own event.
+                key = f"comment:{value.get('comment_id')}:{value.get('verb')}"
+                found.append((page_id, key, {"field": "feed", **value}))
+        for messaging in entry.get("messaging") or []:
+            message = messaging.get("message") or {}
+            # An echo is our own answer, sent back to us.
+            if message.get("mid") and not message.get("is_echo"):
+                found.append(
+                    (page_id, f"message:{message['mid']}", {"field": "messages", **messaging})
+                )
+    return found
+
+
+def events_receive(*, app: FacebookApp, body: bytes) -> list[int]:
+    """Store each change of a signed delivery once; returns the ids of the new ones."""
+    try:
+        payload = json.loads(body)
+        events = events_of(payload)
+    except (ValueError, AttributeError, TypeError) as error:
+        raise BadDelivery(str(error)) from error
+    new = []
+    with transaction.atomic():
+        for page_id, key, change in events:
+            event, created = WebhookEvent.objects.get_or_create(
+                organisation_id=app.organisation_id,
+                network="facebook",
+                key=key[:300],
+                defaults={"account_id": page_id[:300], "body": change},
+            )
+            if created:
+                new.append(event.pk)
+        FacebookApp.objects.filter(pk=app.pk).update(last_event_at=timezone.now())
+        transaction.on_commit(lambda: _enqueue(new))
+    return new
+
+
+def _enqueue(event_ids: list[int]) -> None:
+    from klankbord.channels.tasks import process_webhook_event
+
+    for event_id in event_ids:
+        process_webhook_event.delay(event_id)
+
+
+def event_claim(event_id: int, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    claimed = WebhookEvent.objects.filter(
+        free, pk=event_id, status__in=[Status.NEW, Status.CLAIMED]
+    ).update(status=Status.CLAIMED, lease_until=now + LEASE, attempts=F("attempts") + 1)
+    return claimed == 1  # 0: another worker got there first, or it is done
+
+
+def event_process(event_id: int) -> None:
+    """Claim one stored event and bring its comment or message in as a mention."""
+    from klankbord.listening import pipeline, sources
+    from klankbord.listening.models import Source
+
+    if not event_claim(event_id):
+        return
+    event = WebhookEvent.objects.get(pk=event_id)
+    channel = Channel.objects.filter(
+        organisation_id=event.organisation_id,
+        network=event.network,
+        external_id=event.account_id,
+        status=Channel.Status.CONNECTED,
+    ).first()
+    source = Source.objects.filter(channel=channel, kind=Source.Kind.MENTIONS, active=True).first()
+    if channel is None or source is None:
+        _finish(event, Status.DONE, _("No connected Page with this id."))
+        return
+    try:
+        mention = to_mention(event, channel)
+    except ConnectorError as error:
+        failed = error.permanent or event.attempts >= MAX_ATTEMPTS
+        _finish(event, Status.FAILED if failed else Status.NEW, error.message)
+        return
+    with transaction.atomic():
+        if mention is not None:
+            pipeline.run(source, [sources.to_item(source, mention)])
+        _finish(event, Status.DONE)
+
+
+def _finish(event: WebhookEvent, status: str, error: str = "") -> None:
+    WebhookEvent.objects.filter(pk=event.pk, status=Status.CLAIMED).update(
+        status=status, lease_until=None, error=error[:500]
+    )
+
+
+def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
+    """The mention a change brings, or None (a removal, an edit, our own comment)."""
+    value = event.body
+    if value.get("field") == "messages":
+        return _message_mention(value, channel)
+    author = value.get("from") or {}
+    if value.get("verb") != "add" or author.get("id") == channel.external_id:
+        return None
+    comment_id = str(value.get("comment_id") or "")
+    # Out of order: a removal that came before its addition wins.
+    removed = WebhookEvent.objects.filter(
+        organisation_id=event.organisation_id,
+        network=event.network,
+        key=f"comment:{comment_id}:remove",
+    ).exists()
+    if removed or not comment_id:
+        return None
+    name = str(author.get("name") or _("Facebook user"))
+    post_id = str(value.get("post_id") or "")
+    return Mention(
+        remote_id=comment_id,
+        url=facebook_url(comment_id),
+        author_handle=name,
+        author_name=name,
+        text=str(value.get("message") or ""),
+        created_at=_from_unix(value.get("created_time")),
+        kind="reply",
+        in_reply_to=str(value.get("parent_id") or post_id),
+        raw={"post_id": post_id, "from_id": str(author.get("id") or "")},
+    )
+
+
+def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
+    psid = str((value.get("sender") or {}).get("id") or "")
+    message = value.get("message") or {}
+    if not psid or psid == channel.external_id or not message.get("text"):
+        return None  # our own, or a sticker or attachment without words
+    connector = connector_for(channel)
+    assert isinstance(connector, FacebookConnector)
+    name = connector.customer_name(psid)
+    mid = str(message["mid"])
+    timestamp = value.get("timestamp")
+    return Mention(
+        remote_id=message_id(psid, mid),
+        url=message_url(channel.external_id, psid, mid),
+        author_handle=name,
+        author_name=name,
+        text=str(message["text"]),
+        created_at=_from_unix(timestamp / 1000 if isinstance(timestamp, int | float) else None),
+        kind="message",
+    )
+
+
+def _from_unix(value: Any) -> datetime | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, tz=UTC)
+    return None
+
+
+def events_sweep(now: datetime | None = None) -> list[int]:
+    """Events whose task was lost, or whose worker stopped: hand them out again."""
+    now = now or timezone.now()
+    stale = WebhookEvent.objects.filter(
+        Q(status=Status.NEW, received_at__lt=now - SWEEP_AFTER)
+        | Q(status=Status.CLAIMED, lease_until__lt=now)
+    ).values_list("pk", flat=True)[:200]
+    found = list(stale)
+    _enqueue(found)
+    return found
+
+
+def way_in(app: FacebookApp | None, now: datetime | None = None) -> str:
+    """ "webhook" when Meta pushed an event lately, else "polling"."""
+    now = now or timezone.now()
+    if app is not None and app.last_event_at and now - app.last_event_at < ACTIVE_FOR:
+        return "webhook"
+    return "polling"
