@@ -173,9 +173,16 @@ def facebook_app_save(
     *, organisation: Organisation, app_id: str, app_secret: str, by: User
 ) -> FacebookApp:
     """Keep the organisation's own Meta app; its secret is stored encrypted."""
+    stored = FacebookApp.objects.filter(organisation=organisation).first()
+    # The webhook's verify token stays: Meta keeps the one it was given.
+    kept = (
+        {"verify_token": stored.secrets["verify_token"]}
+        if stored and stored.secrets.get("verify_token")
+        else {}
+    )
     app, created = FacebookApp.objects.update_or_create(
         organisation=organisation,
-        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret}},
+        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret, **kept}},
     )
     audit_record(
         organisation=organisation,

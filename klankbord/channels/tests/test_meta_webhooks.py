@@ -319,3 +319,16 @@ def test_the_channel_page_says_which_way_in_is_active(
 
     after = alice_client.get(channels_url).content.decode()
     assert "come in by webhook (last event" in after
+
+
+def test_saving_the_meta_app_again_keeps_the_webhook_address_and_token(
+    world: World, app: FacebookApp
+) -> None:
+    facebook_app_save(
+        organisation=world.org, app_id="1234", app_secret="new-secret", by=world.alice
+    )
+
+    again = FacebookApp.objects.get(organisation=world.org)
+    assert again.webhook_key == app.webhook_key
+    assert again.secrets["verify_token"] == app.secrets["verify_token"]
+    assert again.secrets["app_secret"] == "new-secret"

@@ -46,6 +46,7 @@ PUBLIC = {
     "monitor_feed_json",
     "plan_shared",
     "plan_shared_pdf",
+    "meta_webhook",  # Meta calls it: an unguessable address and a signed body, no login
 }
 
 
@@ -131,6 +132,7 @@ def objects(world: World) -> dict[str, object]:
         "token_id": token.pk,
         "channel_id": channel.pk,
         "token": "not-a-real-token",
+        "key": "not-a-real-webhook-key",
         "uidb64": "MQ",
         "path": "",
     }
