@@ -764,5 +764,22 @@ def bulk_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "membership": membership,
         "form": form,
         "needs_approval": not membership.has_role(Role.EDITOR),
+        "example": _bulk_example(membership.organisation),
     }
     return render(request, "publishing/bulk.html", context, status=422 if form.errors else 200)
+
+
+def _bulk_example(organisation: Organisation) -> list[tuple[str, str, str]]:
+    """Two example lines that work as they are: days ahead, a connected channel, the plan's
+    own pillars (date, channel, pillar)."""
+    today = local_today(organisation)
+    channels = selectors.publishable_channels(organisation)
+    pillars = [*selectors.plan_pillars(organisation), "", ""]
+    return [
+        (
+            (today + timedelta(days=3)).isoformat(),
+            channels[0].network if channels else "",
+            pillars[0],
+        ),
+        ((today + timedelta(days=10)).isoformat(), "", pillars[1]),
+    ]

@@ -149,3 +149,22 @@ def test_the_command_line_plans_them_as_a_member(
         call_command(
             "publish", "import", str(path), "--org", world.org.slug, "--as", "charlie@garage.test"
         )
+
+
+@pytest.mark.parametrize("with_plan", [False, True])
+def test_the_example_on_the_page_plans_as_it_is(
+    world: World, alice_client: Client, sandbox: Channel, with_plan: bool
+) -> None:
+    """A new user copies the example: its days lie ahead, its channel is one they have and its
+    pillars are their plan's."""
+    if with_plan:
+        Plan.objects.create(organisation=world.org, **bakery_plan())
+    with time_machine.travel(NOW, tick=False):
+        page = alice_client.get(reverse("publish_bulk", args=[world.org.slug])).content.decode()
+    example = page.split('<pre class="example">')[1].split("</pre>")[0]
+    assert "2026-11-27;08:30" in example  # three days ahead
+    assert ";sandbox;" in example
+
+    upload(alice_client, world, example)
+
+    assert PostTarget.objects.filter(status=Status.SCHEDULED).count() == 2
