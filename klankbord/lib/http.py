@@ -276,7 +276,9 @@ def ssl_context() -> ssl.SSLContext:
 
 def pinned_transport(checked: CheckedURL) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport(verify=ssl_context())
-    # httpx has no public hook for the network backend; swap the pool for one that pins.
+    # Pinning the checked address closes DNS rebinding (a second lookup answering 127.0.0.1).
+    # httpx has no public hook for httpcore's network backend, so the pool is swapped; httpcore
+    # is pinned in pyproject.toml and a test connects through it (lib/tests/test_ssrf.py).
     transport._pool = httpcore.ConnectionPool(
         ssl_context=ssl_context(),
         network_backend=PinnedBackend({(checked.host, checked.port): checked.addresses[0]}),
