@@ -18,12 +18,13 @@ a megabyte costs a few milliseconds; the trimmed part would have been cut off by
 anyway, and the text then ends in ELLIPSIS.
 """
 
-import html
 import re
 
 import ftfy
 import nh3
 from ftfy.badness import is_bad
+
+from klankbord.lib.html_text import DROPPED_WITH_CONTENT, html_to_text
 
 # The longest cleaned text; longer texts are cut at a word boundary and end in ELLIPSIS.
 MAX_LENGTH = 10_000
@@ -38,57 +39,6 @@ MAX_SAFE_HTML_INPUT = 2 * MAX_LENGTH
 MAX_TEXT_INPUT = MAX_LENGTH + 2_000
 # A cut looks this far back for a space before it cuts a word in two.
 WORD_BOUNDARY_WINDOW = 200
-
-# Tags whose content is never text a person wrote for the mention.
-_DROPPED_WITH_CONTENT = frozenset(
-    {
-        "script",
-        "style",
-        "iframe",
-        "noscript",
-        "template",
-        "object",
-        "embed",
-        "svg",
-        "math",
-        "head",
-        "title",
-        "textarea",
-        "select",
-    }
-)
-# Tags that end a paragraph: a blank line in the text.
-_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
-# Tags that end a line.
-_LINE_TAGS = frozenset(
-    {
-        "br",
-        "hr",
-        "div",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "tr",
-        "table",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "aside",
-        "nav",
-        "figure",
-        "figcaption",
-        "address",
-    }
-)
-# These run on nh3's output only, where tags are serialised as <p>, </p> and <br>.
-_PARAGRAPH_TAG = re.compile(r"</?(?:{})>".format("|".join(sorted(_PARAGRAPH_TAGS))))
-# A run of block tags ("</li></ul>") is one line end; every <br> counts.
-_LINE_TAGS_RUN = re.compile(r"(?:</?(?:{})>)+".format("|".join(sorted(_LINE_TAGS - {"br"}))))
-_BREAK_TAG = re.compile(r"<br>")
 
 SAFE_TAGS = frozenset({"a", "p", "br", "strong", "em", "ul", "ol", "li", "blockquote"})
 SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -139,24 +89,6 @@ def _limit_html(raw: str, max_length: int) -> str:
     return raw[:position]
 
 
-def html_to_text(raw: str) -> str:
-    """The text of an HTML fragment, with paragraphs and line breaks as newlines.
-
-    Callers limit the input first (see clean_text): parsing cost grows with length and depth.
-    """
-    layout_only = nh3.clean(
-        raw,
-        tags=set(_PARAGRAPH_TAGS | _LINE_TAGS),
-        clean_content_tags=set(_DROPPED_WITH_CONTENT),
-        attributes={"*": set()},
-        link_rel=None,
-    )
-    # Both ends of a block break the line, so "a<div>b</div>c" does not become "abc".
-    with_newlines = _PARAGRAPH_TAG.sub("\n\n", layout_only)
-    with_newlines = _BREAK_TAG.sub("\n", _LINE_TAGS_RUN.sub("\n", with_newlines))
-    return html.unescape(with_newlines)
-
-
 def _normalise_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -200,7 +132,7 @@ def safe_html(raw: str | None) -> str:
     return nh3.clean(
         raw,
         tags=set(SAFE_TAGS),
-        clean_content_tags=set(_DROPPED_WITH_CONTENT),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={"*": set(), "a": {"href"}},
         url_schemes=set(SAFE_URL_SCHEMES),
         link_rel=SAFE_LINK_REL,

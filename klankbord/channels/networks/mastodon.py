@@ -11,7 +11,6 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from html import unescape
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -34,8 +33,8 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.lib import http
+from klankbord.lib.html_text import html_to_text
 from klankbord.lib.links import safe_url
-from klankbord.listening.cleaning import html_to_text
 
 SCOPES = "read write"
 DEFAULT_LIMIT = 500
@@ -74,11 +73,6 @@ def normalise_instance(text: str) -> str:
     # An IPv6 address keeps its brackets, or its colons would read as a port.
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     return f"{parts.scheme}://{host}{port}"
-
-
-def plain_text(html_text: str) -> str:
-    text = re.sub(r"<br\s*/?>|</p>\s*<p>", "\n", html_text or "")
-    return unescape(re.sub(r"<[^>]+>", "", text)).strip()
 
 
 def comparable(text: str) -> str:
@@ -427,7 +421,7 @@ class MastodonConnector(Connector):
             url=status_url(status),
             author_handle="@" + account.get("acct", ""),
             author_name=account.get("display_name") or account.get("username", ""),
-            text=plain_text(status.get("content", "")),
+            text=html_to_text(status.get("content") or "").strip(),
             created_at=parse_time(status.get("created_at")),
             kind=kind,
             in_reply_to=str(status.get("in_reply_to_id") or ""),

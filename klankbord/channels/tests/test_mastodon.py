@@ -26,7 +26,7 @@ from klankbord.channels.networks.mastodon import MastodonConnector, comparable
 from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
 from klankbord.lib import http
-from klankbord.listening.cleaning import html_to_text
+from klankbord.lib.html_text import html_to_text
 from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
 
