@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from klankbord.accounts.models import User
 from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
 from klankbord.inbox import moderation, replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
 from klankbord.inbox.models import Item, Reply, SavedReply
@@ -163,7 +164,9 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         # An answer to a direct message is private anyway; a public post may get a private one.
         "may_choose_private": channel is not None
         and channel.network in replying.PRIVATE_NETWORKS
-        and item.mention.kind != "message",
+        and item.mention.kind != "message"
+        # Messenger's window: only a message is answered privately there.
+        and connector_class(channel.network).private_window is None,
         "saved_replies": services.saved_replies_for(item),
         "statuses": Item.Status.choices,
         "members": _members(membership),

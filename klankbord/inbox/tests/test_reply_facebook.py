@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
 from pytest_httpserver import HTTPServer
 
@@ -245,3 +247,15 @@ def test_meta_refusing_outside_the_window_is_explained(
         connector_for(page).publish(post)
 
     assert refused.value.permanent and "24 hours" in refused.value.message
+
+
+def test_a_comment_offers_no_private_answer_on_the_item_page(
+    page: Channel, fake_facebook: FakeFacebook, alice_client: Client
+) -> None:
+    question = a_comment(fake_facebook, page, "Hoeveel kost een rijsttaart?")
+    item = item_for(page, question["id"])
+
+    html = alice_client.get(reverse("inbox_item", args=[item.organisation.slug, item.pk]))
+
+    assert 'name="private"' not in html.content.decode()
+    assert 'id="reply-form"' in html.content.decode()
