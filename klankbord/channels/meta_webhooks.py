@@ -198,9 +198,7 @@ def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
     message = value.get("message") or {}
     if not psid or psid == channel.external_id or not message.get("text"):
         return None  # our own, or a sticker or attachment without words
-    connector = connector_for(channel)
-    assert isinstance(connector, FacebookConnector)
-    name = connector.customer_name(psid)
+    name = _known_name(channel, psid) or _asked_name(channel, psid)
     mid = str(message["mid"])
     timestamp = value.get("timestamp")
     return Mention(
@@ -212,6 +210,34 @@ def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
         created_at=_from_unix(timestamp / 1000 if isinstance(timestamp, int | float) else None),
         kind="message",
     )
+
+
+def _known_name(channel: Channel, psid: str) -> str:
+    """The customer's name as an earlier message of theirs brought it, without asking Meta."""
+    from klankbord.listening.models import Mention as StoredMention
+
+    found = (
+        StoredMention.objects.filter(
+            organisation_id=channel.organisation_id,
+            network=channel.network,
+            remote_id__startswith=message_id(psid, ""),
+        )
+        .values_list("author_name", flat=True)
+        .first()
+    )
+    return found or ""
+
+
+def _asked_name(channel: Channel, psid: str) -> str:
+    connector = connector_for(channel)
+    assert isinstance(connector, FacebookConnector)
+    try:
+        return connector.customer_name(psid)
+    except ConnectorError as error:
+        if not error.permanent:
+            raise  # the event waits and tries again
+        # Meta may refuse a profile (privacy, a deleted account): the message still counts.
+        return _("Facebook user")
 
 
 def _from_unix(value: Any) -> datetime | None:

@@ -332,3 +332,30 @@ def test_saving_the_meta_app_again_keeps_the_webhook_address_and_token(
     assert again.webhook_key == app.webhook_key
     assert again.secrets["verify_token"] == app.secrets["verify_token"]
     assert again.secrets["app_secret"] == "new-secret"
+
+
+def test_a_sender_whose_profile_meta_refuses_is_a_facebook_user(
+    app: FacebookApp, page: Channel, enqueued: list[int]
+) -> None:
+    deliver(app, message_delivery(page, "777000777", "m_unknown", "Hallo, nog open?"))
+    with translation.override("en"):  # a worker runs in the site's language
+        process(enqueued)
+    mention = Mention.objects.get()
+    assert mention.author_name == "Facebook user" and mention.text == "Hallo, nog open?"
+
+
+def test_the_second_message_of_a_sender_reuses_their_name(
+    app: FacebookApp, page: Channel, fake_facebook: FakeFacebook, enqueued: list[int]
+) -> None:
+    first = fake_facebook.add_message(page.external_id, "Hallo")
+    second = fake_facebook.add_message(page.external_id, "Nog een vraag")
+    psid = next(iter(fake_facebook.conversations.values()))["psid"]
+    deliver(app, message_delivery(page, psid, first["id"], "Hallo"))
+    process(enqueued)
+    enqueued.clear()
+    fake_facebook.conversations.clear()  # Meta would no longer tell
+
+    deliver(app, message_delivery(page, psid, second["id"], "Nog een vraag"))
+    process(enqueued)
+
+    assert list(Mention.objects.values_list("author_name", flat=True)) == ["Els Maes"] * 2
