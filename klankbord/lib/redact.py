@@ -14,6 +14,8 @@ from typing import Any
 from django.core.mail import EmailMessage
 from django.core.mail.backends.console import EmailBackend as ConsoleEmailBackend
 
+from klankbord.lib.text import LINK
+
 SECRET_PARAMETERS = (
     "code",
     "state",
@@ -40,7 +42,6 @@ _QUERY_SECRET = re.compile(
     rf"|(?P<encoded>(?:%3F|%26)(?:{_NAMES})%3D)(?:(?!%26)[^&;#\s\"'<>])*",
     re.IGNORECASE,
 )
-_URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 
 
 def redact_query_secrets(text: str) -> str:
@@ -57,7 +58,7 @@ def redact_links(text: str) -> str:
         scheme, _, rest = match.group(0).partition("://")
         return f"{scheme}://{rest.split('/', 1)[0]}/[link hidden]"
 
-    return _URL.sub(hide, text)
+    return LINK.sub(hide, text)
 
 
 class RedactSecrets(logging.Filter):

@@ -1,6 +1,13 @@
-"""Text measures that networks count by: graphemes and UTF-8 bytes."""
+"""Text measures that networks count by (graphemes and UTF-8 bytes), and links in running text."""
+
+import re
 
 import regex
+
+# A web address in running text: from http(s):// up to a space, a quote or an angle bracket.
+LINK = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+# The same, without the punctuation of the sentence around it ("see https://x.be/brood.").
+LINK_IN_SENTENCE = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)]", re.IGNORECASE)
 
 GRAPHEME = regex.compile(r"\X")
 

@@ -26,6 +26,7 @@ from klankbord.language.places import find_places
 from klankbord.language.understand import Reading
 from klankbord.lib.bulk import insert_all
 from klankbord.lib.links import safe_url
+from klankbord.lib.text import LINK
 from klankbord.listening import cleaning, fingerprint
 from klankbord.listening.models import (
     BlockedAuthor,
@@ -47,7 +48,6 @@ SPAM_WORDS = re.compile(
     r"bitcoin doubler|forex signals)\b",
     re.IGNORECASE,
 )
-LINK = re.compile(r"https?://", re.IGNORECASE)
 
 
 class Reason(StrEnum):

@@ -1,6 +1,5 @@
 """Link previews: the title and description a network will show for the first link in a post."""
 
-import re
 from collections.abc import Mapping
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -9,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from klankbord.lib import http
 from klankbord.lib.links import safe_url
+from klankbord.lib.text import LINK
 
 PREVIEW_POLICY = http.Policy(timeout=8, total_timeout=12, max_bytes=2 * 1024 * 1024, attempts=1)
-URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 TRAILING = ".,;:!?)]}'\""
 
 
@@ -46,7 +45,7 @@ class MetaTags(HTMLParser):
 
 
 def first_link(text: str) -> str:
-    match = URL.search(text)
+    match = LINK.search(text)
     return match.group(0).rstrip(TRAILING) if match else ""
 
 

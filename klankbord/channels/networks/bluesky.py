@@ -39,7 +39,7 @@ from klankbord.channels.networks.base import (
 )
 from klankbord.lib import http
 from klankbord.lib.links import safe_url
-from klankbord.lib.text import grapheme_count, utf8_offset
+from klankbord.lib.text import LINK_IN_SENTENCE, grapheme_count, utf8_offset
 from klankbord.lib.tid import tid_for_key
 
 PUBLIC_PDS = "https://bsky.social"
@@ -60,7 +60,6 @@ NOT_ACCEPTING = frozenset(
     }
 )
 THREAD_DEPTH = 6  # levels of replies read below a post of ours (Bluesky's default)
-URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
 MENTION = re.compile(r"(?<![\w@])@([a-zA-Z0-9][a-zA-Z0-9.-]*\.[a-zA-Z]{2,})")
 HASHTAG = re.compile(r"(?<![\w#&])#([^\s#.,;:!?()\[\]{}'\"]+)")
 T = TypeVar("T")
@@ -183,7 +182,7 @@ def facets(text: str, resolve_handle: Callable[[str], str | None]) -> list[dict[
             }
         )
 
-    for match in URL.finditer(text):
+    for match in LINK_IN_SENTENCE.finditer(text):
         add(
             match.start(),
             match.end(),

@@ -35,6 +35,7 @@ from klankbord.channels.networks.base import (
 from klankbord.lib import http
 from klankbord.lib.html_text import html_to_text
 from klankbord.lib.links import safe_url
+from klankbord.lib.text import LINK
 
 SCOPES = "read write"
 DEFAULT_LIMIT = 500
@@ -51,7 +52,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 VISIBILITIES = {"public": frozenset({"public", "unlisted"})}
 # Mastodon links these in `content` and may show them otherwise (a mention as "@name" without
 # its server, a URL normalised), so a look-up compares the text around them.
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 _MENTION = re.compile(r"(?<![=/\w])@\w(?:[\w.-]*\w)?(?:@\w(?:[\w.-]*\w)?)?")
 
 
@@ -81,7 +81,7 @@ def comparable(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     # URLs first: a URL may hold an "@" ("https://example.social/@klant"). A marker rather
     # than nothing, so a post of a link alone does not match a status without text.
-    text = _MENTION.sub(" <@> ", _URL.sub(" <url> ", text))
+    text = _MENTION.sub(" <@> ", LINK.sub(" <url> ", text))
     return " ".join(text.split()).casefold()
 
 
