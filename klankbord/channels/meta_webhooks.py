@@ -50,7 +50,12 @@ def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
 
 def verify_ok(app: FacebookApp, mode: str, token: str) -> bool:
     expected = str(app.secrets.get("verify_token") or "")
-    return mode == "subscribe" and bool(expected) and hmac.compare_digest(expected, token)
+    # Bytes: compare_digest refuses a str with characters outside ASCII.
+    return (
+        mode == "subscribe"
+        and bool(expected)
+        and hmac.compare_digest(expected.encode(), token.encode())
+    )
 
 
 def webhook_ensure(app: FacebookApp) -> FacebookApp:

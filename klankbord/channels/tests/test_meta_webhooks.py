@@ -141,8 +141,9 @@ def test_meta_verifies_the_address_with_the_verify_token(app: FacebookApp) -> No
     assert response["Content-Type"].startswith("text/plain")
 
 
-def test_a_wrong_verify_token_is_refused(app: FacebookApp) -> None:
-    query = {"hub.mode": "subscribe", "hub.verify_token": "guess", "hub.challenge": "1158201444"}
+@pytest.mark.parametrize("token", ["guess", "", "één"])
+def test_a_wrong_verify_token_is_refused(app: FacebookApp, token: str) -> None:
+    query = {"hub.mode": "subscribe", "hub.verify_token": token, "hub.challenge": "1158201444"}
     assert Client().get(url(app), query).status_code == 403
 
 
