@@ -1,5 +1,7 @@
 """What Klankbord measures itself, per period: each metric is one aggregate query.
 
+The plan defines the metrics a KPI may name (strategy.kpi_metrics); here each gets its query.
+
 A period is [start, end) in UTC; None means there was nothing to measure. Website visits and
 revenue are not measured here: KPIs about them are entered at the review.
 """
@@ -11,8 +13,6 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from klankbord.analytics import audience
 from klankbord.analytics.models import PostResult
@@ -20,16 +20,15 @@ from klankbord.inbox.models import Item
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import PostTarget
+from klankbord.strategy.kpi_metrics import KPI_METRICS, MetricDefinition
 
 Measure = Callable[[Organisation, datetime, datetime], float | None]
 
 
 @dataclass(frozen=True)
-class Metric:
-    key: str
-    label: Promise
-    unit: str  # count, percent, minutes
-    higher_is_better: bool
+class Metric(MetricDefinition):
+    """A metric the plan defines, with the one query that counts it."""
+
     measure: Measure
 
 
@@ -157,18 +156,24 @@ def followers_gained(organisation: Organisation, start: datetime, end: datetime)
     )
 
 
+MEASURES: dict[str, Measure] = {
+    "posts_published": posts_published,
+    "answered_in_time": answered_in_time,
+    "first_response_minutes": first_response_minutes,
+    "leads": leads,
+    "reactions": reactions,
+    "followers_gained": followers_gained,
+    "reactions_per_post": reactions_per_post,
+    "mentions": mentions,
+    "negative_share": _share("negative"),
+    "positive_share": _share("positive"),
+}
+
 METRICS: dict[str, Metric] = {
-    "posts_published": Metric("posts_published", _("Posts published"), "count", True, posts_published),  # noqa: E501
-    "answered_in_time": Metric("answered_in_time", _("Messages answered in time"), "percent", True, answered_in_time),  # noqa: E501
-    "first_response_minutes": Metric("first_response_minutes", _("Time to first answer (working minutes)"), "minutes", False, first_response_minutes),  # noqa: E501
-    "leads": Metric("leads", _("Leads from social media"), "count", True, leads),
-    "reactions": Metric("reactions", _("Reactions to posts (likes, shares, replies, quotes)"), "count", True, reactions),  # noqa: E501
-    "followers_gained": Metric("followers_gained", _("New followers (all channels)"), "count", True, followers_gained),  # noqa: E501
-    "reactions_per_post": Metric("reactions_per_post", _("Reactions per post"), "count", True, reactions_per_post),  # noqa: E501
-    "mentions": Metric("mentions", _("Mentions"), "count", True, mentions),
-    "negative_share": Metric("negative_share", _("Share of negative mentions"), "percent", False, _share("negative")),  # noqa: E501
-    "positive_share": Metric("positive_share", _("Share of positive mentions"), "percent", True, _share("positive")),  # noqa: E501
-}  # fmt: skip
+    key: Metric(found.key, found.label, found.unit, found.higher_is_better, MEASURES[key])
+    for key, found in KPI_METRICS.items()
+    if key in MEASURES
+}
 
 
 def metric_value(

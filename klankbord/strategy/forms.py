@@ -11,11 +11,11 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from klankbord.analytics.metrics import METRICS
 from klankbord.lib.widgets import IsoDateInput
 from klankbord.orgs.models import Membership
 from klankbord.strategy import rules, texts
 from klankbord.strategy import vocabulary as v
+from klankbord.strategy.kpi_metrics import KPI_METRICS
 from klankbord.strategy.rules import Steps
 from klankbord.strategy.services import EDITS_THE_PLAN, SETS_INBOX_TARGET
 
@@ -426,7 +426,7 @@ class KpiForm(forms.Form):
         label=_("Klankbord measures this for me"),
         required=False,
         choices=[("", _("No, I enter it myself at the review"))]
-        + [(key, found.label) for key, found in METRICS.items()],
+        + [(key, found.label) for key, found in KPI_METRICS.items()],
     )
     evaluate_on = forms.DateField(
         label=_("Evaluate on"),
@@ -460,7 +460,7 @@ class KpisForm(StepForm):
                 "indicator": (row.get("indicator") or "").strip(),
                 "target": _tidy(row.get("target")),
                 "period": row.get("period") or "",
-                "metric": row.get("metric") if row.get("metric") in METRICS else "",
+                "metric": row.get("metric") if row.get("metric") in KPI_METRICS else "",
                 "evaluate_on": row["evaluate_on"].isoformat() if row.get("evaluate_on") else "",
             }
             for row in rows

@@ -13,7 +13,7 @@ stored, so a half-filled step can be saved and picked up later. Shapes (keys in 
   response_minutes
 - budget: hours_per_week, hourly_cost, ad_spend, tools, tools_cost, outside_help (euro/month)
 - kpis: kpis [{goal, indicator, target, period, metric, evaluate_on (ISO date)}]; metric is a key
-  of analytics.metrics.METRICS when Klankbord measures the KPI itself, "" when it is entered by hand
+  of kpi_metrics.KPI_METRICS when Klankbord measures the KPI itself, "" when it is entered by hand
 """
 
 from typing import Any
