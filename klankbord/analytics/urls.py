@@ -9,4 +9,6 @@ urlpatterns = [
         views.report_pdf_view,
         name="measure_report_pdf",
     ),
+    # The plan's evaluation compares the plan with what happened; it keeps the plan's address.
+    path("o/<slug:org_slug>/plan/evaluatie/", views.plan_review_view, name="plan_review"),
 ]

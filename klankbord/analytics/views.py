@@ -1,11 +1,14 @@
 from datetime import timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from klankbord.analytics import results, selectors, texts
+from klankbord.analytics import results, review, selectors, texts
 from klankbord.analytics.audience import audiences
 from klankbord.analytics.export import pdf_filename, report_pdf
 from klankbord.analytics.moments import active_moments
@@ -15,12 +18,16 @@ from klankbord.analytics.selectors import KpiProgress
 from klankbord.analytics.texts import moment_rows
 from klankbord.channels.selectors import channels_of
 from klankbord.inbox.services import inbox_settings
-from klankbord.orgs.access import org_view
+from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
+from klankbord.strategy import services as plan_services
 from klankbord.strategy import texts as plan_texts
+from klankbord.strategy.forms import ReviewForm
 from klankbord.strategy.models import Plan
-from klankbord.strategy.selectors import plan_of
+from klankbord.strategy.review import kpi_lines, review_figures
+from klankbord.strategy.selectors import plan_of, step_states
+from klankbord.strategy.services import EDITS_THE_PLAN
 
 
 @org_view(Role.CLIENT)
@@ -121,3 +128,49 @@ def report_pdf_view(request: HttpRequest, membership: Membership, month: str) ->
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(found)}"'
     return response
+
+
+# --- the plan's evaluation: the plan next to what happened ---------------------------------------
+
+
+@org_view()
+def plan_review_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    organisation = membership.organisation
+    plan = plan_of(organisation)
+    if plan is None:
+        messages.error(request, _("Fill in at least one step before evaluating the plan."))
+        return redirect("plan", org_slug=organisation.slug)
+    today = local_today(organisation)
+    start, end = review.review_period(plan, today)
+    record = review.review_record(plan, start, end)
+    entered = [
+        (line.index, line.indicator) for line in kpi_lines(record) if line.source == "entered"
+    ]
+    form = ReviewForm(request.POST or None, entered=entered)
+    if not membership.has_role(EDITS_THE_PLAN):
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST":
+        require_role(membership, EDITS_THE_PLAN)
+        if form.is_valid():
+            review.with_entered(record, form.entered(), form.cleaned_data["notes"])
+            version = plan_services.plan_review_save(plan=plan, by=membership, record=record)
+            messages.success(
+                request,
+                _("Review saved. The next evaluation is on %(date)s.")
+                % {"date": date_format(plan.next_review_on or today, "DATE_FORMAT")},
+            )
+            return redirect("plan_version", org_slug=organisation.slug, version_id=version.pk)
+    context = {
+        "membership": membership,
+        "plan": plan,
+        "kpis": [
+            (line, form[f"actual_{line.index}"] if line.source == "entered" else None)
+            for line in kpi_lines(record)
+        ],
+        **review_figures(record),
+        "form": form,
+        "may_edit": membership.has_role(EDITS_THE_PLAN),
+        "states": step_states(plan.steps),
+    }
+    return render(request, "analytics/review.html", context, status=422 if form.errors else 200)

@@ -9,7 +9,6 @@ urlpatterns = [
     path(P + "stap/<int:step>/", views.plan_step_view, name="plan_step"),
     path(P + "versies/", views.plan_versions_view, name="plan_versions"),
     path(P + "versies/<int:version_id>/", views.plan_version_view, name="plan_version"),
-    path(P + "evaluatie/", views.plan_review_view, name="plan_review"),
     path(P + "evaluatie/planning/", views.plan_review_schedule_view, name="plan_review_schedule"),
     path(P + "pdf/", views.plan_pdf_view, name="plan_pdf"),
     path(P + "delen/", views.plan_share_view, name="plan_share"),

@@ -1,11 +1,9 @@
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +29,6 @@ from klankbord.strategy.forms import (
     Editor,
     PolicyChoicesForm,
     PolicyTextForm,
-    ReviewForm,
     ReviewScheduleForm,
     VersionForm,
     member_editor,
@@ -223,7 +220,7 @@ def plan_version_view(
     }
     record = version.data.get("review")
     if record:
-        context.update(_review_figures(record))
+        context.update(review.review_figures(record))
         context["kpis"] = [(line, None) for line in review.kpi_lines(record)]
         context["is_review"] = True
         context["may_edit"] = membership.has_role(EDITS_THE_PLAN)
@@ -256,65 +253,6 @@ def plan_review_schedule_view(request: HttpRequest, membership: Membership) -> H
         for error in form.errors.get("next_on", []) + form.errors.get("every_months", []):
             messages.error(request, str(error))
     return redirect("plan", org_slug=organisation.slug)
-
-
-@org_view()
-def plan_review_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    organisation = membership.organisation
-    plan = selectors.plan_of(organisation)
-    if plan is None:
-        messages.error(request, _("Fill in at least one step before evaluating the plan."))
-        return redirect("plan", org_slug=organisation.slug)
-    today = local_today(organisation)
-    start, end = review.review_period(plan, today)
-    record = review.review_record(plan, start, end)
-    entered = [
-        (line.index, line.indicator)
-        for line in review.kpi_lines(record)
-        if line.source == "entered"
-    ]
-    form = ReviewForm(request.POST or None, entered=entered)
-    if not membership.has_role(EDITS_THE_PLAN):
-        for field in form.fields.values():
-            field.disabled = True
-    if request.method == "POST":
-        require_role(membership, EDITS_THE_PLAN)
-        if form.is_valid():
-            review.with_entered(record, form.entered(), form.cleaned_data["notes"])
-            version = services.plan_review_save(plan=plan, by=membership, record=record)
-            messages.success(
-                request,
-                _("Review saved. The next evaluation is on %(date)s.")
-                % {"date": date_format(plan.next_review_on or today, "DATE_FORMAT")},
-            )
-            return redirect("plan_version", org_slug=organisation.slug, version_id=version.pk)
-    context = {
-        "membership": membership,
-        "plan": plan,
-        "kpis": [
-            (line, form[f"actual_{line.index}"] if line.source == "entered" else None)
-            for line in review.kpi_lines(record)
-        ],
-        **_review_figures(record),
-        "form": form,
-        "may_edit": membership.has_role(EDITS_THE_PLAN),
-        "states": selectors.step_states(plan.steps),
-    }
-    return render(request, "strategy/review.html", context, status=422 if form.errors else 200)
-
-
-def _review_figures(record: dict[str, Any]) -> dict[str, Any]:
-    """What a review shows besides the KPIs, live or as it was saved."""
-    period = record.get("period") or {}
-    return {
-        "start": date.fromisoformat(period["start"]) if period.get("start") else None,
-        "end": date.fromisoformat(period["end"]) if period.get("end") else None,
-        "rhythm": review.rhythm_lines(record),
-        "response": record.get("response") or {},
-        "in_time_percent": review.in_time_percent(record),
-        "budget": record.get("budget") or {},
-        "notes": record.get("notes", ""),
-    }
 
 
 def _share_context(request: HttpRequest, plan: Plan) -> dict[str, Any]:

@@ -5,7 +5,10 @@ import pytest
 # The fake networks of the channels' tests, for collecting results and counting followers.
 from klankbord.channels.tests.conftest import fake_bluesky, fake_mastodon
 
-__all__ = ["fake_bluesky", "fake_mastodon"]
+# Alice's membership, which the plan's services take as `by`, for the plan's evaluation.
+from klankbord.strategy.tests.conftest import alice
+
+__all__ = ["alice", "fake_bluesky", "fake_mastodon"]
 
 
 @pytest.fixture(autouse=True)
