@@ -1,6 +1,6 @@
 import re
 from collections import Counter
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
 from klankbord.accounts.types import HtmxHttpRequest
-from klankbord.analytics.results import best_moments
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.core.imports import import_job_create
@@ -43,8 +42,6 @@ from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot
 Status = PostTarget.Status
 HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
 PREVIEW_FIELDS = ["url", "title", "description", "site"]
-# Where in a part of the day a suggested queue slot goes; nobody wants a slot at night.
-SLOT_TIMES = {"morning": time(9, 0), "afternoon": time(14, 0), "evening": time(19, 30)}
 
 
 def _post_or_404(membership: Membership, post_id: int) -> Post:
@@ -186,19 +183,8 @@ def _composer(
         "hashtags": _hashtags_used(membership),
         "queue_ready": QueueSlot.objects.filter(channel__in=channels).exists(),
         "needs_approval": not membership.has_role(Role.EDITOR),
-        "best_moments": [group.label for group in best_moments(membership.organisation)],
     }
     return render(request, "publishing/compose.html", context, status=status)
-
-
-def _suggested_slots(organisation: Organisation) -> list[tuple[str, int, time]]:
-    """A queue slot in each of the best moments: (label, weekday, time); not at night."""
-    suggested = []
-    for group in best_moments(organisation):
-        weekday, daypart = group.key.split(":")
-        if daypart in SLOT_TIMES:
-            suggested.append((group.label, int(weekday), SLOT_TIMES[daypart]))
-    return suggested
 
 
 def _compose_form(
@@ -715,7 +701,6 @@ def publishing_settings_view(request: HttpRequest, membership: Membership) -> Ht
         "channels": channels,
         "slots": {c.pk: list(QueueSlot.objects.filter(channel=c)) for c in channels},
         "slot_form": SlotForm(),
-        "suggested_slots": _suggested_slots(org),
     }
     return render(request, "publishing/settings.html", context, status=422 if form.errors else 200)
 

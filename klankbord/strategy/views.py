@@ -8,9 +8,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from klankbord.analytics.moments import active_moments
-from klankbord.analytics.results import best_moments
-from klankbord.analytics.texts import moment_rows
 from klankbord.lib.markup import markdown_html
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Organisation
@@ -93,16 +90,6 @@ def _step_key(step: int) -> str:
     return STEPS[step - 1]
 
 
-def _active_moments(membership: Membership) -> dict[str, Any]:
-    """The best moments to post, from Measure, once there is enough to tell."""
-    found = active_moments(membership.organisation)
-    return {
-        "active_moments": found,
-        "moment_rows": moment_rows(found),
-        "best_moments": [group.label for group in best_moments(membership.organisation)],
-    }
-
-
 @org_view()
 def plan_step_view(request: HttpRequest, membership: Membership, step: int) -> HttpResponse:
     key = _step_key(step)
@@ -166,7 +153,6 @@ def _step_context(membership: Membership, plan: Plan, step: int, found: Editor) 
         ]
     if key == "rhythm":
         context["hours_needed"] = rules.hours_needed(steps)
-        context.update(_active_moments(membership))
     if key == "budget":
         context["budget"] = rules.monthly_budget(steps)
     if key == "kpis":
