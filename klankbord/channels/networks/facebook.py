@@ -6,7 +6,6 @@ organisation brings its own Meta app; a channel holds one Page's access token.
 """
 
 import json
-import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from klankbord.channels.networks.base import (
 )
 from klankbord.lib import http
 from klankbord.lib.links import safe_url
+from klankbord.lib.text import LINK_IN_SENTENCE
 
 GRAPH_URL = "https://graph.facebook.com"
 DIALOG_URL = "https://www.facebook.com"
@@ -66,7 +66,6 @@ LOOKUP_PAGE_SIZE = 100
 LOOKUP_PAGES = 5
 # Our clock and Meta's may differ a little: a look-up reads this much before the attempt.
 CLOCK_SKEW = timedelta(minutes=5)
-_URL = re.compile(r"https?://\S+", re.IGNORECASE)
 # Comments are read on the Page's posts of this long ago; webhooks bring those on older posts.
 COMMENTS_ON_POSTS_SINCE = timedelta(days=14)
 COMMENT_PAGES = 5
@@ -440,9 +439,9 @@ class FacebookConnector(Connector):
         # Several photos: each uploaded unpublished, then attached to one post.
         for index, media in enumerate(post.media):
             data[f"attached_media[{index}]"] = json.dumps({"media_fbid": self._upload(media)})
-        link = _URL.search(post.text)
+        link = LINK_IN_SENTENCE.search(post.text)
         if link and not post.media:
-            data["link"] = link.group(0).rstrip(".,:;!?'\")]")
+            data["link"] = link.group(0)
         # https://developers.facebook.com/docs/pages-api/posts#publish-posts — sent once: Graph
         # has no idempotency key, so an unclear outcome is looked up, never sent again.
         body = self.client().call(
