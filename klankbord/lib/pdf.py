@@ -63,6 +63,8 @@ class Note:
 Block = Heading | Paragraph | Bullets | Table | Note
 
 FONT = "KlankbordSans"
+CELL_FONT_SIZE = 9
+CELL_PADDING = 6  # reportlab's default left and right padding of a table cell
 MARGIN = 22 * mm
 INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#616e7c")
@@ -128,9 +130,16 @@ def _styles() -> dict[str, ParagraphStyle]:
             spaceBefore=10,
             spaceAfter=4,
         ),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=12, spaceAfter=0),
+        "cell": ParagraphStyle(
+            "cell", parent=body, fontSize=CELL_FONT_SIZE, leading=12, spaceAfter=0
+        ),
         "head": ParagraphStyle(
-            "head", parent=body, fontName=f"{font}-Bold", fontSize=9, leading=12, spaceAfter=0
+            "head",
+            parent=body,
+            fontName=f"{font}-Bold",
+            fontSize=CELL_FONT_SIZE,
+            leading=12,
+            spaceAfter=0,
         ),
         "note": ParagraphStyle("note", parent=body, spaceAfter=0),
         "footer": ParagraphStyle("footer", parent=body, fontSize=8, leading=10, textColor=MUTED),
@@ -172,10 +181,27 @@ def _table(block: Table, width: float) -> RLTable:
 
 
 def _column_widths(rows: list[list[str]], width: float) -> list[float]:
-    """Share the width by how much text each column holds, so no column gets squeezed to nothing."""
+    """Each column as wide as its longest word (a header is never broken mid-word), and the rest
+    of the width shared by how much text each column holds."""
     columns = len(rows[0])
     weights = [min(max(len(str(row[n])) for row in rows), 60) + 8 for n in range(columns)]
-    return [width * weight / sum(weights) for weight in weights]
+    needed = [_longest_word(rows, n) + 2 * CELL_PADDING for n in range(columns)]
+    room = width - sum(needed)
+    if room < 0:  # more long words than width: keep their proportions
+        return [width * need / sum(needed) for need in needed]
+    shares = [room * weight / sum(weights) for weight in weights]
+    return [need + share for need, share in zip(needed, shares, strict=True)]
+
+
+def _longest_word(rows: list[list[str]], column: int) -> float:
+    """The width of the longest word in a column; the header row is set in bold."""
+    font = _fonts()
+    widths = [
+        pdfmetrics.stringWidth(word, font + ("-Bold" if index == 0 else ""), CELL_FONT_SIZE)
+        for index, row in enumerate(rows)
+        for word in str(row[column]).split()
+    ]
+    return max(widths, default=0.0)
 
 
 def _note(block: Note, width: float) -> RLTable:

@@ -135,3 +135,13 @@ Slot.
 def test_markdown_without_marks_is_one_paragraph_and_empty_is_nothing() -> None:
     assert blocks_from_markdown("Gewoon tekst.") == [Paragraph("Gewoon tekst.")]
     assert blocks_from_markdown("\n\n") == []
+
+
+def test_a_header_word_over_a_column_of_small_numbers_stays_whole() -> None:
+    """A narrow column of figures under a long Dutch word used to break it ("Streefcij-fer")."""
+    header = ["Kanaal", "Streefcijfer", "Gepubliceerd", "Reactiepercentage", "Opmerking"]
+    rows = [["Instagram", "3", "4", "2,1", "Een lange toelichting " * 6]]
+    pdf = document_pdf(title="Ritme", blocks=[Table(header, rows)], footer="voet")
+    lines = text_of(pdf).splitlines()
+    for word in header[1:4]:
+        assert word in lines, f"{word} was broken over lines"
