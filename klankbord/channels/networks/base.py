@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
 from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext as _
 
+from klankbord.lib import http
 from klankbord.lib.http import RateBudget
 
 
@@ -52,6 +54,64 @@ class AuthError(ConnectorError):
 
 class UnknownOutcomeError(ConnectorError):
     """The request may have reached the network; look it up before trying again."""
+
+
+class ApiClient:
+    """One network's HTTP API through lib/http.py, its transport failures as our errors.
+
+    A network module subclasses it, names the network and turns the API's own error bodies into
+    errors (`_result`); every call goes through `send`.
+    """
+
+    network = ""  # as users know it, in messages: "Mastodon", "Facebook"
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str = "",
+        allow_loopback: bool = False,
+        budget: RateBudget | None = None,
+        budget_key: str = "",
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.allow_loopback = allow_loopback
+        self.budget = budget
+        self.budget_key = budget_key
+
+    def send(self, method: str, url: str, *, idempotent: bool | None, **kwargs: Any) -> Any:
+        headers = dict(kwargs.pop("headers", {}))
+        if self.token:
+            # A header, not a query parameter, so the token never lands in a log line.
+            headers["Authorization"] = f"Bearer {self.token}"
+        names = {"network": self.network}
+        try:
+            return http.request(
+                method,
+                url,
+                idempotent=idempotent,
+                user_url=True,
+                allow_loopback=self.allow_loopback,
+                budget=self.budget,
+                budget_key=self.budget_key,
+                headers=headers,
+                **kwargs,
+            )
+        except http.RateLimited as error:
+            message = _("%(network)s asks us to slow down.") % names
+            raise RateLimitError(message, retry_at=error.retry_at) from error
+        except http.AmbiguousOutcome as error:
+            message = _("%(network)s did not answer; the post may have gone out.") % names
+            raise UnknownOutcomeError(message) from error
+        except http.UnsafeURL as error:
+            message = _("This address is not allowed: %s") % error.message
+            raise ConnectorError(message, permanent=True) from error
+        except http.HttpError as error:
+            names["error"] = error.message
+            raise ConnectorError(
+                _("%(network)s could not be reached: %(error)s") % names
+            ) from error
 
 
 @dataclass
@@ -210,7 +270,7 @@ class Connector:
 
 def iter_pages(connector: Connector, cursor: str = "", limit: int = 10) -> Iterator[MentionPage]:
     """Follow a connector's cursor until it runs dry (or `limit` pages)."""
-    for _ in range(limit):
+    for _page in range(limit):
         page = connector.mentions(cursor)
         yield page
         if not page.mentions or page.cursor == cursor:

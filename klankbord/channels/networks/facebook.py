@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from klankbord.channels.networks.base import (
+    ApiClient,
     AuthError,
     Capability,
     Connector,
@@ -152,55 +153,14 @@ class Page:
         return f"<Page {self.page_id} {self.name}>"  # never the token
 
 
-class Client:
+class Client(ApiClient):
     """The HTTP calls, with Graph's error bodies turned into our errors."""
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str = "",
-        allow_loopback: bool = False,
-        budget: http.RateBudget | None = None,
-        budget_key: str = "",
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.allow_loopback = allow_loopback
-        self.budget = budget
-        self.budget_key = budget_key
+    network = "Facebook"
 
     def call(self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any) -> Any:
-        headers = dict(kwargs.pop("headers", {}))
-        if self.token:
-            # A header, not ?access_token=, so the token never lands in a log line.
-            headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            response = http.request(
-                method,
-                f"{self.base_url}/{VERSION}{path}",
-                idempotent=idempotent,
-                user_url=True,
-                allow_loopback=self.allow_loopback,
-                budget=self.budget,
-                budget_key=self.budget_key,
-                headers=headers,
-                **kwargs,
-            )
-        except http.RateLimited as error:
-            raise RateLimitError(
-                _("Facebook asks us to slow down."), retry_at=error.retry_at
-            ) from error
-        except http.AmbiguousOutcome as error:
-            raise UnknownOutcomeError(
-                _("Facebook did not answer; the post may have gone out.")
-            ) from error
-        except http.UnsafeURL as error:
-            raise ConnectorError(
-                _("This address is not allowed: %s") % error.message, permanent=True
-            ) from error
-        except http.HttpError as error:
-            raise ConnectorError(_("Facebook could not be reached: %s") % error.message) from error
+        url = f"{self.base_url}/{VERSION}{path}"
+        response = self.send(method, url, idempotent=idempotent, **kwargs)
         self._watch_usage(response)
         return self._result(response)
 

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode, urlsplit
 from django.utils.translation import gettext as _
 
 from klankbord.channels.networks.base import (
+    ApiClient,
     AuthError,
     Capability,
     Connector,
@@ -29,10 +30,8 @@ from klankbord.channels.networks.base import (
     OutgoingPost,
     Profile,
     PublishedPost,
-    RateLimitError,
     UnknownOutcomeError,
 )
-from klankbord.lib import http
 from klankbord.lib.html_text import html_to_text
 from klankbord.lib.links import safe_url
 from klankbord.lib.text import LINK
@@ -105,55 +104,15 @@ class App:
     client_secret: str
 
 
-class Client:
+class Client(ApiClient):
     """The HTTP calls, with Mastodon's error shapes turned into our errors."""
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        token: str = "",
-        allow_loopback: bool = False,
-        budget: http.RateBudget | None = None,
-        budget_key: str = "",
-    ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.token = token
-        self.allow_loopback = allow_loopback
-        self.budget = budget
-        self.budget_key = budget_key
+    network = "Mastodon"
 
     def call(self, method: str, path: str, *, idempotent: bool | None = None, **kwargs: Any) -> Any:
-        headers = dict(kwargs.pop("headers", {}))
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            response = http.request(
-                method,
-                self.base_url + path,
-                idempotent=idempotent,
-                user_url=True,
-                allow_loopback=self.allow_loopback,
-                budget=self.budget,
-                budget_key=self.budget_key,
-                headers=headers,
-                **kwargs,
-            )
-        except http.RateLimited as error:
-            raise RateLimitError(
-                _("Mastodon asks us to slow down."), retry_at=error.retry_at
-            ) from error
-        except http.AmbiguousOutcome as error:
-            raise UnknownOutcomeError(
-                _("Mastodon did not answer; the post may have gone out.")
-            ) from error
-        except http.UnsafeURL as error:
-            raise ConnectorError(
-                _("This address is not allowed: %s") % error.message, permanent=True
-            ) from error
-        except http.HttpError as error:
-            raise ConnectorError(_("Mastodon could not be reached: %s") % error.message) from error
-        return self._result(response)
+        return self._result(
+            self.send(method, self.base_url + path, idempotent=idempotent, **kwargs)
+        )
 
     def _result(self, response: Any) -> Any:
         status = response.status_code
