@@ -58,9 +58,7 @@ def test_the_address_is_compared_without_regard_to_case(world: World, invite: In
     assert Membership.objects.get(user=world.charlie, organisation=world.org).role == Role.CLIENT
 
 
-def test_the_wrong_account_logs_out_and_the_right_one_accepts(
-    world: World, invite: Invite
-) -> None:
+def test_the_wrong_account_logs_out_and_the_right_one_accepts(world: World, invite: Invite) -> None:
     path = invite(email="charlie@garage.test", role=Role.CLIENT)
     bob = english(world.bob)
     page = bob.get(path)
