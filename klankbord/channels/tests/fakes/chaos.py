@@ -1,7 +1,23 @@
 import random
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from werkzeug import Request, Response
+
+
+class DroppedConnection(Response):
+    """The connection closes with nothing sent, as when a server or proxy goes away mid-answer.
+
+    The socket is shut, not only the answer abandoned: on a keep-alive (threaded) server the
+    connection would otherwise stay open and the client wait for its timeout.
+    """
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        connection = environ.get("werkzeug.socket")
+        if connection is not None:
+            connection.shutdown(socket.SHUT_RDWR)
+        raise ConnectionResetError("dropped on purpose")
 
 
 class Chaos:

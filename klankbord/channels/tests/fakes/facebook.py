@@ -20,7 +20,7 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,8 @@ from urllib.parse import urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
+
+from klankbord.channels.tests.fakes.chaos import DroppedConnection
 
 APP_ID = "1234567890123456"
 APP_SECRET = "fake-app-secret-0123456789abcdef"
@@ -276,12 +278,7 @@ class FakeFacebook:
         return token, None
 
     def _drop(self) -> Response:
-        def nothing() -> Iterator[bytes]:
-            # The client is gone before a byte of the answer is written.
-            raise ConnectionResetError("dropped on purpose")
-            yield b""  # pragma: no cover
-
-        return Response(nothing())
+        return DroppedConnection()
 
     def _after_accept(self, body: dict[str, Any]) -> Response:
         if self.drop_after_accept:

@@ -19,7 +19,6 @@ import json
 import random
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -28,7 +27,7 @@ from urllib.parse import urlencode
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from klankbord.channels.tests.fakes.chaos import Chaos, chaos_response
+from klankbord.channels.tests.fakes.chaos import Chaos, DroppedConnection, chaos_response
 
 # How long Mastodon remembers an Idempotency-Key (redis setex 3_600 in PostStatusService).
 IDEMPOTENCY_TTL = timedelta(hours=1)
@@ -267,13 +266,7 @@ class FakeMastodon:
     def _drop(self) -> Response:
         """Close the connection with nothing sent."""
         self.dropped += 1
-
-        def nothing() -> Iterator[bytes]:
-            # Werkzeug takes this for a client that went away: it closes without a byte sent.
-            raise ConnectionResetError("dropped on purpose")
-            yield b""  # pragma: no cover
-
-        return Response(nothing())
+        return DroppedConnection()
 
     def handle(self, request: Request) -> Response:
         injected = chaos_response(self.chaos, request, self._json)
