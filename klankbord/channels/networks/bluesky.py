@@ -70,7 +70,9 @@ class SeamRequest(Request):
     """atproto's request object, but every call goes through klankbord.lib.http."""
 
     def __init__(self, *, allow_loopback: bool, budget: http.RateBudget | None, key: str) -> None:
-        super().__init__()
+        # atproto builds an httpx client we never send with; the shared TLS context spares it
+        # loading the certificate store (tens of milliseconds) on every call.
+        super().__init__(verify=http.ssl_context())
         self.allow_loopback = allow_loopback
         self.budget = budget
         self.key = key
