@@ -47,6 +47,7 @@ MAX_BATCHES = 5  # per round, so one round ends well before the next begins
 CHUNK = 25  # Bluesky's getPosts takes at most 25 posts
 RETRY_AFTER_ERROR = timedelta(minutes=15)
 CHANNEL_WAIT = timedelta(hours=1)  # until a disconnected or broken channel is looked at again
+COUNTS = ("likes", "shares", "replies", "quotes")
 STORED_FIELDS = [
     "likes",
     "shares",
@@ -210,11 +211,12 @@ def _store(results: list[PostResult], counts: dict[str, Metrics], now: datetime)
 
 
 def _count(result: PostResult, metrics: Metrics, now: datetime) -> None:
-    result.likes = metrics.likes
-    result.shares = metrics.shares
-    result.replies = metrics.replies
-    result.quotes = metrics.quotes
-    result.engagement = metrics.likes + metrics.shares + metrics.replies + metrics.quotes
+    # A count the network did not give keeps what the row had: missing is not zero.
+    for name in COUNTS:
+        value = getattr(metrics, name)
+        if value is not None:
+            setattr(result, name, value)
+    result.engagement = sum(getattr(result, name) for name in COUNTS)
     result.checked_at = now
     result.checks += 1
     result.next_check_at = next_check(result.published_at, now)

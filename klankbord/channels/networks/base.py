@@ -197,10 +197,11 @@ class MentionPage:
 
 @dataclass(frozen=True)
 class Metrics:
-    likes: int = 0
-    shares: int = 0
-    replies: int = 0
-    quotes: int = 0
+    # None: the network did not give this count (withheld, or it has no such thing), not zero.
+    likes: int | None = 0
+    shares: int | None = 0
+    replies: int | None = 0
+    quotes: int | None = 0
 
 
 class Connector:

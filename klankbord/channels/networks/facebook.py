@@ -26,6 +26,7 @@ from klankbord.channels.networks.base import (
     Media,
     Mention,
     MentionPage,
+    Metrics,
     NotFound,
     OutgoingPost,
     Profile,
@@ -324,6 +325,30 @@ def newer(a: str, b: str) -> str:
     return a if (parse_time(a) or datetime.min) >= (parse_time(b) or datetime.min) else b
 
 
+# Counts only: limit(0) leaves the reactions and comments themselves out.
+METRIC_FIELDS = (
+    "shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
+)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def summary_total(edge: Any) -> int | None:
+    """The total_count of an edge's summary; None when Graph gave none (withheld)."""
+    if not isinstance(edge, dict) or not isinstance(edge.get("summary"), dict):
+        return None
+    return _count(edge["summary"].get("total_count"))
+
+
+def share_count(body: dict[str, Any]) -> int | None:
+    """Graph leaves `shares` out when nobody shared the post (and when it withholds it): None,
+    so a count already known is kept."""
+    shares = body.get("shares")
+    return _count(shares.get("count")) if isinstance(shares, dict) else None
+
+
 def post_url(remote_id: str) -> str:
     # facebook.com/{page-id}_{post-id} opens the post; the permalink needs one more call.
     return f"https://www.facebook.com/{remote_id}"
@@ -333,7 +358,13 @@ class FacebookConnector(Connector):
     network = "facebook"
     label = "Facebook"
     capabilities = frozenset(
-        {Capability.PUBLISH, Capability.MEDIA, Capability.MENTIONS, Capability.REPLY}
+        {
+            Capability.PUBLISH,
+            Capability.MEDIA,
+            Capability.MENTIONS,
+            Capability.REPLY,
+            Capability.METRICS,
+        }
     )
     max_images = MAX_IMAGES
     connect_with = "oauth"
@@ -373,6 +404,22 @@ class FacebookConnector(Connector):
             profile_url=safe_url(body.get("link")) or f"https://www.facebook.com/{body['id']}",
             followers=followers if isinstance(followers, int) and followers >= 0 else None,
         )
+
+    def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
+        # https://developers.facebook.com/docs/graph-api/reference/post — one post per call; a
+        # deleted post answers code 100, subcode 33 (NotFound). Views come from Page insights
+        # (post_media_view), which Measure has no place for yet.
+        client = self.client()
+        result = {}
+        for remote_id in remote_ids:
+            body = client.call("GET", f"/{remote_id}", params={"fields": METRIC_FIELDS})
+            result[remote_id] = Metrics(
+                likes=summary_total(body.get("reactions")),
+                shares=share_count(body),
+                replies=summary_total(body.get("comments")),
+                quotes=None,  # Facebook has no quotes
+            )
+        return result
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if len(post.media) > self.max_images:

@@ -56,7 +56,7 @@ def test_the_channel_is_the_page_with_its_name_and_followers(channel: Channel) -
     assert connector.profile().followers == 240
     assert connector.can(Capability.PUBLISH) and connector.can(Capability.MEDIA)
     assert connector.can(Capability.MENTIONS) and connector.can(Capability.REPLY)
-    assert not connector.can(Capability.METRICS) and not connector.can(Capability.SEARCH)
+    assert connector.can(Capability.METRICS) and not connector.can(Capability.SEARCH)
 
 
 def test_it_publishes_text(channel: Channel, fake_facebook: FakeFacebook) -> None:

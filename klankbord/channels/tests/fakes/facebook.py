@@ -175,6 +175,20 @@ class FakeFacebook:
         }
         return self.comments[comment_id]
 
+    def react(self, post_id: str, reactions: int = 0, shares: int = 0) -> None:
+        """Visitors react to (like, love, ...) and share a post."""
+        post = self.posts[post_id]
+        post["_reactions"] = post.get("_reactions", 0) + reactions
+        post["_shares"] = post.get("_shares", 0) + shares
+
+    def withhold(self, post_id: str, *edges: str) -> None:
+        """From now on Graph leaves these counts ("reactions", "comments", "shares") out."""
+        self.posts[post_id].setdefault("_withheld", set()).update(edges)
+
+    def delete_post(self, post_id: str) -> None:
+        """Someone deletes the post on Facebook itself."""
+        del self.posts[post_id]
+
     def add_message(
         self, page_id: str, text: str, *, name: str = "Els Maes", at: datetime | None = None
     ) -> dict[str, Any]:
@@ -645,7 +659,36 @@ class FakeFacebook:
                 100,
                 subcode=33,
             )
-        return self._json(self._post_view(post, self._fields(request, "id,created_time,message")))
+        view = self._post_view(post, self._fields(request, "id,created_time,message"))
+        return self._json({**view, **self._counts(post, request.args.get("fields") or "")})
+
+    def _counts(self, post: dict[str, Any], fields: str) -> dict[str, Any]:
+        """shares, and the reactions and comments edges with their summary when asked for one.
+
+        Graph leaves `shares` out while nobody shared the post; `summary(total_count)` (or
+        `summary(true)`) adds `{"total_count": N}`; `limit(0)` leaves `data` empty."""
+        withheld = post.get("_withheld", set())
+        asked = {spec.split(".")[0]: spec for spec in fields.split(",")}
+        counts: dict[str, Any] = {}
+        if "shares" in asked and post.get("_shares") and "shares" not in withheld:
+            counts["shares"] = {"count": post["_shares"]}
+        totals = {
+            "reactions": post.get("_reactions", 0),
+            "comments": sum(
+                1 for c in self.comments.values() if c["post_id"] == post["id"] and not c["parent"]
+            ),
+        }
+        for edge, total in totals.items():
+            if edge not in asked:
+                continue
+            counts[edge] = {"data": []}
+            if ".summary(" in asked[edge] and edge not in withheld:
+                counts[edge]["summary"] = {"total_count": total}
+                if edge == "reactions":
+                    counts[edge]["summary"]["viewer_reaction"] = "NONE"
+                else:
+                    counts[edge]["summary"].update(order="ranked", can_comment=True)
+        return counts
 
     # --- Comments ---------------------------------------------------------------------------
 
