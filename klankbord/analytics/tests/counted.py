@@ -4,8 +4,12 @@ from datetime import datetime, timedelta
 
 from klankbord.analytics.models import PostResult
 from klankbord.analytics.tests.figures import channel
+from klankbord.channels.models import Channel
+from klankbord.channels.networks.base import OutgoingPost
+from klankbord.channels.services import connector_for
 from klankbord.orgs.models import Organisation
 from klankbord.publishing.models import Post, PostImage, PostTarget
+from klankbord.publishing.services import post_create
 
 
 def counted_post(
@@ -50,3 +54,24 @@ def published_without_result(org: Organisation, at: datetime) -> PostTarget:
         post=post, channel=channel(org, "mastodon"), text=post.text,
         status=PostTarget.Status.PUBLISHED, published_at=at,
     )  # fmt: skip
+
+
+def published(channel: Channel, text: str, at: datetime) -> PostTarget:
+    """A post that went out on the (fake) network at `at`, as the scheduler leaves it."""
+    post = post_create(
+        organisation=channel.organisation, author=channel.organisation.memberships.first().user,
+        text=text, channels=[channel],
+    )  # fmt: skip
+    target = post.targets.get()
+    sent = connector_for(channel).publish(
+        OutgoingPost(text=text, idempotency_key=target.idempotency_key)
+    )
+    PostTarget.objects.filter(pk=target.pk).update(
+        status=PostTarget.Status.PUBLISHED, remote_id=sent.remote_id, published_at=at
+    )
+    target.refresh_from_db()
+    return target
+
+
+def counts_of(result: PostResult) -> tuple[int, int, int, int, int]:
+    return (result.likes, result.shares, result.replies, result.quotes, result.engagement)

@@ -12,9 +12,8 @@ from pytest_httpserver import HTTPServer
 from klankbord.analytics import collect
 from klankbord.analytics.models import PostResult
 from klankbord.analytics.tasks import collect_results
+from klankbord.analytics.tests.counted import counts_of, published
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import OutgoingPost
-from klankbord.channels.services import connector_for
 from klankbord.channels.tests.connected import connect_bluesky, connect_mastodon
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
@@ -50,23 +49,6 @@ def bluesky(world: World, fake_bluesky: FakeBluesky) -> Channel:
     return connect_bluesky(world, fake_bluesky)
 
 
-def published(channel: Channel, text: str, at: datetime) -> PostTarget:
-    """A post that went out on the (fake) network at `at`, as the scheduler leaves it."""
-    post = post_create(
-        organisation=channel.organisation, author=channel.organisation.memberships.first().user,
-        text=text, channels=[channel],
-    )  # fmt: skip
-    target = post.targets.get()
-    sent = connector_for(channel).publish(
-        OutgoingPost(text=text, idempotency_key=target.idempotency_key)
-    )
-    PostTarget.objects.filter(pk=target.pk).update(
-        status=PostTarget.Status.PUBLISHED, remote_id=sent.remote_id, published_at=at
-    )
-    target.refresh_from_db()
-    return target
-
-
 def set_mastodon_counts(fake: FakeMastodon, target: PostTarget, *counts: int) -> None:
     likes, shares, replies, quotes = counts
     fake.statuses[target.remote_id].update(
@@ -81,10 +63,6 @@ def set_bluesky_counts(fake: FakeBluesky, target: PostTarget, *counts: int) -> N
 
 def result_of(target: PostTarget) -> PostResult:
     return PostResult.objects.get(target=target)
-
-
-def counts_of(result: PostResult) -> tuple[int, int, int, int, int]:
-    return (result.likes, result.shares, result.replies, result.quotes, result.engagement)
 
 
 def test_counts_are_stored_and_checked_again_on_the_schedule_until_a_month_has_passed(

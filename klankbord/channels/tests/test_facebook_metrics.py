@@ -10,13 +10,12 @@ from django.utils import timezone, translation
 from klankbord.analytics import collect
 from klankbord.analytics.audience import count_audiences
 from klankbord.analytics.models import AudienceCount, PostResult
+from klankbord.analytics.tests.counted import counts_of, published
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import NotFound, OutgoingPost
+from klankbord.channels.networks.base import NotFound
 from klankbord.channels.services import connector_for
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
-from klankbord.publishing.models import PostTarget
-from klankbord.publishing.services import post_create
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -34,28 +33,6 @@ def page(world: World, fake_facebook: FakeFacebook) -> Channel:
     return connect_facebook(world, fake_facebook)
 
 
-def published(channel: Channel, text: str, at: datetime) -> PostTarget:
-    """A post that went out on the fake Page at `at`, as the scheduler leaves it."""
-    post = post_create(
-        organisation=channel.organisation, author=channel.organisation.memberships.first().user,
-        text=text, channels=[channel],
-    )  # fmt: skip
-    target = post.targets.get()
-    sent = connector_for(channel).publish(
-        OutgoingPost(text=text, idempotency_key=target.idempotency_key)
-    )
-    PostTarget.objects.filter(pk=target.pk).update(
-        status=PostTarget.Status.PUBLISHED, remote_id=sent.remote_id, published_at=at
-    )
-    target.refresh_from_db()
-    return target
-
-
-def counts_of(target: PostTarget) -> tuple[int, int, int, int, int]:
-    result = PostResult.objects.get(target=target)
-    return (result.likes, result.shares, result.replies, result.quotes, result.engagement)
-
-
 def test_reactions_comments_and_shares_of_a_page_post_come_into_its_result(
     page: Channel, fake_facebook: FakeFacebook
 ) -> None:
@@ -69,7 +46,7 @@ def test_reactions_comments_and_shares_of_a_page_post_come_into_its_result(
     assert collect.run(start + HOUR) == 1
 
     # Reactions are likes, top-level comments are replies; Facebook has no quotes.
-    assert counts_of(target) == (5, 2, 2, 0, 9)
+    assert counts_of(PostResult.objects.get(target=target)) == (5, 2, 2, 0, 9)
     result = PostResult.objects.get(target=target)
     assert (result.checks, result.next_check_at) == (1, start + 6 * HOUR)
 
@@ -94,7 +71,7 @@ def test_a_count_facebook_withholds_keeps_the_last_one_and_is_not_stored_as_zero
     fake_facebook.add_comment(target.remote_id, "Mooi")
     assert collect.run(start + 6 * HOUR) == 1
 
-    assert counts_of(target) == (4, 1, 1, 0, 6)
+    assert counts_of(PostResult.objects.get(target=target)) == (4, 1, 1, 0, 6)
     assert PostResult.objects.get(target=target).checks == 2
 
 
@@ -112,10 +89,10 @@ def test_a_post_deleted_on_facebook_is_gone_and_keeps_its_counts(
     fake_facebook.react(kept.remote_id, reactions=2)
     assert collect.run(start + 6 * HOUR) == 1
 
-    assert counts_of(kept)[0] == 2
+    assert counts_of(PostResult.objects.get(target=kept))[0] == 2
     gone = PostResult.objects.get(target=deleted)
     assert gone.gone and gone.next_check_at is None and gone.error == ""
-    assert counts_of(deleted) == (3, 0, 0, 0, 3)
+    assert counts_of(PostResult.objects.get(target=deleted)) == (3, 0, 0, 0, 3)
 
 
 def test_throttling_only_moves_the_next_check(page: Channel, fake_facebook: FakeFacebook) -> None:
