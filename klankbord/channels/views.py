@@ -33,6 +33,23 @@ from klankbord.orgs.models import Membership, Role
 
 MASTODON_STATE = "mastodon_oauth"
 FACEBOOK_STATE = "facebook_oauth"
+
+
+def _oauth_start(request: HttpRequest, key: str, membership: Membership, **data: str) -> str:
+    """A fresh OAuth state, kept in the session with what the callback needs to finish."""
+    state = secrets.token_urlsafe(24)
+    request.session[key] = {"state": state, "org": membership.organisation.slug, **data}
+    return state
+
+
+def _oauth_pending(request: HttpRequest, key: str) -> dict[str, str] | None:
+    """What the connection started here, if the callback brings back its state; used once."""
+    pending = request.session.pop(key, None)
+    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+        return None
+    return dict(pending)
+
+
 # After Facebook Login: the organisation and its long-lived user token, encrypted, until a
 # Page is chosen.
 FACEBOOK_PENDING = "facebook_pages"
@@ -218,19 +235,14 @@ def connect_mastodon_view(request: HttpRequest, membership: Membership) -> HttpR
     except ConnectorError as error:
         form.add_error("instance", error.message)
         return channels_page(request, membership, mastodon_form=form)
-    state = secrets.token_urlsafe(24)
-    request.session[MASTODON_STATE] = {
-        "state": state,
-        "instance": instance,
-        "org": membership.organisation.slug,
-    }
+    state = _oauth_start(request, MASTODON_STATE, membership, instance=instance)
     return redirect(mastodon.authorize_url(instance, app, mastodon_redirect_uri(), state))
 
 
 @login_required
 def mastodon_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pending = request.session.pop(MASTODON_STATE, None)
-    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+    pending = _oauth_pending(request, MASTODON_STATE)
+    if pending is None:
         messages.error(
             request, _("This Mastodon connection was not started here, or it expired. Try again.")
         )
@@ -340,15 +352,14 @@ def connect_facebook_view(request: HttpRequest, membership: Membership) -> HttpR
     if app is None:
         messages.error(request, _("First the owner enters the app ID and secret of your Meta app."))
         return redirect("channels", org_slug=membership.organisation.slug)
-    state = secrets.token_urlsafe(24)
-    request.session[FACEBOOK_STATE] = {"state": state, "org": membership.organisation.slug}
+    state = _oauth_start(request, FACEBOOK_STATE, membership)
     return redirect(facebook.dialog_url(app, facebook_redirect_uri(), state))
 
 
 @login_required
 def facebook_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    pending = request.session.pop(FACEBOOK_STATE, None)
-    if not pending or not secrets.compare_digest(pending["state"], request.GET.get("state", "")):
+    pending = _oauth_pending(request, FACEBOOK_STATE)
+    if pending is None:
         messages.error(
             request, _("This Facebook connection was not started here, or it expired. Try again.")
         )
