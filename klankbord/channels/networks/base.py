@@ -1,7 +1,7 @@
 """What every network module provides: one small Connector class and one error type."""
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -85,8 +85,7 @@ class ApiClient:
         if self.token:
             # A header, not a query parameter, so the token never lands in a log line.
             headers["Authorization"] = f"Bearer {self.token}"
-        names = {"network": self.network}
-        try:
+        with transport_errors(self.network):
             return http.request(
                 method,
                 url,
@@ -98,20 +97,26 @@ class ApiClient:
                 headers=headers,
                 **kwargs,
             )
-        except http.RateLimited as error:
-            message = _("%(network)s asks us to slow down.") % names
-            raise RateLimitError(message, retry_at=error.retry_at) from error
-        except http.AmbiguousOutcome as error:
-            message = _("%(network)s did not answer; the post may have gone out.") % names
-            raise UnknownOutcomeError(message) from error
-        except http.UnsafeURL as error:
-            message = _("This address is not allowed: %s") % error.message
-            raise ConnectorError(message, permanent=True) from error
-        except http.HttpError as error:
-            names["error"] = error.message
-            raise ConnectorError(
-                _("%(network)s could not be reached: %(error)s") % names
-            ) from error
+
+
+@contextmanager
+def transport_errors(network: str) -> Iterator[None]:
+    """lib/http.py's failures (throttled, no answer, refused address, unreachable) as ours."""
+    names = {"network": network}
+    try:
+        yield
+    except http.RateLimited as error:
+        message = _("%(network)s asks us to slow down.") % names
+        raise RateLimitError(message, retry_at=error.retry_at) from error
+    except http.AmbiguousOutcome as error:
+        message = _("%(network)s did not answer; the post may have gone out.") % names
+        raise UnknownOutcomeError(message) from error
+    except http.UnsafeURL as error:
+        message = _("This address is not allowed: %s") % error.message
+        raise ConnectorError(message, permanent=True) from error
+    except http.HttpError as error:
+        names["error"] = error.message
+        raise ConnectorError(_("%(network)s could not be reached: %(error)s") % names) from error
 
 
 @dataclass

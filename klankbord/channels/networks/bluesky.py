@@ -34,8 +34,7 @@ from klankbord.channels.networks.base import (
     OutgoingPost,
     Profile,
     PublishedPost,
-    RateLimitError,
-    UnknownOutcomeError,
+    transport_errors,
 )
 from klankbord.lib import http
 from klankbord.lib.links import safe_url
@@ -110,18 +109,8 @@ def error_message(error: atproto_errors.AtProtocolError) -> tuple[str, str]:
 def translate_errors(call: Callable[[], T]) -> T:
     """Run one atproto call and turn its errors (and the seam's) into ours."""
     try:
-        return call()
-    except http.RateLimited as error:
-        raise RateLimitError(_("Bluesky asks us to slow down."), retry_at=error.retry_at) from error
-    except http.AmbiguousOutcome as error:
-        raise UnknownOutcomeError(
-            _("Bluesky did not answer; the post may have gone out.")
-        ) from error
-    except http.UnsafeURL as error:
-        message = _("This address is not allowed: %s") % error.message
-        raise ConnectorError(message, permanent=True) from error
-    except http.HttpError as error:
-        raise ConnectorError(_("Bluesky could not be reached: %s") % error.message) from error
+        with transport_errors("Bluesky"):
+            return call()
     except atproto_errors.UnauthorizedError as error:
         code, message = error_message(error)
         raise AuthError(
