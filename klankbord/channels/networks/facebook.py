@@ -165,6 +165,22 @@ class Client(ApiClient):
         self._watch_usage(response)
         return self._result(response)
 
+    def items(
+        self, path: str, params: dict[str, str], *, pages: int, too_many: str = ""
+    ) -> Iterator[dict[str, Any]]:
+        """Every item of a Graph list, following its cursors for at most `pages` pages; with
+        `too_many`, a list longer than that is an error instead of quietly cut."""
+        # https://developers.facebook.com/docs/graph-api/results — cursor-based pagination
+        for _page in range(pages):
+            body = self.call("GET", path, params=params)
+            yield from body.get("data", [])
+            paging = body.get("paging") or {}
+            if not paging.get("next"):
+                return
+            params = {**params, "after": paging["cursors"]["after"]}
+        if too_many:
+            raise ConnectorError(too_many)
+
     def _watch_usage(self, response: httpx.Response) -> None:
         used = usage_percent(response.headers)
         if used >= SLOW_DOWN_AT and self.budget is not None and self.budget_key:
@@ -280,24 +296,16 @@ def pages_of(token: str, *, allow_loopback: bool) -> list[Page]:
     # https://developers.facebook.com/docs/pages-api/getting-started#get-page-access-token
     client = Client(graph_url(), token=token, allow_loopback=allow_loopback)
     params = {"fields": "id,name,access_token,tasks", "limit": "100"}
-    pages: list[Page] = []
-    for _page in range(10):
-        body = client.call("GET", "/me/accounts", params=params)
-        pages += [
-            Page(
-                page_id=str(item["id"]),
-                name=str(item.get("name") or item["id"]),
-                access_token=str(item["access_token"]),
-                tasks=tuple(item.get("tasks") or ()),
-            )
-            for item in body.get("data", [])
-            if item.get("access_token")
-        ]
-        paging = body.get("paging") or {}
-        if not paging.get("next"):
-            break
-        params = {**params, "after": paging["cursors"]["after"]}
-    return pages
+    return [
+        Page(
+            page_id=str(item["id"]),
+            name=str(item.get("name") or item["id"]),
+            access_token=str(item["access_token"]),
+            tasks=tuple(item.get("tasks") or ()),
+        )
+        for item in client.items("/me/accounts", params, pages=10)
+        if item.get("access_token")
+    ]
 
 
 def message_id(psid: str, mid: str) -> str:
@@ -513,21 +521,13 @@ class FacebookConnector(Connector):
             "since": str(int(since.timestamp())),
             "limit": str(LOOKUP_PAGE_SIZE),
         }
-        client = self.client()
-        for _page in range(LOOKUP_PAGES):
-            body = client.call("GET", f"/{self.account.external_id}/published_posts", params=params)
-            for item in body.get("data", []):
-                created = parse_time(item.get("created_time"))
-                if created is not None and created >= since:
-                    yield item
-            paging = body.get("paging") or {}
-            if not paging.get("next"):
-                return
-            params = {**params, "after": paging["cursors"]["after"]}
         # Not read back to the attempt: "not there" would be a guess, and a guess posts twice.
-        raise ConnectorError(
-            _("Too many posts since this post was sent to check whether it went out.")
-        )
+        too_many = _("Too many posts since this post was sent to check whether it went out.")
+        path = f"/{self.account.external_id}/published_posts"
+        for item in self.client().items(path, params, pages=LOOKUP_PAGES, too_many=too_many):
+            created = parse_time(item.get("created_time"))
+            if created is not None and created >= since:
+                yield item
 
     @staticmethod
     def _photos(found: dict[str, Any]) -> int:
@@ -585,18 +585,11 @@ class FacebookConnector(Connector):
             "fields": COMMENT_FIELDS,
             "limit": "100",
         }
-        client = self.client()
-        for _page in range(COMMENT_PAGES):
-            body = client.call("GET", f"/{post_id}/comments", params=params)
-            for comment in body.get("data", []):
-                created = parse_time(comment.get("created_time"))
-                if created is not None and created < since:
-                    return
-                yield comment
-            paging = body.get("paging") or {}
-            if not paging.get("next"):
+        for comment in self.client().items(f"/{post_id}/comments", params, pages=COMMENT_PAGES):
+            created = parse_time(comment.get("created_time"))
+            if created is not None and created < since:
                 return
-            params = {**params, "after": paging["cursors"]["after"]}
+            yield comment
 
     @staticmethod
     def _comment_mention(comment: dict[str, Any], post_id: str) -> Mention:
@@ -625,22 +618,15 @@ class FacebookConnector(Connector):
             "fields": "id,updated_time,messages{message,from,created_time,id}",
             "limit": "25",
         }
-        client = self.client()
         found: list[Mention] = []
         newest = after
-        for _page in range(CONVERSATION_PAGES):
-            body = client.call("GET", f"/{self.account.external_id}/conversations", params=params)
-            for conversation in body.get("data", []):
-                updated = parse_time(conversation.get("updated_time"))
-                if updated is not None and updated < since:
-                    return found, newest
-                news = self._conversation_news(conversation, since)
-                found += news
-                newest = newer(newest, str(conversation.get("updated_time") or ""))
-            paging = body.get("paging") or {}
-            if not paging.get("next"):
+        path = f"/{self.account.external_id}/conversations"
+        for conversation in self.client().items(path, params, pages=CONVERSATION_PAGES):
+            updated = parse_time(conversation.get("updated_time"))
+            if updated is not None and updated < since:
                 break
-            params = {**params, "after": paging["cursors"]["after"]}
+            found += self._conversation_news(conversation, since)
+            newest = newer(newest, str(conversation.get("updated_time") or ""))
         return found, newest
 
     def _conversation_news(self, conversation: dict[str, Any], since: datetime) -> list[Mention]:
@@ -689,23 +675,18 @@ class FacebookConnector(Connector):
             since = max(since, post.not_before - CLOCK_SKEW)
         text = comparable(post.text)
         params = {"order": "reverse_chronological", "fields": COMMENT_FIELDS, "limit": "100"}
-        client = self.client()
-        for _page in range(LOOKUP_PAGES):
-            body = client.call("GET", f"/{post.reply_to}/comments", params=params)
-            for comment in body.get("data", []):
-                created = parse_time(comment.get("created_time"))
-                if created is not None and created < since:
-                    return None
-                ours = (comment.get("from") or {}).get("id") == self.account.external_id
-                if ours and comparable(comment.get("message") or "") == text:
-                    remote_id = str(comment["id"])
-                    url = safe_url(comment.get("permalink_url")) or post_url(remote_id)
-                    return PublishedPost(remote_id=remote_id, url=url)
-            paging = body.get("paging") or {}
-            if not paging.get("next"):
+        too_many = _("Too many replies since this one was sent to check it.")
+        path = f"/{post.reply_to}/comments"
+        for comment in self.client().items(path, params, pages=LOOKUP_PAGES, too_many=too_many):
+            created = parse_time(comment.get("created_time"))
+            if created is not None and created < since:
                 return None
-            params = {**params, "after": paging["cursors"]["after"]}
-        raise ConnectorError(_("Too many replies since this one was sent to check it."))
+            ours = (comment.get("from") or {}).get("id") == self.account.external_id
+            if ours and comparable(comment.get("message") or "") == text:
+                remote_id = str(comment["id"])
+                url = safe_url(comment.get("permalink_url")) or post_url(remote_id)
+                return PublishedPost(remote_id=remote_id, url=url)
+        return None
 
     def _send_message(self, post: OutgoingPost) -> PublishedPost:
         psid, _mid = message_parts(post.reply_to)
