@@ -7,13 +7,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel, HiddenComment
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.inbox import services
 from klankbord.inbox.models import Item
+from klankbord.inbox.tests.polled import item_for
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import AuditEvent, Role
@@ -34,28 +34,19 @@ def loopback_allowed(settings: Any) -> None:
 
 
 @pytest.fixture
-def fake(httpserver: HTTPServer) -> FakeFacebook:
-    return FakeFacebook(httpserver)
+def page(world: World, fake_facebook: FakeFacebook) -> Channel:
+    return connect_facebook(world, fake_facebook)
 
 
 @pytest.fixture
-def page(world: World, fake: FakeFacebook) -> Channel:
-    return connect_facebook(world, fake)
-
-
-@pytest.fixture
-def comment(page: Channel, fake: FakeFacebook) -> dict[str, Any]:
-    post = fake._new_post(page.external_id, "Onze nieuwe taarten")
-    return fake.add_comment(post["id"], "Koop goedkope zonnebrillen op spam.example")
+def comment(page: Channel, fake_facebook: FakeFacebook) -> dict[str, Any]:
+    post = fake_facebook._new_post(page.external_id, "Onze nieuwe taarten")
+    return fake_facebook.add_comment(post["id"], "Koop goedkope zonnebrillen op spam.example")
 
 
 @pytest.fixture
 def item(page: Channel, comment: dict[str, Any]) -> Item:
-    source = Source.objects.get(channel=page, kind=Source.Kind.MENTIONS)
-    sources.poll(source.pk)
-    mention = Mention.objects.get(remote_id=comment["id"])
-    services.items_from_mentions(source=source, mentions=[mention])
-    return Item.objects.get(mention=mention)
+    return item_for(page, comment["id"])
 
 
 def hide_url(item: Item) -> str:
@@ -67,7 +58,7 @@ def item_url(item: Item) -> str:
 
 
 def test_an_editor_hides_a_comment_and_it_is_audited(
-    world: World, fake: FakeFacebook, comment: dict[str, Any], item: Item
+    world: World, fake_facebook: FakeFacebook, comment: dict[str, Any], item: Item
 ) -> None:
     client = Client()
     client.force_login(world.bob)
@@ -75,7 +66,7 @@ def test_an_editor_hides_a_comment_and_it_is_audited(
 
     response = client.post(hide_url(item), {"hidden": "1"}, follow=True)
 
-    assert fake.comments[comment["id"]]["is_hidden"] is True
+    assert fake_facebook.comments[comment["id"]]["is_hidden"] is True
     assert HiddenComment.objects.filter(remote_id=comment["id"]).exists()
     page = response.content.decode()
     assert "The comment is hidden" in page and "Show the comment again" in page
@@ -84,39 +75,39 @@ def test_an_editor_hides_a_comment_and_it_is_audited(
 
 
 def test_a_hidden_comment_is_shown_again(
-    alice_client: Client, fake: FakeFacebook, comment: dict[str, Any], item: Item
+    alice_client: Client, fake_facebook: FakeFacebook, comment: dict[str, Any], item: Item
 ) -> None:
     alice_client.post(hide_url(item), {"hidden": "1"})
 
     alice_client.post(hide_url(item), {"hidden": "0"})
 
-    assert fake.comments[comment["id"]]["is_hidden"] is False
+    assert fake_facebook.comments[comment["id"]]["is_hidden"] is False
     assert not HiddenComment.objects.exists()
     assert AuditEvent.objects.filter(action="inbox.comment_shown").count() == 1
 
 
 def test_another_organisation_gets_404_and_nothing_is_hidden(
-    charlie_client: Client, fake: FakeFacebook, comment: dict[str, Any], item: Item
+    charlie_client: Client, fake_facebook: FakeFacebook, comment: dict[str, Any], item: Item
 ) -> None:
     assert charlie_client.post(hide_url(item), {"hidden": "1"}).status_code == 404
-    assert fake.comments[comment["id"]]["is_hidden"] is False
+    assert fake_facebook.comments[comment["id"]]["is_hidden"] is False
 
 
 def test_a_role_below_editor_gets_403_and_no_button(
-    world: World, fake: FakeFacebook, comment: dict[str, Any], item: Item
+    world: World, fake_facebook: FakeFacebook, comment: dict[str, Any], item: Item
 ) -> None:
     client = Client()
     client.force_login(world.member(Role.CONTRIBUTOR))
 
     assert client.post(hide_url(item), {"hidden": "1"}).status_code == 403
-    assert fake.comments[comment["id"]]["is_hidden"] is False
+    assert fake_facebook.comments[comment["id"]]["is_hidden"] is False
     assert "Hide the comment" not in client.get(item_url(item)).content.decode()
 
 
 def test_a_message_cannot_be_hidden(
-    alice_client: Client, page: Channel, fake: FakeFacebook
+    alice_client: Client, page: Channel, fake_facebook: FakeFacebook
 ) -> None:
-    fake.add_message(page.external_id, "Een privébericht")
+    fake_facebook.add_message(page.external_id, "Een privébericht")
     source = Source.objects.get(channel=page, kind=Source.Kind.MENTIONS)
     sources.poll(source.pk)
     mention = Mention.objects.get(kind="message")
@@ -130,9 +121,9 @@ def test_a_message_cannot_be_hidden(
 
 
 def test_a_refusal_by_facebook_is_shown_and_nothing_is_remembered(
-    alice_client: Client, fake: FakeFacebook, comment: dict[str, Any], item: Item
+    alice_client: Client, fake_facebook: FakeFacebook, comment: dict[str, Any], item: Item
 ) -> None:
-    del fake.comments[comment["id"]]  # deleted by its author meanwhile
+    del fake_facebook.comments[comment["id"]]  # deleted by its author meanwhile
 
     response = alice_client.post(hide_url(item), {"hidden": "1"}, follow=True)
 

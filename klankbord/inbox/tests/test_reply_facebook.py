@@ -9,7 +9,6 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import ConnectorError, OutgoingPost
@@ -17,12 +16,9 @@ from klankbord.channels.networks.facebook import message_id
 from klankbord.channels.services import connector_for
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, Fault
-from klankbord.inbox import services
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused, reply_look_up, reply_send
-from klankbord.lib import http
-from klankbord.listening import sources
-from klankbord.listening.models import Mention, Source
+from klankbord.inbox.tests.polled import item_for
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
@@ -38,11 +34,6 @@ def in_english() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def one_try(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
-
-
 @pytest.fixture(autouse=True)
 def loopback_allowed(settings: Any) -> None:
     # The fake runs on 127.0.0.1, which production refuses.
@@ -50,26 +41,8 @@ def loopback_allowed(settings: Any) -> None:
 
 
 @pytest.fixture
-def fake_facebook(httpserver: HTTPServer) -> FakeFacebook:
-    return FakeFacebook(httpserver)
-
-
-@pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
 def page(world: World, fake_facebook: FakeFacebook) -> Channel:
     return connect_facebook(world, fake_facebook)
-
-
-def item_for(channel: Channel, remote_id: str) -> Item:
-    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
-    sources.poll(source.pk)
-    mention = Mention.objects.get(source=source, remote_id=remote_id)
-    services.items_from_mentions(source=source, mentions=[mention])
-    return Item.objects.select_related("mention__source__channel").get(mention=mention)
 
 
 def a_comment(fake: FakeFacebook, page: Channel, text: str) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from klankbord.channels.tests.connected import connect_mastodon
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.inbox.models import Reply
 from klankbord.inbox.replying import reply_send
-from klankbord.inbox.tests.test_replying import KLANT, item_for
+from klankbord.inbox.tests.polled import item_for
+from klankbord.inbox.tests.test_replying import KLANT
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
@@ -43,11 +44,6 @@ def fake_mastodon(request: pytest.FixtureRequest, httpserver: HTTPServer) -> Fak
 @pytest.fixture
 def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
     return connect_mastodon(world, fake_mastodon)
-
-
-@pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
 
 
 def our_statuses(fake: FakeMastodon) -> list[dict[str, Any]]:

@@ -8,7 +8,6 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone, translation
-from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import OutgoingPost, Profile
@@ -19,11 +18,10 @@ from klankbord.channels.tests.fakes.bluesky import BUUR, DID, HANDLE, FakeBluesk
 from klankbord.channels.tests.fakes.bluesky import KLANT as KLANT_BSKY
 from klankbord.channels.tests.fakes.bluesky_chat import FOLLOWERS_ONLY
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon, Fault
-from klankbord.inbox import services
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused, reply_check, reply_look_up, reply_send
 from klankbord.inbox.selectors import thread_of
-from klankbord.lib import http
+from klankbord.inbox.tests.polled import item_for
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import AuditEvent, Membership
@@ -49,27 +47,6 @@ def in_english() -> Iterator[None]:
 
 
 @pytest.fixture
-def one_try(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
-    """Outages and lost answers without the seam's retries and their waits."""
-    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
-
-
-@pytest.fixture
-def alice(world: World) -> Membership:
-    return Membership.objects.get(user=world.alice, organisation=world.org)
-
-
-@pytest.fixture
-def fake_mastodon(httpserver: HTTPServer) -> FakeMastodon:
-    return FakeMastodon(httpserver)
-
-
-@pytest.fixture
-def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
-    return FakeBluesky(httpserver)
-
-
-@pytest.fixture
 def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
     return connect_mastodon(world, fake_mastodon)
 
@@ -77,15 +54,6 @@ def mastodon(world: World, fake_mastodon: FakeMastodon) -> Channel:
 @pytest.fixture
 def bluesky(world: World, fake_bluesky: FakeBluesky) -> Channel:
     return connect_bluesky(world, fake_bluesky)
-
-
-def item_for(channel: Channel, remote_id: str) -> Item:
-    """Listening reads the account's mentions as it does every few minutes; the inbox gets one."""
-    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
-    sources.poll(source.pk)
-    mention = Mention.objects.get(source=source, remote_id=remote_id)
-    services.items_from_mentions(source=source, mentions=[mention])
-    return Item.objects.select_related("mention__source__channel").get(mention=mention)
 
 
 def test_a_mastodon_reply_answers_the_mention_and_the_item(
