@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from klankbord.channels.networks.base import (
     AuthError,
@@ -185,7 +186,8 @@ def resolve(target_id: int, token: str) -> str:
         return Status.PUBLISHED
     # The network does not have it: sending again is safe, after a pause and within the
     # attempts, so a server that fails every create is not asked again every few seconds.
-    return _after_error(target, token, ConnectorError(target.error or "Not on the network."))
+    missing = _("It did not reach the network; it is sent again.")
+    return _after_error(target, token, ConnectorError(target.error or missing))
 
 
 def sweep(now: datetime | None = None) -> list[tuple[int, str]]:
