@@ -11,7 +11,7 @@ the web server's timeout and nothing is lost halfway.
 import io
 import logging
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -91,8 +91,8 @@ def _run(job: ImportJob) -> dict[str, Any]:
         except BulkFileError as error:
             return {**_summary(posts), "stopped": str(error)}
         finally:
-            job.result = _summary(posts)
-        return _summary(posts)
+            job.result = _summary(posts)  # what a failure keeps
+        return job.result
     mentions = ImportResult()
     try:
         import_file(
@@ -100,7 +100,7 @@ def _run(job: ImportJob) -> dict[str, Any]:
         )
     finally:
         job.result = _summary(mentions)
-    return _summary(mentions)
+    return job.result
 
 
 class _Reporter:
@@ -164,7 +164,7 @@ def _finish(job: ImportJob, status: str, result: dict[str, Any]) -> None:
     )
 
 
-def import_jobs_sweep(now: Any = None) -> None:
+def import_jobs_sweep(now: datetime | None = None) -> None:
     now = now or timezone.now()
     for job in ImportJob.objects.filter(status=Status.RUNNING, lease_until__lt=now).only(
         "pk", "language", "result"
@@ -189,6 +189,7 @@ def import_jobs_sweep(now: Any = None) -> None:
         created_at__lt=now - RESEND_AFTER,
     )
     with transaction.atomic():
-        for job_id in list(waiting.values_list("pk", flat=True)):
-            ImportJob.objects.filter(pk=job_id).update(lease_until=now + RESEND_AFTER)
+        resent = list(waiting.values_list("pk", flat=True))
+        ImportJob.objects.filter(pk__in=resent).update(lease_until=now + RESEND_AFTER)
+        for job_id in resent:
             _enqueue(job_id)
