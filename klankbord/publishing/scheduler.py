@@ -29,6 +29,7 @@ from klankbord.channels.networks.base import (
 )
 from klankbord.channels.services import channel_mark_broken, connector_for
 from klankbord.publishing.models import PostImage, PostTarget
+from klankbord.publishing.public_images import public_image_url
 
 log = logging.getLogger(__name__)
 Status = PostTarget.Status
@@ -77,6 +78,7 @@ def outgoing(target: PostTarget) -> OutgoingPost:
             mime_type=image.mime_type,
             alt_text=image.alt_text,
             filename=image.filename,
+            url=public_image_url(image),
         )
         for image in PostImage.objects.filter(post_id=target.post_id)
     )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from klankbord.accounts.types import HtmxHttpRequest
@@ -38,6 +38,7 @@ from klankbord.publishing.forms import (
 )
 from klankbord.publishing.links import LinkPreviewError, fetch_preview, first_link
 from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot
+from klankbord.publishing.public_images import image_for_token
 
 Status = PostTarget.Status
 HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
@@ -357,6 +358,19 @@ def image_upload_view(request: HttpRequest, membership: Membership) -> HttpRespo
 @org_view(Role.CLIENT)
 def image_view(request: HttpRequest, membership: Membership, image_id: int) -> HttpResponse:
     image = PostImage.objects.filter(pk=image_id, organisation=membership.organisation).first()
+    if image is None:
+        raise Http404
+    response = HttpResponse(bytes(image.content), content_type=image.mime_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_GET
+def public_image_view(request: HttpRequest, token: str) -> HttpResponse:
+    """An image of a post, fetched by a network (Instagram, Threads) with a signed address."""
+    image = image_for_token(token)
     if image is None:
         raise Http404
     response = HttpResponse(bytes(image.content), content_type=image.mime_type)

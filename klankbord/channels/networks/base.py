@@ -158,6 +158,9 @@ class Media:
     mime_type: str
     alt_text: str
     filename: str = "image"
+    # A public HTTPS address of this image for networks that fetch it themselves (Instagram,
+    # Threads); "" when the installation has no public address.
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,9 @@ class Metrics:
     shares: int | None = 0
     replies: int | None = 0
     quotes: int | None = 0
+    # How often the post was seen (Meta's "views"), and how often saved; None: not given.
+    views: int | None = None
+    saves: int | None = None
 
 
 class Connector:
