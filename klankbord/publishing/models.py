@@ -69,6 +69,9 @@ class PostTarget(models.Model):
     remote_id = models.CharField(max_length=500, blank=True)
     remote_url = models.URLField(max_length=1000, blank=True)
     error = models.CharField(max_length=1000, blank=True)
+    # The steps a network with several (Instagram's container, then its publication) has taken
+    # for this post, so a retry or a crash continues them instead of starting a second post.
+    progress = models.JSONField(default=dict, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

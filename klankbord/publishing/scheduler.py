@@ -23,6 +23,7 @@ from klankbord.channels.networks.base import (
     ConnectorError,
     Media,
     OutgoingPost,
+    Progress,
     PublishedPost,
     RateLimitError,
     UnknownOutcomeError,
@@ -71,6 +72,19 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> tuple[str, lis
     return token, ids
 
 
+class TargetProgress(Progress):
+    """A post's steps on the network, written to its target at once (committed) by each save."""
+
+    def __init__(self, target: PostTarget) -> None:
+        super().__init__(target.progress)
+        self.target_id = target.pk
+
+    def save(self, key: str, value: str) -> None:
+        super().save(key, value)
+        # Outside any transaction on purpose: the step must survive a crash right after it.
+        PostTarget.objects.filter(pk=self.target_id).update(progress=self.saved)
+
+
 def outgoing(target: PostTarget) -> OutgoingPost:
     media = tuple(
         Media(
@@ -88,6 +102,7 @@ def outgoing(target: PostTarget) -> OutgoingPost:
         media=media,
         # No attempt starts before the chosen time: an older post with these words is another.
         not_before=target.scheduled_at,
+        progress=TargetProgress(target),
     )
 
 

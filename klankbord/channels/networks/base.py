@@ -163,6 +163,21 @@ class Media:
     url: str = ""
 
 
+class Progress:
+    """What earlier attempts of one post did on a network with several steps (Instagram's
+    container), kept across attempts and crashes. This one lives in memory; the scheduler's
+    writes each step to the database before the next step is sent."""
+
+    def __init__(self, saved: dict[str, str] | None = None) -> None:
+        self.saved: dict[str, str] = dict(saved or {})
+
+    def get(self, key: str) -> str:
+        return self.saved.get(key, "")
+
+    def save(self, key: str, value: str) -> None:
+        self.saved[key] = value
+
+
 @dataclass(frozen=True)
 class OutgoingPost:
     text: str
@@ -174,6 +189,7 @@ class OutgoingPost:
     visibility: str = "public"
     # No attempt began before this moment: a look-up ignores anything older (None: no bound).
     not_before: datetime | None = None
+    progress: Progress = field(default_factory=Progress, compare=False)
 
 
 @dataclass(frozen=True)

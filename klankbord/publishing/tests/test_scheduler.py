@@ -289,3 +289,27 @@ def test_the_tick_publishes_through_the_queue(
     finally:
         app.conf.task_always_eager = False
     assert post.targets.get().status == Status.PUBLISHED
+
+
+def test_a_step_a_network_took_is_kept_for_the_next_attempt(
+    world: World, channel: Channel, owner: Membership, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connector that saves a step (a container id) and then fails finds it on the retry."""
+    seen: list[str] = []
+
+    def publish(self: SandboxConnector, post: Any) -> Any:
+        seen.append(post.progress.get("container"))
+        post.progress.save("container", "c-1")
+        raise ConnectorError("the network fell over")
+
+    monkeypatch.setattr(SandboxConnector, "publish", publish)
+    monkeypatch.setattr(SandboxConnector, "find_published", lambda self, post: None)
+    target = scheduled_post(world, channel, owner, minutes=-1).targets.get()
+    for _attempt in range(2):
+        PostTarget.objects.filter(pk=target.pk).update(due_at=timezone.now())
+        token, ids = scheduler.claim_due()
+        assert ids == [target.pk]
+        scheduler.publish(target.pk, token)
+    assert seen == ["", "c-1"]
+    target.refresh_from_db()
+    assert target.progress == {"container": "c-1"}
