@@ -304,7 +304,7 @@ def test_a_step_a_network_took_is_kept_for_the_next_attempt(
 
     monkeypatch.setattr(SandboxConnector, "publish", publish)
     monkeypatch.setattr(SandboxConnector, "find_published", lambda self, post: None)
-    target = scheduled_post(world, channel, owner, minutes=-1).targets.get()
+    target = scheduled_post(world, channel, owner).targets.get()
     for _attempt in range(2):
         PostTarget.objects.filter(pk=target.pk).update(due_at=timezone.now())
         token, ids = scheduler.claim_due()
