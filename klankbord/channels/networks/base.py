@@ -231,6 +231,19 @@ class Metrics:
     saves: int | None = None
 
 
+@dataclass(frozen=True)
+class Quota:
+    """How many posts a network still takes in its rolling window (Instagram: 50 a day)."""
+
+    used: int
+    total: int
+    window: timedelta
+
+    @property
+    def left(self) -> int:
+        return max(0, self.total - self.used)
+
+
 class Connector:
     """One network. Subclasses set the class attributes and implement what they can do."""
 
@@ -289,6 +302,10 @@ class Connector:
 
     def comment_hide(self, remote_id: str, *, hidden: bool) -> None:
         raise ConnectorError(f"{self.label} cannot hide comments", permanent=True)
+
+    def publishing_quota(self) -> Quota | None:
+        """The network's own count of posts left in its window; None: it has no such limit."""
+        return None
 
     @classmethod
     def conversation_of(cls, remote_id: str) -> str:

@@ -55,8 +55,9 @@ REQUIRED_SCOPES = frozenset({"pages_show_list", "pages_manage_posts", "pages_rea
 MAX_LENGTH = 63206
 MAX_IMAGES = 10
 # Meta throttles with these error codes in a 400 or 403, not with HTTP 429
-# (docs/graph-api/overview/rate-limiting): app, user, page, API-specific, Pages BUC.
-THROTTLE_CODES = frozenset({4, 17, 32, 613, 80001})
+# (docs/graph-api/overview/rate-limiting): app, user, page, API-specific, Pages and
+# Instagram business use case.
+THROTTLE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
 # Meta's windows roll over an hour; without an estimate we wait this long before trying again.
 THROTTLE_WAIT = timedelta(minutes=15)
 # From this usage (percent of a limit) on, calls pause a while so the limit is never reached.
