@@ -88,3 +88,22 @@ class FacebookPageForm(forms.Form):
 
     def chosen(self) -> Page:
         return self.pages[self.cleaned_data["page_id"]]
+
+
+class InstagramAccountForm(forms.Form):
+    account = forms.ChoiceField(label=_("Which Instagram account?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, pages: list[Page], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only a professional account linked to a Page can be reached through the Page.
+        self.pages = {page.instagram_id: page for page in pages if page.instagram_id}
+        field = self.fields["account"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (page.instagram_id, _("@%(username)s (Page %(page)s)")
+             % {"username": page.instagram_username or page.instagram_id, "page": page.name})
+            for page in self.pages.values()
+        ]  # fmt: skip
+
+    def chosen(self) -> Page:
+        return self.pages[self.cleaned_data["account"]]

@@ -38,6 +38,16 @@ urlpatterns = [
         views.facebook_pages_view,
         name="facebook_pages",
     ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/instagram/",
+        views.connect_instagram_view,
+        name="connect_instagram",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/instagram/account/",
+        views.instagram_accounts_view,
+        name="instagram_accounts",
+    ),
     path("kanalen/facebook/terug/", views.facebook_callback_view, name="facebook_callback"),
     path("webhooks/meta/<str:key>/", views.meta_webhook_view, name="meta_webhook"),
     path(

@@ -18,11 +18,12 @@ from klankbord.channels.forms import (
     FacebookAppForm,
     FacebookPageForm,
     FeedForm,
+    InstagramAccountForm,
     MastodonForm,
     SandboxForm,
 )
 from klankbord.channels.models import Channel, FacebookApp, MastodonApp
-from klankbord.channels.networks import available_networks, facebook, mastodon
+from klankbord.channels.networks import available_networks, connector_class, facebook, mastodon
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
@@ -352,8 +353,21 @@ def connect_facebook_view(request: HttpRequest, membership: Membership) -> HttpR
     if app is None:
         messages.error(request, _("First the owner enters the app ID and secret of your Meta app."))
         return redirect("channels", org_slug=membership.organisation.slug)
-    state = _oauth_start(request, FACEBOOK_STATE, membership)
+    state = _oauth_start(request, FACEBOOK_STATE, membership, network="facebook")
     return redirect(facebook.dialog_url(app, facebook_redirect_uri(), state))
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_instagram_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Instagram professional accounts come through Facebook Login, by the Page they belong to."""
+    app = selectors.facebook_app_of(membership.organisation)
+    if app is None:
+        messages.error(request, _("First the owner enters the app ID and secret of your Meta app."))
+        return redirect("channels", org_slug=membership.organisation.slug)
+    state = _oauth_start(request, FACEBOOK_STATE, membership, network="instagram")
+    scopes = facebook.INSTAGRAM_SCOPES
+    return redirect(facebook.dialog_url(app, facebook_redirect_uri(), state, scopes))
 
 
 @login_required
@@ -372,11 +386,14 @@ def facebook_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.error(request, _("Facebook did not give access: %(reason)s") % {"reason": reason})
         return back
     loopback = services.allow_loopback()
+    instagram = pending.get("network") == "instagram"
     try:
         token = facebook.user_token(
             app, facebook_redirect_uri(), request.GET["code"], allow_loopback=loopback
         )
-        missing = facebook.missing_scopes(app, token, allow_loopback=loopback)
+        missing = facebook.missing_scopes(
+            app, token, allow_loopback=loopback, required=_required_scopes(instagram)
+        )
     except ConnectorError as error:
         messages.error(
             request, _("Connecting to Facebook failed: %(reason)s") % {"reason": error.message}
@@ -396,26 +413,43 @@ def facebook_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "org": membership.organisation.slug,
         "token": secret_box().encrypt(token),
     }
-    return redirect("facebook_pages", org_slug=membership.organisation.slug)
+    choose = "instagram_accounts" if instagram else "facebook_pages"
+    return redirect(choose, org_slug=membership.organisation.slug)
 
 
-@org_view(Role.MANAGER)
-def facebook_pages_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+def _required_scopes(instagram: bool) -> frozenset[str]:
+    return facebook.INSTAGRAM_REQUIRED_SCOPES if instagram else facebook.REQUIRED_SCOPES
+
+
+def _pending_pages(
+    request: HttpRequest, membership: Membership, *, with_instagram: bool
+) -> list[facebook.Page] | None:
+    """The Pages of the Facebook Login this organisation started; None (and a message) if not."""
     org = membership.organisation
     pending = request.session.get(FACEBOOK_PENDING)
     if not pending or pending.get("org") != org.slug:
         messages.error(
             request, _("This Facebook connection was not started here, or it expired. Try again.")
         )
-        return redirect("channels", org_slug=org.slug)
+        return None
+    token = secret_box().decrypt(pending["token"])
     loopback = services.allow_loopback()
     try:
-        pages = facebook.pages_of(secret_box().decrypt(pending["token"]), allow_loopback=loopback)
+        return facebook.pages_of(token, allow_loopback=loopback, with_instagram=with_instagram)
     except ConnectorError as error:
         messages.error(
             request, _("Connecting to Facebook failed: %(reason)s") % {"reason": error.message}
         )
+        return None
+
+
+@org_view(Role.MANAGER)
+def facebook_pages_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    org = membership.organisation
+    pages = _pending_pages(request, membership, with_instagram=False)
+    if pages is None:
         return redirect("channels", org_slug=org.slug)
+    loopback = services.allow_loopback()
     form = FacebookPageForm(request.POST or None, pages=pages)
     if request.method == "POST" and form.is_valid():
         page = form.chosen()
@@ -441,3 +475,45 @@ def facebook_pages_view(request: HttpRequest, membership: Membership) -> HttpRes
             messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
             return redirect("channels", org_slug=org.slug)
     return render(request, "channels/facebook_pages.html", {"membership": membership, "form": form})
+
+
+@org_view(Role.MANAGER)
+def instagram_accounts_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Choose the Instagram professional account, among those linked to the user's Pages."""
+    org = membership.organisation
+    pages = _pending_pages(request, membership, with_instagram=True)
+    if pages is None:
+        return redirect("channels", org_slug=org.slug)
+    form = InstagramAccountForm(request.POST or None, pages=pages)
+    if request.method == "POST" and form.is_valid():
+        page = form.chosen()
+        account = Account(
+            external_id=page.instagram_id,
+            base_url=facebook.graph_url(),
+            secrets={"access_token": page.access_token},
+            settings={"page_id": page.page_id, "username": page.instagram_username},
+        )
+        loopback = services.allow_loopback()
+        try:
+            profile = connector_class("instagram")(account, allow_loopback=loopback).profile()
+        except ConnectorError as error:
+            form.add_error("account", error.message)
+        else:
+            services.channel_connect(
+                organisation=org,
+                network="instagram",
+                profile=profile,
+                by=membership.user,
+                base_url=facebook.graph_url(),
+                secrets=account.secrets,
+                settings=account.settings,
+            )
+            del request.session[FACEBOOK_PENDING]
+            messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
+            return redirect("channels", org_slug=org.slug)
+    context = {
+        "membership": membership,
+        "form": form,
+        "without_instagram": [page for page in pages if not page.instagram_id],
+    }
+    return render(request, "channels/instagram_accounts.html", context)

@@ -52,6 +52,22 @@ SCOPES = (
 )
 # Without these a Page cannot be listed or posted to.
 REQUIRED_SCOPES = frozenset({"pages_show_list", "pages_manage_posts", "pages_read_engagement"})
+# What the same dialog asks for when connecting the Instagram professional account of a Page
+# (Instagram API with Facebook Login: developers.facebook.com/docs/instagram-platform/overview).
+INSTAGRAM_SCOPES = (
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "instagram_basic",
+    "instagram_content_publish",
+    "instagram_manage_comments",
+    "instagram_manage_insights",
+    "instagram_manage_messages",
+)
+# Without these the account cannot be found or posted to.
+INSTAGRAM_REQUIRED_SCOPES = frozenset(
+    {"pages_show_list", "pages_read_engagement", "instagram_basic", "instagram_content_publish"}
+)
 MAX_LENGTH = 63206
 MAX_IMAGES = 10
 # Meta throttles with these error codes in a 400 or 403, not with HTTP 429
@@ -150,6 +166,9 @@ class Page:
     name: str
     access_token: str
     tasks: tuple[str, ...] = ()
+    # The Instagram professional account linked to the Page, when asked for and there is one.
+    instagram_id: str = ""
+    instagram_username: str = ""
 
     def __repr__(self) -> str:
         return f"<Page {self.page_id} {self.name}>"  # never the token
@@ -244,7 +263,7 @@ class Client(ApiClient):
 # --- Connecting (Facebook Login, the manual flow) ------------------------------------------
 
 
-def dialog_url(app: App, redirect_uri: str, state: str) -> str:
+def dialog_url(app: App, redirect_uri: str, state: str, scopes: tuple[str, ...] = SCOPES) -> str:
     # https://developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow
     query = urlencode(
         {
@@ -252,7 +271,7 @@ def dialog_url(app: App, redirect_uri: str, state: str) -> str:
             "redirect_uri": redirect_uri,
             "state": state,
             "response_type": "code",
-            "scope": ",".join(SCOPES),
+            "scope": ",".join(scopes),
         }
     )
     return f"{dialog_base_url()}/{VERSION}/dialog/oauth?{query}"
@@ -281,7 +300,9 @@ def user_token(app: App, redirect_uri: str, code: str, *, allow_loopback: bool) 
     return str(long["access_token"])
 
 
-def missing_scopes(app: App, token: str, *, allow_loopback: bool) -> set[str]:
+def missing_scopes(
+    app: App, token: str, *, allow_loopback: bool, required: frozenset[str] = REQUIRED_SCOPES
+) -> set[str]:
     """The permissions we need that the user unticked in the dialog."""
     # https://developers.facebook.com/docs/graph-api/reference/debug_token
     body = Client(graph_url(), allow_loopback=allow_loopback).call(
@@ -289,24 +310,36 @@ def missing_scopes(app: App, token: str, *, allow_loopback: bool) -> set[str]:
         "/debug_token",
         params={"input_token": token, "access_token": f"{app.app_id}|{app.app_secret}"},
     )
-    return set(REQUIRED_SCOPES) - set(body.get("data", {}).get("scopes") or [])
+    return set(required) - set(body.get("data", {}).get("scopes") or [])
 
 
-def pages_of(token: str, *, allow_loopback: bool) -> list[Page]:
-    """The Pages this user manages, each with its own Page token (which does not expire)."""
+def pages_of(token: str, *, allow_loopback: bool, with_instagram: bool = False) -> list[Page]:
+    """The Pages this user manages, each with its own Page token (which does not expire), and
+    with `with_instagram` the Instagram professional account linked to each."""
     # https://developers.facebook.com/docs/pages-api/getting-started#get-page-access-token
     client = Client(graph_url(), token=token, allow_loopback=allow_loopback)
-    params = {"fields": "id,name,access_token,tasks", "limit": "100"}
+    fields = "id,name,access_token,tasks"
+    if with_instagram:
+        # https://developers.facebook.com/docs/instagram-platform/instagram-api-with-facebook-login/get-started
+        fields += ",instagram_business_account{id,username}"
+    params = {"fields": fields, "limit": "100"}
     return [
-        Page(
-            page_id=str(item["id"]),
-            name=str(item.get("name") or item["id"]),
-            access_token=str(item["access_token"]),
-            tasks=tuple(item.get("tasks") or ()),
-        )
+        _page(item)
         for item in client.items("/me/accounts", params, pages=10)
         if item.get("access_token")
     ]
+
+
+def _page(item: dict[str, Any]) -> Page:
+    instagram = item.get("instagram_business_account") or {}
+    return Page(
+        page_id=str(item["id"]),
+        name=str(item.get("name") or item["id"]),
+        access_token=str(item["access_token"]),
+        tasks=tuple(item.get("tasks") or ()),
+        instagram_id=str(instagram.get("id") or ""),
+        instagram_username=str(instagram.get("username") or ""),
+    )
 
 
 def message_id(psid: str, mid: str) -> str:
