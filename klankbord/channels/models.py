@@ -174,3 +174,23 @@ class RateBudgetState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.remaining} until {self.reset_at}"
+
+
+# Its own model, not fields on FacebookApp: Meta gives the Threads use case its own app id and
+# secret, and an organisation may use Threads without any Facebook Page.
+class ThreadsApp(models.Model):
+    """An organisation's own Meta app for Threads: the authorization runs under its id."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="threads_app"
+    )
+    app_id = models.CharField(max_length=30)
+    # {"app_secret": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
+    secrets = EncryptedJSONField(blank=True, default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.app_id}"
+
+    def __repr__(self) -> str:
+        return f"<ThreadsApp {self.pk} {self.app_id}>"
