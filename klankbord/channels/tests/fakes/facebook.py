@@ -57,6 +57,99 @@ TOKEN_MESSAGES = {
     460: "Error validating access token: The session has been invalidated because the user "
     "changed their password or Facebook has changed the session for security reasons.",
 }
+# The fields this fake serves on each node, by the facebook-business adobjects class listing
+# them (that SDK has no Message or StoryAttachment); test_fakes_match_graph checks every name.
+NODE_FIELDS: dict[str, frozenset[str]] = {
+    "Page": frozenset(
+        {
+            "id",
+            "name",
+            "category",
+            "category_list",
+            "access_token",
+            "tasks",
+            "link",
+            "followers_count",
+            "picture",
+            "instagram_business_account",
+        }
+    ),
+    "PagePost": frozenset(
+        {
+            "id",
+            "message",
+            "created_time",
+            "permalink_url",
+            "attachments",
+            "shares",
+            "reactions",
+            "comments",
+        }
+    ),
+    "Comment": frozenset(
+        {"id", "message", "from", "created_time", "parent", "is_hidden", "permalink_url"}
+    ),
+    "UnifiedThread": frozenset({"id", "updated_time", "messages"}),
+    "Message": frozenset({"id", "message", "from", "created_time"}),
+    "StoryAttachment": frozenset({"type", "target", "media", "url", "subattachments"}),
+    "User": frozenset({"id", "name"}),
+}
+# The parameters each create or update reads, by the facebook-business method for its path.
+POST_PARAMS: dict[str, frozenset[str]] = {
+    "Page.create_feed": frozenset({"message", "link", "attached_media"}),  # /{page-id}/feed
+    "Page.create_photo": frozenset(  # /{page-id}/photos
+        {"source", "url", "caption", "message", "alt_text_custom", "published"}
+    ),
+    "PagePost.create_comment": frozenset({"message"}),  # /{post-id}/comments
+    "Comment.create_comment": frozenset({"message"}),  # /{comment-id}/comments
+    "Comment.api_update": frozenset({"is_hidden"}),  # /{comment-id}
+    "Page.create_message": frozenset({"recipient", "messaging_type", "message"}),  # Send API
+}
+# The fields of each create's or update's answer.
+ANSWER_FIELDS: dict[str, frozenset[str]] = {
+    "Page.create_feed": frozenset({"id"}),
+    "Page.create_photo": frozenset({"id", "post_id"}),
+    "PagePost.create_comment": frozenset({"id"}),
+    "Comment.create_comment": frozenset({"id"}),
+    "Comment.api_update": frozenset({"success"}),
+    "Page.create_message": frozenset({"recipient_id", "message_id"}),
+}
+
+
+def requested_fields(spec: str) -> dict[str, str]:
+    """Each field a `fields=` value names, with what it asks of that field's own fields:
+    "id,messages{id,from},reactions.summary(true)" → {"id": "", "messages": "id,from", ...}."""
+    found: dict[str, str] = {}
+    depth, start = 0, 0
+    for index, char in enumerate(spec + ","):
+        depth += (char in "{(") - (char in "})")
+        if char == "," and depth == 0:
+            item = spec[start:index].strip()
+            start = index + 1
+            if item:
+                name = re.split(r"[.{(]", item, maxsplit=1)[0]
+                nested = re.search(r"\{(.*)\}\s*$", item)
+                found[name] = nested.group(1) if nested else ""
+    return found
+
+
+class UnknownField(Exception):
+    def __init__(self, name: str, node: str) -> None:
+        super().__init__(name, node)
+        self.name, self.node = name, node
+
+
+# What the fields of a field are served as, where this fake checks them.
+NESTED_NODES = {("UnifiedThread", "messages"): "Message"}
+
+
+def refuse_unknown(asked: dict[str, str], node: str) -> None:
+    for name, nested in asked.items():
+        if name not in NODE_FIELDS[node]:
+            raise UnknownField(name, node)
+        inner = NESTED_NODES.get((node, name))
+        if inner and nested:
+            refuse_unknown(requested_fields(nested), inner)
 
 
 @dataclass
@@ -330,7 +423,14 @@ class FakeFacebook:
         for method, pattern, handler in routes:
             match = re.fullmatch(_VERSION + pattern, request.path)
             if match and request.method == method:
-                return handler(request, **match.groupdict())
+                try:
+                    return handler(request, **match.groupdict())
+                except UnknownField as unknown:
+                    return self._error(
+                        f"(#100) Tried accessing nonexisting field ({unknown.name}) on node "
+                        f"type ({unknown.node})",
+                        100,
+                    )
         return self._error(
             "Unsupported request - method type: " + request.method.lower(), 100, subcode=33
         )
@@ -442,7 +542,7 @@ class FakeFacebook:
         limit = int(request.args.get("limit", 25))
         start = int(request.args.get("after", "0") or 0)
         chunk = pages[start : start + limit]
-        fields = self._fields(request, "name,access_token,category,category_list,tasks,id")
+        fields = self._fields(request, "name,access_token,category,category_list,tasks,id", "Page")
         body: dict[str, Any] = {"data": [{k: p[k] for k in fields if k in p} for p in chunk]}
         if chunk:
             body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
@@ -454,11 +554,13 @@ class FakeFacebook:
     # --- Pages and posts --------------------------------------------------------------------
 
     @staticmethod
-    def _fields(request: Request, default: str) -> list[str]:
-        return [
-            f.split("{")[0].split(".")[0]
-            for f in (request.args.get("fields") or default).split(",")
-        ]
+    def _fields(request: Request, default: str, node: str = "") -> list[str]:
+        """The fields asked for; with `node`, one that node does not have is refused, as
+        Graph refuses it."""
+        asked = requested_fields(request.args.get("fields") or default)
+        if node:
+            refuse_unknown(asked, node)
+        return list(asked)
 
     def _page_token(self, request: Request, page_id: str) -> tuple[Token | None, Response | None]:
         token, refused = self._token(request)
@@ -604,7 +706,7 @@ class FakeFacebook:
         limit = int(request.args.get("limit", 25))
         start = int(request.args.get("after", "0") or 0)
         chunk = posts[start : start + limit]
-        fields = self._fields(request, "id,message,created_time")
+        fields = self._fields(request, "id,message,created_time", "PagePost")
         body: dict[str, Any] = {"data": [self._post_view(p, fields) for p in chunk]}
         if chunk:
             body["paging"] = {"cursors": {"before": str(start), "after": str(start + len(chunk))}}
@@ -619,7 +721,8 @@ class FakeFacebook:
 
     @staticmethod
     def _post_view(post: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        view = {k: post[k] for k in fields if k in post and k != "attachments"}
+        served = NODE_FIELDS["PagePost"] - {"attachments"}
+        view = {k: post[k] for k in fields if k in post and k in served}
         if "message" in view and not view["message"]:
             del view["message"]  # Graph leaves out a field with no value
         if "attachments" in fields and post["attachments"]:
@@ -628,7 +731,7 @@ class FakeFacebook:
 
     def _page_view(self, page_id: str, request: Request) -> dict[str, Any]:
         page = self.pages[page_id]
-        fields = self._fields(request, "name,id")
+        fields = self._fields(request, "name,id", "Page")
         view = {k: page[k] for k in fields if k in page and k != "access_token"}
         if "picture" in fields:
             view["picture"] = {
@@ -650,6 +753,7 @@ class FakeFacebook:
         customer = next((c for c in self.conversations.values() if c["psid"] == node_id), None)
         if customer is not None and token.kind == "page" and token.owner == customer["page_id"]:
             # The User Profile API: a Page may read the name of whoever wrote to it.
+            self._fields(request, "id,name", "User")
             return self._json({"id": node_id, "name": customer["name"]})
         post = self.posts.get(node_id)
         if post is None or (token.kind == "page" and post["page_id"] != token.owner):
@@ -659,7 +763,7 @@ class FakeFacebook:
                 100,
                 subcode=33,
             )
-        view = self._post_view(post, self._fields(request, "id,created_time,message"))
+        view = self._post_view(post, self._fields(request, "id,created_time,message", "PagePost"))
         return self._json({**view, **self._counts(post, request.args.get("fields") or "")})
 
     def _counts(self, post: dict[str, Any], fields: str) -> dict[str, Any]:
@@ -729,7 +833,8 @@ class FakeFacebook:
         return ""
 
     def _comment_view(self, comment: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        view = {k: comment[k] for k in fields if k in comment and k != "parent"}
+        served = NODE_FIELDS["Comment"] - {"parent"}
+        view = {k: comment[k] for k in fields if k in comment and k in served}
         if "parent" in fields and comment["parent"]:
             parent = self.comments[comment["parent"]]
             view["parent"] = {
@@ -756,7 +861,7 @@ class FakeFacebook:
         # Hidden comments are listed to the Page that hid them, with is_hidden set.
         if request.args.get("order") == "reverse_chronological":
             found.reverse()
-        fields = self._fields(request, "id,message,created_time,from")
+        fields = self._fields(request, "id,message,created_time,from", "Comment")
         return self._json(self._paged(request, [self._comment_view(c, fields) for c in found]))
 
     def create_comment(self, request: Request, node_id: str) -> Response:
@@ -815,7 +920,7 @@ class FakeFacebook:
             key=lambda c: c["messages"][0]["created_time"],
             reverse=True,
         )
-        wanted = request.args.get("fields", "id")
+        wanted = self._fields(request, "id", "UnifiedThread")
         views = []
         for conversation in found:
             view: dict[str, Any] = {
@@ -880,4 +985,5 @@ class FakeFacebook:
         conversation = self.conversations.get(conversation_id)
         if conversation is None or token.kind != "page" or token.owner != conversation["page_id"]:
             return self._not_found(conversation_id)
+        self._fields(request, "id,message,from,created_time", "Message")
         return self._json(self._paged(request, conversation["messages"]))
