@@ -187,6 +187,8 @@ class FakeFacebook:
         # conversation id → {"id", "page_id", "psid", "name", "messages": [newest first]}
         self.conversations: dict[str, dict[str, Any]] = {}
         self.faults: list[Fault] = []
+        # Routes of another fake on this server (Instagram's), tried first; None passes on.
+        self.extra_routes: list[tuple[str, str, Callable[..., Response | None]]] = []
         # Percentages for X-App-Usage and X-Page-Usage on every answer.
         self.app_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
         self.page_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
@@ -420,11 +422,13 @@ class FakeFacebook:
             ("GET", r"/(?P<conversation_id>t_\d+)/messages", self.conversation_messages),
             ("GET", r"/(?P<node_id>\d+(?:_\d+)?)", self.node),
         ]
-        for method, pattern, handler in routes:
+        for method, pattern, handler in [*self.extra_routes, *routes]:
             match = re.fullmatch(_VERSION + pattern, request.path)
             if match and request.method == method:
                 try:
-                    return handler(request, **match.groupdict())
+                    answer = handler(request, **match.groupdict())
+                    if answer is not None:
+                        return answer
                 except UnknownField as unknown:
                     return self._error(
                         f"(#100) Tried accessing nonexisting field ({unknown.name}) on node "
