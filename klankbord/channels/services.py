@@ -1,16 +1,30 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from klankbord.accounts.models import User
-from klankbord.channels.models import Channel, FacebookApp, MastodonApp, RateBudgetState
+from klankbord.channels.models import (
+    Channel,
+    FacebookApp,
+    MastodonApp,
+    RateBudgetState,
+    ThreadsApp,
+)
 from klankbord.channels.networks import connector_class
-from klankbord.channels.networks.base import Account, AuthError, Connector, Profile
+from klankbord.channels.networks.base import (
+    Account,
+    AuthError,
+    Connector,
+    ConnectorError,
+    Profile,
+    Quota,
+)
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.services import audit_record
 
@@ -23,7 +37,12 @@ class ChannelStore:
 
     def save_secrets(self, secrets: dict[str, Any]) -> None:
         self.channel.secrets = secrets
-        self.channel.save(update_fields=["secrets"])
+        fields = ["secrets"]
+        if isinstance(secrets.get("expires_at"), int):
+            # A refreshed token (Threads) lives longer: the expiry warning follows it.
+            self.channel.token_expires_at = datetime.fromtimestamp(secrets["expires_at"], UTC)
+            fields.append("token_expires_at")
+        self.channel.save(update_fields=fields)
 
     def save_settings(self, settings: dict[str, Any]) -> None:
         self.channel.settings = settings
@@ -81,6 +100,28 @@ def connector_for(channel: Channel) -> Connector:
         budget=DatabaseBudget(),
         allow_loopback=allow_loopback(),
     )
+
+
+# The composer asks as the user types; the network is asked at most this often per channel.
+QUOTA_CACHE_SECONDS = 300
+
+
+def publishing_quota(channel: Channel) -> Quota | None:
+    """What the network says is left of its posting limit (Instagram, Threads), briefly cached;
+    None when it has no limit or cannot say right now."""
+    if not connector_class(channel.network).has_quota:
+        return None
+    key = f"klankbord:quota:{channel.pk}"
+    cached: Quota | None = cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        quota = connector_for(channel).publishing_quota()
+    except ConnectorError:
+        return None  # the limit is checked again when the post goes out
+    if quota is not None:
+        cache.set(key, quota, QUOTA_CACHE_SECONDS)
+    return quota
 
 
 @transaction.atomic
@@ -196,9 +237,26 @@ def facebook_app_save(
 def secrets_rotate() -> int:
     """Re-encrypt every stored secret with the newest (first) key. Returns the rows written."""
     written = 0
-    for model in (Channel, MastodonApp, FacebookApp):
+    for model in (Channel, MastodonApp, FacebookApp, ThreadsApp):
         for row in model.objects.iterator():
             # Loading decrypts with any configured key; saving encrypts with the first one.
             row.save(update_fields=["secrets"])
             written += 1
     return written
+
+
+def threads_app_save(
+    *, organisation: Organisation, app_id: str, app_secret: str, by: User
+) -> ThreadsApp:
+    """Keep the organisation's own Threads app id and secret; the secret is stored encrypted."""
+    app, created = ThreadsApp.objects.update_or_create(
+        organisation=organisation,
+        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret}},
+    )
+    audit_record(
+        organisation=organisation,
+        actor=by,
+        action="threads_app.create" if created else "threads_app.update",
+        target=app_id,
+    )
+    return app

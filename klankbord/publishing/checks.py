@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import connector_class
+from klankbord.channels.networks.base import Quota
+from klankbord.channels.services import publishing_quota
 from klankbord.publishing import counting
 from klankbord.publishing.media_rules import ImageInfo, ImageProblem, check_images
 from klankbord.publishing.models import Post, PostImage
@@ -30,6 +32,7 @@ class ChannelCheck:
     count: counting.TextCount
     image_problems: list[ImageProblem]
     mention_hints: list[str]
+    quota: Quota | None = None
 
     @property
     def ok(self) -> bool:
@@ -65,22 +68,29 @@ def image_info(image: PostImage) -> ImageInfo:
 
 
 def images_for(channel: Channel, images: list[PostImage]) -> list[ImageProblem]:
+    cls = connector_class(channel.network)
+    if not images and cls.needs_media:
+        message = _("%(network)s publishes no text without an image.") % {"network": cls.label}
+        return [ImageProblem(index=None, message=message, hint=_("Add at least one image."))]
     if not images:
         return []
-    cls = connector_class(channel.network)
     if cls.max_images == 0:
         message = _("%(network)s cannot publish images.") % {"network": cls.label}
         return [ImageProblem(index=None, message=message, hint="")]
     return check_images(channel.network, [image_info(image) for image in images])
 
 
-def check_channel(channel: Channel, text: str, images: list[PostImage]) -> ChannelCheck:
+def check_channel(
+    channel: Channel, text: str, images: list[PostImage], *, with_quota: bool = False
+) -> ChannelCheck:
+    """With `with_quota`, also what is left of the network's posting limit (asks the network)."""
     return ChannelCheck(
         channel=channel,
         text=text,
         count=count_for(channel, text),
         image_problems=images_for(channel, images),
         mention_hints=mention_hints(channel.network, text),
+        quota=publishing_quota(channel) if with_quota else None,
     )
 
 

@@ -321,7 +321,8 @@ def count_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     rows = []
     for channel in channels:
         variant = request.POST.get(f"variant_{channel.pk}", "")
-        rows.append(checks.check_channel(channel, variant if variant.strip() else text, images))
+        chosen_text = variant if variant.strip() else text
+        rows.append(checks.check_channel(channel, chosen_text, images, with_quota=True))
     others = [(net, label, counting.count(text, net)) for net, label in checks.ALSO_COUNTED.items()]
     context = {
         "rows": rows,

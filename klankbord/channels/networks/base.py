@@ -259,6 +259,10 @@ class Connector:
     private_window: ClassVar[timedelta | None] = None
     # Whether a comment on our own posts can be hidden from everyone but its author.
     hides_comments: ClassVar[bool] = False
+    # Whether a post needs at least one image (Instagram has no text-only posts).
+    needs_media: ClassVar[bool] = False
+    # Whether the network limits posts per window and says how many are left (publishing_quota).
+    has_quota: ClassVar[bool] = False
     # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".
     connect_with: ClassVar[str] = "url"
     # Templates read the class attributes; they must not try to instantiate the class.

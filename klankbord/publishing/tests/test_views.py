@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,8 @@ from icalendar import Calendar
 from PIL import Image
 
 from klankbord.channels.models import Channel
+from klankbord.channels.networks.base import Quota
+from klankbord.channels.networks.sandbox import SandboxConnector
 from klankbord.orgs.models import Membership, Role
 from klankbord.publishing.models import (
     CalendarFeed,
@@ -184,6 +187,40 @@ def test_the_counter_shows_each_channel_by_its_own_rules(
     # Bluesky counts the link in full and the family emoji as one grapheme.
     assert f"{len('Kom proeven ') + 1 + 1 + len('https://bakkerij-alice.be/') + 200} / 300" in page
     assert 'data-network="x"' in page
+
+
+def test_the_counter_shows_what_is_left_of_a_networks_posting_limit(
+    world: World, alice_client: Client, sandbox: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Instagram and Threads say how many posts they still take today; the composer shows it."""
+    asked: list[int] = []
+
+    def quota(self: SandboxConnector) -> Quota:
+        asked.append(1)
+        return Quota(used=asked_used.pop(0), total=50, window=timedelta(hours=24))
+
+    asked_used = [12, 50]
+    monkeypatch.setattr(SandboxConnector, "has_quota", True)
+    monkeypatch.setattr(SandboxConnector, "publishing_quota", quota)
+    cache.clear()
+    data = {"text": "Verse kerststol", "channels": [sandbox.pk]}
+    page = alice_client.post(url("compose_count", world), data).content.decode()
+    assert "38 more posts possible here today (12 of 50 used in the last 24 hours)." in page
+    # Typing on asks the network no more: the figure is kept a few minutes.
+    alice_client.post(url("compose_count", world), data)
+    assert len(asked) == 1
+    cache.clear()
+    page = alice_client.post(url("compose_count", world), data).content.decode()
+    assert "limit of 50 posts in 24 hours is reached" in page
+
+
+def test_a_network_without_text_only_posts_asks_for_an_image(
+    world: World, alice_client: Client, sandbox: Channel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(SandboxConnector, "needs_media", True)
+    data = {"text": "Verse kerststol", "channels": [sandbox.pk]}
+    page = alice_client.post(url("compose_count", world), data).content.decode()
+    assert "publishes no text without an image" in page
 
 
 def test_publish_now_is_due_at_once(world: World, alice_client: Client, sandbox: Channel) -> None:
