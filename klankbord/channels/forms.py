@@ -107,3 +107,27 @@ class InstagramAccountForm(forms.Form):
 
     def chosen(self) -> Page:
         return self.pages[self.cleaned_data["account"]]
+
+
+class ThreadsAppForm(forms.Form):
+    threads_app_id = forms.CharField(
+        label=_("Threads app ID"),
+        max_length=30,
+        validators=[RegexValidator(r"^\d{5,30}$", _("An app ID is a number, as Meta shows it."))],
+        help_text=_(
+            "In the Meta developer dashboard under Use cases → Threads API → Settings; not the "
+            "Facebook app ID."
+        ),
+    )
+    threads_app_secret = forms.CharField(
+        label=_("Threads app secret"),
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; Klankbord never shows it again."),
+    )
+
+    def clean_threads_app_id(self) -> str:
+        return str(self.cleaned_data["threads_app_id"]).strip()
+
+    def clean_threads_app_secret(self) -> str:
+        return str(self.cleaned_data["threads_app_secret"]).strip()

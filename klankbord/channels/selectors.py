@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from klankbord.channels.models import Channel, FacebookApp
+from klankbord.channels.models import Channel, FacebookApp, ThreadsApp
+from klankbord.channels.networks import threads
 from klankbord.channels.networks.facebook import App
 from klankbord.orgs.models import Organisation
 
@@ -20,3 +21,11 @@ def facebook_app_of(organisation: Organisation) -> App | None:
     if stored is None or not stored.secrets.get("app_secret"):
         return None
     return App(app_id=stored.app_id, app_secret=stored.secrets["app_secret"])
+
+
+def threads_app_of(organisation: Organisation) -> threads.App | None:
+    """The organisation's own Threads app, if its owner entered one."""
+    stored = ThreadsApp.objects.filter(organisation=organisation).first()
+    if stored is None or not stored.secrets.get("app_secret"):
+        return None
+    return threads.App(app_id=stored.app_id, app_secret=stored.secrets["app_secret"])

@@ -51,6 +51,17 @@ urlpatterns = [
     path("kanalen/facebook/terug/", views.facebook_callback_view, name="facebook_callback"),
     path("webhooks/meta/<str:key>/", views.meta_webhook_view, name="meta_webhook"),
     path(
+        "o/<slug:org_slug>/instellingen/kanalen/threads/app/",
+        views.threads_app_view,
+        name="threads_app",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/threads/",
+        views.connect_threads_view,
+        name="connect_threads",
+    ),
+    path("kanalen/threads/terug/", views.threads_callback_view, name="threads_callback"),
+    path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
         views.channel_check_view,
         name="channel_check",

@@ -21,9 +21,16 @@ from klankbord.channels.forms import (
     InstagramAccountForm,
     MastodonForm,
     SandboxForm,
+    ThreadsAppForm,
 )
 from klankbord.channels.models import Channel, FacebookApp, MastodonApp
-from klankbord.channels.networks import available_networks, connector_class, facebook, mastodon
+from klankbord.channels.networks import (
+    available_networks,
+    connector_class,
+    facebook,
+    mastodon,
+    threads,
+)
 from klankbord.channels.networks.base import Account, ConnectorError, Profile
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
@@ -70,6 +77,9 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "facebook_app": selectors.facebook_app_of(org),
         "is_owner": membership.has_role(Role.OWNER),
         "facebook_webhook": _facebook_webhook(membership),
+        "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
+        "threads_app": selectors.threads_app_of(org),
+        "threads_redirect_uri": threads_redirect_uri(),
     }
     response = render(request, "channels/list.html", context)
     # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
@@ -517,3 +527,97 @@ def instagram_accounts_view(request: HttpRequest, membership: Membership) -> Htt
         "without_instagram": [page for page in pages if not page.instagram_id],
     }
     return render(request, "channels/instagram_accounts.html", context)
+
+
+# --- Threads: the organisation's own Threads app and the authorization window --------------
+
+THREADS_STATE = "threads_oauth"
+
+
+def threads_redirect_uri() -> str:
+    return settings.SITE_URL + reverse("threads_callback")
+
+
+@org_view(Role.OWNER)
+@require_POST
+def threads_app_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = ThreadsAppForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, threads_app_form=form)
+    services.threads_app_save(
+        organisation=membership.organisation,
+        app_id=form.cleaned_data["threads_app_id"],
+        app_secret=form.cleaned_data["threads_app_secret"],
+        by=membership.user,
+    )
+    messages.success(request, _("The Threads app is saved. You can now connect Threads."))
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_threads_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    app = selectors.threads_app_of(membership.organisation)
+    if app is None:
+        messages.error(
+            request, _("First the owner enters the Threads app ID and secret of your Meta app.")
+        )
+        return redirect("channels", org_slug=membership.organisation.slug)
+    state = _oauth_start(request, THREADS_STATE, membership)
+    return redirect(threads.authorize_url(app, threads_redirect_uri(), state))
+
+
+@login_required
+def threads_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = _oauth_pending(request, THREADS_STATE)
+    if pending is None:
+        messages.error(
+            request, _("This Threads connection was not started here, or it expired. Try again.")
+        )
+        return redirect("home")
+    membership = get_membership(request.user, pending["org"], Role.MANAGER)
+    back = redirect("channels", org_slug=membership.organisation.slug)
+    app = selectors.threads_app_of(membership.organisation)
+    if "code" not in request.GET or app is None:
+        reason = request.GET.get("error_description") or request.GET.get("error") or _("refused")
+        messages.error(request, _("Threads did not give access: %(reason)s") % {"reason": reason})
+        return back
+    try:
+        token, profile = _threads_account(app, request.GET["code"])
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Threads failed: %(reason)s") % {"reason": error.message}
+        )
+        return back
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="threads",
+        profile=profile,
+        by=request.user,
+        base_url=threads.graph_url(),
+        secrets=token.secrets(),
+        token_expires_at=token.expires_at,
+    )
+    messages.success(request, _("%(handle)s is connected.") % {"handle": profile.handle})
+    return back
+
+
+def _threads_account(app: threads.App, code: str) -> tuple[threads.Token, Profile]:
+    """The code → a long-lived token with every permission needed → who it belongs to."""
+    loopback = services.allow_loopback()
+    token = threads.user_token(app, threads_redirect_uri(), code, allow_loopback=loopback)
+    missing = threads.missing_scopes(token.access_token, allow_loopback=loopback)
+    if missing:
+        raise ConnectorError(
+            _(
+                "Threads did not give every permission Klankbord needs (%(missing)s). "
+                "Connect again and allow them."
+            )
+            % {"missing": ", ".join(sorted(missing))},
+            permanent=True,
+        )
+    account = Account(
+        external_id=token.user_id, base_url=threads.graph_url(), secrets=token.secrets()
+    )
+    profile = threads.ThreadsConnector(account, allow_loopback=loopback).profile()
+    return token, profile

@@ -20,3 +20,15 @@ def grapheme_count(text: str) -> int:
 def utf8_offset(text: str, index: int) -> int:
     """The UTF-8 byte offset of a Python string index (Bluesky facets use bytes)."""
     return len(text[:index].encode("utf-8"))
+
+
+# An emoji: a pictograph, a flag's letters or a keycap (Threads counts its UTF-8 bytes).
+EMOJI = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}|\u20E3")
+
+
+def threads_length(text: str) -> int:
+    """Threads' count: a character is one, an emoji as many as its UTF-8 bytes (🥐 is 4)."""
+    return sum(
+        len(cluster.encode("utf-8")) if EMOJI.search(cluster) else 1
+        for cluster in GRAPHEME.findall(text)
+    )

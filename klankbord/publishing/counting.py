@@ -14,7 +14,7 @@ import regex
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from klankbord.lib.text import GRAPHEME, grapheme_count
+from klankbord.lib.text import GRAPHEME, grapheme_count, threads_length
 
 # Common top-level domains for links written without http(s)://, as in "bakkerij.be/brood".
 BARE_TLDS = "be|nl|com|org|net|eu|io|de|fr|lu|uk|co|info|shop|app|dev"
@@ -95,7 +95,7 @@ class TextRule:
     explanation: str = ""  # added to the reasons when the count differs from what one sees
 
 
-# LinkedIn, Facebook, Instagram and Threads count UTF-16 units in practice; we count code points.
+# LinkedIn, Facebook and Instagram count UTF-16 units in practice; we count code points.
 NETWORK_TEXT_RULES: dict[str, TextRule] = {
     "mastodon": TextRule(
         label="Mastodon",
@@ -152,8 +152,11 @@ NETWORK_TEXT_RULES: dict[str, TextRule] = {
     "threads": TextRule(
         label="Threads",
         limit=500,
-        measure=len,
+        # https://developers.facebook.com/docs/threads/posts — "Emojis are counted as the
+        # number of UTF-8 bytes".
+        measure=threads_length,
         counting=gettext_noop("%(limit)s characters; links count in full"),
+        explanation=gettext_noop("Threads counts an emoji as 4 characters or more."),
     ),
     "sandbox": TextRule(
         label=gettext_noop("Sandbox"),

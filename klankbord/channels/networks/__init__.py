@@ -12,6 +12,8 @@ NETWORKS = {
     "mastodon": "klankbord.channels.networks.mastodon.MastodonConnector",
     "bluesky": "klankbord.channels.networks.bluesky.BlueskyConnector",
     "facebook": "klankbord.channels.networks.facebook.FacebookConnector",
+    "instagram": "klankbord.channels.networks.instagram.InstagramConnector",
+    "threads": "klankbord.channels.networks.threads.ThreadsConnector",
 }
 
 

@@ -6,6 +6,7 @@ from pytest_httpserver import HTTPServer
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
+from klankbord.channels.tests.fakes.threads import FakeThreads
 
 
 @pytest.fixture(autouse=True)
@@ -28,3 +29,11 @@ def fake_bluesky(httpserver: HTTPServer) -> FakeBluesky:
 @pytest.fixture
 def fake_facebook(httpserver: HTTPServer) -> FakeFacebook:
     return FakeFacebook(httpserver)
+
+
+@pytest.fixture
+def fake_threads(httpserver: HTTPServer, settings: Any) -> FakeThreads:
+    fake = FakeThreads(httpserver)
+    settings.THREADS_GRAPH_URL = settings.THREADS_AUTHORIZE_URL = fake.base_url
+    settings.THREADS_STATUS_WAIT_SECONDS = 0
+    return fake

@@ -1,14 +1,18 @@
 """Channels connected to the fake networks as the connect views leave them, for tests anywhere."""
 
+from datetime import UTC, datetime
+
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Account
 from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.networks.facebook import FacebookConnector
 from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
+from klankbord.channels.networks.threads import ThreadsConnector
 from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
+from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.orgs.models import Organisation
 from klankbord.test import World
 
@@ -64,4 +68,27 @@ def connect_facebook(
         by=world.alice,
         base_url=fake.base_url,
         secrets=account.secrets,
+    )
+
+
+def connect_threads(
+    world: World, fake: FakeThreads, organisation: Organisation | None = None, *, age: float = 0
+) -> Channel:
+    """Connected as the Threads callback leaves it: a long-lived token `age` seconds old."""
+    token = fake.issue("long", age=age)
+    issued = fake.tokens[token]
+    secrets = {
+        "access_token": token,
+        "issued_at": int(issued.issued_at),
+        "expires_at": int(issued.expires_at),
+    }
+    account = Account(external_id=fake.user["id"], base_url=fake.base_url, secrets=secrets)
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="threads",
+        profile=ThreadsConnector(account, allow_loopback=True).profile(),
+        by=world.alice,
+        base_url=fake.base_url,
+        secrets=secrets,
+        token_expires_at=datetime.fromtimestamp(issued.expires_at, UTC),
     )
