@@ -12,6 +12,7 @@ from klankbord.channels.services import publishing_quota
 from klankbord.publishing import counting
 from klankbord.publishing.media_rules import ImageInfo, ImageProblem, check_images
 from klankbord.publishing.models import Post, PostImage
+from klankbord.publishing.public_images import has_public_address
 
 # Networks we do not publish to, shown in the composer for text people copy elsewhere.
 ALSO_COUNTED = {
@@ -74,6 +75,12 @@ def images_for(channel: Channel, images: list[PostImage]) -> list[ImageProblem]:
         return [ImageProblem(index=None, message=message, hint=_("Add at least one image."))]
     if not images:
         return []
+    if cls.fetches_media and not has_public_address():
+        message = _(
+            "%(network)s downloads images from this Klankbord's public address, and it has none."
+        ) % {"network": cls.label}
+        hint = _("The administrator sets SITE_URL to its public https:// address.")
+        return [ImageProblem(index=None, message=message, hint=hint)]
     if cls.max_images == 0:
         message = _("%(network)s cannot publish images.") % {"network": cls.label}
         return [ImageProblem(index=None, message=message, hint="")]

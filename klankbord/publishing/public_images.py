@@ -15,9 +15,14 @@ SALT = "klankbord.publishing.public-image"
 VALID_SECONDS = 2 * 24 * 3600
 
 
+def has_public_address() -> bool:
+    # A network fetches over HTTPS from the internet: a plain http:// SITE_URL is this machine.
+    return settings.SITE_URL.startswith("https://")
+
+
 def public_image_url(image: PostImage) -> str:
     """The address a network can fetch this image from, or "" without a public HTTPS SITE_URL."""
-    if not settings.SITE_URL.startswith("https://"):
+    if not has_public_address():
         return ""
     token = signing.dumps(image.pk, salt=SALT, compress=True)
     return settings.SITE_URL + reverse("public_image", args=[token])

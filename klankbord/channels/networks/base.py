@@ -261,6 +261,9 @@ class Connector:
     hides_comments: ClassVar[bool] = False
     # Whether a post needs at least one image (Instagram has no text-only posts).
     needs_media: ClassVar[bool] = False
+    # Whether the network downloads a post's images from our public address (Instagram, Threads)
+    # instead of receiving them in the request.
+    fetches_media: ClassVar[bool] = False
     # Whether the network limits posts per window and says how many are left (publishing_quota).
     has_quota: ClassVar[bool] = False
     # How a user connects: "oauth" (redirect), "password" (handle + app password), "url".

@@ -3,6 +3,7 @@
 import io
 import os
 from datetime import datetime, time, timedelta
+from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -212,6 +213,21 @@ def test_the_counter_shows_what_is_left_of_a_networks_posting_limit(
     cache.clear()
     page = alice_client.post(url("compose_count", world), data).content.decode()
     assert "limit of 50 posts in 24 hours is reached" in page
+
+
+def test_a_network_that_downloads_images_needs_a_public_address(
+    world: World, alice_client: Client, sandbox: Channel, monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(SandboxConnector, "fetches_media", True)
+    image = image_upload(organisation=world.org, by=world.alice, filename="a.png", content=png())
+    data = {"text": "Verse kerststol", "channels": [sandbox.pk], "images": [image.pk]}
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    page = alice_client.post(url("compose_count", world), data).content.decode()
+    assert "public address, and it has none" in page
+    settings.SITE_URL = "https://klankbord.example.be"
+    page = alice_client.post(url("compose_count", world), data).content.decode()
+    assert "public address" not in page
 
 
 def test_a_network_without_text_only_posts_asks_for_an_image(
