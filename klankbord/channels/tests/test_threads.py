@@ -1,11 +1,12 @@
 """Publishing to Threads through the Connector interface, against the fake Threads API."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
@@ -31,6 +32,12 @@ from klankbord.publishing.services import post_create, post_schedule
 from klankbord.test import World
 
 PUBLISH = r"/v1\.0/\d+/threads_publish"
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -99,6 +106,19 @@ def test_several_images_go_out_as_one_carousel(channel: Channel, fake_threads: F
     assert [c["alt_text"] for c in children] == ["foto 0", "foto 1", "foto 2"]
     (made,) = fake_threads.posts()
     assert (made["media_type"], made["children"]) == ("CAROUSEL_ALBUM", [c["id"] for c in children])
+
+
+def test_a_carousel_waits_for_its_images_and_takes_at_most_20(
+    channel: Channel, fake_threads: FakeThreads
+) -> None:
+    fake_threads.processing_reads = 2
+    media = tuple(image(f"foto {n}", f"https://klankbord.example/{n}.png") for n in range(2))
+    services.connector_for(channel).publish(post("Twee", media=media))
+    assert [m["media_type"] for m in fake_threads.posts()] == ["CAROUSEL_ALBUM"]
+    too_many = tuple(image(f"foto {n}") for n in range(21))
+    with pytest.raises(ConnectorError) as caught:
+        services.connector_for(channel).publish(post("Te veel", media=too_many))
+    assert caught.value.permanent and "at most 20 images" in caught.value.message
 
 
 def test_without_a_public_address_an_image_is_refused_with_what_to_do(

@@ -1,8 +1,10 @@
 """Replies to our threads into the inbox, hiding them, and each post's results."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import translation
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
@@ -10,6 +12,12 @@ from klankbord.channels.networks.base import ConnectorError, OutgoingPost, iter_
 from klankbord.channels.tests.connected import connect_threads
 from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.test import World
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

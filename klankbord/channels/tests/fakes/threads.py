@@ -626,8 +626,9 @@ class FakeThreads:
         container = self.containers.get(node_id)
         if container is not None:
             status = self._status(container)
-            if container["reads_left"] > 0:
-                container["reads_left"] -= 1
+            # Processing goes on while someone waits: each read of a carousel is one for its items.
+            for waited in [container, *(self.containers[c] for c in container["children"])]:
+                waited["reads_left"] = max(0, waited["reads_left"] - 1)
             view = {"id": node_id, "status": status}
             if status == "ERROR" and "error_message" in fields:
                 view["error_message"] = container["error_message"]
