@@ -4,8 +4,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
+from klankbord.analytics import collect
+from klankbord.analytics.audience import count_audiences
+from klankbord.analytics.models import AudienceCount, PostResult
+from klankbord.analytics.tests.counted import published
 from klankbord.channels import services
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import ConnectorError, OutgoingPost, iter_pages
@@ -108,3 +112,17 @@ def test_a_metric_threads_leaves_out_is_unknown_not_zero(
     metrics = services.connector_for(channel).metrics([post_id])[post_id]
     assert (metrics.views, metrics.likes, metrics.shares) == (None, 0, None)
     assert metrics.replies == 0
+
+
+def test_results_and_followers_come_into_measure(
+    channel: Channel, fake_threads: FakeThreads
+) -> None:
+    start = timezone.now()
+    target = published(channel, "Verse croissants", start)
+    fake_threads.set_metrics(target.remote_id, views=80, likes=5, replies=1, reposts=2, quotes=1)
+    assert collect.run(start + timedelta(hours=1)) == 1
+    result = PostResult.objects.get(target=target)
+    assert (result.views, result.likes, result.replies, result.quotes) == (80, 5, 1, 1)
+    assert result.shares == 2
+    assert count_audiences() == 1
+    assert AudienceCount.objects.get(channel=channel).followers == 312
