@@ -110,7 +110,13 @@ class Client(facebook.Client):
     def _result(self, response: httpx.Response) -> Any:
         if response.status_code >= 300:
             self._instagram_error(response)
-        return super()._result(response)
+        try:
+            return super()._result(response)
+        except ConnectorError as error:
+            # Graph's usual errors, named after the network the user posts to.
+            error.message = error.message.replace("Facebook", "Instagram")
+            error.args = (error.message,)
+            raise
 
     def _instagram_error(self, response: httpx.Response) -> None:
         # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
@@ -244,6 +250,9 @@ class InstagramConnector(Connector):
     connect_with = "oauth"
     private_window = MESSAGING_WINDOW
     hides_comments = True
+    needs_media = True
+    fetches_media = True
+    has_quota = True
 
     def __init__(
         self,
@@ -698,7 +707,7 @@ class InstagramConnector(Connector):
         # https://developers.facebook.com/docs/messenger-platform/instagram/features/conversation
         params = {
             "platform": "instagram",
-            "fields": "id,updated_time,messages{id,created_time,from,to,message}",
+            "fields": "id,updated_time,messages{id,created_time,from,message}",
             "limit": "25",
         }
         found: list[Mention] = []
@@ -769,7 +778,7 @@ class InstagramConnector(Connector):
         body = self.client().call(
             "GET",
             f"/{conversation}/messages",
-            params={"fields": "id,created_time,from,to,message", "limit": "100"},
+            params={"fields": "id,created_time,from,message", "limit": "100"},
         )
         for message in body.get("data", []):
             created = parse_time(message.get("created_time"))

@@ -395,3 +395,19 @@ def test_spam_suspicion_is_not_mistaken_for_throttling(
         connector.publish(a_post())
     assert caught.value.permanent and not isinstance(caught.value, RateLimitError)
     assert "restrict certain activity" in caught.value.message
+
+
+def test_graphs_usual_refusals_name_instagram(
+    connector: InstagramConnector, fake: FakeInstagram, fake_facebook: FakeFacebook
+) -> None:
+    fake_facebook.faults.append(
+        Fault(
+            400,
+            {"message": "(#100) Invalid parameter", "code": 100},
+            path=rf"/{fake.user_id}/media",
+        )
+    )
+    with pytest.raises(ConnectorError) as caught:
+        connector.publish(a_post())
+    assert caught.value.permanent
+    assert caught.value.message == "Instagram refused this: (#100) Invalid parameter"

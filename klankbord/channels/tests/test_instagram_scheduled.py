@@ -105,7 +105,7 @@ def test_a_container_still_in_progress_is_published_by_a_later_attempt(
     assert publish_due() == Status.SCHEDULED
     target = post.targets.get()
     container = target.progress[instagram.CONTAINER]
-    assert fake.published() == [] and "still preparing" in target.error
+    assert fake.published() == [] and "Instagram" in target.error
     assert publish_due(minutes=60) == Status.PUBLISHED
     assert list(fake.containers) == [container]
     assert len(fake.published()) == 1

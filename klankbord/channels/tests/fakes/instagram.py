@@ -71,7 +71,7 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
     ),
     "ShadowIGMediaBuilder": frozenset({"id", "status_code", "status"}),
     "UnifiedThread": frozenset({"id", "updated_time", "messages"}),
-    "Message": frozenset({"id", "created_time", "from", "to", "message"}),
+    "Message": frozenset({"id", "created_time", "from", "message"}),
 }
 # Edges read as a nested field, and the node their items are.
 NESTED_NODES = {("IGComment", "replies"): "IGComment", ("UnifiedThread", "messages"): "Message"}
@@ -713,13 +713,10 @@ class FakeInstagram:
     def _add_to(
         self, conversation: dict[str, Any], sender: dict[str, str], text: str, at: datetime | None
     ) -> dict[str, Any]:
-        us = {"id": self.user_id, "username": self.user["username"]}
-        them = {"id": conversation["igsid"], "username": conversation["username"]}
         message = {
             "id": "aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlE" + secrets.token_urlsafe(16),
             "created_time": self._stamp(at),
             "from": sender,
-            "to": {"data": [them if sender["id"] == self.user_id else us]},
             "message": text,
         }
         conversation["messages"].insert(0, message)
