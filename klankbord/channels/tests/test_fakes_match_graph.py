@@ -223,7 +223,7 @@ def test_each_field_a_connector_asks_for_is_a_field_of_its_node(node: str, spec:
     assert unknown_fields(node, spec) == []
 
 
-def test_facebook_library_code_never_imports_the_sdk() -> None:
+def test_the_product_never_imports_the_facebook_sdk() -> None:
     # facebook-business is for tests only: the product sends its calls through lib/http.py.
     root = Path(__file__).resolve().parents[2]
     importing = [
