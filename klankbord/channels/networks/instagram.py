@@ -98,6 +98,10 @@ class IgAccount:
     profile_picture_url: str = ""
 
 
+class ContainerExpired(ConnectorError):
+    """The container (or an item of it) was not published within 24 hours: make a new one."""
+
+
 class NotEnoughViewers(ConnectorError):
     """Insights are withheld until enough people saw the media: counts unknown, not zero."""
 
@@ -130,6 +134,10 @@ class Client(facebook.Client):
         explained = str(error.get("error_user_msg") or message).rstrip(".")
         if code == 10 and "not enough viewers" in message.lower():
             raise NotEnoughViewers(message)
+        if subcode == 2207020:
+            raise ContainerExpired(
+                _("Instagram let the prepared post expire; it is prepared again.")
+            )
         if code == 9 and subcode == 2207042:
             raise RateLimitError(
                 _("Instagram's limit of posts a day is reached: %s") % message,
@@ -358,6 +366,9 @@ class InstagramConnector(Connector):
             self._check_post(post)
             self._check_quota()
             return self._publish_media(post)
+        except ContainerExpired:
+            self._forget_containers(post)
+            raise
         except ServerError as error:
             raise UnknownOutcomeError(
                 _("Instagram had a problem after receiving the post; it may have gone out: %s")
@@ -397,8 +408,10 @@ class InstagramConnector(Connector):
             raise ConnectorError(
                 _("Instagram is still preparing the images; the post is sent a little later.")
             )
-        if status != FINISHED:
+        if status == EXPIRED or status.startswith(ERROR):
             self._drop_container(post, status)
+        if status != FINISHED:
+            raise ConnectorError(_("Instagram gave an unknown state of the post: %s") % status)
         return self._publish_container(container)
 
     def _publish_container(self, container: str) -> PublishedPost:
@@ -424,13 +437,19 @@ class InstagramConnector(Connector):
     def _drop_container(self, post: OutgoingPost, status: str) -> NoReturn:
         """A container that failed or expired is forgotten, so the next attempt makes a new one."""
         reason = status.partition(":")[2].strip() or status
-        post.progress.save(CONTAINER, "")
-        post.progress.save(CHILDREN, "")
-        if status.startswith(EXPIRED):
-            raise ConnectorError(_("Instagram let the prepared post expire; it is prepared again."))
+        self._forget_containers(post)
+        if status == EXPIRED:
+            raise ContainerExpired(
+                _("Instagram let the prepared post expire; it is prepared again.")
+            )
         raise ConnectorError(
             _("Instagram could not prepare this post: %s") % reason, permanent=True
         )
+
+    @staticmethod
+    def _forget_containers(post: OutgoingPost) -> None:
+        post.progress.save(CONTAINER, "")
+        post.progress.save(CHILDREN, "")
 
     def _new_container(self, post: OutgoingPost) -> str:
         try:
@@ -629,11 +648,13 @@ class InstagramConnector(Connector):
             yield comment
             yield from (comment.get("replies") or {}).get("data") or []
 
-    def _ours(self, comment: dict[str, Any]) -> bool:
-        author = comment.get("from") or {}
+    def _ours(self, item: dict[str, Any]) -> bool:
+        """Whether the account itself wrote this comment or message."""
+        author = item.get("from") or {}
         if author.get("id"):
             return str(author["id"]) == self.ig_user_id
-        return comment.get("username") == self.account.settings.get("username")
+        username = item.get("username") or author.get("username")
+        return bool(username) and username == self.account.settings.get("username")
 
     @staticmethod
     def _comment_mention(comment: dict[str, Any], media: dict[str, Any]) -> Mention:
@@ -730,7 +751,7 @@ class InstagramConnector(Connector):
             if created is not None and created < since:
                 break
             sender = message.get("from") or {}
-            if not sender.get("id") or str(sender["id"]) == self.ig_user_id:
+            if not sender.get("id") or self._ours(message):
                 continue  # our own answers need no answer
             username = str(sender.get("username") or "")
             name = f"@{username}" if username else _("Instagram user")
@@ -751,7 +772,9 @@ class InstagramConnector(Connector):
     def _send_message(self, post: OutgoingPost) -> PublishedPost:
         igsid, _mid = message_parts(post.reply_to)
         if not self.page_id:
-            raise ConnectorError(_("Reconnect the Instagram account to answer messages."))
+            raise ConnectorError(
+                _("Reconnect the Instagram account to answer messages."), permanent=True
+            )
         # https://developers.facebook.com/docs/messenger-platform/instagram/features/send-message
         # — RESPONSE: an answer within the 24-hour window. Sent once; a lost answer is looked up.
         body = self.client().call(
@@ -784,8 +807,9 @@ class InstagramConnector(Connector):
             created = parse_time(message.get("created_time"))
             if message.get("id") == answered or (created is not None and created < since):
                 return None
-            ours = str((message.get("from") or {}).get("id")) == self.ig_user_id
-            if ours and comparable(message.get("message") or "") == comparable(post.text):
+            if self._ours(message) and comparable(message.get("message") or "") == comparable(
+                post.text
+            ):
                 mid = str(message["id"])
                 return PublishedPost(remote_id=message_id(igsid, mid), url=message_url(igsid, mid))
         if (body.get("paging") or {}).get("next"):

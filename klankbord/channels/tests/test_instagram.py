@@ -411,3 +411,35 @@ def test_graphs_usual_refusals_name_instagram(
         connector.publish(a_post())
     assert caught.value.permanent
     assert caught.value.message == "Instagram refused this: (#100) Invalid parameter"
+
+
+def test_a_container_expiring_just_before_media_publish_is_made_again_next_time(
+    connector: InstagramConnector, fake: FakeInstagram, fake_facebook: FakeFacebook
+) -> None:
+    fake_facebook.faults.append(
+        Fault(
+            400,
+            {
+                "message": "The media you are trying to access has expired. Please try to "
+                "upload again.",
+                "code": -2,
+                "error_subcode": 2207020,
+            },
+            path=rf"/{fake.user_id}/media_publish",
+        )
+    )
+    post = a_post()
+    with pytest.raises(ConnectorError) as caught:
+        connector.publish(post)
+    assert not caught.value.permanent
+    assert post.progress.get(CONTAINER) == ""
+    connector.publish(post)
+    assert len(fake.containers) == 2 and len(fake.published()) == 1
+
+
+def test_an_answer_from_the_accounts_own_username_is_recognised_without_an_id(
+    connector: InstagramConnector,
+) -> None:
+    assert connector._ours({"username": "bakkerijvandevelde"})
+    assert not connector._ours({"username": "jan.peeters"})
+    assert not connector._ours({})
