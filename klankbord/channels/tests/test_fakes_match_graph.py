@@ -21,10 +21,11 @@ from facebook_business.api import FacebookRequest
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
-from klankbord.channels.networks import facebook
+from klankbord.channels.networks import facebook, instagram
 from klankbord.channels.networks.base import OutgoingPost
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes import facebook as facebook_fake
+from klankbord.channels.tests.fakes import instagram as instagram_fake
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, requested_fields
 from klankbord.channels.tests.test_facebook import photo
 from klankbord.channels.tests.test_facebook_fake import user_token
@@ -46,6 +47,8 @@ DOCUMENTED: dict[str, frozenset[str]] = {
     "Page.create_message": frozenset({"recipient_id", "message_id"}),
     # Hiding a comment answers {"success": true}: https://developers.facebook.com/docs/graph-api/reference/comment/#updating
     "Comment.api_update": frozenset({"success"}),
+    # The same for Instagram: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment#updating
+    "IGComment.api_update": frozenset({"success"}),
 }
 # Edges the SDK leaves untyped, and the node Meta documents for them (links above).
 UNTYPED_EDGES = {
@@ -57,11 +60,16 @@ UNTYPED_EDGES = {
 PAGING_PARAMS = frozenset({"fields", "limit", "after", "before", "since", "until"})
 
 # The fakes that declare NODE_FIELDS, POST_PARAMS and ANSWER_FIELDS: one line per fake.
-FAKES = [pytest.param(facebook_fake, id="facebook")]
+FAKES = [
+    pytest.param(facebook_fake, id="facebook"),
+    pytest.param(instagram_fake, id="instagram"),
+]
 # The `fields=` values our connectors send, with the node that answers them: one line each.
 CONNECTOR_FIELDS = [
     pytest.param("Comment", facebook.COMMENT_FIELDS, id="facebook-comments"),
     pytest.param("PagePost", facebook.METRIC_FIELDS, id="facebook-metrics"),
+    pytest.param("IGMedia", instagram.MEDIA_FIELDS, id="instagram-media"),
+    pytest.param("IGComment", instagram.COMMENT_FIELDS, id="instagram-comments"),
 ]
 
 
