@@ -47,12 +47,11 @@ MAX_BATCHES = 5  # per round, so one round ends well before the next begins
 CHUNK = 25  # Bluesky's getPosts takes at most 25 posts
 RETRY_AFTER_ERROR = timedelta(minutes=15)
 CHANNEL_WAIT = timedelta(hours=1)  # until a disconnected or broken channel is looked at again
-COUNTS = ("likes", "shares", "replies", "quotes")
+COUNTS = ("likes", "shares", "replies", "quotes", "views", "saves")
+# A save is an interaction like a like (Instagram counts it so); a view is not.
+INTERACTIONS = ("likes", "shares", "replies", "quotes", "saves")
 STORED_FIELDS = [
-    "likes",
-    "shares",
-    "replies",
-    "quotes",
+    *COUNTS,
     "engagement",
     "checked_at",
     "checks",
@@ -216,11 +215,16 @@ def _count(result: PostResult, metrics: Metrics, now: datetime) -> None:
         value = getattr(metrics, name)
         if value is not None:
             setattr(result, name, value)
-    result.engagement = sum(getattr(result, name) for name in COUNTS)
+    result.engagement = engagement_of(result)
     result.checked_at = now
     result.checks += 1
     result.next_check_at = next_check(result.published_at, now)
     result.error = ""
+
+
+def engagement_of(result: PostResult) -> int:
+    """The interactions a post got; a count never given (None) adds nothing."""
+    return sum(getattr(result, name) or 0 for name in INTERACTIONS)
 
 
 def _mark_gone(result: PostResult) -> None:

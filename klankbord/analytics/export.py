@@ -1,5 +1,6 @@
 """The monthly report as a document to keep, print or pass on (PDF), in the plan's look."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.utils.formats import date_format, number_format
@@ -7,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from klankbord.analytics.report import MonthlyReport, amount
-from klankbord.analytics.results import Group
+from klankbord.analytics.results import Group, ResultsSummary, Tally
+from klankbord.analytics.texts import DASH_MEANS, count_text, saves_of, views_of
 from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
 
 SHOWN_TOP = 5
@@ -40,6 +42,8 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
         [_("Posts published"), str(report.published)],
         [_("Reactions"), str(results.engagement)],
         [_("Reactions per post"), amount(results.per_post)],
+        [_("Views"), _tally_cell(results.views, views_of)],
+        *([[_("Saves"), _tally_cell(results.saves, saves_of)]] if results.saves.given else []),
         [_("Mentions"), str(report.mentions)],
         [_("Messages answered"), str(report.response.answered)],
     ]
@@ -72,12 +76,9 @@ def _results_blocks(report: MonthlyReport) -> list[Block]:
     if not results.posts:
         return [Heading(_("What works")), Paragraph(_("No reactions were counted this month."))]
     blocks: list[Block] = [Heading(_("What works")), Heading(_("Best posts"), level=2)]
-    header = [_("Post"), _("Channel"), _("Published"), _("Reactions")]
-    rows = [
-        [post.text, post.channel_label, post.published_at_local, str(post.engagement)]
-        for post in results.top[:SHOWN_TOP]
-    ]
-    blocks.append(Table(header, rows))
+    blocks.append(_top_table(results))
+    if _any_missing(results):
+        blocks.append(Note(str(DASH_MEANS)))
     for title, groups in [
         (_("Per channel"), results.channels),
         (_("Per content pillar"), results.pillars),
@@ -86,6 +87,33 @@ def _results_blocks(report: MonthlyReport) -> list[Block]:
         if groups:
             blocks += [Heading(title, level=2), _groups_table(groups)]
     return blocks
+
+
+def _top_table(results: ResultsSummary) -> Table:
+    """The best posts with their reactions, views and (where a network gives them) saves."""
+    with_saves = results.saves.given > 0
+    header = [_("Post"), _("Channel"), _("Published"), _("Reactions"), _("Views")]
+    header += [_("Saves")] if with_saves else []
+    rows = []
+    for post in results.top[:SHOWN_TOP]:
+        row = [post.text, post.channel_label, post.published_at_local, str(post.engagement)]
+        row.append(count_text(post.views))
+        rows.append(row + ([count_text(post.saves)] if with_saves else []))
+    return Table(header, rows)
+
+
+def _tally_cell(tally: Tally, covers: Callable[[Tally], str]) -> str:
+    """The total, and which posts it covers when some have no such count: never a 0 for none."""
+    if not tally.given:
+        return count_text(None)
+    total = count_text(tally.total)
+    return f"{total} ({covers(tally)})" if tally.partial else total
+
+
+def _any_missing(results: ResultsSummary) -> bool:
+    shown = results.top[:SHOWN_TOP]
+    saves_missing = results.saves.given > 0 and any(post.saves is None for post in shown)
+    return results.views.given < results.posts or saves_missing
 
 
 def _audience_blocks(report: MonthlyReport) -> list[Block]:

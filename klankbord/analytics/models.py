@@ -10,7 +10,8 @@ class PostResultQuerySet(models.QuerySet["PostResult"]):
     def counted(self) -> "PostResultQuerySet":
         """Rows with counts: not one made before its first check, nor a post the network lost
         before it counted anything."""
-        return self.exclude(checked_at__isnull=True, engagement=0).exclude(gone=True, engagement=0)
+        lost = {"gone": True, "engagement": 0, "views__isnull": True}
+        return self.exclude(checked_at__isnull=True, engagement=0).exclude(**lost)
 
 
 class PostResult(models.Model):
@@ -26,7 +27,11 @@ class PostResult(models.Model):
     shares = models.PositiveIntegerField(default=0)
     replies = models.PositiveIntegerField(default=0)
     quotes = models.PositiveIntegerField(default=0)
-    # likes + shares + replies + quotes, stored so lists can be ordered by it in the database.
+    # How often the post was seen and saved; NULL: the network never gave it (not zero).
+    views = models.PositiveIntegerField(null=True, blank=True)
+    saves = models.PositiveIntegerField(null=True, blank=True)
+    # likes + shares + replies + quotes + saves (a missing count adds nothing), stored so lists
+    # can be ordered by it in the database.
     engagement = models.PositiveIntegerField(default=0)
     published_at = models.DateTimeField()  # copied from the target: the period filters use it
     checked_at = models.DateTimeField(null=True, blank=True)

@@ -5,7 +5,7 @@ organisation's local calendar dates, both ends included; every query is scoped t
 organisation and leaves out deleted posts.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -63,6 +63,21 @@ class TopPost:
     replies: int
     quotes: int
     engagement: int
+    views: int | None  # None: the network did not give it, which is not zero
+    saves: int | None
+
+
+@dataclass(frozen=True)
+class Tally:
+    """A count added up over posts of which only some have it: "views of 3 of 5 posts"."""
+
+    total: int
+    given: int  # the posts whose network gave this count
+    posts: int
+
+    @property
+    def partial(self) -> bool:
+        return 0 < self.given < self.posts
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,8 @@ class ResultsSummary:
     moments: list[Group]  # weekday x daypart, best first, only comparable ones
     top: list[TopPost]  # the five with the most engagement
     waiting: int  # published in the period, results not collected yet
+    views: Tally
+    saves: Tally
 
     @property
     def per_post(self) -> float:
@@ -126,7 +143,14 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         moments=_moments(results, zone),
         top=[_top_post(result, zone) for result in _best(results)],
         waiting=_waiting(organisation, start, end),
+        views=_tally(results, "views"),
+        saves=_tally(results, "saves"),
     )
+
+
+def _tally(results: Sequence[PostResult], name: str) -> Tally:
+    given = [value for result in results if (value := getattr(result, name)) is not None]
+    return Tally(total=sum(given), given=len(given), posts=len(results))
 
 
 def _published_in(organisation: Organisation, start: date, end: date) -> Q:
@@ -244,6 +268,8 @@ def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
         replies=result.replies,
         quotes=result.quotes,
         engagement=result.engagement,
+        views=result.views,
+        saves=result.saves,
     )
 
 

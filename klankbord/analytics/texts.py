@@ -1,13 +1,19 @@
 """Words for the Measure page."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.dates import WEEKDAYS
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from klankbord.analytics.moments import ActiveMoments
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import connector_class
 from klankbord.strategy import texts as plan_texts
+
+if TYPE_CHECKING:  # results.py reads this module's words
+    from klankbord.analytics.results import Tally
 
 STATUSES = {
     "achieved": _("Achieved"),
@@ -69,3 +75,33 @@ def channel_label(channel: Channel) -> str:
     except KeyError:  # a network no longer offered: its posts still count
         network = str(plan_texts.NETWORKS.get(channel.network, channel.network))
     return f"{network} {channel.handle}"
+
+
+# --- views and saves: counts some networks give and others do not --------------------------------
+
+MISSING = "\u2013"  # an en dash for a count the network did not give: never a 0
+NOT_GIVEN = _("Not given by the network")
+DASH_MEANS = _(
+    "A dash (–) means the network did not give this count: not every network counts views, "  # noqa: RUF001
+    "and some give none for a post that few people saw."
+)
+
+
+def count_text(value: int | None) -> str:
+    """A count in the reader's notation (12.345, 12 345, 12,345); a dash when not given."""
+    return MISSING if value is None else number_format(value, force_grouping=True)
+
+
+def views_of(tally: "Tally") -> str:
+    """Which posts a total of views covers, after the total: "1.234 views of 3 of 5 posts"."""
+    text = ngettext(
+        "views of %(given)s of %(posts)s post", "views of %(given)s of %(posts)s posts", tally.posts
+    )
+    return text % {"given": tally.given, "posts": tally.posts}
+
+
+def saves_of(tally: "Tally") -> str:
+    text = ngettext(
+        "saves of %(given)s of %(posts)s post", "saves of %(given)s of %(posts)s posts", tally.posts
+    )
+    return text % {"given": tally.given, "posts": tally.posts}

@@ -22,6 +22,8 @@ def counted_post(
     shares: int = 0,
     replies: int = 0,
     quotes: int = 0,
+    views: int | None = None,
+    saves: int | None = None,
     text: str = "Verse pistolets",
     image: bool = False,
     link_preview: dict[str, str] | None = None,
@@ -43,7 +45,8 @@ def counted_post(
         )  # fmt: skip
     return PostResult.objects.create(
         organisation=org, target=target, likes=likes, shares=shares, replies=replies,
-        quotes=quotes, engagement=likes + shares + replies + quotes, published_at=at,
+        quotes=quotes, views=views, saves=saves, published_at=at,
+        engagement=likes + shares + replies + quotes + (saves or 0),
         checked_at=at + timedelta(hours=1) if checked else None, gone=gone,
     )  # fmt: skip
 

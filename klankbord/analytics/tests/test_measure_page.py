@@ -262,7 +262,11 @@ def test_the_best_posts_link_to_klankbord_and_to_the_network(
     top = section[section.index('id="what-works-top"') :]
     assert f'href="/o/bakkerij-alice/publiceren/{best.target.post_id}/">Desem!</a>' in top
     assert 'href="https://social.example/@bakker/99"' in top
-    assert "<td>12</td><td>3</td><td>0</td><td>0</td><td><strong>15</strong></td>" in top
+    assert (
+        '<td data-label="Likes">12</td><td data-label="Shares">3</td>'
+        '<td data-label="Replies">0</td><td data-label="Quotes">0</td>'
+        '<td data-label="Reactions"><strong>15</strong></td>'
+    ) in top
 
 
 def test_what_works_escapes_pillars_and_texts(world: World, alice_client: Client) -> None:

@@ -41,7 +41,7 @@ from klankbord.lib.text import LINK_IN_SENTENCE
 GRAPH_URL = "https://graph.facebook.com"
 DIALOG_URL = "https://www.facebook.com"
 VERSION = "v24.0"
-# What the Login dialog asks for: publishing now, comments, messages and insights later.
+# What the Login dialog asks for: publishing, comments, messages and the views of posts.
 SCOPES = (
     "pages_show_list",
     "pages_manage_posts",
@@ -49,6 +49,9 @@ SCOPES = (
     "pages_manage_engagement",
     "pages_read_user_content",
     "pages_messaging",
+    # A post's views: Page insights need it (docs/graph-api/reference/insights); without it
+    # only the views are missing.
+    "read_insights",
 )
 # Without these a Page cannot be listed or posted to.
 REQUIRED_SCOPES = frozenset({"pages_show_list", "pages_manage_posts", "pages_read_engagement"})
@@ -154,6 +157,24 @@ class ServerError(ConnectorError):
     """Graph answered 5xx or "unknown error": a create may have made its post anyway."""
 
 
+class Withheld(ConnectorError):
+    """Graph keeps a count back ("not enough viewers", a metric this object does not have):
+    the count is missing, not zero, and access is fine."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+def withholds(code: int, message: str) -> bool:
+    """Whether an insights error keeps a count back rather than refusing access."""
+    # "(#10) Not enough viewers for the media to show insights" (docs/instagram-api/reference/
+    # ig-media/insights) and "(#100) ... must be a valid insights metric".
+    lowered = message.lower()
+    if code == 10:
+        return "viewers" in lowered or "insights" in lowered
+    return code == 100 and "insights metric" in lowered
+
+
 @dataclass(frozen=True)
 class App:
     app_id: str
@@ -237,6 +258,8 @@ class Client(ApiClient):
             raise AuthError(
                 _("Facebook no longer accepts our access: %s. Reconnect the page.") % message
             )
+        if withholds(code, message):
+            raise Withheld(_("Facebook keeps this count back: %s") % message)
         if code == 10 or 200 <= code <= 299:
             raise AuthError(
                 _(
@@ -391,6 +414,22 @@ def share_count(body: dict[str, Any]) -> int | None:
     return _count(shares.get("count")) if isinstance(shares, dict) else None
 
 
+# Meta's "views": how often the post was on screen, repeats included.
+VIEWS_METRIC = "post_media_view"
+
+
+def insight_value(body: dict[str, Any], metric: str) -> int | None:
+    """The latest value of one metric in an insights answer; None when Graph gave none (an
+    empty list: a Page with too few followers for insights)."""
+    # {"data": [{"name", "period", "values": [{"value": N}], "title", "description", "id"}]}
+    for entry in body.get("data") or []:
+        values = entry.get("values") if isinstance(entry, dict) else None
+        if entry.get("name") == metric and isinstance(values, list) and values:
+            last = values[-1]
+            return _count(last.get("value")) if isinstance(last, dict) else None
+    return None
+
+
 def post_url(remote_id: str) -> str:
     # facebook.com/{page-id}_{post-id} opens the post; the permalink needs one more call.
     return f"https://www.facebook.com/{remote_id}"
@@ -449,8 +488,7 @@ class FacebookConnector(Connector):
 
     def metrics(self, remote_ids: list[str]) -> dict[str, Metrics]:
         # https://developers.facebook.com/docs/graph-api/reference/post — one post per call; a
-        # deleted post answers code 100, subcode 33 (NotFound). Views come from Page insights
-        # (post_media_view), which Measure has no place for yet.
+        # deleted post answers code 100, subcode 33 (NotFound).
         client = self.client()
         result = {}
         for remote_id in remote_ids:
@@ -460,8 +498,23 @@ class FacebookConnector(Connector):
                 shares=share_count(body),
                 replies=summary_total(body.get("comments")),
                 quotes=None,  # Facebook has no quotes
+                views=self._views(client, remote_id),
+                saves=None,  # nor saves of a Page post
             )
         return result
+
+    @staticmethod
+    def _views(client: Client, remote_id: str) -> int | None:
+        """How often the post was on screen; None when Graph keeps it back (too few viewers)."""
+        # https://developers.facebook.com/docs/graph-api/reference/insights — Page post metrics.
+        # post_media_view replaced post_impressions on 15 November 2025
+        # (https://developers.facebook.com/documentation/pages-api/changelog/).
+        params = {"metric": VIEWS_METRIC, "period": "lifetime"}
+        try:
+            body = client.call("GET", f"/{remote_id}/insights", params=params)
+        except Withheld:
+            return None
+        return insight_value(body, VIEWS_METRIC)
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         if len(post.media) > self.max_images:

@@ -40,6 +40,7 @@ SCOPES = [
     "pages_manage_engagement",
     "pages_read_user_content",
     "pages_messaging",
+    "read_insights",
 ]
 SHORT_LIVED = 5400  # seconds: about an hour and a half, as a code exchange gives
 LONG_LIVED = 5_183_944  # seconds: about 60 days, as fb_exchange_token gives
@@ -93,6 +94,12 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
     "Message": frozenset({"id", "message", "from", "created_time"}),
     "StoryAttachment": frozenset({"type", "target", "media", "url", "subattachments"}),
     "User": frozenset({"id", "name"}),
+}
+# Page post insights this fake answers: title and description, as Graph gives them. Viewers are
+# served as the views (in truth at most as many).
+POST_METRICS = {
+    "post_media_view": ("Views", "The number of times your post was on screen."),
+    "post_total_media_view_unique": ("Viewers", "The number of people who saw your post."),
 }
 # The parameters each create or update reads, by the facebook-business method for its path.
 POST_PARAMS: dict[str, frozenset[str]] = {
@@ -280,6 +287,10 @@ class FakeFacebook:
         """From now on Graph leaves these counts ("reactions", "comments", "shares") out."""
         self.posts[post_id].setdefault("_withheld", set()).update(edges)
 
+    def set_views(self, post_id: str, views: int | None) -> None:
+        """What Page post insights say of the post from now on; None: "not enough viewers"."""
+        self.posts[post_id]["_views"] = views
+
     def delete_post(self, post_id: str) -> None:
         """Someone deletes the post on Facebook itself."""
         del self.posts[post_id]
@@ -420,6 +431,7 @@ class FakeFacebook:
             ("GET", r"/(?P<page_id>\d+)/conversations", self.list_conversations),
             ("POST", r"/(?P<page_id>\d+)/messages", self.send_message),
             ("GET", r"/(?P<conversation_id>t_\d+)/messages", self.conversation_messages),
+            ("GET", r"/(?P<post_id>\d+_\d+)/insights", self.post_insights),
             ("GET", r"/(?P<node_id>\d+(?:_\d+)?)", self.node),
         ]
         for method, pattern, handler in [*self.extra_routes, *routes]:
@@ -797,6 +809,37 @@ class FakeFacebook:
                 else:
                     counts[edge]["summary"].update(order="ranked", can_comment=True)
         return counts
+
+    def post_insights(self, request: Request, post_id: str) -> Response:
+        """docs/graph-api/reference/insights, Page post metrics: one entry per metric asked for,
+        (#10) while too few people saw the post, (#100) for a metric Graph does not have."""
+        token, refused = self._token(request)
+        if token is None:
+            return refused  # type: ignore[return-value]
+        post = self.posts.get(post_id)
+        if post is None or token.kind != "page" or token.owner != post["page_id"]:
+            return self._not_found(post_id)
+        if "read_insights" not in token.scopes:
+            return self._error("(#10) Requires read_insights permission to access insights", 10)
+        asked = [name for name in request.args.get("metric", "").split(",") if name]
+        if not asked or any(name not in POST_METRICS for name in asked):
+            return self._error("(#100) The value must be a valid insights metric", 100)
+        views = post.get("_views", 0)
+        if views is None:
+            return self._error("(#10) Not enough viewers for the media to show insights", 10)
+        period = request.args.get("period", "lifetime")
+        data = [
+            {
+                "name": name,
+                "period": period,
+                "values": [{"value": views}],
+                "title": POST_METRICS[name][0],
+                "description": POST_METRICS[name][1],
+                "id": f"{post_id}/insights/{name}/{period}",
+            }
+            for name in asked
+        ]
+        return self._json({"data": data})
 
     # --- Comments ---------------------------------------------------------------------------
 
