@@ -237,7 +237,7 @@ def missing_scopes(token: str, *, allow_loopback: bool) -> set[str]:
     client = Client(graph_url(), token=token, allow_loopback=allow_loopback)
     try:
         body = client.call("GET", "/debug_token", params={"input_token": token})
-    except (AuthError, ConnectorError):
+    except ConnectorError:
         return set()
     scopes = (body.get("data") or {}).get("scopes")
     return set(REQUIRED_SCOPES) - set(scopes) if isinstance(scopes, list) else set()
@@ -339,9 +339,9 @@ class ThreadsConnector(Connector):
                         "access_token": secrets["access_token"],
                     },
                 )
-            except AuthError:
-                raise
-            except ConnectorError:
+            except ConnectorError as error:
+                if isinstance(error, AuthError):
+                    raise
                 return  # the token still works for days: the next call tries again
             lifetime = timedelta(seconds=int(body.get("expires_in") or 0))
             token = Token(str(body["access_token"]), "", datetime.now(UTC) + lifetime)
