@@ -1,6 +1,7 @@
 """The crash test: a real worker, killed with SIGKILL at random moments, publishing to fakes that
 drop answers after accepting and answer 429/503 (Mastodon, Bluesky) or fail, drop and hang
-creates (Facebook, which has no idempotency key) — and every post still appears exactly once."""
+creates (Facebook, which has no idempotency key) or drop the answer to publishing a prepared
+container (Instagram) — and every post still appears exactly once."""
 
 import os
 import random
@@ -9,12 +10,13 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
@@ -22,18 +24,23 @@ from klankbord.channels.models import Channel
 from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, Fault
+from klankbord.channels.tests.fakes.instagram import FakeInstagram, connect_instagram, jpeg
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.core.tests.test_worker import database_url_for_children
 from klankbord.orgs.models import Membership
 from klankbord.publishing import scheduler
 from klankbord.publishing.models import PostTarget
-from klankbord.publishing.services import post_create, post_schedule
+from klankbord.publishing.public_images import SALT
+from klankbord.publishing.services import image_upload, post_create, post_schedule
 from klankbord.test import World
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[3]
 POSTS_PER_CHANNEL = int(os.environ.get("KLANKBORD_CRASH_POSTS", "15"))
 FINAL = {PostTarget.Status.PUBLISHED, PostTarget.Status.FAILED, PostTarget.Status.MISSED}
+# Instagram takes only posts with an image, which Meta fetches from our public address.
+INSTAGRAM_POSTS = 5
+SITE = "https://klankbord.example.be"
 
 
 @pytest.fixture
@@ -89,9 +96,55 @@ def assert_once_on_facebook(facebook: FakeFacebook, channel: Channel, texts: lis
     assert faults == (0, 0, 0) and not facebook.faults
 
 
+def schedule_instagram_posts(
+    world: World, channel: Channel, owner: Membership
+) -> tuple[list[str], dict[int, bytes]]:
+    """Posts with one image each; returns their texts and the images by id."""
+    texts = [f"Vers uit de oven {n} #bakkerij" for n in range(INSTAGRAM_POSTS)]
+    images: dict[int, bytes] = {}
+    for text in texts:
+        image = image_upload(
+            organisation=world.org, by=world.alice, filename="brood.jpg", content=jpeg()
+        )
+        image.alt_text = "Pistolets in de mand"
+        post = post_create(
+            organisation=world.org,
+            author=world.alice,
+            text=text,
+            channels=[channel],
+            images=[image],
+        )
+        post_schedule(post=post, at=timezone.now() + timedelta(seconds=1), by=owner)
+        images.update({i.pk: bytes(i.content) for i in post.images.all()})
+    return texts, images
+
+
+def meta_fetches(images: dict[int, bytes]) -> Callable[[str], tuple[bytes, str]]:
+    """Meta downloading an image from its signed public address (read without the database,
+    which the fake's thread does not share)."""
+
+    def fetch(url: str) -> tuple[bytes, str]:
+        token = url.removeprefix(SITE + "/beeld/").rstrip("/")
+        return images[signing.loads(token, salt=SALT)], "image/jpeg"
+
+    return fetch
+
+
+def assert_once_on_instagram(instagram: FakeInstagram, channel: Channel, texts: list[str]) -> None:
+    on_instagram = Counter(media["caption"] for media in instagram.published())
+    assert set(on_instagram) == set(texts), "a post is missing on Instagram"
+    assert max(on_instagram.values()) == 1, f"twice on Instagram: {on_instagram.most_common(3)}"
+    targets = PostTarget.objects.filter(channel=channel)
+    assert {t.text: instagram.media.get(t.remote_id, {}).get("caption") for t in targets} == {
+        t: t for t in texts
+    }
+    assert instagram.drop_after_accept == 0
+
+
 def start_worker(log: Path) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
+        "SITE_URL": SITE,
         "DATABASE_URL": database_url_for_children(),
         "KLANKBORD_ALLOW_LOOPBACK_URLS": "true",
         "HTTP_TIMEOUT_SECONDS": "1",
@@ -123,8 +176,11 @@ def test_every_post_exactly_once_despite_kills_and_faults(
 ) -> None:
     settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
     settings.PUBLISH_LEASE_SECONDS = 20
+    settings.SITE_URL = SITE
     mastodon, bluesky = FakeMastodon(servers[0]), FakeBluesky(servers[1])
+    # Instagram's Graph is served beside Facebook's, for the same Page.
     facebook = FakeFacebook(servers[2])
+    instagram = FakeInstagram(facebook)
     channels = [
         Channel.objects.create(
             organisation=world.org,
@@ -154,9 +210,13 @@ def test_every_post_exactly_once_despite_kills_and_faults(
     for text in texts:
         post = post_create(organisation=world.org, author=world.alice, text=text, channels=channels)
         post_schedule(post=post, at=timezone.now() + timedelta(seconds=1), by=owner)
+    on_instagram = connect_instagram(world, instagram)
+    instagram_texts, images = schedule_instagram_posts(world, on_instagram, owner)
+    instagram.fetch = meta_fetches(images)
     mastodon.set_chaos(0.1)
     bluesky.set_chaos(0.1)
     break_facebook_creates(facebook)
+    instagram.drop_after_accept = 2
 
     chaos = random.Random(11)
     log = tmp_path / "worker.log"
@@ -180,7 +240,8 @@ def test_every_post_exactly_once_despite_kills_and_faults(
         worker.wait()
 
     statuses = Counter(PostTarget.objects.values_list("status", flat=True))
-    assert statuses == {PostTarget.Status.PUBLISHED: len(channels) * POSTS_PER_CHANNEL}, (
+    published = len(channels) * POSTS_PER_CHANNEL + INSTAGRAM_POSTS
+    assert statuses == {PostTarget.Status.PUBLISHED: published}, (
         statuses,
         log.read_text()[-3000:],
     )
@@ -190,4 +251,5 @@ def test_every_post_exactly_once_despite_kills_and_faults(
         assert set(posted) == set(texts), "a post is missing"
         assert max(posted.values()) == 1, f"a post appeared twice: {posted.most_common(3)}"
     assert_once_on_facebook(facebook, channels[2], texts)
+    assert_once_on_instagram(instagram, on_instagram, instagram_texts)
     assert kills >= 1
