@@ -340,3 +340,21 @@ def test_throttling_waits_and_every_worker_sees_it(
     with pytest.raises(RateLimitError):
         services.connector_for(channel).publish(post("Te snel"))
     assert len(fake_threads.server.log) == requests
+
+
+def test_a_usage_header_near_the_limit_pauses_the_account_between_steps(
+    channel: Channel, fake_threads: FakeThreads
+) -> None:
+    services.connector_for(channel).publish(post("Eerste"))
+    fake_threads.app_usage = {"call_count": 95, "total_cputime": 3, "total_time": 3}
+    progress = Progress()
+    with pytest.raises(RateLimitError) as caught:
+        services.connector_for(channel).publish(post("Tweede", progress=progress))
+    assert timezone.now() < caught.value.retry_at < timezone.now() + timedelta(minutes=15)
+    assert fake_threads.texts() == ["Eerste"]
+    # After the pause the same container goes out, once.
+    fake_threads.app_usage = {"call_count": 1, "total_cputime": 1, "total_time": 1}
+    with time_machine.travel(caught.value.retry_at + timedelta(seconds=1)):
+        services.connector_for(channel).publish(post("Tweede", progress=progress))
+    assert fake_threads.texts() == ["Eerste", "Tweede"]
+    assert len(fake_threads.containers) == 2
