@@ -287,6 +287,7 @@ class ThreadsConnector(Connector):
     connect_with = "oauth"
     hides_comments = True
     has_quota = True
+    fetches_media = True  # Threads downloads each image from its public address
 
     # --- The token --------------------------------------------------------------------------
 

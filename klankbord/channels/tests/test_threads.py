@@ -26,8 +26,9 @@ from klankbord.channels.tests.fakes import PNG
 from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.orgs.models import Membership
 from klankbord.publishing import scheduler
+from klankbord.publishing.checks import images_for
 from klankbord.publishing.counting import count
-from klankbord.publishing.models import PostTarget
+from klankbord.publishing.models import PostImage, PostTarget
 from klankbord.publishing.services import post_create, post_schedule
 from klankbord.test import World
 
@@ -358,3 +359,17 @@ def test_a_usage_header_near_the_limit_pauses_the_account_between_steps(
         services.connector_for(channel).publish(post("Tweede", progress=progress))
     assert fake_threads.texts() == ["Eerste", "Tweede"]
     assert len(fake_threads.containers) == 2
+
+
+def test_the_composer_says_threads_needs_a_public_address_for_images(
+    world: World, channel: Channel, settings: Any
+) -> None:
+    image_row = PostImage.objects.create(
+        organisation=world.org, filename="brood.jpg", content=b"\xff\xd8jpeg",
+        mime_type="image/jpeg", width=1080, height=1080, size_bytes=6,
+    )  # fmt: skip
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    (problem,) = images_for(channel, [image_row])
+    assert "Threads downloads images" in problem.message and "SITE_URL" in problem.hint
+    settings.SITE_URL = "https://klankbord.bakkerij.be"
+    assert images_for(channel, [image_row]) == []
