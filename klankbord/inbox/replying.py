@@ -41,8 +41,8 @@ Status = Reply.Status
 PENDING = (Status.SENDING, Status.UNCONFIRMED)
 # Networks where a reply can be private: Mastodon's "direct" visibility (a private mention),
 # Bluesky's chat (in the conversation of a message, or a new one with a post's author),
-# Facebook's Messenger (in the conversation of a message, within 24 hours).
-PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "facebook", "sandbox"})
+# Facebook's Messenger and Instagram Direct (in the conversation of a message, within 24 hours).
+PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "facebook", "instagram", "sandbox"})
 # Networks that tell only the people named in a post: the author is named unless the text does.
 NAMING_NETWORKS = frozenset({"mastodon"})
 HANDLE = re.compile(r"@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?")
@@ -129,10 +129,8 @@ def _check_window(channel: Channel, mention: Mention) -> None:
     if window is None:
         return
     if mention.kind != "message":
-        raise ReplyRefused(
-            _("On %(network)s only a private message can be answered privately; reply publicly.")
-            % {"network": _label(channel)}
-        )
+        _check_private_comment(channel, mention)
+        return
     last = (
         Mention.objects.filter(
             organisation_id=mention.organisation_id,
@@ -153,6 +151,35 @@ def _check_window(channel: Channel, mention: Mention) -> None:
                 "or reach them another way."
             )
             % {"network": _label(channel), "hours": hours_in_window}
+        )
+
+
+def _check_private_comment(channel: Channel, mention: Mention) -> None:
+    """Meta lets a business send the author of a comment one private message, within 7 days."""
+    window = connector_class(channel.network).private_comment_window
+    if window is None:
+        raise ReplyRefused(
+            _("On %(network)s only a private message can be answered privately; reply publicly.")
+            % {"network": _label(channel)}
+        )
+    if mention.published_at is None or timezone.now() - mention.published_at > window:
+        raise ReplyRefused(
+            _(
+                "%(network)s lets a business answer a comment privately only within %(days)s days "
+                "of it, and this one is older. Reply publicly instead."
+            )
+            % {"network": _label(channel), "days": window.days}
+        )
+    earlier = Reply.objects.filter(
+        item__mention=mention, private=True, status__in=[Status.SENT, *PENDING]
+    )
+    if earlier.exists():
+        raise ReplyRefused(
+            _(
+                "%(network)s allows one private answer to a comment, and this one has it. "
+                "Continue in the conversation once they answer."
+            )
+            % {"network": _label(channel)}
         )
 
 

@@ -8,6 +8,11 @@ from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 
+# The browser fixtures of the core screens (log in through the form, compiled catalogues).
+from klankbord.core.tests.conftest import log_in, translations
+
+__all__ = ["log_in", "translations"]
+
 
 @pytest.fixture(autouse=True)
 def loopback_allowed(settings: Any) -> None:
