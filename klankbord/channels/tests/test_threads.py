@@ -373,3 +373,39 @@ def test_the_composer_says_threads_needs_a_public_address_for_images(
     assert "Threads downloads images" in problem.message and "SITE_URL" in problem.hint
     settings.SITE_URL = "https://klankbord.bakkerij.be"
     assert images_for(channel, [image_row]) == []
+
+
+class WorkerDied(BaseException):
+    """The worker process stops between two steps (killed, out of memory)."""
+
+
+def test_a_worker_dying_after_the_container_continues_with_it_once(
+    world: World, channel: Channel, fake_threads: FakeThreads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = Membership.objects.get(user=world.alice)
+    made = post_create(
+        organisation=world.org, author=world.alice, text="Na een crash", channels=[channel]
+    )
+    post_schedule(post=made, at=timezone.now() + timedelta(minutes=1), by=owner)
+    real_step = ThreadsConnector._publish_container
+
+    def dies(self: ThreadsConnector, post: OutgoingPost, container: str) -> Any:
+        raise WorkerDied
+
+    monkeypatch.setattr(ThreadsConnector, "_publish_container", dies)
+    start = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(start, tick=False):
+        token, ids = scheduler.claim_due()
+        with pytest.raises(WorkerDied):
+            scheduler.publish(ids[0], token)
+    container = PostTarget.objects.get(pk=ids[0]).progress["container"]
+    monkeypatch.setattr(ThreadsConnector, "_publish_container", real_step)
+    with time_machine.travel(start + timedelta(minutes=5), tick=False):
+        # The sweeper's look-up finds the container unpublished, so it is sent again later.
+        for target_id, lookup in scheduler.sweep():
+            assert scheduler.resolve(target_id, lookup) == PostTarget.Status.SCHEDULED
+    with time_machine.travel(start + timedelta(hours=1), tick=False):
+        token, ids = scheduler.claim_due()
+        assert scheduler.publish(ids[0], token) == PostTarget.Status.PUBLISHED
+    assert list(fake_threads.containers) == [container]
+    assert fake_threads.texts() == ["Na een crash"]
