@@ -165,8 +165,12 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "may_choose_private": channel is not None
         and channel.network in replying.PRIVATE_NETWORKS
         and item.mention.kind != "message"
-        # Messenger's window: only a message is answered privately there.
-        and connector_class(channel.network).private_window is None,
+        # Messenger's window: only a message is answered privately there, or a comment once
+        # through Meta's Private Replies.
+        and (
+            connector_class(channel.network).private_window is None
+            or connector_class(channel.network).private_comment_window is not None
+        ),
         "saved_replies": services.saved_replies_for(item),
         "statuses": Item.Status.choices,
         "members": _members(membership),

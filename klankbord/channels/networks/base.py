@@ -257,6 +257,9 @@ class Connector:
     # A private answer may only follow the customer's last message within this time (Messenger's
     # standard messaging window); None: no such rule. Only messages are answered privately then.
     private_window: ClassVar[timedelta | None] = None
+    # Meta's Private Replies: one private message to the author of a comment, within this time of
+    # the comment; None: a comment is answered in public only.
+    private_comment_window: ClassVar[timedelta | None] = None
     # Whether a comment on our own posts can be hidden from everyone but its author.
     hides_comments: ClassVar[bool] = False
     # Whether a post needs at least one image (Instagram has no text-only posts).
