@@ -9,6 +9,7 @@ the real API does not have, or a connector asking for one, fails here.
 import importlib
 import inspect
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -22,11 +23,12 @@ from facebook_business.api import FacebookRequest
 from klankbord.channels import services
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import facebook, instagram
-from klankbord.channels.networks.base import OutgoingPost
+from klankbord.channels.networks.base import Media, OutgoingPost
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes import facebook as facebook_fake
 from klankbord.channels.tests.fakes import instagram as instagram_fake
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, requested_fields
+from klankbord.channels.tests.fakes.instagram import FakeInstagram, connect_instagram, jpeg
 from klankbord.channels.tests.test_facebook import photo
 from klankbord.channels.tests.test_facebook_fake import user_token
 from klankbord.test import World
@@ -90,8 +92,8 @@ def calls_of(node: str) -> dict[tuple[str, str], tuple[str, FacebookRequest]]:
     """Every call the SDK defines on a node: (HTTP method, edge) → (its method, its request);
     the edge "" is the node itself. Nothing is sent: each request is only built."""
     cls = sdk_class(node)
-    if cls is None:
-        return {}
+    if cls is None or not issubclass(cls, AbstractCrudObject):
+        return {}  # a plain value object (a result, a struct): no calls of its own
     instance = cls(fbid="0")
     found = {}
     for attr, value in vars(cls).items():
@@ -253,20 +255,42 @@ def facebook_node(fake: FakeFacebook, node_id: str) -> str:
     return "UnifiedThread" if node_id.startswith("t_") else "User"
 
 
-def graph_calls(fake: FakeFacebook) -> list[tuple[str, str, dict[str, Any]]]:
-    """Every Graph call the fake received: (node, HTTP method and edge, its parameters)."""
+def graph_calls(
+    fake: FakeFacebook, node_of: Callable[[str], str]
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Every Graph call the fake's server received: (node, HTTP method, edge, parameters)."""
     found = []
     for request, _response in fake.server.log:
         parts = re.sub(r"^/v\d+\.\d+/", "", request.path).split("/")
         if parts[0] in ("dialog", "oauth", "debug_token"):
             continue  # Login, not Graph nodes
-        node = "User" if parts[0] == "me" else facebook_node(fake, parts[0])
+        node = "User" if parts[0] == "me" else node_of(parts[0])
         params = dict(request.args)
         if request.method == "POST":
             form = {re.sub(r"\[\d+\]$", "", key): value for key, value in request.form.items()}
             params = {**form, **dict.fromkeys(request.files, "(file)")}
-        found.append((node, f"{request.method} {'/'.join(parts[1:])}", params))
+        found.append((node, request.method, "/".join(parts[1:]), params))
     return found
+
+
+def undefined(calls: list[tuple[str, str, str, dict[str, Any]]]) -> list[str]:
+    """The calls, parameters and fields among these that facebook-business does not define."""
+    unknown = []
+    for node, method, edge, params in calls:
+        defined = calls_of(node).get((method, edge))
+        if defined is None:
+            unknown.append(f"{method} {edge} on {node}")
+            continue
+        attr, request = defined
+        allowed = parameters(request, f"{node}.{attr}")
+        allowed |= PAGING_PARAMS if method == "GET" else frozenset()
+        unknown += [f"{node}.{attr}({p})" for p in set(params) - allowed]
+        target = request._target_class
+        answered = target.__name__ if target is not AbstractCrudObject else ""
+        answered = UNTYPED_EDGES.get((node, edge), answered)
+        if "fields" in params:
+            unknown += unknown_fields(answered, params["fields"])
+    return unknown
 
 
 def test_every_call_the_facebook_connector_makes_is_one_graph_defines(
@@ -274,28 +298,25 @@ def test_every_call_the_facebook_connector_makes_is_one_graph_defines(
 ) -> None:
     settings.FACEBOOK_GRAPH_URL = fake_facebook.base_url
     channel = connect_facebook(world, fake_facebook)
-    connector = services.connector_for(channel)
-    exercise_facebook(connector, fake_facebook, channel)
+    exercise_facebook(services.connector_for(channel), fake_facebook, channel)
 
-    unknown = []
-    for node, call_name, params in graph_calls(fake_facebook):
-        method, edge = call_name.split(" ")
-        defined = calls_of(node).get((method, edge))
-        if defined is None:
-            unknown.append(f"{call_name} on {node}")
-            continue
-        attr, request = defined
-        allowed = parameters(request, f"{node}.{attr}") | (
-            PAGING_PARAMS if method == "GET" else set()
-        )
-        unknown += [f"{node}.{attr}({p})" for p in set(params) - allowed]
-        target = request._target_class
-        answered = target.__name__ if target is not AbstractCrudObject else ""
-        answered = UNTYPED_EDGES.get((node, edge), answered)
-        if "fields" in params:
-            unknown += unknown_fields(answered, params["fields"])
-    assert not unknown, unknown
-    assert len(graph_calls(fake_facebook)) > 15
+    calls = graph_calls(fake_facebook, lambda node_id: facebook_node(fake_facebook, node_id))
+    assert undefined(calls) == []
+    assert len(calls) > 15
+
+
+def test_every_call_the_instagram_connector_makes_is_one_graph_defines(
+    world: World, fake_facebook: FakeFacebook, settings: Any
+) -> None:
+    settings.FACEBOOK_GRAPH_URL = fake_facebook.base_url
+    fake = FakeInstagram(fake_facebook)
+    fake.serve_images({SQUARE: jpeg(), PORTRAIT: jpeg(1080, 1350)})
+    channel = connect_instagram(world, fake)
+    exercise_instagram(services.connector_for(channel), fake)
+
+    calls = graph_calls(fake_facebook, lambda node_id: instagram_node(fake, node_id))
+    assert undefined(calls) == []
+    assert len(calls) > 15
 
 
 def exercise_facebook(connector: Any, fake: FakeFacebook, channel: Channel) -> None:
@@ -328,3 +349,57 @@ def exercise_facebook(connector: Any, fake: FakeFacebook, channel: Channel) -> N
     connector.customer_name(psid)
     connector.profile()
     facebook.pages_of(user_token(fake), allow_loopback=True, with_instagram=True)
+
+
+SQUARE = "https://klankbord.example/i/vierkant.jpg"
+PORTRAIT = "https://klankbord.example/i/staand.jpg"
+
+
+def instagram_node(fake: FakeInstagram, node_id: str) -> str:
+    """Which Graph node an id in the Instagram fake is (a container: ShadowIGMediaBuilder)."""
+    if node_id == fake.user_id:
+        return "IGUser"
+    if node_id in fake.media:
+        return "IGMedia"
+    if node_id in fake.comments:
+        return "IGComment"
+    if node_id in fake.containers:
+        return "ShadowIGMediaBuilder"
+    if node_id in fake.conversations:
+        return "UnifiedThread"
+    return facebook_node(fake.facebook, node_id)
+
+
+def exercise_instagram(connector: Any, fake: FakeInstagram) -> None:
+    """Each read and write the Instagram connector has, once, against the fake."""
+    connector.sleep = lambda seconds: None
+
+    def image(url: str) -> Media:
+        return Media(content=b"", mime_type="image/jpeg", alt_text="Een mand", url=url)
+
+    single = OutgoingPost(text="Verse croissants", idempotency_key="1", media=(image(SQUARE),))
+    carousel = OutgoingPost(
+        text="Twee!", idempotency_key="2", media=(image(SQUARE), image(PORTRAIT))
+    )
+    posted = [connector.publish(single), connector.publish(carousel)]
+    assert connector.find_published(single) and connector.find_published(carousel)
+    fake.view(posted[0].remote_id, views=40, reach=30)
+    connector.metrics([posted[0].remote_id])
+    question = fake.add_comment(posted[0].remote_id, "Open op zondag?")
+    fake.add_message("Hebben jullie spelt?")
+    mentions = connector.mentions().mentions
+    reply = OutgoingPost(text="Ja!", idempotency_key="r", reply_to=question["id"])
+    connector.publish(reply)
+    connector.find_published(reply)
+    connector.comment_hide(question["id"], hidden=True)
+    (direct,) = [m for m in mentions if m.kind == "message"]
+    answer = OutgoingPost(
+        text="Zeker!", idempotency_key="m", reply_to=direct.remote_id, visibility="direct"
+    )
+    connector.publish(answer)
+    connector.find_published(answer)
+    connector.profile()
+    connector.publishing_quota()
+    instagram.instagram_account_of(
+        fake.page_id, fake.facebook.page_token(fake.page_id), allow_loopback=True
+    )
