@@ -194,3 +194,32 @@ class ThreadsApp(models.Model):
 
     def __repr__(self) -> str:
         return f"<ThreadsApp {self.pk} {self.app_id}>"
+
+
+class OAuthApp(models.Model):
+    """An organisation's own OAuth client at a network (LinkedIn, Google): one per network.
+
+    Each business registers its own app, so its access never depends on another's approval.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="oauth_apps"
+    )
+    network = models.CharField(max_length=30)
+    client_id = models.CharField(max_length=200)
+    # {"client_secret": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
+    secrets = EncryptedJSONField(blank=True, default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "network"], name="one_oauth_app_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.network} {self.client_id}"
+
+    def __repr__(self) -> str:
+        return f"<OAuthApp {self.pk} {self.network} {self.client_id}>"

@@ -13,6 +13,7 @@ from klankbord.channels.models import (
     Channel,
     FacebookApp,
     MastodonApp,
+    OAuthApp,
     RateBudgetState,
     ThreadsApp,
 )
@@ -234,10 +235,28 @@ def facebook_app_save(
     return app
 
 
+def oauth_app_save(
+    *, organisation: Organisation, network: str, client_id: str, client_secret: str, by: User
+) -> OAuthApp:
+    """Keep the organisation's own OAuth client at a network; its secret is stored encrypted."""
+    app, created = OAuthApp.objects.update_or_create(
+        organisation=organisation,
+        network=network,
+        defaults={"client_id": client_id, "secrets": {"client_secret": client_secret}},
+    )
+    audit_record(
+        organisation=organisation,
+        actor=by,
+        action="oauth_app.create" if created else "oauth_app.update",
+        target=f"{network}:{client_id}",
+    )
+    return app
+
+
 def secrets_rotate() -> int:
     """Re-encrypt every stored secret with the newest (first) key. Returns the rows written."""
     written = 0
-    for model in (Channel, MastodonApp, FacebookApp, ThreadsApp):
+    for model in (Channel, MastodonApp, FacebookApp, ThreadsApp, OAuthApp):
         for row in model.objects.iterator():
             # Loading decrypts with any configured key; saving encrypts with the first one.
             row.save(update_fields=["secrets"])

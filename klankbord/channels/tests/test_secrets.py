@@ -1,5 +1,7 @@
 """Secrets at rest: encrypted with their own keys, rotatable, never readable without a key."""
 
+from typing import Any
+
 import pytest
 from cryptography.fernet import Fernet
 from django.core.management import call_command
@@ -7,7 +9,10 @@ from django.db import connection
 
 from klankbord.channels.fields import secret_box
 from klankbord.channels.models import Channel
+from klankbord.channels.selectors import oauth_app_of
+from klankbord.channels.services import oauth_app_save
 from klankbord.lib.crypto import SecretBox, SecretError
+from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
 
 
@@ -61,3 +66,32 @@ def test_a_wrong_key_cannot_read_a_secret() -> None:
 def test_an_invalid_key_is_reported_clearly() -> None:
     with pytest.raises(SecretError, match="not a valid Fernet key"):
         SecretBox(["too-short"])
+
+
+def test_an_oauth_clients_secret_is_stored_encrypted_and_rotated(
+    world: World, settings: Any
+) -> None:
+    app = oauth_app_save(
+        organisation=world.org, network="linkedin", client_id="86abc",
+        client_secret="li-secret-0123456789", by=world.alice,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT secrets FROM channels_oauthapp")
+        (stored,) = cursor.fetchone()
+    assert "li-secret-0123456789" not in stored
+    assert oauth_app_of(world.org, "linkedin") == app
+    assert oauth_app_of(world.org, "google") is None
+    assert AuditEvent.objects.filter(action="oauth_app.create", target="linkedin:86abc").exists()
+    old_key = settings.KLANKBORD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.KLANKBORD_ENCRYPTION_KEYS = [new_key, old_key]
+    secret_box.cache_clear()
+    try:
+        call_command("rotate-keys")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT secrets FROM channels_oauthapp")
+            (rotated,) = cursor.fetchone()
+        assert "li-secret-0123456789" in SecretBox([new_key]).decrypt(rotated)
+    finally:
+        settings.KLANKBORD_ENCRYPTION_KEYS = [old_key]
+        secret_box.cache_clear()
