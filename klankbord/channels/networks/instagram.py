@@ -209,6 +209,17 @@ def message_url(igsid: str, mid: str) -> str:
     return f"https://business.facebook.com/latest/inbox/instagram_direct?{query}"
 
 
+def comment_url(permalink: str, comment: dict[str, Any]) -> str:
+    """Instagram's own address of a comment below its post (…/p/{code}/c/{id}/, a reply
+    …/c/{parent}/r/{id}/): each comment has its own, so none is taken for a copy of another."""
+    if not permalink:
+        return ""
+    base = permalink.rstrip("/")
+    if comment.get("parent_id"):
+        return f"{base}/c/{comment['parent_id']}/r/{comment['id']}/"
+    return f"{base}/c/{comment['id']}/"
+
+
 def check_caption(text: str) -> None:
     """Instagram's limits of a caption, checked before anything is sent."""
     if len(text) > CAPTION_LIMIT:
@@ -660,10 +671,9 @@ class InstagramConnector(Connector):
     def _comment_mention(comment: dict[str, Any], media: dict[str, Any]) -> Mention:
         username = str(comment.get("username") or (comment.get("from") or {}).get("username") or "")
         name = f"@{username}" if username else _("Instagram user")
-        media_url = safe_url(media.get("permalink"))
         return Mention(
             remote_id=str(comment["id"]),
-            url=media_url,
+            url=comment_url(safe_url(media.get("permalink")), comment),
             author_handle=name,
             author_name=name,
             text=str(comment.get("text") or ""),

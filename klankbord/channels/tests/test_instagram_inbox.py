@@ -9,10 +9,19 @@ from django.utils import timezone, translation
 
 from klankbord.channels import services
 from klankbord.channels.models import Channel
-from klankbord.channels.networks.base import ConnectorError, OutgoingPost, UnknownOutcomeError
+from klankbord.channels.networks.base import (
+    AuthError,
+    ConnectorError,
+    OutgoingPost,
+    UnknownOutcomeError,
+)
 from klankbord.channels.networks.instagram import InstagramConnector
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.instagram import FakeInstagram, connect_instagram
+from klankbord.listening import services as listening
+from klankbord.listening import sources
+from klankbord.listening.models import Mention as StoredMention
+from klankbord.listening.models import Source
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +78,11 @@ def test_comments_and_replies_on_recent_posts_come_in_but_not_our_own(
         (question["id"], media["id"], "@jan.peeters"),
         (reply["id"], question["id"], "@an.claes"),
     ]
-    assert all(m.kind == "reply" and m.url == media["permalink"] for m in page.mentions)
+    assert all(m.kind == "reply" for m in page.mentions)
+    assert [m.url for m in page.mentions] == [
+        f"{media['permalink']}c/{question['id']}/",
+        f"{media['permalink']}c/{question['id']}/r/{reply['id']}/",
+    ]
     assert page.mentions[0].text == "Tot hoe laat open?"
 
 
@@ -100,7 +113,7 @@ def test_a_comment_is_answered_once_as_a_reply(
     connector: InstagramConnector, fake: FakeInstagram
 ) -> None:
     media = fake.add_media("Taart van de week")
-    question = fake.add_comment(media["id"], "Glutenvrij?")
+    question = fake.add_comment(media["id"], "Nog een vraag: glutenvrij?")
     published = connector.publish(answer("Ja, op bestelling!", question["id"]))
     reply = fake.comments[published.remote_id]
     assert (reply["parent_id"], reply["text"], reply["username"]) == (
@@ -114,7 +127,7 @@ def test_a_lost_answer_to_a_reply_is_found_among_the_comments_replies(
     connector: InstagramConnector, fake: FakeInstagram
 ) -> None:
     media = fake.add_media("Taart van de week")
-    question = fake.add_comment(media["id"], "Glutenvrij?")
+    question = fake.add_comment(media["id"], "Nog een vraag: glutenvrij?")
     fake.drop_after_accept = 1
     post = answer("Ja, op bestelling!", question["id"])
     with pytest.raises(UnknownOutcomeError):
@@ -204,3 +217,33 @@ def test_a_direct_message_cannot_be_hidden_or_answered_in_public(
         connector.comment_hide(message.remote_id, hidden=True)
     with pytest.raises(ConnectorError):
         connector.publish(answer("Hallo!", message.remote_id))
+
+
+def test_each_comment_and_message_is_stored_once_over_many_polls(
+    world: World, channel: Channel, fake: FakeInstagram
+) -> None:
+    listening.sources_sync(world.org)
+    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
+    media = fake.add_media("Verse croissants", at=ago(days=1))
+    fake.add_comment(media["id"], "Lekker brood!")
+    fake.add_message("Kan ik bestellen voor een feest?")
+
+    assert sources.poll(source.pk) == 2
+    assert sources.poll(source.pk) == 0
+    fake.add_comment(media["id"], "Nog een vraag: glutenvrij?")
+    assert sources.poll(source.pk) == 1
+
+    assert sorted(StoredMention.objects.values_list("kind", "text")) == [
+        ("message", "Kan ik bestellen voor een feest?"),
+        ("reply", "Lekker brood!"),
+        ("reply", "Nog een vraag: glutenvrij?"),
+    ]
+
+
+def test_an_expired_token_stops_the_comments_with_a_reconnect_message(
+    connector: InstagramConnector, fake: FakeInstagram, fake_facebook: FakeFacebook
+) -> None:
+    fake.add_media("Brood")
+    fake_facebook.break_token(fake_facebook.page_token(fake.page_id))
+    with pytest.raises(AuthError, match="Instagram no longer accepts our access"):
+        connector.mentions()
