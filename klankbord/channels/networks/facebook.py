@@ -96,6 +96,11 @@ CONVERSATION_PAGES = 5
 # Messenger's standard messaging window: a Page answers within 24 hours of the customer's message.
 # https://developers.facebook.com/docs/messenger-platform/policy/policy-overview
 MESSAGING_WINDOW = timedelta(hours=24)
+# Meta's Private Replies: one message to the author of a comment, within 7 days of it.
+# https://developers.facebook.com/docs/messenger-platform/discovery/private-replies
+PRIVATE_REPLY_WINDOW = timedelta(days=7)
+# What Graph answers to a second private reply to the same comment ("Activity already replied to").
+ALREADY_REPLIED = 10900
 # Our remote id of a Messenger message: messenger/{psid}/{message-id}; a webhook names no
 # conversation, only the customer's page-scoped id (PSID), so the id does without it.
 MESSENGER = "messenger/"
@@ -246,6 +251,15 @@ class Client(ApiClient):
                 _(
                     "Facebook refused the message: Messenger lets a Page answer only within 24 "
                     "hours of the customer's last message."
+                ),
+                permanent=True,
+            )
+        if code == ALREADY_REPLIED:
+            raise ConnectorError(
+                _(
+                    "Facebook allows one private answer to a comment, and this comment already "
+                    "has it: an earlier attempt arrived, or someone answered in Meta Business "
+                    "Suite."
                 ),
                 permanent=True,
             )
@@ -450,6 +464,7 @@ class FacebookConnector(Connector):
     max_images = MAX_IMAGES
     connect_with = "oauth"
     private_window = MESSAGING_WINDOW
+    private_comment_window = PRIVATE_REPLY_WINDOW
     hides_comments = True
 
     @classmethod
@@ -523,6 +538,8 @@ class FacebookConnector(Connector):
                 permanent=True,
             )
         try:
+            if post.visibility == "direct" and not post.reply_to.startswith(MESSENGER):
+                return self._private_reply(post)
             if post.visibility == "direct":
                 return self._send_message(post)
             if post.reply_to:
@@ -581,6 +598,10 @@ class FacebookConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our post that is this one, among the Page's recent posts; never posts."""
+        if post.visibility == "direct" and not post.reply_to.startswith(MESSENGER):
+            # Graph shows no private answer to a comment, and takes only one per comment: sending
+            # again cannot make a second, so "not found" is safe here.
+            return None
         if post.visibility == "direct":
             return self._find_message(post)
         if post.reply_to:
@@ -793,6 +814,24 @@ class FacebookConnector(Connector):
         return PublishedPost(
             remote_id=message_id(psid, mid),
             url=message_url(self.account.external_id, psid, mid),
+        )
+
+    def _private_reply(self, post: OutgoingPost) -> PublishedPost:
+        """One private Messenger message to the author of a comment (Meta's Private Replies)."""
+        # https://developers.facebook.com/docs/messenger-platform/discovery/private-replies — the
+        # Send API with the comment as recipient; the conversation opens when they answer.
+        body = self.client().call(
+            "POST",
+            f"/{self.account.external_id}/messages",
+            idempotent=False,
+            data={
+                "recipient": json.dumps({"comment_id": post.reply_to}),
+                "message": json.dumps({"text": post.text}),
+            },
+        )
+        psid, mid = str(body["recipient_id"]), str(body["message_id"])
+        return PublishedPost(
+            remote_id=message_id(psid, mid), url=message_url(self.account.external_id, psid, mid)
         )
 
     def _find_message(self, post: OutgoingPost) -> PublishedPost | None:

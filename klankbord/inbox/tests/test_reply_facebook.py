@@ -197,14 +197,53 @@ def test_a_newer_message_in_the_conversation_opens_the_window_again(
     assert reply.status == Status.SENT
 
 
-def test_a_comment_cannot_be_answered_privately(
+def test_a_comment_is_answered_privately_once_in_messenger(
+    page: Channel, fake_facebook: FakeFacebook, alice: Membership
+) -> None:
+    """Meta's Private Replies: one Messenger message to the author of a comment."""
+    question = a_comment(fake_facebook, page, "Wat kost een taart?")
+    item = item_for(page, question["id"])
+
+    reply = reply_send(item=item, by=alice, text="Een taart kost 24 euro.", private=True)
+
+    assert reply.private and reply.status == Status.SENT
+    assert our_messages(fake_facebook, page) == ["Een taart kost 24 euro."]
+    assert reply.remote_id.startswith("messenger/")
+    with pytest.raises(ReplyRefused, match="one private answer to a comment"):
+        reply_send(item=item, by=alice, text="Nog een vraag?", private=True)
+    assert fake_facebook.requests_to("POST", SEND) == 1
+
+
+def test_a_comment_older_than_seven_days_is_not_answered_privately(
     page: Channel, fake_facebook: FakeFacebook, alice: Membership
 ) -> None:
     question = a_comment(fake_facebook, page, "Wat kost een taart?")
     item = item_for(page, question["id"])
 
-    with pytest.raises(ReplyRefused, match="only a private message can be answered privately"):
-        reply_send(item=item, by=alice, text="Stuur ons een bericht", private=True)
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        with pytest.raises(ReplyRefused, match="only within 7 days"):
+            reply_send(item=item, by=alice, text="Stuur ons een bericht", private=True)
+
+    assert fake_facebook.requests_to("POST", SEND) == 0
+
+
+def test_a_private_answer_that_meta_already_has_is_explained_not_sent_twice(
+    page: Channel, fake_facebook: FakeFacebook
+) -> None:
+    """A lost answer is sent again (Meta takes one per comment); the second is refused."""
+    question = a_comment(fake_facebook, page, "Leveren jullie?")
+    post = OutgoingPost(
+        text="Ja, in Leuven.", idempotency_key="k", reply_to=question["id"], visibility="direct"
+    )
+    connector = connector_for(page)
+    connector.publish(post)
+    assert connector.find_published(post) is None  # Graph shows no private answer to a comment
+
+    with pytest.raises(ConnectorError, match="already has it") as refused:
+        connector.publish(post)
+
+    assert refused.value.permanent
+    assert our_messages(fake_facebook, page) == ["Ja, in Leuven."]
 
 
 def test_meta_refusing_outside_the_window_is_explained(
@@ -222,7 +261,7 @@ def test_meta_refusing_outside_the_window_is_explained(
     assert refused.value.permanent and "24 hours" in refused.value.message
 
 
-def test_a_comment_offers_no_private_answer_on_the_item_page(
+def test_a_comment_offers_a_private_answer_on_the_item_page(
     page: Channel, fake_facebook: FakeFacebook, alice_client: Client
 ) -> None:
     question = a_comment(fake_facebook, page, "Hoeveel kost een rijsttaart?")
@@ -230,5 +269,5 @@ def test_a_comment_offers_no_private_answer_on_the_item_page(
 
     html = alice_client.get(reverse("inbox_item", args=[item.organisation.slug, item.pk]))
 
-    assert 'name="private"' not in html.content.decode()
+    assert 'name="private"' in html.content.decode()
     assert 'id="reply-form"' in html.content.decode()

@@ -308,17 +308,21 @@ class FakeFacebook:
             None,
         )
         if conversation is None:
-            conversation_id = f"t_{next(self.ids)}"
-            conversation = {
-                "id": conversation_id,
-                "page_id": page_id,
-                "psid": str(next(self.ids)),
-                "name": name,
-                "messages": [],
-            }
-            self.conversations[conversation_id] = conversation
+            conversation = self._new_conversation(page_id, name)
         sender = {"id": conversation["psid"], "name": name}
         return self._add_to(conversation, sender, text, at)
+
+    def _new_conversation(self, page_id: str, name: str) -> dict[str, Any]:
+        conversation_id = f"t_{next(self.ids)}"
+        conversation = {
+            "id": conversation_id,
+            "page_id": page_id,
+            "psid": str(next(self.ids)),
+            "name": name,
+            "messages": [],
+        }
+        self.conversations[conversation_id] = conversation
+        return conversation
 
     def _add_to(
         self, conversation: dict[str, Any], sender: dict[str, str], text: str, at: datetime | None
@@ -992,6 +996,8 @@ class FakeFacebook:
             message = json.loads(request.values.get("message", "{}"))
         except ValueError:
             return self._error("(#100) param recipient must be JSON", 100)
+        if recipient.get("comment_id"):
+            return self._private_reply(page_id, str(recipient["comment_id"]), message)
         messaging_type = request.values.get("messaging_type", "")
         if messaging_type not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
             return self._error("(#100) Param messaging_type is required", 100)
@@ -1023,6 +1029,36 @@ class FakeFacebook:
         sent = self._add_to(
             conversation, {"id": page_id, "name": page["name"]}, message["text"], None
         )
+        return self._after_accept({"recipient_id": conversation["psid"], "message_id": sent["id"]})
+
+    def _private_reply(self, page_id: str, comment_id: str, message: dict[str, Any]) -> Response:
+        """Private Replies (docs/messenger-platform/discovery/private-replies): one message to a
+        comment's author within 7 days; a second gets code 10900 (the code is unverified)."""
+        comment = self.comments.get(comment_id)
+        if comment is None or comment["post_id"].split("_")[0] != page_id:
+            return self._error("(#100) Invalid comment_id", 100)
+        if comment.get("private_reply"):
+            return self._error("(#10900) Activity already replied to", 10900)
+        if time.time() - self._unix(comment["created_time"]) > 7 * 24 * 3600:
+            return self._error("(#10903) This activity can't be replied to", 10903)
+        if not message.get("text"):
+            return self._error("(#100) The parameter message[text] is required", 100)
+        author = comment["from"]
+        # The reply opens a Messenger conversation with the commenter.
+        name = author.get("name", "")
+        conversation = next(
+            (
+                c
+                for c in self.conversations.values()
+                if c["name"] == name and c["page_id"] == page_id
+            ),
+            None,
+        ) or self._new_conversation(page_id, name)
+        page = self.pages[page_id]
+        sent = self._add_to(
+            conversation, {"id": page_id, "name": page["name"]}, message["text"], None
+        )
+        comment["private_reply"] = sent["id"]
         return self._after_accept({"recipient_id": conversation["psid"], "message_id": sent["id"]})
 
     def conversation_messages(self, request: Request, conversation_id: str) -> Response:
