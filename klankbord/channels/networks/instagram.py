@@ -435,10 +435,11 @@ class InstagramConnector(Connector):
             data={"creation_id": container},
         )
         media_id = str(body["id"])
-        return PublishedPost(remote_id=media_id, url=self._permalink(media_id))
+        return PublishedPost(remote_id=media_id, url=self.permalink(media_id))
 
-    def _permalink(self, media_id: str) -> str:
-        # The permalink (instagram.com/p/{shortcode}/) is not in media_publish's answer.
+    def permalink(self, media_id: str) -> str:
+        """A post's address (instagram.com/p/{shortcode}/), "" when Instagram does not say;
+        media_publish's answer and a webhook name only the id."""
         try:
             body = self.client().call("GET", f"/{media_id}", params={"fields": "permalink"})
         except ConnectorError:
@@ -825,6 +826,13 @@ class InstagramConnector(Connector):
         if (body.get("paging") or {}).get("next"):
             raise ConnectorError(_("Too many messages since this one was sent to check it."))
         return None
+
+    def customer_name(self, igsid: str) -> str:
+        """A customer's @username, which a webhook does not carry."""
+        # https://developers.facebook.com/docs/messenger-platform/instagram/features/user-profile
+        body = self.client().call("GET", f"/{igsid}", params={"fields": "username"})
+        username = str(body.get("username") or "")
+        return f"@{username}" if username else _("Instagram user")
 
     def _conversation_with(self, igsid: str) -> str:
         # https://developers.facebook.com/docs/messenger-platform/instagram/features/conversation

@@ -247,3 +247,14 @@ def test_an_expired_token_stops_the_comments_with_a_reconnect_message(
     fake_facebook.break_token(fake_facebook.page_token(fake.page_id))
     with pytest.raises(AuthError, match="Instagram no longer accepts our access"):
         connector.mentions()
+
+
+def test_a_customers_username_and_a_posts_address_are_found_for_webhooks(
+    connector: InstagramConnector, fake: FakeInstagram
+) -> None:
+    fake.add_message("Hoi", username="els.maes")
+    (conversation,) = fake.conversations.values()
+    assert connector.customer_name(conversation["igsid"]) == "@els.maes"
+    media = fake.add_media("Brood")
+    assert connector.permalink(media["id"]) == media["permalink"]
+    assert connector.permalink("17999999999999999") == ""

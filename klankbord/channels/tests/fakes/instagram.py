@@ -70,6 +70,8 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
         {"id", "text", "timestamp", "username", "from", "parent_id", "hidden", "like_count"}
     ),
     "ShadowIGMediaBuilder": frozenset({"id", "status_code", "status"}),
+    # A customer as the Page sees them (the User Profile API for Instagram messaging).
+    "InstagramUser": frozenset({"id", "username"}),
     "UnifiedThread": frozenset({"id", "updated_time", "messages"}),
     "Message": frozenset({"id", "created_time", "from", "message"}),
 }
@@ -553,10 +555,20 @@ class FakeInstagram:
         elif node_id in self.comments:
             asked = self._fields(request, "id,text,timestamp", "IGComment")
             view = self._comment_view(self.comments[node_id], asked)
+        elif customer := self._customer(node_id):
+            asked = self._fields(request, "id", "InstagramUser")
+            view = {k: customer[k] for k in asked if k in customer}
         else:
             return None
         refused = self._authorised(request, node_id)
         return refused if refused is not None else self.facebook._json(view)
+
+    def _customer(self, igsid: str) -> dict[str, str]:
+        """Someone who wrote to the account, by their Instagram-scoped id ({} if nobody)."""
+        for conversation in self.conversations.values():
+            if conversation["igsid"] == igsid:
+                return {"id": igsid, "username": conversation["username"]}
+        return {}
 
     def _user_view(self, request: Request) -> dict[str, Any]:
         asked = self._fields(request, "id,username", "IGUser")
