@@ -40,7 +40,7 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
     results = report.results
     rows = [
         [_("Posts published"), str(report.published)],
-        [_("Reactions"), str(results.engagement)],
+        [_("Reactions"), count_text(results.engagement)],
         [_("Reactions per post"), amount(results.per_post)],
         [_("Views"), _tally_cell(results.views, views_of)],
         *([[_("Saves"), _tally_cell(results.saves, saves_of)]] if results.saves.given else []),
@@ -96,7 +96,7 @@ def _top_table(results: ResultsSummary) -> Table:
     header += [_("Saves")] if with_saves else []
     rows = []
     for post in results.top[:SHOWN_TOP]:
-        row = [post.text, post.channel_label, post.published_at_local, str(post.engagement)]
+        row = [post.text, post.channel_label, post.published_at_local, count_text(post.engagement)]
         row.append(count_text(post.views))
         rows.append(row + ([count_text(post.saves)] if with_saves else []))
     return Table(header, rows)
@@ -133,7 +133,9 @@ def _audience_blocks(report: MonthlyReport) -> list[Block]:
 
 def _groups_table(groups: list[Group]) -> Table:
     header = ["", _("Posts"), _("Reactions"), _("Reactions per post")]
-    rows = [[g.label, str(g.posts), str(g.engagement), amount(g.per_post)] for g in groups]
+    rows = [
+        [g.label, count_text(g.posts), count_text(g.engagement), amount(g.per_post)] for g in groups
+    ]
     return Table(header, rows)
 
 

@@ -192,16 +192,18 @@ def test_saves_show_where_a_post_has_them(world: World, alice_client: Client) ->
 
 
 @pytest.mark.parametrize(
-    ("language", "shown"), [("nl-be", "12.345"), ("fr-be", "12\xa0345"), ("en", "12,345")]
+    ("language", "shown", "reactions"),
+    [("nl-be", "12.345", "6.789"), ("fr-be", "12\xa0345", "6\xa0789"), ("en", "12,345", "6,789")],
 )
-def test_views_are_written_in_the_readers_language(
-    world: World, alice_client: Client, language: str, shown: str
+def test_views_and_reactions_are_written_in_the_readers_language(
+    world: World, alice_client: Client, language: str, shown: str, reactions: str
 ) -> None:
-    counted_post(world.org, NOW - timedelta(days=1), likes=1, views=12345)
+    counted_post(world.org, NOW - timedelta(days=1), likes=6789, views=12345)
     User.objects.filter(pk=world.alice.pk).update(language=language)
     with time_machine.travel(NOW, tick=False):
         html = alice_client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<td data-label="{_views_label(language)}">{shown}</td>' in html
+    assert f'<p class="figure">{reactions}</p>' in html
 
 
 def _views_label(language: str) -> str:
