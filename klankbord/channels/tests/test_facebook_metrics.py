@@ -225,6 +225,23 @@ def test_a_page_token_without_read_insights_still_gets_its_reactions(
     assert page.status == Channel.Status.CONNECTED
 
 
+def test_a_page_connected_before_views_were_read_keeps_working_without_them(
+    page: Channel, fake_facebook: FakeFacebook
+) -> None:
+    start = timezone.now()
+    target = published(page, "Van voor de weergaven", start)
+    fake_facebook.react(target.remote_id, reactions=6)
+    error = {"message": "(#200) Application does not have permission for this action", "code": 200}
+    fake_facebook.faults.append(Fault(403, error, path=r"/\d+_\d+/insights"))
+
+    assert collect.run(start + HOUR) == 1
+
+    result = PostResult.objects.get(target=target)
+    assert (result.likes, result.views, result.error) == (6, None, "")
+    page.refresh_from_db()
+    assert page.status == Channel.Status.CONNECTED
+
+
 def test_a_permission_refused_on_the_post_itself_is_still_an_auth_error(
     page: Channel, fake_facebook: FakeFacebook
 ) -> None:
