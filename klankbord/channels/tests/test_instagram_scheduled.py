@@ -131,3 +131,26 @@ def test_a_worker_that_died_after_media_publish_never_leads_to_a_second_post(
     assert scheduler.resolve(target_id, token) == Status.PUBLISHED
     assert post.targets.get().remote_id == fake.published()[0]["id"]
     assert len(fake.published()) == 1
+
+
+def test_a_full_daily_limit_makes_the_post_wait_instead_of_failing(
+    world: World, channel: Channel, fake: FakeInstagram
+) -> None:
+    post = scheduled_post(world, channel, fake)
+    fake.published_before = 50
+    assert publish_due() == Status.SCHEDULED
+    target = post.targets.get()
+    assert target.due_at > timezone.now() + timedelta(minutes=50)
+    assert "50" in target.error
+    assert fake.containers == {} and fake.published() == []
+
+
+def test_a_post_instagram_cannot_prepare_fails_with_instagrams_reason(
+    world: World, channel: Channel, fake: FakeInstagram
+) -> None:
+    post = scheduled_post(world, channel, fake)
+    fake.outcome = "ERROR"
+    assert publish_due() == Status.FAILED
+    target = post.targets.get()
+    assert "2207026" in target.error
+    assert target.progress.get(instagram.CONTAINER) == ""
