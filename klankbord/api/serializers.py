@@ -370,6 +370,20 @@ class TopPostSerializer(serializers.Serializer):
     replies = serializers.IntegerField()
     quotes = serializers.IntegerField()
     reactions = serializers.IntegerField(source="engagement")
+    views = serializers.IntegerField(
+        allow_null=True, help_text="How often the post was seen; null: the network did not say."
+    )
+    saves = serializers.IntegerField(
+        allow_null=True, help_text="How often it was saved; null: the network did not say."
+    )
+
+
+class TallySerializer(serializers.Serializer):
+    """A count only some posts have: its total over the `given` posts out of `posts`."""
+
+    total = serializers.IntegerField()
+    given = serializers.IntegerField(help_text="Posts whose network gave this count.")
+    posts = serializers.IntegerField()
 
 
 class AudienceSerializer(serializers.Serializer):
@@ -391,6 +405,8 @@ class ResultsSerializer(serializers.Serializer):
     previous_posts = serializers.IntegerField()
     previous_reactions = serializers.IntegerField(source="previous_engagement")
     waiting = serializers.IntegerField(help_text="Published, results not read yet.")
+    views = TallySerializer()
+    saves = TallySerializer()
     channels = ResultGroupSerializer(many=True)
     pillars = ResultGroupSerializer(many=True)
     formats = ResultGroupSerializer(many=True)

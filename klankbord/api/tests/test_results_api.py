@@ -66,3 +66,12 @@ def test_a_period_not_offered_is_refused_with_the_choices(
 
 def test_outsiders_get_404(world: World, api: Api) -> None:
     assert get(api(world.charlie)).status_code == 404
+
+
+def test_views_and_saves_are_given_where_the_network_gave_them(world: World, api: Api) -> None:
+    counted_post(world.org, NOW - timedelta(days=1), likes=4, views=120, saves=3)
+    counted_post(world.org, NOW - timedelta(days=2), likes=2)  # its network gave no views
+    data = get(api(world.alice)).json()
+    assert data["views"] == {"total": 120, "given": 1, "posts": 2}
+    assert data["saves"] == {"total": 3, "given": 1, "posts": 2}
+    assert [(t["views"], t["saves"]) for t in data["top"]] == [(120, 3), (None, None)]
