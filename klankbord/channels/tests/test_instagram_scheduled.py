@@ -140,6 +140,7 @@ def test_a_full_daily_limit_makes_the_post_wait_instead_of_failing(
     fake.published_before = 50
     assert publish_due() == Status.SCHEDULED
     target = post.targets.get()
+    assert target.due_at is not None
     assert target.due_at > timezone.now() + timedelta(minutes=50)
     assert "50" in target.error
     assert fake.containers == {} and fake.published() == []
