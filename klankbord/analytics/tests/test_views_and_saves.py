@@ -250,3 +250,14 @@ def test_the_mail_shows_views_and_which_posts_they_cover(
     html, _mime = message.alternatives[0]
     assert isinstance(html, str)
     assert "2,500 views of 1 of 4 posts" in html
+
+
+def test_the_post_page_shows_views_and_saves_only_where_given(
+    world: World, alice_client: Client
+) -> None:
+    seen = counted_post(world.org, timezone.now() - timedelta(days=2), likes=4, views=310, saves=2)
+    unseen = counted_post(world.org, timezone.now() - timedelta(days=2), likes=1)
+    page = alice_client.get(f"/o/{world.org.slug}/publiceren/{seen.target.post_id}/").text
+    assert "Views 310" in page and "Saves 2" in page
+    other = alice_client.get(f"/o/{world.org.slug}/publiceren/{unseen.target.post_id}/").text
+    assert "Views" not in other and "Likes 1" in other
