@@ -559,12 +559,16 @@ class InstagramConnector(Connector):
             since = max(since, post.not_before - CLOCK_SKEW)
         text = comparable(post.text)
         kind = "CAROUSEL_ALBUM" if len(post.media) > 1 else "IMAGE"
-        for item in self._media_since(since, pages=LOOKUP_PAGES):
+        # Not read back to the attempt: "not there" would be a guess, and a guess posts twice.
+        too_many = _("Too many posts since this post was sent to check whether it went out.")
+        for item in self._media_since(since, pages=LOOKUP_PAGES, too_many=too_many):
             if comparable(item.get("caption") or "") == text and item.get("media_type") == kind:
                 return PublishedPost(remote_id=str(item["id"]), url=safe_url(item.get("permalink")))
         return None
 
-    def _media_since(self, since: datetime, *, pages: int) -> Iterator[dict[str, Any]]:
+    def _media_since(
+        self, since: datetime, *, pages: int, too_many: str = ""
+    ) -> Iterator[dict[str, Any]]:
         # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
         params = {
             "fields": MEDIA_FIELDS,
@@ -572,7 +576,7 @@ class InstagramConnector(Connector):
             "limit": "100",
         }
         path = f"/{self.ig_user_id}/media"
-        for item in self.client().items(path, params, pages=pages):
+        for item in self.client().items(path, params, pages=pages, too_many=too_many):
             created = parse_time(item.get("timestamp"))
             if created is not None and created >= since:
                 yield item

@@ -443,3 +443,12 @@ def test_an_answer_from_the_accounts_own_username_is_recognised_without_an_id(
     assert connector._ours({"username": "bakkerijvandevelde"})
     assert not connector._ours({"username": "jan.peeters"})
     assert not connector._ours({})
+
+
+def test_a_look_up_that_cannot_read_back_to_the_attempt_is_no_answer(
+    connector: InstagramConnector, fake: FakeInstagram
+) -> None:
+    for number in range(501):
+        fake.add_media(f"Post {number}")
+    with pytest.raises(ConnectorError, match="Too many posts"):
+        connector.find_published(a_post("Nog niet gezien"))
