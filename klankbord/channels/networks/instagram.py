@@ -103,7 +103,8 @@ class ContainerExpired(ConnectorError):
 
 
 class NotEnoughViewers(ConnectorError):
-    """Insights are withheld until enough people saw the media: counts unknown, not zero."""
+    """Insights are withheld (too few people saw the media, or it is older than the professional
+    account): counts unknown, not zero."""
 
 
 class Client(facebook.Client):
@@ -133,6 +134,9 @@ class Client(facebook.Client):
         # Meta's own sentence for the user, when it has one ("The image is too large...").
         explained = str(error.get("error_user_msg") or message).rstrip(".")
         if code == 10 and "not enough viewers" in message.lower():
+            raise NotEnoughViewers(message)
+        if subcode == 2108006:
+            # A post from before the account became a professional one has no insights.
             raise NotEnoughViewers(message)
         if subcode == 2207020:
             raise ContainerExpired(

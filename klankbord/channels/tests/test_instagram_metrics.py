@@ -104,3 +104,24 @@ def test_the_profile_is_the_accounts_username_name_picture_and_followers(
     )
     assert profile.avatar_url == fake.user["profile_picture_url"]
     assert profile.followers == 180
+
+
+def test_a_post_from_before_the_account_turned_professional_has_no_insights(
+    connector: InstagramConnector, fake: FakeInstagram, fake_facebook: FakeFacebook
+) -> None:
+    media = fake.add_media("Van vroeger")
+    fake.like(media["id"], 4)
+    fake_facebook.faults.append(
+        Fault(
+            400,
+            {
+                "message": "Invalid parameter",
+                "code": 100,
+                "error_subcode": 2108006,
+                "error_user_title": "Media Posted Before Business Account Conversion",
+            },
+            path=rf"/{media['id']}/insights",
+        )
+    )
+    metrics = connector.metrics([media["id"]])[media["id"]]
+    assert (metrics.likes, metrics.views, metrics.saves) == (4, None, None)
