@@ -14,6 +14,7 @@ NETWORKS = {
     "facebook": "klankbord.channels.networks.facebook.FacebookConnector",
     "instagram": "klankbord.channels.networks.instagram.InstagramConnector",
     "threads": "klankbord.channels.networks.threads.ThreadsConnector",
+    "linkedin": "klankbord.channels.networks.linkedin.LinkedInConnector",
 }
 
 

@@ -5,6 +5,7 @@ from pytest_httpserver import HTTPServer
 
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
+from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 
@@ -41,4 +42,12 @@ def fake_threads(httpserver: HTTPServer, settings: Any) -> FakeThreads:
     fake = FakeThreads(httpserver)
     settings.THREADS_GRAPH_URL = settings.THREADS_AUTHORIZE_URL = fake.base_url
     settings.THREADS_STATUS_WAIT_SECONDS = 0
+    return fake
+
+
+@pytest.fixture
+def fake_linkedin(httpserver: HTTPServer, settings: Any) -> FakeLinkedIn:
+    fake = FakeLinkedIn(httpserver)
+    settings.LINKEDIN_API_URL = fake.base_url
+    settings.LINKEDIN_OAUTH_URL = f"{fake.base_url}/oauth/v2"
     return fake

@@ -6,11 +6,13 @@ from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import Account
 from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.networks.facebook import FacebookConnector
+from klankbord.channels.networks.linkedin import LinkedInConnector
 from klankbord.channels.networks.mastodon import MastodonConnector, instance_limits
 from klankbord.channels.networks.threads import ThreadsConnector
 from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
+from klankbord.channels.tests.fakes.linkedin import PROFILE_SCOPES, FakeLinkedIn
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.orgs.models import Organisation
@@ -91,4 +93,30 @@ def connect_threads(
         base_url=fake.base_url,
         secrets=secrets,
         token_expires_at=datetime.fromtimestamp(issued.expires_at, UTC),
+    )
+
+
+def connect_linkedin(
+    world: World,
+    fake: FakeLinkedIn,
+    organisation: Organisation | None = None,
+    *,
+    profile: bool = False,
+    lifetime: float = 60 * 86400,
+) -> Channel:
+    """Connected as the LinkedIn callback leaves it: the page (or the member's own profile)."""
+    scopes = PROFILE_SCOPES if profile else None
+    token = fake.issue(scopes, lifetime=lifetime)
+    expires_at = int(fake.tokens[token].expires_at)
+    secrets = {"access_token": token, "expires_at": expires_at}
+    urn = fake.person if profile else fake.page
+    account = Account(external_id=urn, base_url=fake.base_url, secrets=secrets)
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="linkedin",
+        profile=LinkedInConnector(account, allow_loopback=True).profile(),
+        by=world.alice,
+        base_url=fake.base_url,
+        secrets=secrets,
+        token_expires_at=datetime.fromtimestamp(expires_at, UTC),
     )
