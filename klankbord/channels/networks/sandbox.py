@@ -119,5 +119,11 @@ class SandboxConnector(Connector):
         result = {}
         for remote_id in remote_ids:
             seed = hashlib.sha256(remote_id.encode()).digest()
-            result[remote_id] = Metrics(likes=seed[0] % 40, shares=seed[1] % 8, replies=seed[2] % 5)
+            result[remote_id] = Metrics(
+                likes=seed[0] % 40,
+                shares=seed[1] % 8,
+                replies=seed[2] % 5,
+                # Seen by more people than reacted, as on a real network.
+                views=200 + seed[3] * 4,
+            )
         return result

@@ -52,3 +52,14 @@ def test_search_finds_the_example_mentions(alice_client: Client, world: World) -
     channel = make_sandbox(alice_client, world)
     hits = services.connector_for(channel).search("bakker leuven").mentions
     assert [m.author_name for m in hits] == ["Jeroen"]
+
+
+def test_its_made_up_results_are_stable_and_include_views(
+    alice_client: Client, world: World
+) -> None:
+    channel = make_sandbox(alice_client, world)
+    connector = services.connector_for(channel)
+    published = connector.publish(OutgoingPost(text="Verse pistolets", idempotency_key="k3"))
+    first = connector.metrics([published.remote_id])[published.remote_id]
+    assert first == connector.metrics([published.remote_id])[published.remote_id]
+    assert first.views is not None and first.views >= 200 > (first.likes or 0)
