@@ -104,6 +104,7 @@ class Reply(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         UNCONFIRMED = "unconfirmed", _("Not confirmed")
+        DELETED = "deleted", _("Deleted")  # taken back on the network (a Google review's reply)
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(

@@ -253,6 +253,37 @@ def reply_send(*, item: Item, by: Membership, text: str, private: bool = False) 
     return reply
 
 
+def reply_delete(*, reply: Reply, by: Membership) -> Reply:
+    """Take a sent reply back on a network that allows it (Google reviews); the item reopens."""
+    if by.organisation_id != reply.item.organisation_id:
+        raise ValueError("not a member of this reply's organisation")
+    channel = reply.channel
+    if reply.status != Status.SENT or channel is None:
+        raise ReplyRefused(_("Only a reply that went out can be deleted."))
+    if not connector_class(channel.network).edits_replies:
+        raise ReplyRefused(
+            _("%(network)s does not let us delete a reply.") % {"network": _label(channel)}
+        )
+    try:
+        connector_for(channel).reply_delete(reply.remote_id)
+    except ConnectorError as error:
+        if isinstance(error, AuthError):
+            channel_mark_broken(channel=channel, reason=error.message)
+        raise ReplyRefused(error.message) from error
+    _move(reply, Status.SENT, status=Status.DELETED)
+    Item.objects.filter(pk=reply.item_id, status=Item.Status.ANSWERED).update(
+        status=Item.Status.NEW, updated_at=timezone.now()
+    )
+    audit_record(
+        organisation=by.organisation,
+        actor=by.user,
+        action="inbox.reply_deleted",
+        target=f"#{reply.item_id}",
+        data={"reply": reply.pk},
+    )
+    return reply
+
+
 def reply_look_up(*, reply: Reply) -> Reply:
     """Settle an unconfirmed reply by asking the network whether it has it."""
     now = timezone.now()

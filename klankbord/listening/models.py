@@ -108,6 +108,8 @@ class Mention(models.Model):
     intents = models.JSONField(default=list, blank=True)
     places = models.JSONField(default=list, blank=True)
     reach = models.PositiveIntegerField(default=0)
+    # A review's stars (1-5, Google Business Profile); null for everything else.
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
     priority = models.PositiveSmallIntegerField(default=0)
     # 64-bit SimHash split in four 16-bit bands: near-duplicates share at least one band.
     simhash = models.BigIntegerField(default=0)

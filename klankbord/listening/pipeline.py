@@ -10,7 +10,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -75,6 +75,7 @@ class Item:
     kind: str = "mention"
     in_reply_to: str = ""  # the network id of the post this answers, if any
     reach: int = 0
+    rating: int | None = None  # a review's stars, 1-5
     is_html: bool = False
     key: str = ""
     canonical_url: str = ""
@@ -143,7 +144,7 @@ def drop_duplicates(batch: Batch) -> None:
 
 
 # Someone talking to us: two people may well write the same few words, and each needs an answer.
-CONVERSATION_KINDS = frozenset({"message", "reply"})
+CONVERSATION_KINDS = frozenset({"message", "reply", "review"})
 
 
 def drop_near_duplicates(batch: Batch) -> None:
@@ -319,16 +320,36 @@ def understand(batch: Batch) -> None:
     known = found if len(found) == len(alive) else None
     readings = read(batch.source.organisation, texts, tier, known=known)
     for item, reading in zip(alive, readings, strict=True):
-        item.reading = reading
+        item.reading = rated(reading, item.rating)
+
+
+def rated(reading: Reading, rating: int | None) -> Reading:
+    """A review's stars say how the customer feels, whatever the words: 1-2 stars are negative;
+    4-5 positive unless the words say otherwise. Intents (a complaint about waiting) stay read."""
+    if rating is None:
+        return reading
+    if rating <= 2:
+        return replace(
+            reading, sentiment="negative", sentiment_score=min(reading.sentiment_score, -0.5)
+        )
+    if rating >= 4 and reading.sentiment != "negative":
+        return replace(
+            reading, sentiment="positive", sentiment_score=max(reading.sentiment_score, 0.5)
+        )
+    return reading
 
 
 def set_priority(batch: Batch) -> None:
     for item in batch.alive():
-        item.priority = priority(item.reading, item.reach)
+        item.priority = priority(item.reading, item.reach, item.rating)
 
 
-def priority(reading: Reading | None, reach: int) -> int:
-    """0-10: negative, complaints, leads and questions first, then by how many may see it."""
+def priority(reading: Reading | None, reach: int, rating: int | None = None) -> int:
+    """0-10: negative, complaints, leads and questions first, then by how many may see it.
+
+    A review of 1 or 2 stars is urgent whatever it says: it is on the business's own profile."""
+    if rating is not None and rating <= 2:
+        return 10
     if reading is None:
         return 0
     score = 3 if reading.sentiment == "negative" else 0
@@ -414,6 +435,7 @@ def _mention(batch: Batch, item: Item, fetched_at: datetime) -> Mention:
         intents=reading.intents if reading else [],
         places=reading.places if reading else [],
         reach=item.reach,
+        rating=item.rating,
         priority=item.priority,
         simhash=fingerprint.to_signed(item.simhash),
         band0=bands[0],

@@ -8,7 +8,16 @@ from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
 
 # Connected accounts whose mentions are read without being asked.
-MENTION_NETWORKS = ("mastodon", "bluesky", "facebook", "instagram", "threads", "sandbox")
+MENTION_NETWORKS = (
+    "mastodon",
+    "bluesky",
+    "facebook",
+    "instagram",
+    "threads",
+    "linkedin",
+    "google",
+    "sandbox",
+)
 # Networks whose connector reads the replies to a published post.
 REPLY_NETWORKS = ("mastodon", "bluesky")
 

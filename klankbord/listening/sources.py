@@ -84,7 +84,9 @@ def replies_page(source: Source, connector: Any) -> MentionPage:
 
 def to_item(source: Source, mention: NetworkMention) -> pipeline.Item:
     network = source.channel.network if source.channel else "import"
-    reach = mention.raw.get("followers_count", 0) if isinstance(mention.raw, dict) else 0
+    raw = mention.raw if isinstance(mention.raw, dict) else {}
+    reach = raw.get("followers_count", 0)
+    rating = raw.get("star_rating")
     return pipeline.Item(
         network=network,
         remote_id=mention.remote_id,
@@ -97,6 +99,7 @@ def to_item(source: Source, mention: NetworkMention) -> pipeline.Item:
         kind=mention.kind,
         in_reply_to=mention.in_reply_to,
         reach=int(reach or 0),
+        rating=rating if isinstance(rating, int) and 1 <= rating <= 5 else None,
     )
 
 

@@ -158,6 +158,13 @@ NETWORK_TEXT_RULES: dict[str, TextRule] = {
         counting=gettext_noop("%(limit)s characters; links count in full"),
         explanation=gettext_noop("Threads counts an emoji as 4 characters or more."),
     ),
+    "google": TextRule(
+        label="Google Business Profile",
+        # https://developers.google.com/my-business/content/posts-data — a local post's summary.
+        limit=1500,
+        measure=len,
+        counting=gettext_noop("%(limit)s characters"),
+    ),
     "sandbox": TextRule(
         label=gettext_noop("Sandbox"),
         limit=500,

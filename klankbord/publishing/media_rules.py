@@ -96,6 +96,10 @@ IMAGE_RULES: dict[str, ImageRule] = {
         mime_types=frozenset({"image/jpeg", "image/png"}),
         aspect=("1:10", "10:1"),
     ),
+    # Business Profile local posts: one photo, JPG or PNG, fetched by Google from sourceUrl; 5 MB.
+    "google": ImageRule(
+        max_bytes=5 * MB, max_count=1, mime_types=frozenset({"image/jpeg", "image/png"})
+    ),
     "sandbox": ImageRule(max_bytes=10 * MB, max_count=4, mime_types=ALL),
     "rss": ImageRule(max_bytes=0, max_count=0, mime_types=frozenset()),
 }

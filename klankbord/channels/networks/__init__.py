@@ -15,6 +15,7 @@ NETWORKS = {
     "instagram": "klankbord.channels.networks.instagram.InstagramConnector",
     "threads": "klankbord.channels.networks.threads.ThreadsConnector",
     "linkedin": "klankbord.channels.networks.linkedin.LinkedInConnector",
+    "google": "klankbord.channels.networks.google.GoogleConnector",
 }
 
 

@@ -262,6 +262,8 @@ class Connector:
     private_comment_window: ClassVar[timedelta | None] = None
     # Whether a comment on our own posts can be hidden from everyone but its author.
     hides_comments: ClassVar[bool] = False
+    # Whether a reply sent again replaces the earlier one, and a reply can be deleted (Google).
+    edits_replies: ClassVar[bool] = False
     # Whether a post needs at least one image (Instagram has no text-only posts).
     needs_media: ClassVar[bool] = False
     # Whether the network downloads a post's images from our public address (Instagram, Threads)
@@ -312,6 +314,10 @@ class Connector:
 
     def comment_hide(self, remote_id: str, *, hidden: bool) -> None:
         raise ConnectorError(f"{self.label} cannot hide comments", permanent=True)
+
+    def reply_delete(self, remote_id: str) -> None:
+        """Remove our reply (by the remote id it was sent with), where edits_replies."""
+        raise ConnectorError(f"{self.label} cannot delete replies", permanent=True)
 
     def publishing_quota(self) -> Quota | None:
         """The network's own count of posts left in its window; None: it has no such limit."""

@@ -6,6 +6,7 @@ from pytest_httpserver import HTTPServer
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn
+from klankbord.channels.tests.fakes.google import FakeGoogle
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 
@@ -42,6 +43,17 @@ def fake_threads(httpserver: HTTPServer, settings: Any) -> FakeThreads:
     fake = FakeThreads(httpserver)
     settings.THREADS_GRAPH_URL = settings.THREADS_AUTHORIZE_URL = fake.base_url
     settings.THREADS_STATUS_WAIT_SECONDS = 0
+    return fake
+
+
+@pytest.fixture
+def fake_google(httpserver: HTTPServer, settings: Any) -> FakeGoogle:
+    fake = FakeGoogle(httpserver)
+    settings.GOOGLE_OAUTH_URL = f"{fake.base_url}/o/oauth2/v2/auth"
+    settings.GOOGLE_TOKEN_URL = f"{fake.base_url}/token"
+    settings.GOOGLE_API_URLS = dict.fromkeys(
+        ("accounts", "information", "v4", "performance"), fake.base_url
+    )
     return fake
 
 

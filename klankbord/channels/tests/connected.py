@@ -1,8 +1,9 @@
 """Channels connected to the fake networks as the connect views leave them, for tests anywhere."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from klankbord.channels.models import Channel
+from klankbord.channels.networks import google
 from klankbord.channels.networks.base import Account
 from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.networks.facebook import FacebookConnector
@@ -13,6 +14,7 @@ from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
 from klankbord.channels.tests.fakes.linkedin import PROFILE_SCOPES, FakeLinkedIn
+from klankbord.channels.tests.fakes.google import FakeGoogle
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.orgs.models import Organisation
@@ -93,6 +95,29 @@ def connect_threads(
         base_url=fake.base_url,
         secrets=secrets,
         token_expires_at=datetime.fromtimestamp(issued.expires_at, UTC),
+    )
+
+
+def connect_google(
+    world: World, fake: FakeGoogle, organisation: Organisation | None = None, *, index: int = 0
+) -> Channel:
+    """One location connected as choosing it after Google's consent does: both tokens kept."""
+    refresh, access = fake.issue()
+    app = google.App(fake.client_id, fake.client_secret)
+    token = google.Token(access, refresh, datetime.now(UTC) + timedelta(hours=1))
+    location = next(
+        found
+        for found in google.locations_of(access, allow_loopback=True)
+        if found.name == fake.location(index).name
+    )
+    return channel_connect(
+        organisation=organisation or world.org,
+        network="google",
+        profile=google.profile_of(location),
+        by=world.alice,
+        base_url=google.api_url("v4"),
+        secrets=google.secrets_of(app, token),
+        settings={"maps_uri": location.maps_uri},
     )
 
 
