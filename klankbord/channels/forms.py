@@ -131,3 +131,36 @@ class ThreadsAppForm(forms.Form):
 
     def clean_threads_app_secret(self) -> str:
         return str(self.cleaned_data["threads_app_secret"]).strip()
+
+
+class LinkedInAppForm(forms.Form):
+    linkedin_client_id = forms.CharField(
+        label=_("LinkedIn Client ID"),
+        max_length=100,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9]{8,100}$", _("A Client ID is letters and digits."))
+        ],
+        help_text=_("In the LinkedIn Developer Portal, your app's Auth tab."),
+    )
+    linkedin_client_secret = forms.CharField(
+        label=_("LinkedIn Client Secret"),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; Klankbord never shows it again."),
+    )
+
+    def clean_linkedin_client_id(self) -> str:
+        return str(self.cleaned_data["linkedin_client_id"]).strip()
+
+    def clean_linkedin_client_secret(self) -> str:
+        return str(self.cleaned_data["linkedin_client_secret"]).strip()
+
+
+class LinkedInPageForm(forms.Form):
+    organisation = forms.ChoiceField(label=_("Which LinkedIn page?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, pages: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = pages

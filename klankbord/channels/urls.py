@@ -62,6 +62,22 @@ urlpatterns = [
     ),
     path("kanalen/threads/terug/", views.threads_callback_view, name="threads_callback"),
     path(
+        "o/<slug:org_slug>/instellingen/kanalen/linkedin/app/",
+        views.linkedin_app_view,
+        name="linkedin_app",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/linkedin/",
+        views.connect_linkedin_view,
+        name="connect_linkedin",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/linkedin/pagina/",
+        views.linkedin_pages_view,
+        name="linkedin_pages",
+    ),
+    path("kanalen/linkedin/terug/", views.linkedin_callback_view, name="linkedin_callback"),
+    path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
         views.channel_check_view,
         name="channel_check",

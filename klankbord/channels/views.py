@@ -1,4 +1,7 @@
+import json
 import secrets
+from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +22,8 @@ from klankbord.channels.forms import (
     FacebookPageForm,
     FeedForm,
     InstagramAccountForm,
+    LinkedInAppForm,
+    LinkedInPageForm,
     MastodonForm,
     SandboxForm,
     ThreadsAppForm,
@@ -28,6 +33,7 @@ from klankbord.channels.networks import (
     available_networks,
     connector_class,
     facebook,
+    linkedin,
     mastodon,
     threads,
 )
@@ -80,6 +86,7 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
         "threads_app": selectors.threads_app_of(org),
         "threads_redirect_uri": threads_redirect_uri(),
+        **_linkedin_card(membership, forms.get("linkedin_app_form")),
     }
     response = render(request, "channels/list.html", context)
     # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
@@ -621,3 +628,173 @@ def _threads_account(app: threads.App, code: str) -> tuple[threads.Token, Profil
     )
     profile = threads.ThreadsConnector(account, allow_loopback=loopback).profile()
     return token, profile
+
+
+# --- LinkedIn: the organisation's own LinkedIn app, a page or a member's own profile --------
+
+LINKEDIN_STATE = "linkedin_oauth"
+# After LinkedIn's window: the organisation and the token, encrypted, until a page is chosen.
+LINKEDIN_PENDING = "linkedin_pages"
+
+
+def linkedin_redirect_uri() -> str:
+    return settings.SITE_URL + reverse("linkedin_callback")
+
+
+def _linkedin_card(membership: Membership, form: object) -> dict[str, object]:
+    stored = selectors.oauth_app_of(membership.organisation, "linkedin")
+    return {
+        "linkedin_app": stored,
+        "linkedin_app_form": form or LinkedInAppForm(),
+        "linkedin_redirect_uri": linkedin_redirect_uri(),
+    }
+
+
+def _linkedin_app(membership: Membership) -> linkedin.App | None:
+    stored = selectors.oauth_app_of(membership.organisation, "linkedin")
+    if stored is None:
+        return None
+    return linkedin.App(stored.client_id, str(stored.secrets["client_secret"]))
+
+
+@org_view(Role.OWNER)
+@require_POST
+def linkedin_app_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = LinkedInAppForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, linkedin_app_form=form)
+    services.oauth_app_save(
+        organisation=membership.organisation,
+        network="linkedin",
+        client_id=form.cleaned_data["linkedin_client_id"],
+        client_secret=form.cleaned_data["linkedin_client_secret"],
+        by=membership.user,
+    )
+    messages.success(request, _("The LinkedIn app is saved. You can now connect LinkedIn."))
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_linkedin_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Start LinkedIn's window for a page (`kind=page`) or the member's own profile."""
+    app = _linkedin_app(membership)
+    if app is None:
+        messages.error(
+            request, _("First the owner enters the Client ID and secret of your LinkedIn app.")
+        )
+        return redirect("channels", org_slug=membership.organisation.slug)
+    kind = "profile" if request.POST.get("kind") == "profile" else "page"
+    scopes = linkedin.PROFILE_SCOPES if kind == "profile" else linkedin.PAGE_SCOPES
+    state = _oauth_start(request, LINKEDIN_STATE, membership, kind=kind)
+    return redirect(linkedin.authorize_url(app, linkedin_redirect_uri(), state, scopes))
+
+
+def _linkedin_refusal(request: HttpRequest) -> str:
+    """LinkedIn's reason for giving no code, in words the user can act on."""
+    error = request.GET.get("error", "")
+    reason = request.GET.get("error_description") or error or _("refused")
+    if error == "unauthorized_scope_error":
+        return _(
+            "Your LinkedIn app may not ask for this (%(reason)s). In the LinkedIn Developer "
+            "Portal, add the product the permission belongs to: Community Management API for "
+            "pages, Share on LinkedIn and Sign In with LinkedIn using OpenID Connect for a "
+            "profile."
+        ) % {"reason": reason}
+    return _("LinkedIn did not give access: %(reason)s") % {"reason": reason}
+
+
+@login_required
+def linkedin_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = _oauth_pending(request, LINKEDIN_STATE)
+    if pending is None:
+        messages.error(
+            request, _("This LinkedIn connection was not started here, or it expired. Try again.")
+        )
+        return redirect("home")
+    membership = get_membership(request.user, pending["org"], Role.MANAGER)
+    back = redirect("channels", org_slug=membership.organisation.slug)
+    app = _linkedin_app(membership)
+    if "code" not in request.GET or app is None:
+        messages.error(request, _linkedin_refusal(request))
+        return back
+    profile = pending.get("kind") == "profile"
+    loopback = services.allow_loopback()
+    try:
+        token = linkedin.exchange_code(
+            app, linkedin_redirect_uri(), request.GET["code"], allow_loopback=loopback
+        )
+        wanted = linkedin.PROFILE_SCOPES if profile else linkedin.PAGE_SCOPES
+        missing = linkedin.missing_scopes(token, wanted)
+        if missing:
+            raise ConnectorError(
+                _(
+                    "LinkedIn did not give every permission Klankbord needs (%(missing)s). "
+                    "Connect again and allow them."
+                )
+                % {"missing": ", ".join(sorted(missing))},
+                permanent=True,
+            )
+        if profile:
+            member = linkedin.member(token.access_token, allow_loopback=loopback)
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to LinkedIn failed: %(reason)s") % {"reason": error.message}
+        )
+        return back
+    if not profile:
+        request.session[LINKEDIN_PENDING] = {
+            "org": membership.organisation.slug,
+            "token": secret_box().encrypt(json.dumps(token.secrets(app))),
+        }
+        return redirect("linkedin_pages", org_slug=membership.organisation.slug)
+    _linkedin_connect(request, membership, member, token.secrets(app))
+    return back
+
+
+def _linkedin_connect(
+    request: HttpRequest, membership: Membership, profile: Profile, secrets_: dict[str, Any]
+) -> None:
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="linkedin",
+        profile=profile,
+        by=membership.user,
+        base_url=linkedin.api_url(),
+        secrets=secrets_,
+        token_expires_at=datetime.fromtimestamp(int(secrets_["expires_at"]), UTC),
+    )
+    messages.success(request, _("%(handle)s is connected.") % {"handle": profile.display_name})
+
+
+@org_view(Role.MANAGER)
+def linkedin_pages_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Choose the organisation page, among those the member administers."""
+    org = membership.organisation
+    pending = request.session.get(LINKEDIN_PENDING)
+    if not pending or pending.get("org") != org.slug:
+        messages.error(
+            request, _("This LinkedIn connection was not started here, or it expired. Try again.")
+        )
+        return redirect("channels", org_slug=org.slug)
+    secrets_ = json.loads(secret_box().decrypt(pending["token"]))
+    loopback = services.allow_loopback()
+    try:
+        pages = linkedin.administered(secrets_["access_token"], allow_loopback=loopback)
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to LinkedIn failed: %(reason)s") % {"reason": error.message}
+        )
+        return redirect("channels", org_slug=org.slug)
+    form = LinkedInPageForm(request.POST or None, pages=[(p.urn, p.name) for p in pages])
+    if request.method == "POST" and form.is_valid():
+        account = Account(external_id=form.cleaned_data["organisation"], secrets=secrets_)
+        try:
+            profile = linkedin.LinkedInConnector(account, allow_loopback=loopback).profile()
+        except ConnectorError as error:
+            form.add_error("organisation", error.message)
+        else:
+            _linkedin_connect(request, membership, profile, secrets_)
+            del request.session[LINKEDIN_PENDING]
+            return redirect("channels", org_slug=org.slug)
+    return render(request, "channels/linkedin_pages.html", {"membership": membership, "form": form})
