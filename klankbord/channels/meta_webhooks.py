@@ -1,4 +1,4 @@
-"""Meta's webhooks for a Page: comments (feed changes) and Messenger messages, pushed to us.
+"""Meta's webhooks for a Page and its Instagram account: comments and direct messages, pushed.
 
 https://developers.facebook.com/docs/graph-api/webhooks/getting-started — the verification
 handshake (hub.mode, hub.verify_token, hub.challenge) and X-Hub-Signature-256, an HMAC-SHA256 of
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel, FacebookApp, WebhookEvent
+from klankbord.channels.networks import instagram
 from klankbord.channels.networks.base import ConnectorError, Mention
 from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
 from klankbord.channels.networks.facebook import post_url as facebook_url
@@ -68,27 +69,44 @@ def webhook_ensure(app: FacebookApp) -> FacebookApp:
     return app
 
 
+# The object of a delivery → the network of its events: a Page, or an Instagram professional
+# account (https://developers.facebook.com/docs/instagram-platform/webhooks).
+OBJECTS = {"page": "facebook", "instagram": "instagram"}
+
+
 def events_of(payload: Any) -> list[tuple[str, str, dict[str, Any]]]:
-    """(page id, stable key, the change as received) for each comment or message in a delivery."""
-    if not isinstance(payload, dict) or payload.get("object") != "page":
-        raise BadDelivery("not a page delivery")
+    """(account id, stable key, the change as received) for each comment or message."""
+    if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
+        raise BadDelivery("not a page or instagram delivery")
     found = []
     for entry in payload.get("entry") or []:
-        page_id = str(entry.get("id") or "")
+        account_id = str(entry.get("id") or "")
         for change in entry.get("changes") or []:
-            value = change.get("value") or {}
-            if change.get("field") == "feed" and value.get("item") == "comment":
-                # A comment added, edited or removed: each verb is its own event.
-                key = f"comment:{value.get('comment_id')}:{value.get('verb')}"
-                found.append((page_id, key, {"field": "feed", **value}))
+            found += _change_events(account_id, change, entry.get("time"))
         for messaging in entry.get("messaging") or []:
             message = messaging.get("message") or {}
             # An echo is our own answer, sent back to us.
             if message.get("mid") and not message.get("is_echo"):
                 found.append(
-                    (page_id, f"message:{message['mid']}", {"field": "messages", **messaging})
+                    (account_id, f"message:{message['mid']}", {"field": "messages", **messaging})
                 )
     return found
+
+
+def _change_events(
+    account_id: str, change: dict[str, Any], time: Any
+) -> list[tuple[str, str, dict[str, Any]]]:
+    value = change.get("value") or {}
+    if change.get("field") == "feed" and value.get("item") == "comment":
+        # A comment added, edited or removed: each verb is its own event.
+        key = f"comment:{value.get('comment_id')}:{value.get('verb')}"
+        return [(account_id, key, {"field": "feed", **value})]
+    if change.get("field") == "comments" and value.get("id"):
+        # Instagram sends new comments only, without a time of their own: the entry's.
+        return [
+            (account_id, f"comment:{value['id']}:add", {"field": "comments", "time": time, **value})
+        ]
+    return []
 
 
 def events_receive(*, app: FacebookApp, body: bytes) -> list[int]:
@@ -98,14 +116,15 @@ def events_receive(*, app: FacebookApp, body: bytes) -> list[int]:
         events = events_of(payload)
     except (ValueError, AttributeError, TypeError) as error:
         raise BadDelivery(str(error)) from error
+    network = OBJECTS[payload["object"]]
     new = []
     with transaction.atomic():
-        for page_id, key, change in events:
+        for account_id, key, change in events:
             event, created = WebhookEvent.objects.get_or_create(
                 organisation_id=app.organisation_id,
-                network="facebook",
+                network=network,
                 key=key[:300],
-                defaults={"account_id": page_id[:300], "body": change},
+                defaults={"account_id": account_id[:300], "body": change},
             )
             if created:
                 new.append(event.pk)
@@ -169,6 +188,8 @@ def _finish(event: WebhookEvent, status: str, error: str = "") -> None:
 def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
     """The mention a change brings, or None (a removal, an edit, our own comment)."""
     value = event.body
+    if event.network == "instagram":
+        return _instagram_mention(value, channel)
     if value.get("field") == "messages":
         return _message_mention(value, channel)
     author = value.get("from") or {}
@@ -217,7 +238,56 @@ def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
     )
 
 
-def _known_name(channel: Channel, psid: str) -> str:
+def _instagram_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
+    if value.get("field") == "messages":
+        return _instagram_message(value, channel)
+    author = value.get("from") or {}
+    if author.get("id") == channel.external_id or not value.get("id"):
+        return None  # our own answer
+    username = str(author.get("username") or "")
+    name = f"@{username}" if username else _("Instagram user")
+    media_id = str((value.get("media") or {}).get("id") or "")
+    return Mention(
+        remote_id=str(value["id"]),
+        url=instagram.comment_url(_permalink(channel, media_id), value),
+        author_handle=name,
+        author_name=name,
+        text=str(value.get("text") or ""),
+        created_at=_from_unix(value.get("time")),
+        kind="reply",
+        in_reply_to=str(value.get("parent_id") or media_id),
+        raw={"media_id": media_id},
+    )
+
+
+def _permalink(channel: Channel, media_id: str) -> str:
+    """The address of the post a comment is on; the delivery names only its id."""
+    connector = connector_for(channel)
+    assert isinstance(connector, instagram.InstagramConnector)
+    return connector.permalink(media_id) if media_id else ""
+
+
+def _instagram_message(value: dict[str, Any], channel: Channel) -> Mention | None:
+    igsid = str((value.get("sender") or {}).get("id") or "")
+    message = value.get("message") or {}
+    if not igsid or igsid == channel.external_id or not message.get("text"):
+        return None  # our own, or a photo or sticker without words
+    known = _known_name(channel, igsid, prefix=instagram.message_id(igsid, ""))
+    name = known or _asked_name(channel, igsid, fallback=_("Instagram user"))
+    mid = str(message["mid"])
+    timestamp = value.get("timestamp")
+    return Mention(
+        remote_id=instagram.message_id(igsid, mid),
+        url=instagram.message_url(igsid, mid),
+        author_handle=name,
+        author_name=name,
+        text=str(message["text"]),
+        created_at=_from_unix(timestamp / 1000 if isinstance(timestamp, int | float) else None),
+        kind="message",
+    )
+
+
+def _known_name(channel: Channel, psid: str, prefix: str = "") -> str:
     """The customer's name as an earlier message of theirs brought it, without asking Meta."""
     from klankbord.listening.models import Mention as StoredMention
 
@@ -225,7 +295,7 @@ def _known_name(channel: Channel, psid: str) -> str:
         StoredMention.objects.filter(
             organisation_id=channel.organisation_id,
             network=channel.network,
-            remote_id__startswith=message_id(psid, ""),
+            remote_id__startswith=prefix or message_id(psid, ""),
         )
         .values_list("author_name", flat=True)
         .first()
@@ -233,16 +303,16 @@ def _known_name(channel: Channel, psid: str) -> str:
     return found or ""
 
 
-def _asked_name(channel: Channel, psid: str) -> str:
+def _asked_name(channel: Channel, psid: str, fallback: str = "") -> str:
     connector = connector_for(channel)
-    assert isinstance(connector, FacebookConnector)
+    assert isinstance(connector, FacebookConnector | instagram.InstagramConnector)
     try:
         return connector.customer_name(psid)
     except ConnectorError as error:
         if not error.permanent:
             raise  # the event waits and tries again
         # Meta may refuse a profile (privacy, a deleted account): the message still counts.
-        return _("Facebook user")
+        return fallback or _("Facebook user")
 
 
 def _from_unix(value: Any) -> datetime | None:

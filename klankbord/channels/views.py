@@ -86,6 +86,8 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
         "threads_app": selectors.threads_app_of(org),
         "threads_redirect_uri": threads_redirect_uri(),
+        # The channels whose comments and messages Meta's webhook brings.
+        "meta_networks": ("facebook", "instagram"),
         **_linkedin_card(membership, forms.get("linkedin_app_form")),
     }
     response = render(request, "channels/list.html", context)
