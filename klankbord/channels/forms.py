@@ -4,6 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from klankbord.channels.networks import google
 from klankbord.channels.networks.facebook import Page
 
 
@@ -131,6 +132,48 @@ class ThreadsAppForm(forms.Form):
 
     def clean_threads_app_secret(self) -> str:
         return str(self.cleaned_data["threads_app_secret"]).strip()
+
+
+class GoogleAppForm(forms.Form):
+    google_client_id = forms.CharField(
+        label=_("Google OAuth client ID"),
+        max_length=200,
+        validators=[
+            RegexValidator(
+                r"^[\w.-]+\.apps\.googleusercontent\.com$",
+                _("A client ID ends in .apps.googleusercontent.com, as Google Cloud shows it."),
+            )
+        ],
+        help_text=_("In Google Cloud under APIs & Services → Credentials, a Web application."),
+    )
+    google_client_secret = forms.CharField(
+        label=_("Google OAuth client secret"),
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; Klankbord never shows it again."),
+    )
+
+    def clean_google_client_id(self) -> str:
+        return str(self.cleaned_data["google_client_id"]).strip()
+
+    def clean_google_client_secret(self) -> str:
+        return str(self.cleaned_data["google_client_secret"]).strip()
+
+
+class GoogleLocationsForm(forms.Form):
+    locations = forms.MultipleChoiceField(
+        label=_("Which locations?"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, locations: list[google.Location], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.locations = {location.name: location for location in locations}
+        field = self.fields["locations"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(location.name, location.handle) for location in locations]
+
+    def chosen(self) -> list[google.Location]:
+        return [self.locations[name] for name in self.cleaned_data["locations"]]
 
 
 class LinkedInAppForm(forms.Form):

@@ -78,6 +78,22 @@ urlpatterns = [
     ),
     path("kanalen/linkedin/terug/", views.linkedin_callback_view, name="linkedin_callback"),
     path(
+        "o/<slug:org_slug>/instellingen/kanalen/google/app/",
+        views.google_app_view,
+        name="google_app",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/google/",
+        views.connect_google_view,
+        name="connect_google",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/google/vestigingen/",
+        views.google_locations_view,
+        name="google_locations",
+    ),
+    path("kanalen/google/terug/", views.google_callback_view, name="google_callback"),
+    path(
         "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/controleren/",
         views.channel_check_view,
         name="channel_check",

@@ -21,6 +21,8 @@ from klankbord.channels.forms import (
     FacebookAppForm,
     FacebookPageForm,
     FeedForm,
+    GoogleAppForm,
+    GoogleLocationsForm,
     InstagramAccountForm,
     LinkedInAppForm,
     LinkedInPageForm,
@@ -33,6 +35,7 @@ from klankbord.channels.networks import (
     available_networks,
     connector_class,
     facebook,
+    google,
     linkedin,
     mastodon,
     threads,
@@ -83,11 +86,14 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "facebook_app": selectors.facebook_app_of(org),
         "is_owner": membership.has_role(Role.OWNER),
         "facebook_webhook": _facebook_webhook(membership),
+        # The channels whose comments and messages Meta's webhook brings.
+        "meta_networks": ("facebook", "instagram"),
         "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
         "threads_app": selectors.threads_app_of(org),
         "threads_redirect_uri": threads_redirect_uri(),
-        # The channels whose comments and messages Meta's webhook brings.
-        "meta_networks": ("facebook", "instagram"),
+        "google_app_form": forms.get("google_app_form") or GoogleAppForm(),
+        "google_app": selectors.oauth_app_of(org, "google"),
+        "google_redirect_uri": google_redirect_uri(),
         **_linkedin_card(membership, forms.get("linkedin_app_form")),
     }
     response = render(request, "channels/list.html", context)
@@ -630,6 +636,160 @@ def _threads_account(app: threads.App, code: str) -> tuple[threads.Token, Profil
     )
     profile = threads.ThreadsConnector(account, allow_loopback=loopback).profile()
     return token, profile
+
+
+# --- Google Business Profile: the organisation's own OAuth client, consent, the locations ----
+
+GOOGLE_STATE = "google_oauth"
+# After consent: the organisation and the tokens, encrypted, until the locations are chosen.
+GOOGLE_PENDING = "google_locations"
+
+
+def google_redirect_uri() -> str:
+    return settings.SITE_URL + reverse("google_callback")
+
+
+def _google_app(membership: Membership) -> google.App | None:
+    stored = selectors.oauth_app_of(membership.organisation, "google")
+    if stored is None:
+        return None
+    return google.App(client_id=stored.client_id, client_secret=stored.secrets["client_secret"])
+
+
+@org_view(Role.OWNER)
+@require_POST
+def google_app_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = GoogleAppForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, google_app_form=form)
+    services.oauth_app_save(
+        organisation=membership.organisation,
+        network="google",
+        client_id=form.cleaned_data["google_client_id"],
+        client_secret=form.cleaned_data["google_client_secret"],
+        by=membership.user,
+    )
+    messages.success(
+        request, _("The Google OAuth client is saved. You can now connect Google Business Profile.")
+    )
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+@require_POST
+def connect_google_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    app = _google_app(membership)
+    if app is None:
+        messages.error(
+            request,
+            _("First the owner enters the client ID and secret of your Google OAuth client."),
+        )
+        return redirect("channels", org_slug=membership.organisation.slug)
+    state = _oauth_start(request, GOOGLE_STATE, membership)
+    return redirect(google.authorize_url(app, google_redirect_uri(), state))
+
+
+@login_required
+def google_callback_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    pending = _oauth_pending(request, GOOGLE_STATE)
+    if pending is None:
+        messages.error(
+            request, _("This Google connection was not started here, or it expired. Try again.")
+        )
+        return redirect("home")
+    membership = get_membership(request.user, pending["org"], Role.MANAGER)
+    back = redirect("channels", org_slug=membership.organisation.slug)
+    app = _google_app(membership)
+    if "code" not in request.GET or app is None:
+        reason = request.GET.get("error") or _("refused")
+        messages.error(request, _("Google did not give access: %(reason)s") % {"reason": reason})
+        return back
+    loopback = services.allow_loopback()
+    try:
+        token = google.token_from_code(
+            app, google_redirect_uri(), request.GET["code"], allow_loopback=loopback
+        )
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Google failed: %(reason)s") % {"reason": error.message}
+        )
+        return back
+    box = secret_box()
+    request.session[GOOGLE_PENDING] = {
+        "org": membership.organisation.slug,
+        "access": box.encrypt(token.access_token),
+        "refresh": box.encrypt(token.refresh_token),
+        "expires_at": int(token.expires_at.timestamp()),
+    }
+    return redirect("google_locations", org_slug=membership.organisation.slug)
+
+
+@org_view(Role.MANAGER)
+def google_locations_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Choose the locations to connect: a bakery with three shops connects three."""
+    org = membership.organisation
+    pending = request.session.get(GOOGLE_PENDING)
+    app = _google_app(membership)
+    if not pending or pending.get("org") != org.slug or app is None:
+        messages.error(
+            request, _("This Google connection was not started here, or it expired. Try again.")
+        )
+        return redirect("channels", org_slug=org.slug)
+    box = secret_box()
+    token = google.Token(
+        access_token=box.decrypt(pending["access"]),
+        refresh_token=box.decrypt(pending["refresh"]),
+        expires_at=datetime.fromtimestamp(int(pending["expires_at"]), UTC),
+    )
+    try:
+        locations = google.locations_of(
+            token.access_token, allow_loopback=services.allow_loopback()
+        )
+    except ConnectorError as error:
+        messages.error(
+            request, _("Connecting to Google failed: %(reason)s") % {"reason": error.message}
+        )
+        return redirect("channels", org_slug=org.slug)
+    form = GoogleLocationsForm(request.POST or None, locations=locations)
+    if request.method == "POST" and form.is_valid():
+        for location in form.chosen():
+            _google_connect(request, membership, app, token, location)
+        del request.session[GOOGLE_PENDING]
+        return redirect("channels", org_slug=org.slug)
+    return render(
+        request, "channels/google_locations.html", {"membership": membership, "form": form}
+    )
+
+
+def _google_connect(
+    request: HttpRequest,
+    membership: Membership,
+    app: google.App,
+    token: google.Token,
+    location: google.Location,
+) -> None:
+    """One location as a channel, after checking Google gives its reviews (verified only)."""
+    secrets_ = google.secrets_of(app, token)
+    account = Account(external_id=location.name, secrets=secrets_)
+    try:
+        google.GoogleConnector(account, allow_loopback=services.allow_loopback()).reviews_page(1)
+    except ConnectorError as error:
+        messages.error(
+            request,
+            _("%(location)s is not connected: %(reason)s")
+            % {"location": location.handle, "reason": error.message},
+        )
+        return
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="google",
+        profile=google.profile_of(location),
+        by=membership.user,
+        base_url=google.api_url("v4"),
+        secrets=secrets_,
+        settings={"maps_uri": location.maps_uri},
+    )
+    messages.success(request, _("%(handle)s is connected.") % {"handle": location.handle})
 
 
 # --- LinkedIn: the organisation's own LinkedIn app, a page or a member's own profile --------

@@ -199,9 +199,17 @@ class FakeGoogle:
         return None
 
     def fail(
-        self, path: str, status: int, message: str = "", headers: dict[str, str] | None = None
+        self,
+        path: str,
+        status: int,
+        message: str = "",
+        headers: dict[str, str] | None = None,
+        *,
+        times: int = 1,
     ) -> None:
-        self.faults.append((path, status, message or STATUS_CODES[status], headers or {}))
+        """The next `times` requests whose path matches answer with this error."""
+        for _time in range(times):
+            self.faults.append((path, status, message or STATUS_CODES[status], headers or {}))
 
     def requests_to(self, method: str, pattern: str) -> int:
         return sum(
