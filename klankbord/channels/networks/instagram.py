@@ -272,6 +272,12 @@ class InstagramConnector(Connector):
     max_images = MAX_IMAGES
     connect_with = "oauth"
     private_window = MESSAGING_WINDOW
+    # Private Replies: one direct message to a commenter, within 7 days of the comment.
+    # https://developers.facebook.com/docs/messenger-platform/instagram/features/private-replies
+    private_comment_window = facebook.PRIVATE_REPLY_WINDOW
+    # https://developers.facebook.com/docs/messenger-platform/instagram/features/send-message —
+    # a text message holds at most 1,000 characters.
+    private_limit = 1000
     hides_comments = True
     needs_media = True
     fetches_media = True
@@ -374,6 +380,8 @@ class InstagramConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         try:
+            if post.visibility == "direct" and not post.reply_to.startswith(DIRECT):
+                return self._private_reply(post)
             if post.visibility == "direct":
                 return self._send_message(post)
             if post.reply_to:
@@ -541,6 +549,10 @@ class InstagramConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our post that is this one, by its container's state and the account's recent media."""
+        if post.visibility == "direct" and not post.reply_to.startswith(DIRECT):
+            # Graph shows no private answer to a comment, and takes only one per comment: sending
+            # again cannot make a second, so "not found" is safe here.
+            return None
         if post.visibility == "direct":
             return self._find_message(post)
         if post.reply_to:
@@ -616,7 +628,7 @@ class InstagramConnector(Connector):
                 f"/{media_id}/insights",
                 params={"metric": "views,reach,saved,shares", "period": "lifetime"},
             )
-        except NotEnoughViewers:
+        except (NotEnoughViewers, facebook.Withheld):
             return {}  # unknown for now, not zero
         return insight_values(body)
 
@@ -807,6 +819,25 @@ class InstagramConnector(Connector):
             },
         )
         mid = str(body["message_id"])
+        return PublishedPost(remote_id=message_id(igsid, mid), url=message_url(igsid, mid))
+
+    def _private_reply(self, post: OutgoingPost) -> PublishedPost:
+        """One direct message to the author of a comment (Private Replies), through the Page."""
+        if not self.page_id:
+            raise ConnectorError(
+                _("Reconnect the Instagram account to answer messages."), permanent=True
+            )
+        # The Send API with the comment as recipient; the conversation opens when they answer.
+        body = self.client().call(
+            "POST",
+            f"/{self.page_id}/messages",
+            idempotent=False,
+            data={
+                "recipient": json.dumps({"comment_id": post.reply_to}),
+                "message": json.dumps({"text": post.text}),
+            },
+        )
+        igsid, mid = str(body["recipient_id"]), str(body["message_id"])
         return PublishedPost(remote_id=message_id(igsid, mid), url=message_url(igsid, mid))
 
     def _find_message(self, post: OutgoingPost) -> PublishedPost | None:

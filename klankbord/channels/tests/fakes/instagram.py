@@ -769,6 +769,8 @@ class FakeInstagram:
             message = json.loads(request.values.get("message", "{}"))
         except ValueError:
             return None
+        if recipient.get("comment_id") in self.comments and page_id == self.page_id:
+            return self._private_reply(request, self.comments[recipient["comment_id"]], message)
         conversation = next(
             (c for c in self.conversations.values() if c["igsid"] == str(recipient.get("id"))),
             None,
@@ -790,6 +792,33 @@ class FakeInstagram:
             )
         us = {"id": self.user_id, "username": self.user["username"]}
         sent = self._add_to(conversation, us, message["text"], None)
+        return self._answer({"recipient_id": conversation["igsid"], "message_id": sent["id"]})
+
+    def _private_reply(
+        self, request: Request, comment: dict[str, Any], message: dict[str, Any]
+    ) -> Response:
+        """Private Replies (docs/messenger-platform/instagram/features/private-replies): one
+        message to a commenter within 7 days; a second gets code 10900 (unverified)."""
+        refused = self._authorised(request, self.page_id)
+        if refused is not None:
+            return refused
+        if comment.get("private_reply"):
+            return self._error("(#10900) Activity already replied to", 10900)
+        if time.time() - self._time(comment["timestamp"]).timestamp() > 7 * 24 * 3600:
+            return self._error("(#10903) This activity can't be replied to", 10903)
+        if not message.get("text"):
+            return self._error("(#100) The parameter message[text] is required", 100)
+        username = comment["username"]
+        conversation = next(
+            (c for c in self.conversations.values() if c["username"] == username), None
+        )
+        if conversation is None:
+            self.add_message("", username=username)
+            conversation = next(c for c in self.conversations.values() if c["username"] == username)
+            conversation["messages"].clear()
+        us = {"id": self.user_id, "username": self.user["username"]}
+        sent = self._add_to(conversation, us, message["text"], None)
+        comment["private_reply"] = sent["id"]
         return self._answer({"recipient_id": conversation["igsid"], "message_id": sent["id"]})
 
     def conversation_messages(self, request: Request, conversation_id: str) -> Response | None:
