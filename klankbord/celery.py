@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
     "publishing-tidy": {"task": "klankbord.publishing.tasks.tidy", "schedule": 3600.0},
     "listening-alerts": {"task": "klankbord.listening.tasks.alerts", "schedule": 60.0},
     "webhook-sweep": {"task": "klankbord.channels.tasks.sweep_webhook_events", "schedule": 60.0},
+    "channel-expiry-warnings": {
+        "task": "klankbord.channels.tasks.expiry_warnings",
+        "schedule": 3600.0,
+    },
     "listening-digests": {"task": "klankbord.listening.tasks.digests", "schedule": 900.0},
     "listening-retention": {"task": "klankbord.listening.tasks.retention", "schedule": 86400.0},
     "inbox-overdue": {"task": "klankbord.inbox.tasks.overdue", "schedule": 300.0},
