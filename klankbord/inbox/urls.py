@@ -31,4 +31,9 @@ urlpatterns = [
         views.reply_look_up_view,
         name="inbox_reply_look_up",
     ),
+    path(
+        P + "<int:item_id>/antwoord/<int:reply_id>/verwijderen/",
+        views.reply_delete_view,
+        name="inbox_reply_delete",
+    ),
 ]

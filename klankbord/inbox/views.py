@@ -180,6 +180,7 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "may_reply": membership.has_role(REPLIES),
         "waiting_reply": item.replies.filter(status=Reply.Status.UNCONFIRMED).first(),
         "may_hide": moderation.hideable_channel(item) is not None,
+        "edits_replies": channel is not None and connector_class(channel.network).edits_replies,
         "hidden": moderation.is_hidden(item),
     }
     return render(request, "inbox/item.html", context)
@@ -321,6 +322,25 @@ def item_hide_view(request: HttpRequest, membership: Membership, item_id: int) -
         )
     else:
         messages.success(request, _("The comment is visible to everyone again."))
+    return _back(item)
+
+
+@org_view(REPLIES)
+@require_POST
+def reply_delete_view(
+    request: HttpRequest, membership: Membership, item_id: int, reply_id: int
+) -> HttpResponse:
+    """Take a sent reply back where the network allows it (a Google review's answer)."""
+    item = _item_or_404(membership, item_id)
+    reply = item.replies.filter(pk=reply_id).first()
+    if reply is None:
+        raise Http404
+    try:
+        replying.reply_delete(reply=reply, by=membership)
+    except replying.ReplyRefused as refused:
+        messages.error(request, refused.message)
+        return _back(item)
+    messages.success(request, _("The reply is deleted on the network."))
     return _back(item)
 
 
