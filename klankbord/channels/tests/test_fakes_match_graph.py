@@ -2,8 +2,9 @@
 
 Every field a fake serves, every parameter it reads and every field or parameter a connector
 sends is checked against the node and edge definitions of Meta's own SDK, facebook-business
-(its `adobjects`, generated from Graph's specs; a test-only dependency). A fake with a field
-the real API does not have, or a connector asking for one, fails here.
+(its `adobjects`, generated from Graph's specs; a test-only dependency), and so is every
+answer the fakes gave the connectors. A fake with a field the real API does not have, or a
+connector asking for one, fails here. Threads (graph.threads.net) is not in that SDK.
 """
 
 import importlib
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 import pytest
@@ -255,12 +256,18 @@ def facebook_node(fake: FakeFacebook, node_id: str) -> str:
     return "UnifiedThread" if node_id.startswith("t_") else "User"
 
 
-def graph_calls(
-    fake: FakeFacebook, node_of: Callable[[str], str]
-) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """Every Graph call the fake's server received: (node, HTTP method, edge, parameters)."""
+class GraphCall(NamedTuple):
+    node: str
+    method: str
+    edge: str  # "" for the node itself
+    params: dict[str, str]
+    answer: dict[str, Any]  # {} for an error or a dropped connection
+
+
+def graph_calls(fake: FakeFacebook, node_of: Callable[[str], str]) -> list[GraphCall]:
+    """Every Graph call the fake's server received, with the fake's answer."""
     found = []
-    for request, _response in fake.server.log:
+    for request, response in fake.server.log:
         parts = re.sub(r"^/v\d+\.\d+/", "", request.path).split("/")
         if parts[0] in ("dialog", "oauth", "debug_token"):
             continue  # Login, not Graph nodes
@@ -269,28 +276,44 @@ def graph_calls(
         if request.method == "POST":
             form = {re.sub(r"\[\d+\]$", "", key): value for key, value in request.form.items()}
             params = {**form, **dict.fromkeys(request.files, "(file)")}
-        found.append((node, request.method, "/".join(parts[1:]), params))
+        ok = response.status_code == 200 and response.is_json
+        answer = response.get_json() if ok else {}
+        found.append(GraphCall(node, request.method, "/".join(parts[1:]), params, answer))
     return found
 
 
-def undefined(calls: list[tuple[str, str, str, dict[str, Any]]]) -> list[str]:
-    """The calls, parameters and fields among these that facebook-business does not define."""
+def undefined(calls: list[GraphCall]) -> list[str]:
+    """The calls, parameters and fields among these, asked or answered, that facebook-business
+    does not define."""
     unknown = []
-    for node, method, edge, params in calls:
-        defined = calls_of(node).get((method, edge))
+    for call in calls:
+        defined = calls_of(call.node).get((call.method, call.edge))
         if defined is None:
-            unknown.append(f"{method} {edge} on {node}")
+            unknown.append(f"{call.method} {call.edge} on {call.node}")
             continue
         attr, request = defined
-        allowed = parameters(request, f"{node}.{attr}")
-        allowed |= PAGING_PARAMS if method == "GET" else frozenset()
-        unknown += [f"{node}.{attr}({p})" for p in set(params) - allowed]
+        name = f"{call.node}.{attr}"
+        allowed = parameters(request, name)
+        allowed |= PAGING_PARAMS if call.method == "GET" else frozenset()
+        unknown += [f"{name}({p})" for p in set(call.params) - allowed]
         target = request._target_class
         answered = target.__name__ if target is not AbstractCrudObject else ""
-        answered = UNTYPED_EDGES.get((node, edge), answered)
-        if "fields" in params:
-            unknown += unknown_fields(answered, params["fields"])
+        answered = UNTYPED_EDGES.get((call.node, call.edge), answered)
+        if "fields" in call.params:
+            unknown += unknown_fields(answered, call.params["fields"])
+        unknown += [
+            f"{name} → {field}"
+            for field in answer_names(call)
+            - set(answer_fields(request, name) if call.method == "POST" else field_names(answered))
+        ]
     return unknown
+
+
+def answer_names(call: GraphCall) -> set[str]:
+    """The field names of the fake's answer: of each listed item, or of the one node."""
+    if call.method == "GET" and call.edge and isinstance(call.answer.get("data"), list):
+        return {name for item in call.answer["data"] for name in item}
+    return set(call.answer) - {"paging"}
 
 
 def test_every_call_the_facebook_connector_makes_is_one_graph_defines(
