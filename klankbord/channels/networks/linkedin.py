@@ -505,6 +505,12 @@ class LinkedInConnector(Connector):
                 _("LinkedIn had a problem after receiving the post; it may have gone out: %s")
                 % error.message
             ) from error
+        except UnknownOutcomeError:
+            raise
+        except ConnectorError:
+            # A clear refusal (throttled, invalid, no access) made nothing: no look-up needed.
+            post.progress.save("sent", "")
+            raise
         urn = response.headers.get("x-restli-id", "")
         if not urn:
             raise UnknownOutcomeError(_("LinkedIn accepted the post but did not say its address."))
@@ -637,6 +643,9 @@ class LinkedInConnector(Connector):
             if done:
                 url = self._comment_url(done) if key == "comment" else post_url(done)
                 return PublishedPost(remote_id=done, url=url)
+        if not post.reply_to and not post.progress.get("sent"):
+            # The scheduler keeps progress: no post was sent that could be out there.
+            return None
         since = self._since(post)
         text = comparable(post.text)
         if post.reply_to:

@@ -181,9 +181,27 @@ def test_the_look_up_ignores_the_same_words_posted_before_the_attempt(
 ) -> None:
     connector = services.connector_for(channel)
     connector.publish(post("Zondag open"))
+    sent = Progress({"sent": "1"})
     later = timezone.now() + timedelta(hours=1)
-    assert connector.find_published(post("Zondag open", not_before=later)) is None
-    assert connector.find_published(post("Zondag  open", not_before=timezone.now())) is not None
+    assert connector.find_published(post("Zondag open", not_before=later, progress=sent)) is None
+    earlier = post("Zondag  open", not_before=timezone.now(), progress=sent)
+    assert connector.find_published(earlier) is not None
+    # Nothing was ever sent for this attempt: nothing to look up.
+    assert connector.find_published(post("Zondag open", not_before=timezone.now())) is None
+
+
+def test_a_clear_refusal_needs_no_look_up_at_the_next_try(
+    world: World, fake_linkedin: FakeLinkedIn
+) -> None:
+    channel = connect_linkedin(world, fake_linkedin, profile=True)
+    fake_linkedin.throttle(POSTS, "POST")
+    progress = Progress()
+    connector = services.connector_for(channel)
+    with pytest.raises(RateLimitError):
+        connector.publish(post("Mijn post", progress=progress))
+    # A member's posts cannot be read back; after a 429 there is nothing to read back either.
+    assert connector.find_published(post("Mijn post", progress=progress)) is None
+    assert fake_linkedin.requests_to("GET", POSTS) == 0
 
 
 def test_the_scheduler_publishes_once_when_the_answer_is_lost(
@@ -237,3 +255,20 @@ def test_a_member_posts_as_themselves(world: World, fake_linkedin: FakeLinkedIn)
     channel = connect_linkedin(world, fake_linkedin, profile=True)
     services.connector_for(channel).publish(post("Mijn eigen (persoonlijke) post"))
     assert fake_linkedin.texts(fake_linkedin.person) == ["Mijn eigen (persoonlijke) post"]
+
+
+def test_a_member_post_whose_answer_is_lost_stays_unconfirmed_not_sent_twice(
+    world: World, fake_linkedin: FakeLinkedIn
+) -> None:
+    channel = connect_linkedin(world, fake_linkedin, profile=True)
+    owner = Membership.objects.get(user=world.alice)
+    made = post_create(
+        organisation=world.org, author=world.alice, text="Mijn eigen post", channels=[channel]
+    )
+    post_schedule(post=made, at=timezone.now() + timedelta(minutes=1), by=owner)
+    fake_linkedin.drop_after_accept = 1
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        token, ids = scheduler.claim_due()
+        assert scheduler.publish(ids[0], token) == PostTarget.Status.UNCONFIRMED
+    assert fake_linkedin.texts() == ["Mijn eigen post"]
+    assert fake_linkedin.requests_to("POST", POSTS) == 1
