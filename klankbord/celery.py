@@ -39,6 +39,11 @@ app.conf.beat_schedule = {
         "task": "klankbord.analytics.tasks.count_audiences",
         "schedule": 3600.0,
     },
+    # Google Business Profile locations: daily values arrive days late, so every six hours.
+    "analytics-collect-locations": {
+        "task": "klankbord.analytics.tasks.collect_locations",
+        "schedule": 21600.0,
+    },
     "analytics-monthly-reports": {
         "task": "klankbord.analytics.tasks.monthly_reports",
         "schedule": 3600.0,

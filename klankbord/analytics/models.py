@@ -88,3 +88,28 @@ class AudienceCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.day}: {self.followers}"
+
+
+class LocationDay(models.Model):
+    """One day of a Google Business Profile location: how it was found and what people did,
+    and its rating as Google gave it that day. A value Google did not give stays null."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    views_search = models.PositiveIntegerField(null=True)  # desktop + mobile impressions
+    views_maps = models.PositiveIntegerField(null=True)
+    calls = models.PositiveIntegerField(null=True)
+    directions = models.PositiveIntegerField(null=True)
+    website_clicks = models.PositiveIntegerField(null=True)
+    # Google's own average and count over all the location's reviews, written down daily.
+    rating = models.FloatField(null=True)
+    reviews = models.PositiveIntegerField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "day"], name="one_location_day")]
+        indexes = [models.Index(fields=["organisation", "day"], name="location_day_org_day")]
+
+    def __str__(self) -> str:
+        return f"{self.channel_id} {self.day}"

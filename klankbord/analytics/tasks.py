@@ -20,3 +20,10 @@ def count_audiences() -> None:
     from klankbord.analytics.audience import count_audiences
 
     count_audiences()
+
+
+@shared_task(name="klankbord.analytics.tasks.collect_locations", ignore_result=True)
+def collect_locations() -> None:
+    from klankbord.analytics.locations import collect_locations
+
+    collect_locations()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from klankbord.analytics import results, review, selectors, texts
 from klankbord.analytics.audience import audiences
 from klankbord.analytics.export import pdf_filename, report_pdf
+from klankbord.analytics.locations import location_figures
 from klankbord.analytics.moments import active_moments
 from klankbord.analytics.report import month_from, report_for
 from klankbord.analytics.results import Group
@@ -55,6 +56,7 @@ def _what_works(organisation: Organisation, days: int) -> dict[str, Any]:
     summary = results.results_summary(organisation, *period)
     return {
         "audiences": audiences(organisation, *period),
+        "locations": location_figures(organisation, *period),
         "days": days,
         "period_days": results.PERIOD_DAYS,
         "summary": summary,

@@ -88,8 +88,9 @@ def test_it_stays_a_handful_of_queries(
     page(alice_client)  # warm: the inbox settings row is made on first use
     # About eight for the session, the layout and the plan; one per KPI; eight for the rest;
     # five for what works (the period, the one before, what waits, whether a channel exists,
-    # the followers); one for the first month with a report (the first post or message).
-    with django_assert_max_num_queries(28):
+    # the followers); one for the first month with a report (the first post or message); one
+    # for the Google Business Profile locations.
+    with django_assert_max_num_queries(29):
         page(alice_client)
 
 

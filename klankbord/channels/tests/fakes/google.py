@@ -24,6 +24,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -265,7 +266,7 @@ class FakeGoogle:
             if re.search(pattern, request.path):
                 del self.faults[index]
                 return self._error(status, message, headers=headers)
-        routes = [
+        routes: list[tuple[str, str, Callable[..., Response]]] = [
             ("GET", r"/o/oauth2/v2/auth", self.authorize),
             ("POST", r"/token", self.token),
             ("GET", r"/v1/accounts", self.account_list),
