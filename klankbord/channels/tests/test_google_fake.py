@@ -14,10 +14,36 @@ from klankbord.channels.networks import google
 from klankbord.channels.tests.fakes.google import STAR_NAMES, FakeGoogle
 
 SPECS = Path(__file__).parent / "fakes" / "google_specs"
-REVIEW_FIELDS = {"name", "reviewId", "reviewer", "starRating", "comment", "createTime",
-                 "updateTime", "reviewReply", "reviewMediaItems"}  # fmt: skip
-LOCAL_POST_FIELDS = {"name", "languageCode", "summary", "callToAction", "createTime", "updateTime",
-                     "event", "state", "media", "searchUrl", "topicType", "alertType", "offer"}  # fmt: skip
+REVIEW_FIELDS = set(
+    [
+        "name",
+        "reviewId",
+        "reviewer",
+        "starRating",
+        "comment",
+        "createTime",
+        "updateTime",
+        "reviewReply",
+        "reviewMediaItems",
+    ]
+)
+LOCAL_POST_FIELDS = set(
+    [
+        "name",
+        "languageCode",
+        "summary",
+        "callToAction",
+        "createTime",
+        "updateTime",
+        "event",
+        "state",
+        "media",
+        "searchUrl",
+        "topicType",
+        "alertType",
+        "offer",
+    ]
+)
 
 
 def discovery(name: str) -> dict[str, Any]:
@@ -103,13 +129,18 @@ def test_performance_is_a_multi_daily_metric_time_series(
     assert method["path"] == "v1/{+location}:fetchMultiDailyMetricsTimeSeries"
     assert set(google.DAILY_METRICS) <= set(method["parameters"]["dailyMetrics"]["enum"])
     fake_google.location(0).metrics = {"CALL_CLICKS": {date(2026, 11, 2): 3}}
+    days = {"startDate": "1", "endDate": "3"}
+    dated = [
+        (f"dailyRange.{which}.{part}", value)
+        for which, day in days.items()
+        for part, value in (("year", "2026"), ("month", "11"), ("day", day))
+    ]
+    local = fake_google.location(0).local
     response = httpx.get(
-        f"{fake_google.base_url}/v1/{fake_google.location(0).local}:fetchMultiDailyMetricsTimeSeries",
-        params=[("dailyMetrics", "CALL_CLICKS"), ("dailyMetrics", "WEBSITE_CLICKS")]
-        + [(f"dailyRange.{w}.{p}", v) for w in ("startDate", "endDate")
-           for p, v in (("year", "2026"), ("month", "11"), ("day", "1" if w == "startDate" else "3"))],
+        f"{fake_google.base_url}/v1/{local}:fetchMultiDailyMetricsTimeSeries",
+        params=[("dailyMetrics", "CALL_CLICKS"), ("dailyMetrics", "WEBSITE_CLICKS"), *dated],
         headers={"Authorization": f"Bearer {token}"},
-    )  # fmt: skip
+    )
     body = response.json()
     assert set(parse_qs(urlsplit(str(response.request.url)).query)) <= set(method["parameters"])
     assert unknown_fields(spec, "FetchMultiDailyMetricsTimeSeriesResponse", body) == []
