@@ -14,36 +14,32 @@ from klankbord.channels.networks import google
 from klankbord.channels.tests.fakes.google import STAR_NAMES, FakeGoogle
 
 SPECS = Path(__file__).parent / "fakes" / "google_specs"
-REVIEW_FIELDS = set(
-    [
-        "name",
-        "reviewId",
-        "reviewer",
-        "starRating",
-        "comment",
-        "createTime",
-        "updateTime",
-        "reviewReply",
-        "reviewMediaItems",
-    ]
-)
-LOCAL_POST_FIELDS = set(
-    [
-        "name",
-        "languageCode",
-        "summary",
-        "callToAction",
-        "createTime",
-        "updateTime",
-        "event",
-        "state",
-        "media",
-        "searchUrl",
-        "topicType",
-        "alertType",
-        "offer",
-    ]
-)
+REVIEW_FIELDS = {
+    "name",
+    "reviewId",
+    "reviewer",
+    "starRating",
+    "comment",
+    "createTime",
+    "updateTime",
+    "reviewReply",
+    "reviewMediaItems",
+}
+LOCAL_POST_FIELDS = {
+    "name",
+    "languageCode",
+    "summary",
+    "callToAction",
+    "createTime",
+    "updateTime",
+    "event",
+    "state",
+    "media",
+    "searchUrl",
+    "topicType",
+    "alertType",
+    "offer",
+}
 
 
 def discovery(name: str) -> dict[str, Any]:
