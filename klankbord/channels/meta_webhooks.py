@@ -1,4 +1,5 @@
-"""Meta's webhooks for a Page and its Instagram account: comments and direct messages, pushed.
+"""Meta's webhooks for a Page and its Instagram account: comments, direct messages, visitors'
+posts and mentions of the business, pushed.
 
 https://developers.facebook.com/docs/graph-api/webhooks/getting-started — the verification
 handshake (hub.mode, hub.verify_token, hub.challenge) and X-Hub-Signature-256, an HMAC-SHA256 of
@@ -12,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,13 +24,15 @@ from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel, FacebookApp, WebhookEvent
 from klankbord.channels.networks import instagram
-from klankbord.channels.networks.base import ConnectorError, Mention
+from klankbord.channels.networks.base import ConnectorError, Mention, NotFound
 from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
 from klankbord.channels.networks.facebook import post_url as facebook_url
 from klankbord.channels.services import connector_for
 
 Status = WebhookEvent.Status
 LEASE = timedelta(minutes=5)
+# A Page feed change of these kinds is a post (docs/graph-api/webhooks/reference/page/#feed).
+POST_ITEMS = frozenset({"post", "status", "photo", "video", "share"})
 # An event still new this long after it came lost its task (a broker hiccup): sweep it up.
 SWEEP_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
@@ -97,10 +101,25 @@ def _change_events(
     account_id: str, change: dict[str, Any], time: Any
 ) -> list[tuple[str, str, dict[str, Any]]]:
     value = change.get("value") or {}
-    if change.get("field") == "feed" and value.get("item") == "comment":
+    field = change.get("field")
+    if field == "feed" and value.get("item") == "comment":
         # A comment added, edited or removed: each verb is its own event.
         key = f"comment:{value.get('comment_id')}:{value.get('verb')}"
         return [(account_id, key, {"field": "feed", **value})]
+    if field == "feed" and value.get("item") in POST_ITEMS and value.get("post_id"):
+        # A post on the Page (a visitor's, or our own: that one is dropped when processed).
+        key = f"post:{value['post_id']}:{value.get('verb')}"
+        return [(account_id, key, {"field": "feed", **value})]
+    if field == "mention" and value.get("post_id"):
+        # The Page named in a post or comment (docs/graph-api/webhooks/reference/page/#mention).
+        target = value.get("comment_id") or value["post_id"]
+        key = f"mention:{target}:{value.get('verb')}"
+        return [(account_id, key, {"field": "mention", **value})]
+    if field == "mentions" and value.get("media_id"):
+        # Instagram: the account @-mentioned in a caption or a comment, announced only here
+        # (docs/instagram-platform/webhooks); the value names the media and the comment.
+        key = f"mention:{value['media_id']}:{value.get('comment_id') or ''}"
+        return [(account_id, key, {"field": "mentions", "time": time, **value})]
     if change.get("field") == "comments" and value.get("id"):
         # Instagram sends new comments only, without a time of their own: the entry's.
         return [
@@ -169,6 +188,10 @@ def event_process(event_id: int) -> None:
         return
     try:
         mention = to_mention(event, channel)
+    except NotFound as error:
+        # Deleted before we read it: nothing to bring in, and nothing to try again.
+        _finish(event, Status.DONE, error.message)
+        return
     except ConnectorError as error:
         failed = error.permanent or event.attempts >= MAX_ATTEMPTS
         _finish(event, Status.FAILED if failed else Status.NEW, error.message)
@@ -192,6 +215,10 @@ def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
         return _instagram_mention(value, channel)
     if value.get("field") == "messages":
         return _message_mention(value, channel)
+    if value.get("field") == "mention":
+        return _page_mention(value, channel)
+    if value.get("item") in POST_ITEMS:
+        return _visitor_post(event, channel)
     author = value.get("from") or {}
     if value.get("verb") != "add" or author.get("id") == channel.external_id:
         return None
@@ -219,6 +246,50 @@ def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
     )
 
 
+def _removed(event: WebhookEvent, key: str) -> bool:
+    """Whether a removal of this came (perhaps before its addition: out of order wins)."""
+    return WebhookEvent.objects.filter(
+        organisation_id=event.organisation_id, network=event.network, key=key
+    ).exists()
+
+
+def _visitor_post(event: WebhookEvent, channel: Channel) -> Mention | None:
+    """A post by someone else on the Page, as the feed change carries it."""
+    value = event.body
+    author = value.get("from") or {}
+    post_id = str(value.get("post_id") or "")
+    if value.get("verb") != "add" or author.get("id") == channel.external_id:
+        return None  # an edit or removal, or the Page's own post
+    if _removed(event, f"post:{post_id}:remove"):
+        return None
+    name = str(author.get("name") or _("Facebook user"))
+    return Mention(
+        remote_id=post_id,
+        url=facebook_url(post_id),
+        author_handle=name,
+        author_name=name,
+        text=str(value.get("message") or ""),
+        created_at=_from_unix(value.get("created_time")),
+        kind="mention",
+        raw={"post_id": post_id, "from_id": str(author.get("id") or "")},
+    )
+
+
+def _page_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
+    """The post or comment that names the Page, read from Graph: the change has no text."""
+    if value.get("verb") != "add" or str(value.get("sender_id") or "") == channel.external_id:
+        return None
+    connector = connector_for(channel)
+    assert isinstance(connector, FacebookConnector)
+    post_id, comment_id = str(value["post_id"]), str(value.get("comment_id") or "")
+    mention = connector.mentioned(post_id, comment_id)
+    if not mention.raw.get("from_id") and value.get("sender_name"):
+        # Graph keeps a person's name from the Page; the change gives it.
+        name = str(value["sender_name"])
+        mention = replace(mention, author_handle=name, author_name=name)
+    return mention
+
+
 def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
     psid = str((value.get("sender") or {}).get("id") or "")
     message = value.get("message") or {}
@@ -241,6 +312,11 @@ def _message_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
 def _instagram_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
     if value.get("field") == "messages":
         return _instagram_message(value, channel)
+    if value.get("field") == "mentions":
+        connector = connector_for(channel)
+        assert isinstance(connector, instagram.InstagramConnector)
+        media_id, comment_id = str(value["media_id"]), str(value.get("comment_id") or "")
+        return connector.mentioned(media_id, comment_id)
     author = value.get("from") or {}
     if author.get("id") == channel.external_id or not value.get("id"):
         return None  # our own answer

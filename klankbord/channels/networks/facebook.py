@@ -8,7 +8,7 @@ organisation brings its own Meta app; a channel holds one Page's access token.
 import json
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -92,6 +92,16 @@ CLOCK_SKEW = timedelta(minutes=5)
 COMMENTS_ON_POSTS_SINCE = timedelta(days=14)
 COMMENT_PAGES = 5
 COMMENT_FIELDS = "id,message,from,created_time,parent,permalink_url"
+# Posts by others that concern the Page: visitors' posts on it, and posts that tag it.
+POST_FIELDS = "id,message,from,created_time,permalink_url"
+MENTION_PAGES = 5
+# The Page's edges they are read from (cursor kind → edge). Visitor posts come from `feed`
+# without the Page's own: visitor_posts is "not supported for Pages that have been migrated to
+# the New Pages Experience" (https://developers.facebook.com/docs/graph-api/reference/page/visitor_posts/),
+# while the feed holds "posts by visitors to this Page" and posts that tag it
+# (https://developers.facebook.com/docs/graph-api/reference/page/feed). `tagged`:
+# https://developers.facebook.com/docs/graph-api/reference/page/tagged
+MENTION_EDGES = {"posts": "feed", "tagged": "tagged"}
 CONVERSATION_PAGES = 5
 # Messenger's standard messaging window: a Page answers within 24 hours of the customer's message.
 # https://developers.facebook.com/docs/messenger-platform/policy/policy-overview
@@ -656,7 +666,8 @@ class FacebookConnector(Connector):
     # --- Comments and Messenger as mentions ---------------------------------------------------
 
     def mentions(self, cursor: str = "") -> MentionPage:
-        """Comments on the Page's recent posts and Messenger messages, each since its cursor.
+        """Comments on the Page's recent posts, Messenger messages, visitors' posts on the Page
+        and posts that tag it, each kind since its own cursor.
 
         A cursor is the time of the newest one read; what has that same second is read again
         (and dropped as a duplicate), so two comments in one second are never lost.
@@ -664,14 +675,68 @@ class FacebookConnector(Connector):
         seen = json.loads(cursor) if cursor else {}
         comments, newest_comment = self._new_comments(seen.get("comments", ""))
         messages, newest_message = self._new_messages(seen.get("messages", ""))
-        position = {
-            name: value
-            for name, value in (("comments", newest_comment), ("messages", newest_message))
-            if value
+        position = {"comments": newest_comment, "messages": newest_message}
+        found = comments + messages
+        for kind, edge in MENTION_EDGES.items():
+            posts, position[kind] = self._new_posts(edge, seen.get(kind, ""))
+            known = {m.remote_id for m in found}
+            # A visitor's post on the Page that also tags it comes once.
+            found += [post for post in posts if post.remote_id not in known]
+        position = {name: value for name, value in position.items() if value}
+        return MentionPage(mentions=found, cursor=json.dumps(position) if position else cursor)
+
+    def _new_posts(self, edge: str, after: str) -> tuple[list[Mention], str]:
+        """Posts on one of the Page's edges since `after`, without the Page's own."""
+        now = datetime.now(UTC)
+        since = parse_time(after) or now - COMMENTS_ON_POSTS_SINCE
+        params = {
+            "fields": POST_FIELDS,
+            "since": str(int(since.timestamp())),
+            "limit": "100",
         }
-        return MentionPage(
-            mentions=comments + messages, cursor=json.dumps(position) if position else cursor
+        found: list[Mention] = []
+        newest = after
+        path = f"/{self.account.external_id}/{edge}"
+        for post in self.client().items(path, params, pages=MENTION_PAGES):
+            created = parse_time(post.get("created_time"))
+            if created is not None and created < since:
+                continue
+            newest = newer(newest, str(post.get("created_time") or ""))
+            if (post.get("from") or {}).get("id") != self.account.external_id:
+                found.append(self._post_mention(post))
+        found.sort(key=lambda m: m.created_at or now)
+        return found, newest
+
+    @staticmethod
+    def _post_mention(post: dict[str, Any]) -> Mention:
+        author = post.get("from") or {}
+        # Graph gives a person's post its `from` only when they ask themselves
+        # (docs/graph-api/reference/page/tagged, Limitations); a webhook names them.
+        name = str(author.get("name") or _("Facebook user"))
+        remote_id = str(post["id"])
+        return Mention(
+            remote_id=remote_id,
+            url=safe_url(post.get("permalink_url")) or post_url(remote_id),
+            author_handle=name,
+            author_name=name,
+            text=str(post.get("message") or ""),
+            created_at=parse_time(post.get("created_time")),
+            kind="mention",
+            raw={"post_id": remote_id, "from_id": str(author.get("id") or "")},
         )
+
+    def mentioned(self, post_id: str, comment_id: str = "") -> Mention:
+        """The post or comment a `mention` webhook names, read from Graph (the webhook carries
+        no text); NotFound when it was deleted before we read it."""
+        client = self.client()
+        if not comment_id:
+            # https://developers.facebook.com/docs/graph-api/reference/post
+            post = client.call("GET", f"/{post_id}", params={"fields": POST_FIELDS})
+            return self._post_mention(post)
+        # https://developers.facebook.com/docs/graph-api/reference/comment
+        comment = client.call("GET", f"/{comment_id}", params={"fields": COMMENT_FIELDS})
+        found = self._comment_mention(comment, post_id)
+        return replace(found, kind="mention")
 
     def _new_comments(self, after: str) -> tuple[list[Mention], str]:
         now = datetime.now(UTC)

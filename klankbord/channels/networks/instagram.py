@@ -86,6 +86,14 @@ COMMENT_PAGES = 5
 CONVERSATION_PAGES = 5
 # Our remote id of an Instagram direct message: instagram-dm/{igsid}/{message-id}.
 DIRECT = "instagram-dm/"
+# Our remote id of a post that tags or @-mentions the account, instagram-mention/{media-id}, and
+# of a comment that @-mentions it, instagram-mention/{media-id}/{comment-id}: an answer to either
+# needs both ids (POST /{ig-user-id}/mentions), and a tag and a caption mention of one post are
+# one item.
+MENTIONED = "instagram-mention/"
+# What is read of a post that tags or mentions the account, and of a comment that mentions it.
+TAG_FIELDS = "id,caption,timestamp,permalink,username"
+MENTIONED_COMMENT_FIELDS = "id,text,timestamp,username"
 
 
 @dataclass(frozen=True)
@@ -205,6 +213,18 @@ def message_parts(remote_id: str) -> tuple[str, str]:
     if not remote_id.startswith(DIRECT) or len(parts) != 2 or not all(parts):
         raise ConnectorError(_("This is not an Instagram direct message."), permanent=True)
     return parts[0], parts[1]
+
+
+def mention_id(media_id: str, comment_id: str = "") -> str:
+    return f"{MENTIONED}{media_id}/{comment_id}" if comment_id else f"{MENTIONED}{media_id}"
+
+
+def mention_parts(remote_id: str) -> tuple[str, str]:
+    """The media id and the comment id ("" for a post) of a mention of the account."""
+    media_id, _slash, comment_id = remote_id.removeprefix(MENTIONED).partition("/")
+    if not remote_id.startswith(MENTIONED) or not media_id:
+        raise ConnectorError(_("This is not a mention of the Instagram account."), permanent=True)
+    return media_id, comment_id
 
 
 def message_url(igsid: str, mid: str) -> str:
@@ -380,6 +400,8 @@ class InstagramConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         try:
+            if post.reply_to.startswith(MENTIONED):
+                return self._reply_mention(post)
             if post.visibility == "direct" and not post.reply_to.startswith(DIRECT):
                 return self._private_reply(post)
             if post.visibility == "direct":
@@ -549,6 +571,17 @@ class InstagramConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         """Our post that is this one, by its container's state and the account's recent media."""
+        if post.reply_to.startswith(MENTIONED):
+            # Graph lets the account read neither the comments under someone else's post nor
+            # the replies to their comment, so an answer to a mention cannot be looked up; "not
+            # found" would send it again, so the answer stays unclear until someone checks.
+            raise ConnectorError(
+                _(
+                    "Instagram does not show answers to mentions, so this one cannot be checked "
+                    "here: look at the post on Instagram."
+                ),
+                permanent=True,
+            )
         if post.visibility == "direct" and not post.reply_to.startswith(DIRECT):
             # Graph shows no private answer to a comment, and takes only one per comment: sending
             # again cannot make a second, so "not found" is safe here.
@@ -643,14 +676,111 @@ class InstagramConnector(Connector):
         seen = json.loads(cursor) if cursor else {}
         comments, newest_comment = self._new_comments(seen.get("comments", ""))
         messages, newest_message = self._new_messages(seen.get("messages", ""))
+        tags, newest_tag = self._new_tags(seen.get("tags", ""))
         position = {
             name: value
-            for name, value in (("comments", newest_comment), ("messages", newest_message))
+            for name, value in (
+                ("comments", newest_comment),
+                ("messages", newest_message),
+                ("tags", newest_tag),
+            )
             if value
         }
         return MentionPage(
-            mentions=comments + messages, cursor=json.dumps(position) if position else cursor
+            mentions=comments + messages + tags,
+            cursor=json.dumps(position) if position else cursor,
         )
+
+    def _new_tags(self, after: str) -> tuple[list[Mention], str]:
+        """Posts by others that tag the account, since `after`; @-mentions come by webhook."""
+        now = datetime.now(UTC)
+        since = parse_time(after) or now - COMMENTS_ON_MEDIA_SINCE
+        # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/tags
+        params = {"fields": TAG_FIELDS, "limit": "50"}
+        found: list[Mention] = []
+        newest = after
+        path = f"/{self.ig_user_id}/tags"
+        for media in self.client().items(path, params, pages=MEDIA_PAGES):
+            created = parse_time(media.get("timestamp"))
+            if created is not None and created < since:
+                break  # the newest come first: the rest was read before
+            newest = newer(newest, str(media.get("timestamp") or ""))
+            if not self._ours(media):
+                found.append(self._media_mention(media))
+        found.sort(key=lambda m: m.created_at or now)
+        return found, newest
+
+    @staticmethod
+    def _media_mention(media: dict[str, Any]) -> Mention:
+        username = str(media.get("username") or "")
+        name = f"@{username}" if username else _("Instagram user")
+        return Mention(
+            remote_id=mention_id(str(media["id"])),
+            url=safe_url(media.get("permalink")),
+            author_handle=name,
+            author_name=name,
+            text=str(media.get("caption") or ""),
+            created_at=parse_time(media.get("timestamp")),
+            kind="mention",
+            raw={"media_id": str(media["id"])},
+        )
+
+    def mentioned(self, media_id: str, comment_id: str = "") -> Mention | None:
+        """The caption or comment a `mentions` webhook names (it carries only the ids), or
+        None for our own; NotFound when it was deleted before we read it."""
+        if comment_id:
+            # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_comment
+            edge = "mentioned_comment"
+            field = f"{edge}.comment_id({comment_id}){{{MENTIONED_COMMENT_FIELDS}}}"
+        else:
+            # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentioned_media
+            edge = "mentioned_media"
+            field = f"{edge}.media_id({media_id}){{{TAG_FIELDS}}}"
+        body = self.client().call("GET", f"/{self.ig_user_id}", params={"fields": field})
+        found = body.get(edge) or {}
+        if not found.get("id"):
+            raise NotFound(_("Instagram does not know this (any more)."))
+        if self._ours(found):
+            return None
+        if not comment_id:
+            return self._media_mention(found)
+        username = str(found.get("username") or "")
+        name = f"@{username}" if username else _("Instagram user")
+        return Mention(
+            remote_id=mention_id(media_id, comment_id),
+            # Graph does not give the address of someone else's post from a comment on it.
+            url="",
+            author_handle=name,
+            author_name=name,
+            text=str(found.get("text") or ""),
+            created_at=parse_time(found.get("timestamp")),
+            kind="mention",
+            in_reply_to=mention_id(media_id),
+            raw={"media_id": media_id},
+        )
+
+    def _reply_mention(self, post: OutgoingPost) -> PublishedPost:
+        """A public comment below the caption or comment that mentions the account, once."""
+        media_id, comment_id = mention_parts(post.reply_to)
+        if post.visibility == "direct":
+            raise ConnectorError(
+                _("A mention on Instagram can only be answered in public."), permanent=True
+            )
+        if len(post.text) > CAPTION_LIMIT:
+            raise ConnectorError(
+                _("Instagram takes at most %(max)s characters in a comment.")
+                % {"max": CAPTION_LIMIT},
+                permanent=True,
+            )
+        data = {"media_id": media_id, "message": post.text}
+        if comment_id:
+            data["comment_id"] = comment_id
+        # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/mentions#creating
+        # — no idempotency key and no way to read the answer back: sent once, never again blindly.
+        body = self.client().call(
+            "POST", f"/{self.ig_user_id}/mentions", idempotent=False, data=data
+        )
+        return PublishedPost(remote_id=str(body["id"]), url="")
 
     def _new_comments(self, after: str) -> tuple[list[Mention], str]:
         now = datetime.now(UTC)

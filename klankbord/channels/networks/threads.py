@@ -49,6 +49,9 @@ SCOPES = (
     "threads_manage_replies",
     "threads_read_replies",
     "threads_manage_insights",
+    # Posts by others that @-mention the profile (docs/threads/threads-mentions); without it
+    # only the mentions are missing.
+    "threads_manage_mentions",
 )
 # Without these nothing can be posted; the others only leave replies or results out.
 REQUIRED_SCOPES = frozenset({"threads_basic", "threads_content_publish"})
@@ -69,6 +72,7 @@ CLOCK_SKEW = facebook.CLOCK_SKEW
 REPLIES_ON_POSTS_SINCE = timedelta(days=14)
 REPLY_PAGES = 5
 REPLY_FIELDS = "id,text,username,permalink,timestamp,is_reply_owned_by_me,replied_to,root_post"
+MENTION_FIELDS = "id,text,username,permalink,timestamp"
 # What a /me/threads item's media_type is for a post with this many images.
 MEDIA_TYPES = {0: "TEXT_POST", 1: "IMAGE"}
 INSIGHT_METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
@@ -114,6 +118,10 @@ class Token:
         }
 
 
+class MissingPermission(AuthError):
+    """The token works, but lacks a permission this call needs (Graph code 10 or 200-299)."""
+
+
 class Client(facebook.Client):
     """Facebook's Graph client with Threads' host and version, and Threads in its messages."""
 
@@ -157,7 +165,7 @@ class Client(facebook.Client):
                 _("Threads no longer accepts our access: %s. Reconnect Threads.") % message
             )
         if code == 10 or 200 <= code <= 299:
-            raise AuthError(
+            raise MissingPermission(
                 _(
                     "Threads refused a permission: %s. Reconnect Threads and allow every "
                     "permission Klankbord asks for."
@@ -606,14 +614,71 @@ class ThreadsConnector(Connector):
     # --- Replies into the inbox -------------------------------------------------------------
 
     def mentions(self, cursor: str = "") -> MentionPage:
-        """Replies to the user's recent threads since the cursor (the newest time read).
+        """Replies to the user's recent threads and posts that @-mention the profile, each
+        since its cursor (the newest time read).
 
         What has the cursor's own second is read again (and dropped as a duplicate), so two
         replies in one second are never lost.
         """
-        now = datetime.now(UTC)
         seen = json.loads(cursor) if cursor else {}
-        after = str(seen.get("replies") or "")
+        replies, newest_reply = self._new_replies(str(seen.get("replies") or ""))
+        mentions, newest_mention = self._new_mentions(str(seen.get("mentions") or ""))
+        position = {
+            name: value
+            for name, value in (("replies", newest_reply), ("mentions", newest_mention))
+            if value
+        }
+        return MentionPage(
+            mentions=replies + mentions, cursor=json.dumps(position) if position else cursor
+        )
+
+    def _new_mentions(self, after: str) -> tuple[list[Mention], str]:
+        """Public posts by others that @-mention the profile, since `after`, oldest first."""
+        now = datetime.now(UTC)
+        since = parse_time(after) or now - REPLIES_ON_POSTS_SINCE
+        # https://developers.facebook.com/docs/threads/threads-mentions — needs
+        # threads_manage_mentions; `since` is a Unix time.
+        params = {
+            "fields": MENTION_FIELDS,
+            "since": str(int(since.timestamp())),
+            "limit": "100",
+        }
+        path = f"/{self.account.external_id}/mentions"
+        try:
+            found = list(self.client().items(path, params, pages=REPLY_PAGES))
+        except MissingPermission:
+            # Connected before mentions were asked for: the rest still comes in; a reconnect
+            # grants it.
+            return [], after
+        newest = after
+        mentions = []
+        ours = self.account.handle.lstrip("@")
+        for post in found:
+            created = parse_time(post.get("timestamp"))
+            if created is not None and created < since:
+                continue
+            newest = newer(newest, str(post.get("timestamp") or ""))
+            if not ours or post.get("username") != ours:
+                mentions.append(self._mention(post))
+        mentions.sort(key=lambda m: m.created_at or now)
+        return mentions, newest
+
+    @staticmethod
+    def _mention(post: dict[str, Any]) -> Mention:
+        username = str(post.get("username") or _("Threads user"))
+        return Mention(
+            remote_id=str(post["id"]),
+            url=safe_url(post.get("permalink")) or profile_url(username),
+            author_handle=f"@{username}",
+            author_name=username,
+            text=str(post.get("text") or ""),
+            created_at=parse_time(post.get("timestamp")),
+            kind="mention",
+        )
+
+    def _new_replies(self, after: str) -> tuple[list[Mention], str]:
+        """Replies to the user's recent threads since `after`, oldest first."""
+        now = datetime.now(UTC)
         since = parse_time(after) or now - REPLIES_ON_POSTS_SINCE
         found: list[Mention] = []
         newest = after
@@ -624,9 +689,7 @@ class ThreadsConnector(Connector):
                 if not reply.get("is_reply_owned_by_me"):
                     found.append(self._reply_mention(reply, str(thread["id"])))
         found.sort(key=lambda m: m.created_at or now)
-        return MentionPage(
-            mentions=found, cursor=json.dumps({"replies": newest}) if newest else cursor
-        )
+        return found, newest
 
     def _replies(self, media_id: str, since: datetime) -> Iterator[dict[str, Any]]:
         """Every reply in a thread, nested ones too, from `since` on, the newest first."""

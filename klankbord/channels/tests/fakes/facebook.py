@@ -79,6 +79,7 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
         {
             "id",
             "message",
+            "from",
             "created_time",
             "permalink_url",
             "attachments",
@@ -291,6 +292,28 @@ class FakeFacebook:
         """What Page post insights say of the post from now on; None: "not enough viewers"."""
         self.posts[post_id]["_views"] = views
 
+    def add_visitor_post(
+        self, page_id: str, message: str, *, name: str = "Lies Wouters", at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Someone posts on the Page itself (docs/graph-api/reference/page/feed: "posts by
+        visitors to this Page"): it has the Page's id, and a person as its author."""
+        author = {"id": str(next(self.ids)), "name": name}
+        return self._new_post(page_id, message, author=author, created_time=self._stamp(at))
+
+    def add_tagging_post(
+        self, page_id: str, message: str, *, name: str = "Tom Claes", at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Someone tags the Page in a post on their own profile (docs/graph-api/reference/
+        page/tagged): the post is theirs, the Page sees it on its `tagged` edge and its feed."""
+        author = {"id": str(next(self.ids)), "name": name}
+        return self._new_post(
+            author["id"],
+            message,
+            author=author,
+            tagged=[page_id],
+            created_time=self._stamp(at),
+        )
+
     def delete_post(self, post_id: str) -> None:
         """Someone deletes the post on Facebook itself."""
         del self.posts[post_id]
@@ -429,6 +452,7 @@ class FakeFacebook:
             ("POST", r"/(?P<page_id>\d+)/feed", self.create_post),
             ("POST", r"/(?P<page_id>\d+)/photos", self.create_photo),
             ("GET", r"/(?P<page_id>\d+)/published_posts", self.published_posts),
+            ("GET", r"/(?P<page_id>\d+)/(?P<edge>feed|tagged)", self.page_edge),
             ("GET", r"/(?P<node_id>\d+(?:_\d+)?)/comments", self.list_comments),
             ("POST", r"/(?P<node_id>\d+_\d+)/comments", self.create_comment),
             ("POST", r"/(?P<comment_id>\d+_\d+)", self.update_comment),
@@ -602,11 +626,16 @@ class FakeFacebook:
             )
         return token, None
 
-    def _new_post(self, page_id: str, message: str, **extra: Any) -> dict[str, Any]:
+    def _new_post(
+        self, page_id: str, message: str, *, author: dict[str, str] | None = None, **extra: Any
+    ) -> dict[str, Any]:
         post_id = f"{page_id}_{next(self.ids)}"
+        page_name = str(self.pages.get(page_id, {}).get("name", ""))
         self.posts[post_id] = {
             "id": post_id,
             "page_id": page_id,
+            "from": author or {"id": page_id, "name": page_name},
+            "tagged": [],
             "message": message,
             "created_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000"),
             "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post_id.split('_')[1]}",
@@ -721,7 +750,7 @@ class FakeFacebook:
         posts = [
             p
             for p in reversed(self.posts.values())
-            if p["page_id"] == page_id and self._unix(p["created_time"]) >= since
+            if p["from"]["id"] == page_id and self._unix(p["created_time"]) >= since
         ]
         limit = int(request.args.get("limit", 25))
         start = int(request.args.get("after", "0") or 0)
@@ -739,10 +768,13 @@ class FakeFacebook:
     def _unix(created_time: str) -> int:
         return int(datetime.strptime(created_time, "%Y-%m-%dT%H:%M:%S%z").timestamp())
 
-    @staticmethod
-    def _post_view(post: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    def _post_view(self, post: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         served = NODE_FIELDS["PagePost"] - {"attachments"}
         view = {k: post[k] for k in fields if k in post and k in served}
+        if post["from"]["id"] not in self.pages:
+            # "For user posts, the from field will only be returned if the user making the
+            # request is the same user who created the post" (docs/graph-api/reference/page/tagged).
+            view.pop("from", None)
         if "message" in view and not view["message"]:
             del view["message"]  # Graph leaves out a field with no value
         if "attachments" in fields and post["attachments"]:
@@ -775,8 +807,13 @@ class FakeFacebook:
             # The User Profile API: a Page may read the name of whoever wrote to it.
             self._fields(request, "id,name", "User")
             return self._json({"id": node_id, "name": customer["name"]})
+        comment = self.comments.get(node_id)
+        if comment is not None and token.kind == "page" and token.owner in self._pages_of(node_id):
+            # docs/graph-api/reference/comment: a comment read on its own.
+            fields = self._fields(request, "id,created_time,message,from", "Comment")
+            return self._json(self._comment_view(comment, fields))
         post = self.posts.get(node_id)
-        if post is None or (token.kind == "page" and post["page_id"] != token.owner):
+        if post is None or (token.kind == "page" and token.owner not in self._pages_of(node_id)):
             return self._error(
                 f"Unsupported get request. Object with ID '{node_id}' does not exist, cannot be "
                 "loaded due to missing permissions, or does not support this operation.",
@@ -875,6 +912,28 @@ class FakeFacebook:
             subcode=33,
         )
 
+    def _pages_of(self, node_id: str) -> set[str]:
+        """The Pages that see a post or comment: its own, and those its post tags."""
+        post_id = self.comments[node_id]["post_id"] if node_id in self.comments else node_id
+        tagged = self.posts[post_id]["tagged"] if post_id in self.posts else []
+        return {self._page_of(node_id), *tagged} - {""}
+
+    def page_edge(self, request: Request, page_id: str, edge: str) -> Response:
+        """A Page's feed (its own posts, visitors' posts, posts tagging it) or its `tagged`
+        edge (posts tagging it), newest first, from `since` on."""
+        _token, refused = self._page_token(request, page_id)
+        if refused is not None:
+            return refused
+        since = int(request.args.get("since", "0") or 0)
+        found = [
+            p
+            for p in reversed(self.posts.values())
+            if self._unix(p["created_time"]) >= since
+            and (page_id in p["tagged"] or (edge == "feed" and p["page_id"] == page_id))
+        ]
+        fields = self._fields(request, "id,message,created_time", "PagePost")
+        return self._json(self._paged(request, [self._post_view(p, fields) for p in found]))
+
     def _page_of(self, node_id: str) -> str:
         """The Page a post or comment belongs to, or "" when there is no such node."""
         if node_id in self.posts:
@@ -900,8 +959,7 @@ class FakeFacebook:
         token, refused = self._token(request)
         if token is None:
             return refused  # type: ignore[return-value]
-        page_id = self._page_of(node_id)
-        if not page_id or token.kind != "page" or token.owner != page_id:
+        if token.kind != "page" or token.owner not in self._pages_of(node_id):
             return self._not_found(node_id)
         if node_id in self.posts:
             found = [c for c in self.comments.values() if c["post_id"] == node_id]
@@ -919,9 +977,9 @@ class FakeFacebook:
         token, refused = self._token(request)
         if token is None:
             return refused  # type: ignore[return-value]
-        page_id = self._page_of(node_id)
-        if not page_id or token.kind != "page" or token.owner != page_id:
+        if token.kind != "page" or token.owner not in self._pages_of(node_id):
             return self._not_found(node_id, "post")
+        page_id = token.owner
         message = request.form.get("message", "")
         if not message:
             return self._error("(#100) Missing message or attachment.", 100)

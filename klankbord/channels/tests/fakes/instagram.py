@@ -19,6 +19,7 @@ import base64
 import io
 import itertools
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
@@ -49,6 +50,8 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
             "media_count",
             "biography",
             "website",
+            "mentioned_media",
+            "mentioned_comment",
         }
     ),
     "IGMedia": frozenset(
@@ -76,7 +79,12 @@ NODE_FIELDS: dict[str, frozenset[str]] = {
     "Message": frozenset({"id", "created_time", "from", "message"}),
 }
 # Edges read as a nested field, and the node their items are.
-NESTED_NODES = {("IGComment", "replies"): "IGComment", ("UnifiedThread", "messages"): "Message"}
+NESTED_NODES = {
+    ("IGComment", "replies"): "IGComment",
+    ("UnifiedThread", "messages"): "Message",
+    ("IGUser", "mentioned_media"): "IGMedia",
+    ("IGUser", "mentioned_comment"): "IGComment",
+}
 # The parameters each create or update reads, by the facebook-business method for its path.
 POST_PARAMS: dict[str, frozenset[str]] = {
     "IGUser.create_media": frozenset(  # /{ig-user-id}/media
@@ -86,6 +94,7 @@ POST_PARAMS: dict[str, frozenset[str]] = {
     "IGComment.create_reply": frozenset({"message"}),  # /{ig-comment-id}/replies
     "IGComment.api_update": frozenset({"hide"}),  # /{ig-comment-id}
     "Page.create_message": frozenset({"recipient", "messaging_type", "message"}),  # Send API
+    "IGUser.create_mention": frozenset({"media_id", "comment_id", "message"}),  # /mentions
 }
 ANSWER_FIELDS: dict[str, frozenset[str]] = {
     "IGUser.create_media": frozenset({"id"}),
@@ -93,6 +102,7 @@ ANSWER_FIELDS: dict[str, frozenset[str]] = {
     "IGComment.create_reply": frozenset({"id"}),
     "IGComment.api_update": frozenset({"success"}),
     "Page.create_message": frozenset({"recipient_id", "message_id"}),
+    "IGUser.create_mention": frozenset({"id"}),
 }
 # What media insights answer to (docs/instagram-platform/reference/instagram-media/insights), and
 # the names removed in v22 (Meta answers those with an error naming the replacement, views).
@@ -112,6 +122,10 @@ MIN_RATIO, MAX_RATIO = 4 / 5, 1.91
 CAPTION_LIMIT, HASHTAG_LIMIT = 2200, 30
 CONTAINER_LIFETIME = timedelta(hours=24)
 MESSAGING_WINDOW = 24 * 3600
+
+
+class Gone(Exception):
+    """What a mentioned_media or mentioned_comment names is not there (any more)."""
 
 
 class FetchFailed(Exception):
@@ -172,6 +186,9 @@ class FakeInstagram:
         self.containers: dict[str, dict[str, Any]] = {}
         self.media: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, dict[str, Any]] = {}
+        # Posts by other accounts that tag the account ("tagged") or @-mention it in their
+        # caption ("mentions"): docs/instagram-platform/instagram-api-with-facebook-login/mentions
+        self.others: dict[str, dict[str, Any]] = {}
         # conversation id → {"id", "igsid", "username", "messages": [newest first]}
         self.conversations: dict[str, dict[str, Any]] = {}
         # How Meta downloads image_url: a test gives it the image.
@@ -248,6 +265,45 @@ class FakeInstagram:
         }
         return self.comments[comment_id]
 
+    def add_others_post(
+        self,
+        caption: str,
+        *,
+        username: str = "lies.wouters",
+        tagged: bool = False,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Another account posts; with `tagged` it tags ours, an @-mention in the caption
+        mentions it."""
+        media_id = str(next(self.ids))
+        shortcode = base64.urlsafe_b64encode(secrets.token_bytes(8)).decode().rstrip("=")
+        self.others[media_id] = {
+            "id": media_id,
+            "caption": caption,
+            "media_type": "IMAGE",
+            "timestamp": self._stamp(at),
+            "permalink": f"https://www.instagram.com/p/{shortcode}/",
+            "shortcode": shortcode,
+            "username": username,
+            "tagged": tagged,
+            "mentions": f"@{self.user['username']}" in caption,
+        }
+        return self.others[media_id]
+
+    def add_comment_on_others(
+        self, media_id: str, text: str, *, username: str = "jan.peeters"
+    ) -> dict[str, Any]:
+        """A comment on another account's post, @-mentioning ours when the text does."""
+        comment = self.add_comment(media_id, text, username=username)
+        comment["mentions"] = f"@{self.user['username']}" in text
+        return comment
+
+    def delete_others_post(self, media_id: str) -> None:
+        """The other account deletes its post, with the comments on it."""
+        del self.others[media_id]
+        for comment_id in [c for c, v in self.comments.items() if v["media_id"] == media_id]:
+            del self.comments[comment_id]
+
     def add_message(
         self, text: str, *, username: str = "els.maes", at: datetime | None = None
     ) -> dict[str, Any]:
@@ -276,6 +332,8 @@ class FakeInstagram:
         return [
             ("POST", r"/(?P<user_id>\d+)/media", self.create_container),
             ("GET", r"/(?P<user_id>\d+)/media", self.list_media),
+            ("GET", r"/(?P<user_id>\d+)/tags", self.list_tags),
+            ("POST", r"/(?P<user_id>\d+)/mentions", self.create_mention),
             ("POST", r"/(?P<user_id>\d+)/media_publish", self.media_publish),
             ("GET", r"/(?P<user_id>\d+)/content_publishing_limit", self.publishing_limit),
             ("GET", r"/(?P<node_id>\d+)/insights", self.insights),
@@ -546,7 +604,10 @@ class FakeInstagram:
 
     def node(self, request: Request, node_id: str) -> Response | None:
         if node_id == self.user_id:
-            view = self._user_view(request)
+            try:
+                view = self._user_view(request)
+            except Gone as gone:
+                return self.facebook._not_found(str(gone))
         elif node_id in self.containers:
             view = self._container_view(request, self.containers[node_id])
         elif node_id in self.media:
@@ -575,7 +636,65 @@ class FakeInstagram:
         view = {k: self.user[k] for k in asked if k in self.user}
         if "media_count" in asked:
             view["media_count"] = len(self.media)
+        spec = request.args.get("fields") or ""
+        if "mentioned_media" in asked:
+            view["mentioned_media"] = self._mentioned_media(spec, asked["mentioned_media"])
+        if "mentioned_comment" in asked:
+            view["mentioned_comment"] = self._mentioned_comment(spec, asked["mentioned_comment"])
         return view
+
+    def _mentioned_media(self, spec: str, nested: str) -> dict[str, Any]:
+        """mentioned_media.media_id({id}){fields}: a post whose caption mentions us."""
+        found = re.search(r"mentioned_media\.media_id\((\d+)\)", spec)
+        media = self.others.get(found.group(1)) if found else None
+        if media is None or not media["mentions"]:
+            raise Gone(found.group(1) if found else "")
+        return self._media_view(media, requested_fields(nested or "id"))
+
+    def _mentioned_comment(self, spec: str, nested: str) -> dict[str, Any]:
+        """mentioned_comment.comment_id({id}){fields}: a comment that mentions us."""
+        found = re.search(r"mentioned_comment\.comment_id\((\d+)\)", spec)
+        comment = self.comments.get(found.group(1)) if found else None
+        if comment is None or not comment.get("mentions"):
+            raise Gone(found.group(1) if found else "")
+        return self._comment_view(comment, requested_fields(nested or "id"))
+
+    def list_tags(self, request: Request, user_id: str) -> Response | None:
+        """Posts that tag the account, the newest first (docs/instagram-platform/
+        instagram-graph-api/reference/ig-user/tags)."""
+        if user_id != self.user_id:
+            return None
+        refused = self._authorised(request, user_id)
+        if refused is not None:
+            return refused
+        asked = self._fields(request, "id", "IGMedia")
+        found = [m for m in reversed(self.others.values()) if m["tagged"]]
+        views = [self._media_view(m, asked) for m in found]
+        return self.facebook._json(self.facebook._paged(request, views))
+
+    def create_mention(self, request: Request, user_id: str) -> Response | None:
+        """An answer to a caption or comment that mentions the account (docs/instagram-platform/
+        instagram-graph-api/reference/ig-user/mentions): a comment below it."""
+        if user_id != self.user_id:
+            return None
+        refused = self._authorised(request, user_id)
+        if refused is not None:
+            return refused
+        form = request.form
+        media = self.others.get(form.get("media_id", ""))
+        comment = self.comments.get(form.get("comment_id", "")) if form.get("comment_id") else None
+        if media is None or (form.get("comment_id") and comment is None):
+            return self.facebook._not_found(form.get("media_id", ""), "post")
+        if not form.get("message"):
+            return self._error("(#100) The parameter message is required", 100)
+        if comment is None and not media["mentions"]:
+            # "Commenting on photos in which you were tagged is not supported."
+            return self._error("(#100) The account is not mentioned in this media's caption", 100)
+        parent = (comment["parent_id"] or comment["id"]) if comment else ""
+        made = self.add_comment(
+            media["id"], form["message"], username=self.user["username"], parent=parent
+        )
+        return self._answer({"id": made["id"]})
 
     def _container_view(self, request: Request, container: dict[str, Any]) -> dict[str, Any]:
         asked = self._fields(request, "id", "ShadowIGMediaBuilder")

@@ -45,6 +45,7 @@ SCOPES = [
     "threads_manage_replies",
     "threads_read_replies",
     "threads_manage_insights",
+    "threads_manage_mentions",
 ]
 SHORT_LIVED = 3600
 LONG_LIVED = 5_183_944
@@ -155,6 +156,20 @@ class FakeThreads:
             at=at,
         )
 
+    def add_mention(
+        self, text: str, *, username: str = "lies.wouters", at: datetime | None = None
+    ) -> dict[str, Any]:
+        """Someone else posts a thread that @-mentions the user (docs/threads/threads-mentions)."""
+        post = self._store(
+            text=text, media_type="TEXT_POST", owner=str(next(self.ids)), username=username, at=at
+        )
+        post["mentions"] = self.user["id"]
+        return post
+
+    def delete(self, media_id: str) -> None:
+        """The author deletes their post."""
+        del self.media[media_id]
+
     def set_metrics(self, media_id: str, **counts: int | None) -> None:
         """Insights of a post; a metric set to None is left out of the answer."""
         self.media[media_id]["insights"].update(counts)
@@ -256,6 +271,7 @@ class FakeThreads:
             ("POST", _VERSION + r"/(?P<user>me|\d+)/threads", self.create_container),
             ("POST", _VERSION + r"/(?P<user>me|\d+)/threads_publish", self.publish),
             ("GET", _VERSION + r"/(?P<user>me|\d+)/(?P<edge>threads|replies)", self.own_list),
+            ("GET", _VERSION + r"/(?P<user>me|\d+)/mentions", self.mentions),
             ("GET", _VERSION + r"/(?P<media_id>\d+)/(?P<edge>conversation|replies)", self.thread),
             ("POST", _VERSION + r"/(?P<media_id>\d+)/manage_reply", self.manage_reply),
             ("GET", _VERSION + r"/(?P<media_id>\d+)/insights", self.insights),
@@ -555,6 +571,24 @@ class FakeThreads:
             m
             for m in reversed(self.posts())
             if bool(m["reply_to"]) == (edge == "replies") and self._unix(m) >= since
+        ]
+        fields = (request.args.get("fields") or "id").split(",")
+        return self._json(self._paged(request, [self._view(m, fields, token) for m in found]))
+
+    def mentions(self, request: Request, user: str) -> Response:
+        """Public posts by others that mention the user, the newest first, from `since` on."""
+        token = self._token(request, "threads_manage_mentions")
+        if isinstance(token, Response):
+            return token
+        if not self._is_me(user, token):
+            return self._not_found(user)
+        since = int(request.args.get("since") or 0)
+        if since and since < 1688540400:
+            return self._error("(#100) Param since must be at least 1688540400", 100)
+        found = [
+            m
+            for m in reversed(self.media.values())
+            if m.get("mentions") == token.user_id and self._unix(m) >= since
         ]
         fields = (request.args.get("fields") or "id").split(",")
         return self._json(self._paged(request, [self._view(m, fields, token) for m in found]))
