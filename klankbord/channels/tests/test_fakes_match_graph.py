@@ -73,6 +73,9 @@ CONNECTOR_FIELDS = [
     pytest.param("PagePost", facebook.METRIC_FIELDS, id="facebook-metrics"),
     pytest.param("IGMedia", instagram.MEDIA_FIELDS, id="instagram-media"),
     pytest.param("IGComment", instagram.COMMENT_FIELDS, id="instagram-comments"),
+    pytest.param("PagePost", facebook.POST_FIELDS, id="facebook-visitor-posts"),
+    pytest.param("IGMedia", instagram.TAG_FIELDS, id="instagram-tags"),
+    pytest.param("IGComment", instagram.MENTIONED_COMMENT_FIELDS, id="instagram-mentioned"),
 ]
 
 
@@ -355,7 +358,11 @@ def exercise_facebook(connector: Any, fake: FakeFacebook, channel: Channel) -> N
     connector.metrics([posted[0].remote_id])
     question = fake.add_comment(posted[0].remote_id, "Open op zondag?")
     customer = fake.add_message(page_id, "Hebben jullie spelt?")
+    tagging = fake.add_tagging_post(page_id, "Bedankt!")
+    fake.add_visitor_post(page_id, "Open op zondag?")
     connector.mentions()
+    connector.mentioned(tagging["id"])
+    connector.mentioned(tagging["id"], fake.add_comment(tagging["id"], "Zij!")["id"])
     reply = OutgoingPost(text="Ja!", idempotency_key="r", reply_to=question["id"])
     connector.publish(reply)
     connector.find_published(reply)
@@ -421,6 +428,14 @@ def exercise_instagram(connector: Any, fake: FakeInstagram) -> None:
     )
     connector.publish(answer)
     connector.find_published(answer)
+    mentioning = fake.add_others_post("Taart van @bakkerijvandevelde", tagged=True)
+    said = fake.add_comment_on_others(mentioning["id"], "@bakkerijvandevelde open?")
+    for found in (
+        connector.mentioned(mentioning["id"]),
+        connector.mentioned(mentioning["id"], said["id"]),
+    ):
+        reply = OutgoingPost(text="Dank je!", idempotency_key="t", reply_to=found.remote_id)
+        connector.publish(reply)
     connector.profile()
     connector.publishing_quota()
     instagram.instagram_account_of(

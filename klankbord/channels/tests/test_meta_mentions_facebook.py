@@ -65,7 +65,7 @@ def alice_in(world: World) -> Membership:
 
 def delivery(page: Channel, field: str, value: dict[str, Any]) -> dict[str, Any]:
     # docs/graph-api/webhooks/reference/page: the feed and mention fields of the page object.
-    entry = {"id": page.external_id, "time": int(time.time()), "changes": []}
+    entry: dict[str, Any] = {"id": page.external_id, "time": int(time.time()), "changes": []}
     entry["changes"].append({"field": field, "value": value})
     return {"object": "page", "entry": [entry]}
 
