@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
+from klankbord.channels.networks import google
 from klankbord.lib.dates import NonexistentTime, aware_from_local
 from klankbord.lib.uploads import refuse_larger_than
 from klankbord.lib.widgets import IsoDateInput, IsoTimeInput
@@ -79,6 +80,22 @@ class PillarForm(forms.Form):
             self.fields["pillar"].initial = current_pillar
 
 
+GOOGLE_TOPICS = [
+    ("STANDARD", _("What's new")),
+    ("OFFER", _("Offer")),
+    ("EVENT", _("Event")),
+]
+GOOGLE_ACTIONS = [
+    ("", _("No button")),
+    ("BOOK", _("Book")),
+    ("ORDER", _("Order online")),
+    ("SHOP", _("Buy")),
+    ("LEARN_MORE", _("Learn more")),
+    ("SIGN_UP", _("Sign up")),
+    ("CALL", _("Call now")),
+]
+
+
 class ComposeForm(forms.Form):
     ACTIONS = ["draft", "schedule", "now", "queue"]
 
@@ -99,6 +116,26 @@ class ComposeForm(forms.Form):
     time = forms.TimeField(label=_("Time"), required=False, widget=IsoTimeInput())
     pillar = pillar_field()
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
+    # A Google Business Profile local post: what's new, an offer or an event, and a button.
+    google_topic = forms.ChoiceField(
+        label=_("Kind of Google post"), choices=GOOGLE_TOPICS, required=False
+    )
+    google_title = forms.CharField(
+        label=_("Title of the offer or event"), max_length=100, required=False
+    )
+    google_start = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    google_end = forms.DateField(label=_("Until"), required=False, widget=IsoDateInput())
+    google_coupon = forms.CharField(label=_("Coupon code"), max_length=100, required=False)
+    google_terms = forms.CharField(
+        label=_("Terms and conditions"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    google_action = forms.ChoiceField(label=_("Button"), choices=GOOGLE_ACTIONS, required=False)
+    google_url = forms.URLField(
+        label=_("Address the button leads to"), required=False, assume_scheme="https"
+    )
 
     def __init__(
         self,
@@ -119,11 +156,40 @@ class ComposeForm(forms.Form):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        data["network_options"] = self._network_options(data)
         if data.get("action") == "schedule":
             if not data.get("date") or not data.get("time"):
                 raise ValidationError(_("Choose a date and a time to schedule."))
             data["at"] = local_moment(data["date"], data["time"], self.zone)
         return data
+
+    def _network_options(self, data: dict[str, object]) -> dict[str, dict[str, str]]:
+        """The Google local post's options, checked as Google would; {} without a location."""
+        chosen = data.get("channels") or []
+        if not any(channel.network == "google" for channel in chosen):  # type: ignore[attr-defined]
+            return {}
+        options = {
+            "topic": str(data.get("google_topic") or "STANDARD"),
+            "title": str(data.get("google_title") or "").strip(),
+            "start": str(data.get("google_start") or ""),
+            "end": str(data.get("google_end") or ""),
+            "coupon": str(data.get("google_coupon") or "").strip(),
+            "terms": str(data.get("google_terms") or "").strip(),
+            "action": str(data.get("google_action") or ""),
+            "url": str(data.get("google_url") or ""),
+        }
+        options = {key: value for key, value in options.items() if value}
+        problem = google.local_post_problem(options)
+        if problem:
+            raise ValidationError(problem)
+        return {"google": options}
+
+    @staticmethod
+    def google_initial(options: dict[str, object]) -> dict[str, object]:
+        """A saved post's Google options as the form's initial values."""
+        google_options = options.get("google") or {}
+        assert isinstance(google_options, dict)
+        return {f"google_{key}": value for key, value in google_options.items()}
 
 
 class MoveForm(forms.Form):

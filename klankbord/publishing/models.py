@@ -17,6 +17,8 @@ class Post(models.Model):
     link_preview = models.JSONField(default=dict, blank=True)
     # A content pillar of the plan, by name; Measure compares what each pillar brings.
     pillar = models.CharField(_("content pillar"), max_length=100, blank=True)
+    # What one network adds to the post, by network: {"google": {"topic": "OFFER", ...}}.
+    network_options = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept, not deleted, so a worker holding a claim can still see that it must stop.

@@ -103,6 +103,7 @@ def outgoing(target: PostTarget) -> OutgoingPost:
         # No attempt starts before the chosen time: an older post with these words is another.
         not_before=target.scheduled_at,
         progress=TargetProgress(target),
+        options=dict(target.post.network_options.get(target.channel.network) or {}),
     )
 
 

@@ -75,6 +75,7 @@ def post_create(
     images: Iterable[PostImage] = (),
     link_preview: dict[str, str] | None = None,
     pillar: str = "",
+    network_options: dict[str, dict[str, str]] | None = None,
 ) -> Post:
     """A new draft: one target per channel, each starting from the main text."""
     channels = list(channels)
@@ -86,6 +87,7 @@ def post_create(
         text=text,
         link_preview=clean_preview(link_preview),
         pillar=pillar,
+        network_options=network_options or {},
     )
     variants = variants or {}
     PostTarget.objects.bulk_create(
@@ -107,6 +109,7 @@ def post_update(
     images: Iterable[PostImage] = (),
     link_preview: dict[str, str] | None = None,
     pillar: str | None = None,
+    network_options: dict[str, dict[str, str]] | None = None,
 ) -> Post:
     """Change a post that has not gone out yet; channels may be added or taken off.
     A pillar of None leaves the post's pillar as it is."""
@@ -123,7 +126,9 @@ def post_update(
         )
     post.text, post.link_preview = text, clean_preview(link_preview)
     post.pillar = post.pillar if pillar is None else pillar
-    post.save(update_fields=["text", "link_preview", "pillar", "updated_at"])
+    if network_options is not None:
+        post.network_options = network_options
+    post.save(update_fields=["text", "link_preview", "pillar", "network_options", "updated_at"])
     variants = variants or {}
     wanted = {channel.pk: channel for channel in channels}
     current = {target.channel_id: target for target in post.targets.all()}

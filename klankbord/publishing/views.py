@@ -184,6 +184,7 @@ def _composer(
         "hashtags": _hashtags_used(membership),
         "queue_ready": QueueSlot.objects.filter(channel__in=channels).exists(),
         "needs_approval": not membership.has_role(Role.EDITOR),
+        "has_google": any(channel.network == "google" for channel in channels),
     }
     return render(request, "publishing/compose.html", context, status=status)
 
@@ -216,6 +217,7 @@ def _save_and_act(
         "images": images,
         "link_preview": preview,
         "pillar": data.get("pillar") or "",
+        "network_options": data.get("network_options") or {},
     }
     try:
         # A refused action keeps nothing: no stray draft, the user corrects and submits again.
@@ -284,6 +286,7 @@ def post_edit_view(request: HttpRequest, membership: Membership, post_id: int) -
         "text": post.text,
         "channels": [t.channel_id for t in targets],
         "pillar": post.pillar,
+        **ComposeForm.google_initial(post.network_options),
     }
     if first and first.scheduled_at:
         local = first.scheduled_at.astimezone(ZoneInfo(membership.organisation.timezone))

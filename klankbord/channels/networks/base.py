@@ -190,6 +190,8 @@ class OutgoingPost:
     # No attempt began before this moment: a look-up ignores anything older (None: no bound).
     not_before: datetime | None = None
     progress: Progress = field(default_factory=Progress, compare=False)
+    # What this network adds to a post (Google: the local post's kind, dates and button).
+    options: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ DAILY_METRICS = {
     "BUSINESS_DIRECTION_REQUESTS": "directions",
     "WEBSITE_CLICKS": "website_clicks",
 }
+# https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts#LocalPostTopicType
+TOPICS = ("STANDARD", "OFFER", "EVENT")
+# https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts#ActionType
+ACTIONS = ("BOOK", "ORDER", "SHOP", "LEARN_MORE", "SIGN_UP", "CALL")
 # A review's edits arrive as new inbox items; the part after this sign tells the versions apart.
 VERSION_SIGN = "~"
 
@@ -504,9 +508,7 @@ class GoogleConnector(Connector):
 
     def _local_post(self, post: OutgoingPost) -> PublishedPost:
         self._check_post(post)
-        body: dict[str, Any] = {"languageCode": "nl", "summary": post.text, "topicType": "STANDARD"}
-        if post.media:
-            body["media"] = [{"mediaFormat": "PHOTO", "sourceUrl": post.media[0].url}]
+        body = local_post_body(post)
         client = self.client("v4")
         # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts/create
         # No idempotency key: a lost answer is settled by looking the post up.
@@ -519,6 +521,9 @@ class GoogleConnector(Connector):
         return self._published(created)
 
     def _check_post(self, post: OutgoingPost) -> None:
+        problem = local_post_problem(post.options)
+        if problem:
+            raise ConnectorError(problem, permanent=True)
         if len(post.text) > SUMMARY_MAX:
             raise ConnectorError(
                 _("This text is too long for Google: %(used)s of %(max)s characters.")
@@ -605,6 +610,59 @@ class GoogleConnector(Connector):
             params=params,
         )
         return daily_values(body)
+
+
+def _date(value: Any) -> dict[str, int] | None:
+    """An ISO date as Google's Date {year, month, day}."""
+    try:
+        day = date.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return {"year": day.year, "month": day.month, "day": day.day}
+
+
+def local_post_problem(options: dict[str, Any]) -> str:
+    """Why Google would refuse these local post options, in words; "" when they are fine."""
+    topic = options.get("topic") or "STANDARD"
+    if topic not in TOPICS:
+        return _("Choose what's new, an offer or an event.")
+    if topic in ("OFFER", "EVENT"):
+        start, end = _date(options.get("start")), _date(options.get("end"))
+        if not str(options.get("title") or "").strip():
+            return _("An offer or an event needs a title.")
+        if start is None or end is None or options["end"] < options["start"]:
+            return _("An offer or an event needs a start date and an end date after it.")
+    action = options.get("action") or ""
+    if action and action not in ACTIONS:
+        return _("Choose one of Google's buttons.")
+    if action and action != "CALL" and urlsplit(safe_url(options.get("url"))).scheme != "https":
+        return _("A button needs the https address it leads to.")
+    return ""
+
+
+def local_post_body(post: OutgoingPost) -> dict[str, Any]:
+    """The LocalPost to create: what's new, an offer or an event, with a button and a photo."""
+    options = post.options
+    topic = options.get("topic") or "STANDARD"
+    body: dict[str, Any] = {"languageCode": "nl", "summary": post.text, "topicType": topic}
+    if topic in ("OFFER", "EVENT"):
+        # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts#LocalPostEvent
+        schedule = {"startDate": _date(options["start"]), "endDate": _date(options["end"])}
+        body["event"] = {"title": str(options["title"]).strip(), "schedule": schedule}
+    if topic == "OFFER":
+        # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts#LocalPostOffer
+        offer = {"couponCode": options.get("coupon"), "termsConditions": options.get("terms")}
+        body["offer"] = {key: str(value) for key, value in offer.items() if value}
+    action = options.get("action") or ""
+    if action:
+        # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts#CallToAction
+        # CALL dials the location's own number: Google takes no address for it.
+        body["callToAction"] = {"actionType": action}
+        if action != "CALL":
+            body["callToAction"]["url"] = safe_url(options.get("url"))
+    if post.media:
+        body["media"] = [{"mediaFormat": "PHOTO", "sourceUrl": post.media[0].url}]
+    return body
 
 
 def daily_values(body: dict[str, Any]) -> dict[date, dict[str, int | None]]:

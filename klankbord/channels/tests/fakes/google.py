@@ -458,6 +458,8 @@ class FakeGoogle:
             )
         ):
             return self._error(400, "Request contains an invalid argument.")
+        if not _event_ok(body) or not _action_ok(body.get("callToAction")):
+            return self._error(400, "Request contains an invalid argument.")
         for media in body.get("media") or []:
             if media.get("mediaFormat") != "PHOTO" or not str(
                 media.get("sourceUrl", "")
@@ -515,3 +517,26 @@ class FakeGoogle:
                 day += timedelta(days=1)
             series.append({"dailyMetric": metric, "timeSeries": {"datedValues": dated}})
         return self._json({"multiDailyMetricTimeSeries": [{"dailyMetricTimeSeries": series}]})
+
+
+def _event_ok(body: dict[str, Any]) -> bool:
+    """An offer and an event need a title and a schedule; a STANDARD post has neither."""
+    if body.get("topicType") not in ("EVENT", "OFFER"):
+        return "event" not in body and "offer" not in body
+    event = body.get("event") or {}
+    schedule = event.get("schedule") or {}
+    dates = [schedule.get("startDate") or {}, schedule.get("endDate") or {}]
+    whole = all({"year", "month", "day"} <= set(found) for found in dates)
+    return (
+        bool(event.get("title")) and whole and ("offer" not in body or body["topicType"] == "OFFER")
+    )
+
+
+def _action_ok(action: Any) -> bool:
+    if action is None:
+        return True
+    kind = action.get("actionType")
+    if kind == "CALL":
+        return "url" not in action
+    known = kind in ("BOOK", "ORDER", "SHOP", "LEARN_MORE", "SIGN_UP")
+    return known and str(action.get("url") or "").startswith("https://")
