@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -653,7 +653,3 @@ class FakeLinkedIn:
                         }
                     )
         return self._json({"elements": elements, "paging": {"start": 0, "count": 10, "links": []}})
-
-
-def quoted(urn: str) -> str:
-    return quote(urn, safe="")
