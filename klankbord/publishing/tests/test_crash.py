@@ -1,7 +1,8 @@
 """The crash test: a real worker, killed with SIGKILL at random moments while it publishes, to
 fakes that drop answers after accepting and answer 429/503 (Mastodon, Bluesky), fail, drop and
 hang creates (Facebook, which has no idempotency key) or drop the answer to publishing a
-prepared container (Instagram) — and every post still appears exactly once."""
+prepared container (Instagram), or store a post and then drop or fail the answer (LinkedIn, whose
+look-up reads the page's posts back) — and every post still appears exactly once."""
 
 import os
 import random
@@ -26,6 +27,7 @@ from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, Fault
 from klankbord.channels.tests.fakes.instagram import FakeInstagram, connect_instagram, jpeg
+from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn, shown
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.core.tests.test_worker import database_url_for_children
 from klankbord.orgs.models import Membership
@@ -58,6 +60,39 @@ def servers() -> Iterator[tuple[HTTPServer, HTTPServer, HTTPServer]]:
     for server in trio:
         server.clear()
         server.stop()
+
+
+@pytest.fixture
+def linkedin_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def linkedin_channel(world: World, linkedin: FakeLinkedIn) -> Channel:
+    token = linkedin.issue()
+    expires_at = int(linkedin.tokens[token].expires_at)
+    return Channel.objects.create(
+        organisation=world.org,
+        network="linkedin",
+        external_id=linkedin.page,
+        handle="bakkerij-vandevelde",
+        base_url=linkedin.base_url,
+        secrets={"access_token": token, "expires_at": expires_at},
+    )
+
+
+def assert_once_on_linkedin(linkedin: FakeLinkedIn, channel: Channel, texts: list[str]) -> None:
+    on_linkedin = Counter(linkedin.texts(channel.external_id))
+    assert set(on_linkedin) == set(texts), "a post is missing (or cut short) on LinkedIn"
+    assert max(on_linkedin.values()) == 1, f"twice on LinkedIn: {on_linkedin.most_common(3)}"
+    targets = PostTarget.objects.filter(channel=channel)
+    # Each target holds the URN of its own post.
+    by_urn = {urn: shown(post["commentary"]) for urn, post in linkedin.posts.items()}
+    assert {t.text: by_urn.get(t.remote_id) for t in targets} == {t: t for t in texts}
+    assert (linkedin.drop_after_accept, linkedin.fail_after_accept) == (0, 0)
 
 
 def facebook_channel(world: World, facebook: FakeFacebook) -> Channel:
@@ -181,6 +216,7 @@ def start_worker(log: Path) -> subprocess.Popen[bytes]:
 def test_every_post_exactly_once_despite_kills_and_faults(
     world: World,
     servers: tuple[HTTPServer, HTTPServer, HTTPServer],
+    linkedin_server: HTTPServer,
     settings: Any,
     tmp_path: Path,
 ) -> None:
@@ -215,8 +251,11 @@ def test_every_post_exactly_once_despite_kills_and_faults(
         )
     )
     channels.append(facebook_channel(world, facebook))
+    linkedin = FakeLinkedIn(linkedin_server)
+    channels.append(linkedin_channel(world, linkedin))
     owner = Membership.objects.get(user=world.alice)
-    texts = [f"Aanbieding {n}: verse pistolets" for n in range(POSTS_PER_CHANNEL)]
+    # Brackets and a hashtag: LinkedIn would cut the text short if they were not escaped.
+    texts = [f"Aanbieding {n} (vers): verse pistolets #bakkerij" for n in range(POSTS_PER_CHANNEL)]
     for text in texts:
         post = post_create(organisation=world.org, author=world.alice, text=text, channels=channels)
         post_schedule(post=post, at=timezone.now() + timedelta(seconds=1), by=owner)
@@ -227,6 +266,7 @@ def test_every_post_exactly_once_despite_kills_and_faults(
     bluesky.set_chaos(0.1)
     break_facebook_creates(facebook)
     instagram.drop_after_accept = 2
+    linkedin.drop_after_accept, linkedin.fail_after_accept = 2, 1
 
     chaos = random.Random(11)
     log = tmp_path / "worker.log"
@@ -263,4 +303,5 @@ def test_every_post_exactly_once_despite_kills_and_faults(
         assert max(posted.values()) == 1, f"a post appeared twice: {posted.most_common(3)}"
     assert_once_on_facebook(facebook, channels[2], texts)
     assert_once_on_instagram(instagram, on_instagram, instagram_texts)
+    assert_once_on_linkedin(linkedin, channels[3], texts)
     assert kills >= 1
