@@ -7,6 +7,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from klankbord.analytics.locations import COUNTS as LOCATION_COUNTS
 from klankbord.analytics.report import MonthlyReport, amount
 from klankbord.analytics.results import Group, ResultsSummary, Tally
 from klankbord.analytics.texts import DASH_MEANS, count_text, saves_of, views_of
@@ -21,6 +22,7 @@ def report_blocks(report: MonthlyReport) -> list[Block]:
         *_headline_blocks(report),
         *_results_blocks(report),
         *_audience_blocks(report),
+        *_location_blocks(report),
         *_kpi_blocks(report),
         *_rhythm_blocks(report),
         *_response_blocks(report),
@@ -129,6 +131,36 @@ def _audience_blocks(report: MonthlyReport) -> list[Block]:
         for found in report.audiences
     ]
     return [Heading(_("Followers")), Table(header, rows)]
+
+
+def _location_blocks(report: MonthlyReport) -> list[Block]:
+    """Google Business Profile: how each location was found and used, and its rating."""
+    if not report.locations:
+        return []
+    header = [
+        _("Location"),
+        _("Views on Search"),
+        _("Views on Maps"),
+        _("Calls"),
+        _("Directions"),
+        _("Website clicks"),
+        _("Rating"),
+        _("Reviews"),
+    ]
+    rows = [
+        [
+            found.name or _("All locations"),
+            *[_figure(getattr(found, name)) for name in LOCATION_COUNTS],
+            "—" if found.rating is None else number_format(found.rating, 1),
+            _figure(found.reviews),
+        ]
+        for found in report.locations
+    ]
+    return [Heading(_("Google Business Profile")), Table(header, rows), Note(str(DASH_MEANS))]
+
+
+def _figure(value: int | None) -> str:
+    return "—" if value is None else count_text(value)
 
 
 def _groups_table(groups: list[Group]) -> Table:

@@ -6,7 +6,7 @@ anything is sent, so two workers running at once never send it twice.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -25,6 +25,7 @@ from django.utils.translation import override
 
 from klankbord.analytics import metrics, selectors, texts
 from klankbord.analytics.audience import Audience, audiences, total_gained
+from klankbord.analytics.locations import LocationFigures, location_figures
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
 from klankbord.analytics.selectors import CostFigures, KpiProgress, ResponseFigures, RhythmRow
@@ -68,6 +69,8 @@ class MonthlyReport:
     mentions: int
     cost: CostFigures | None
     audiences: list[Audience]
+    # Google Business Profile locations, then all together when there are several.
+    locations: list[LocationFigures] = field(default_factory=list)
 
     @property
     def new_followers(self) -> int | None:
@@ -112,6 +115,7 @@ def report_for(organisation: Organisation, month_start: date) -> MonthlyReport:
         mentions=int(metrics.mentions(organisation, since, until)),
         cost=selectors.cost_figures(organisation, end),
         audiences=audiences(organisation, start, end),
+        locations=location_figures(organisation, start, end),
     )
 
 

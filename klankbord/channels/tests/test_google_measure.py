@@ -4,11 +4,14 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from django.utils import timezone, translation
 
+from klankbord.analytics.export import report_blocks
 from klankbord.analytics.locations import collect_locations, location_figures
 from klankbord.analytics.models import LocationDay
+from klankbord.analytics.report import mail_context, report_for
 from klankbord.channels.models import Channel
 from klankbord.channels.tests.connected import connect_google
 from klankbord.channels.tests.fakes.google import FakeGoogle
@@ -96,3 +99,19 @@ def test_a_revoked_access_breaks_the_location_and_keeps_its_days(
     shops[0].refresh_from_db()
     assert shops[0].status == Channel.Status.BROKEN
     assert LocationDay.objects.filter(channel=shops[0]).exists()
+
+
+def test_the_monthly_report_has_the_locations_in_the_pdf_and_the_mail(
+    world: World, shops: list[Channel], fake_google: FakeGoogle
+) -> None:
+    today = timezone.localdate()
+    fake_google.location(0).metrics = {"CALL_CLICKS": {today: 6}}
+    fake_google.add_review(fake_google.location(1), 4)
+    collect_locations()
+    report = report_for(world.org, today.replace(day=1))
+    assert [found.name for found in report.locations][-1] == ""  # all together, last
+    text = " ".join(str(block) for block in report_blocks(report))
+    assert "Bakkerij Vandevelde Gent" in text and "All locations" in text
+    mail = render_to_string("analytics/email/monthly_report.txt", mail_context(report))
+    assert "Google Business Profile: — views on Search, — on Maps, 6 calls" in mail
+    assert "rated 4.0 of 5 (1 review)" in mail
