@@ -702,6 +702,9 @@ class LinkedInConnector(Connector):
 
     def mentions(self, cursor: str = "") -> MentionPage:
         """Comments on the author's posts of the last 14 days, newer than the cursor."""
+        if not is_organization(self.urn):
+            # A member's comments need r_member_social, which LinkedIn keeps for its partners.
+            return MentionPage(mentions=[], cursor=cursor)
         now = datetime.now(UTC)
         seen = json.loads(cursor) if cursor else {}
         after = _millis(seen.get("after"))

@@ -272,3 +272,13 @@ def test_a_member_post_whose_answer_is_lost_stays_unconfirmed_not_sent_twice(
         assert scheduler.publish(ids[0], token) == PostTarget.Status.UNCONFIRMED
     assert fake_linkedin.texts() == ["Mijn eigen post"]
     assert fake_linkedin.requests_to("POST", POSTS) == 1
+
+
+def test_a_token_linkedin_says_has_expired_asks_for_a_reconnect(
+    channel: Channel, fake_linkedin: FakeLinkedIn
+) -> None:
+    fake_linkedin.tokens[channel.secrets["access_token"]].expires_at = 0
+    with pytest.raises(AuthError) as refused:
+        services.connector_for(channel).publish(post("Hallo"))
+    assert "The token used in the request has expired" in refused.value.message
+    assert fake_linkedin.posts == {}

@@ -153,3 +153,12 @@ def test_results_and_followers_come_into_measure(
     assert (result.views, result.likes, result.replies, result.shares) == (120, 7, 2, 1)
     assert count_audiences() == 1
     assert AudienceCount.objects.get(channel=channel).followers == 1312
+
+
+def test_a_member_profile_reads_no_comments_it_may_not_read(
+    world: World, fake_linkedin: FakeLinkedIn
+) -> None:
+    channel = connect_linkedin(world, fake_linkedin, profile=True)
+    fake_linkedin.add_comment(a_post(channel, "Mijn post"), "Proficiat!")
+    assert services.connector_for(channel).mentions().mentions == []
+    assert fake_linkedin.requests_to("GET", r"/rest/posts") == 0
