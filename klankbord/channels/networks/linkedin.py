@@ -598,7 +598,7 @@ class LinkedInConnector(Connector):
         done = post.progress.get("comment")
         if done:
             return PublishedPost(remote_id=done, url=self._comment_url(done))
-        target = post.reply_to
+        target = self._thread_of(post.reply_to)
         body: dict[str, Any] = {"actor": self.urn, "message": {"text": post.text}}
         if target.startswith("urn:li:comment:"):
             body.update(object=comment_object(target), parentComment=target)
@@ -630,6 +630,17 @@ class LinkedInConnector(Connector):
         post.progress.save("comment", urn)
         return PublishedPost(remote_id=urn, url=self._comment_url(urn))
 
+    def _thread_of(self, target: str) -> str:
+        """Where an answer to `target` goes: LinkedIn nests comments one level deep only, so an
+        answer to an answer goes below the comment that started the thread."""
+        if not target.startswith("urn:li:comment:"):
+            return target
+        comment_id = target.rsplit(",", 1)[1].rstrip(")")
+        # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api#retrieve-a-comment
+        path = f"/rest/socialActions/{encoded(comment_object(target))}/comments/{comment_id}"
+        found = self.client().json("GET", path)
+        return str(found.get("parentComment") or target)
+
     @staticmethod
     def _comment_url(comment_urn: str) -> str:
         return post_url(comment_object(comment_urn)) + "?" + urlencode({"commentUrn": comment_urn})
@@ -649,7 +660,7 @@ class LinkedInConnector(Connector):
         since = self._since(post)
         text = comparable(post.text)
         if post.reply_to:
-            for comment in self._comments(post.reply_to, since):
+            for comment in self._comments(self._thread_of(post.reply_to), since):
                 own = comment.get("actor") == self.urn
                 if (
                     own

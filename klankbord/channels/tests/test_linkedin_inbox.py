@@ -162,3 +162,21 @@ def test_a_member_profile_reads_no_comments_it_may_not_read(
     fake_linkedin.add_comment(a_post(channel, "Mijn post"), "Proficiat!")
     assert services.connector_for(channel).mentions().mentions == []
     assert fake_linkedin.requests_to("GET", r"/rest/posts") == 0
+
+
+def test_an_answer_to_an_answer_goes_below_the_comment_that_started_the_thread(
+    channel: Channel, fake_linkedin: FakeLinkedIn
+) -> None:
+    question = fake_linkedin.add_comment(a_post(channel), "Hebben jullie spelt?")
+    follow_up = fake_linkedin.add_comment(question["commentUrn"], "En volkoren?")
+    answer = OutgoingPost(
+        "Allebei!", "k", reply_to=follow_up["commentUrn"], not_before=timezone.now()
+    )
+    fake_linkedin.drop_after_accept = 1
+    connector = services.connector_for(channel)
+    with pytest.raises(UnknownOutcomeError):
+        connector.publish(answer)
+    found = connector.find_published(answer)
+    assert found is not None
+    assert fake_linkedin.comments[found.remote_id]["parentComment"] == question["commentUrn"]
+    assert [c["message"]["text"] for c in fake_linkedin.comments.values()].count("Allebei!") == 1

@@ -264,6 +264,11 @@ class FakeLinkedIn:
             ("GET", r"/rest/posts", self.find_posts),
             ("GET", r"/rest/socialActions/(?P<urn>[^/]+)/comments", self.list_comments),
             ("POST", r"/rest/socialActions/(?P<urn>[^/]+)/comments", self.create_comment),
+            (
+                "GET",
+                r"/rest/socialActions/(?P<urn>[^/]+)/comments/(?P<comment_id>\d+)",
+                self.comment,
+            ),
             ("GET", r"/rest/socialMetadata/(?P<urn>[^/]+)", self.social_metadata),
             ("GET", r"/rest/organizationalEntityShareStatistics", self.share_statistics),
         ]
@@ -578,6 +583,15 @@ class FakeLinkedIn:
         found = sorted(self._under(urn), key=lambda c: c["created"]["time"], reverse=True)
         return self._json(self._paged(request, found))
 
+    def comment(self, request: Request, urn: str, comment_id: str) -> Response:
+        token = self._token(request)
+        if isinstance(token, Response):
+            return token
+        found = self.comments.get(f"urn:li:comment:({urn},{comment_id})")
+        if found is None:
+            return self._error(404, "NOT_FOUND", f"Comment {comment_id} not found")
+        return self._json(found)
+
     def create_comment(self, request: Request, urn: str) -> Response:
         token = self._token(request)
         if isinstance(token, Response):
@@ -590,6 +604,8 @@ class FakeLinkedIn:
         parent = body.get("parentComment")
         if parent and parent != urn:
             return self._error(400, "ILLEGAL_ARGUMENT", "parentComment must be the path's comment")
+        if "parentComment" in self.comments.get(urn, {}):
+            return self._error(400, "ILLEGAL_ARGUMENT", "Nested comments are one level deep only")
         if urn not in self.comments and urn not in self.posts:
             return self._error(404, "NOT_FOUND", f"{urn} not found")
         if not (body.get("message") or {}).get("text"):
