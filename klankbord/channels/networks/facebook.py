@@ -256,6 +256,8 @@ class Client(ApiClient):
         # Meta's messages end in a full stop; ours put them inside a sentence.
         message = str(error.get("message") or response.reason_phrase or response.status_code)
         message = message.rstrip(".")
+        # Instagram's client is this one: each message names the network the user knows.
+        names = {"network": self.network, "error": message}
         if code == 10 and subcode == 2018278:
             raise ConnectorError(
                 _(
@@ -267,10 +269,11 @@ class Client(ApiClient):
         if code == ALREADY_REPLIED:
             raise ConnectorError(
                 _(
-                    "Facebook allows one private answer to a comment, and this comment already "
-                    "has it: an earlier attempt arrived, or someone answered in Meta Business "
-                    "Suite."
-                ),
+                    "%(network)s allows one private answer to a comment, and this comment "
+                    "already has it: an earlier attempt arrived, or someone answered in Meta "
+                    "Business Suite."
+                )
+                % names,
                 permanent=True,
             )
         if code == 551:
@@ -280,31 +283,32 @@ class Client(ApiClient):
         if code in (102, 190):
             # 190/463 expired, 190/460 password changed, 190/458 app removed.
             raise AuthError(
-                _("Facebook no longer accepts our access: %s. Reconnect the page.") % message
+                _("%(network)s no longer accepts our access: %(error)s. Reconnect the page.")
+                % names
             )
         if withholds(code, message):
-            raise Withheld(_("Facebook keeps this count back: %s") % message)
+            raise Withheld(_("%(network)s keeps this count back: %(error)s") % names)
         if code == 10 or 200 <= code <= 299:
             raise AuthError(
                 _(
-                    "Facebook refused a permission: %s. Reconnect the page and allow every "
-                    "permission Klankbord asks for."
+                    "%(network)s refused a permission: %(error)s. Reconnect the page and allow "
+                    "every permission Klankbord asks for."
                 )
-                % message
+                % names
             )
         if code in THROTTLE_CODES:
             retry_at = http.now_utc() + regain_after(response.headers)
             if self.budget is not None and self.budget_key:
                 self.budget.record(self.budget_key, 0, retry_at)
             raise RateLimitError(
-                _("Facebook asks us to slow down: %s") % message, retry_at=retry_at
+                _("%(network)s asks us to slow down: %(error)s") % names, retry_at=retry_at
             )
         if code == 100 and subcode == 33:
-            raise NotFound(_("Facebook does not know this (any more): %s") % message)
+            raise NotFound(_("%(network)s does not know this (any more): %(error)s") % names)
         if response.status_code >= 500 or code in (1, 2) or error.get("is_transient"):
-            raise ServerError(_("Facebook had a problem: %s") % message)
+            raise ServerError(_("%(network)s had a problem: %(error)s") % names)
         # 100 invalid parameter, 324 bad image, 368 blocked, 506 duplicate: no retry helps.
-        raise ConnectorError(_("Facebook refused this: %s") % message, permanent=True)
+        raise ConnectorError(_("%(network)s refused this: %(error)s") % names, permanent=True)
 
 
 # --- Connecting (Facebook Login, the manual flow) ------------------------------------------

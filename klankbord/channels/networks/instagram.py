@@ -123,13 +123,8 @@ class Client(facebook.Client):
     def _result(self, response: httpx.Response) -> Any:
         if response.status_code >= 300:
             self._instagram_error(response)
-        try:
-            return super()._result(response)
-        except ConnectorError as error:
-            # Graph's usual errors, named after the network the user posts to.
-            error.message = error.message.replace("Facebook", "Instagram")
-            error.args = (error.message,)
-            raise
+        # Graph's usual errors, named after this network (`network`) by Facebook's client.
+        return super()._result(response)
 
     def _instagram_error(self, response: httpx.Response) -> None:
         # https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
