@@ -109,7 +109,7 @@ def _prepare(item: Item, text: str, private: bool) -> Prepared:
         raise ReplyRefused(
             _("We do not know this author's account, so a private reply would reach nobody.")
         )
-    counted = count_for(channel, text, private=private)
+    counted = count_for(channel, text, private=private, reply=True)
     if not counted.ok:
         raise ReplyRefused(" ".join(str(reason) for reason in counted.reasons))
     pending = Reply.objects.filter(item=item, status__in=PENDING).values_list("status", flat=True)

@@ -380,7 +380,8 @@ def _counter(
     """The reply counted as it would go out; an answer to a direct message stays private."""
     if channel is None:
         return None
-    return checks.count_for(channel, text, private=private or item.mention.kind == "message")
+    private = private or item.mention.kind == "message"
+    return checks.count_for(channel, text, private=private, reply=True)
 
 
 @org_view(Role.MANAGER)

@@ -47,8 +47,12 @@ def instance_limit(channel: Channel, name: str) -> int | None:
     return int(value) if value else None
 
 
-def count_for(channel: Channel, text: str, *, private: bool = False) -> counting.TextCount:
+def count_for(
+    channel: Channel, text: str, *, private: bool = False, reply: bool = False
+) -> counting.TextCount:
     limit = instance_limit(channel, "max_characters")
+    if reply:
+        limit = connector_class(channel.network).reply_limit or limit
     if private:
         limit = connector_class(channel.network).private_limit or limit
     return counting.count(

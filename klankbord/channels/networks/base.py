@@ -255,6 +255,8 @@ class Connector:
     max_images: ClassVar[int] = 0
     # A direct message may be longer than a post on some networks; None: the same limit.
     private_limit: ClassVar[int | None] = None
+    # A public reply may be longer than a post (Google's review replies); None: the same limit.
+    reply_limit: ClassVar[int | None] = None
     is_sandbox: ClassVar[bool] = False
     # A private answer may only follow the customer's last message within this time (Messenger's
     # standard messaging window); None: no such rule. Only messages are answered privately then.

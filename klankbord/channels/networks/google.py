@@ -352,6 +352,8 @@ class GoogleConnector(Connector):
         {Capability.PUBLISH, Capability.MEDIA, Capability.MENTIONS, Capability.REPLY}
     )
     max_images = 1
+    # Counted in characters here; the 4,096 bytes Google allows are checked before sending.
+    reply_limit = REPLY_MAX_BYTES
     connect_with = "oauth"
     fetches_media = True  # Google downloads a post's photo from its public address
     # Sending a reply again replaces the one on Google; it can also be deleted.

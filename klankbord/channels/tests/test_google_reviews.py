@@ -132,3 +132,14 @@ def test_a_reply_over_googles_limit_is_refused_before_sending(
     assert reply.status == Reply.Status.FAILED
     assert "4096 bytes" in reply.error
     assert fake_google.requests_to("PUT", r"/v4/.*/reply") == 0
+
+
+def test_a_reply_longer_than_a_post_but_within_googles_limit_goes_out(
+    world: World, channel: Channel, fake_google: FakeGoogle
+) -> None:
+    review = fake_google.add_review(fake_google.location(0), 3, "Gemengde gevoelens.")
+    poll(channel)
+    text = "Dank je voor je eerlijke review. " * 60  # 1,980 characters: over a post's 1,500
+    reply = reply_send(item=item_of(review), by=alice(world), text=text)
+    assert reply.status == Reply.Status.SENT
+    assert fake_google.reply_of(review) == text.strip()
