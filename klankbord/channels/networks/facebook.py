@@ -890,15 +890,20 @@ class FacebookConnector(Connector):
         )
 
     def _private_reply(self, post: OutgoingPost) -> PublishedPost:
-        """One private Messenger message to the author of a comment (Meta's Private Replies)."""
+        """One private Messenger message to the author of a comment or of a visitor's post on
+        the Page (Meta's Private Replies)."""
         # https://developers.facebook.com/docs/messenger-platform/discovery/private-replies — the
-        # Send API with the comment as recipient; the conversation opens when they answer.
+        # Send API with the comment (comment_id) or the post (post_id) as recipient; the
+        # conversation opens when they answer. A post on the Page has an id that starts with the
+        # Page's; a comment's starts with its post's.
+        on_page = post.reply_to.startswith(f"{self.account.external_id}_")
+        recipient = {"post_id" if on_page else "comment_id": post.reply_to}
         body = self.client().call(
             "POST",
             f"/{self.account.external_id}/messages",
             idempotent=False,
             data={
-                "recipient": json.dumps({"comment_id": post.reply_to}),
+                "recipient": json.dumps(recipient),
                 "message": json.dumps({"text": post.text}),
             },
         )

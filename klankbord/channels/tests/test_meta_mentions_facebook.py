@@ -16,7 +16,7 @@ from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import APP_SECRET, FakeFacebook
 from klankbord.channels.tests.test_meta_webhooks import deliver, process
 from klankbord.inbox.models import Reply
-from klankbord.inbox.replying import reply_send
+from klankbord.inbox.replying import ReplyRefused, reply_send
 from klankbord.inbox.tests.polled import item_for
 from klankbord.lib import http
 from klankbord.listening import services as listening
@@ -231,3 +231,21 @@ def test_a_lost_answer_to_a_tagging_post_is_looked_up_not_sent_again(
     assert fake_facebook.requests_to("POST", COMMENTS) == 1
     answers = [c for c in fake_facebook.comments.values() if c["post_id"] == post["id"]]
     assert [c["message"] for c in answers] == ["Dank je wel!"]
+
+
+def test_a_visitor_post_is_answered_privately_once_in_messenger(
+    world: World, page: Channel, fake_facebook: FakeFacebook
+) -> None:
+    post = fake_facebook.add_visitor_post(page.external_id, "Wat kost een verjaardagstaart?")
+    item = item_for(page, post["id"])
+
+    reply = reply_send(item=item, by=alice_in(world), text="Vanaf 24 euro.", private=True)
+
+    assert reply.private and reply.status == Reply.Status.SENT
+    assert reply.remote_id.startswith("messenger/")
+    (conversation,) = fake_facebook.conversations.values()
+    assert [m["message"] for m in conversation["messages"]] == ["Vanaf 24 euro."]
+    assert conversation["name"] == "Lies Wouters"
+    with pytest.raises(ReplyRefused):
+        reply_send(item=item, by=alice_in(world), text="Nog iets?", private=True)
+    assert fake_facebook.requests_to("POST", r"/\d+/messages") == 1

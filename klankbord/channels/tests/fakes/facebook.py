@@ -1056,6 +1056,8 @@ class FakeFacebook:
             return self._error("(#100) param recipient must be JSON", 100)
         if recipient.get("comment_id"):
             return self._private_reply(page_id, str(recipient["comment_id"]), message)
+        if recipient.get("post_id"):
+            return self._private_reply(page_id, str(recipient["post_id"]), message, kind="post")
         messaging_type = request.values.get("messaging_type", "")
         if messaging_type not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
             return self._error("(#100) Param messaging_type is required", 100)
@@ -1089,12 +1091,22 @@ class FakeFacebook:
         )
         return self._after_accept({"recipient_id": conversation["psid"], "message_id": sent["id"]})
 
-    def _private_reply(self, page_id: str, comment_id: str, message: dict[str, Any]) -> Response:
-        """Private Replies (docs/messenger-platform/discovery/private-replies): one message to a
-        comment's author within 7 days; a second gets code 10900 (the code is unverified)."""
-        comment = self.comments.get(comment_id)
-        if comment is None or comment["post_id"].split("_")[0] != page_id:
-            return self._error("(#100) Invalid comment_id", 100)
+    def _private_reply(
+        self, page_id: str, target_id: str, message: dict[str, Any], kind: str = "comment"
+    ) -> Response:
+        """Private Replies (docs/messenger-platform/discovery/private-replies): one message to the
+        author of a comment, or of a visitor's post on the Page (`post_id`), within 7 days; a
+        second gets code 10900 (the code is unverified)."""
+        if kind == "post":
+            comment = self.posts.get(target_id)
+            on_page = comment is not None and comment["page_id"] == page_id
+            ours = comment is not None and comment["from"]["id"] == page_id
+        else:
+            comment = self.comments.get(target_id)
+            on_page = comment is not None and comment["post_id"].split("_")[0] == page_id
+            ours = False
+        if comment is None or not on_page or ours:
+            return self._error(f"(#100) Invalid {kind}_id", 100)
         if comment.get("private_reply"):
             return self._error("(#10900) Activity already replied to", 10900)
         if time.time() - self._unix(comment["created_time"]) > 7 * 24 * 3600:
