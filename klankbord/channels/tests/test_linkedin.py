@@ -282,3 +282,22 @@ def test_a_token_linkedin_says_has_expired_asks_for_a_reconnect(
         services.connector_for(channel).publish(post("Hallo"))
     assert "The token used in the request has expired" in refused.value.message
     assert fake_linkedin.posts == {}
+
+
+def test_the_fake_throttles_and_refuses_like_linkedin(
+    channel: Channel, fake_linkedin: FakeLinkedIn
+) -> None:
+    headers = {
+        "Authorization": f"Bearer {channel.secrets['access_token']}",
+        "LinkedIn-Version": "202611",
+        "X-Restli-Protocol-Version": "2.0.0",
+    }
+    url = f"{fake_linkedin.base_url}/rest/organizations/2414183"
+    fake_linkedin.throttle()
+    throttled = httpx.get(url, headers=headers)
+    assert throttled.status_code == 429
+    assert not any(name.lower().startswith(("retry", "x-ratelimit")) for name in throttled.headers)
+    assert set(throttled.json()) == {"status", "serviceErrorCode", "code", "message"}
+    fake_linkedin.revoke(channel.secrets["access_token"])
+    revoked = httpx.get(url, headers=headers)
+    assert revoked.status_code == 401 and revoked.json()["code"] == "REVOKED_ACCESS_TOKEN"
