@@ -52,7 +52,9 @@ PERSON = "urn:li:person:"
 MAX_LENGTH = 3000
 MAX_IMAGES = 20  # MultiImage takes 2 to 20 images
 # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/little-text-format
-RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+# Every reserved character, except the # that starts a hashtag: LinkedIn keeps "#brood" as a
+# clickable hashtag element and cuts the text at no hashtag.
+RESERVED = re.compile(r"([\\|{}@\[\]()<>*_~]|#(?![^\W_]))")
 # Refresh (where LinkedIn granted a refresh token) this long before the access token expires.
 REFRESH_WHEN_LEFT = timedelta(days=10)
 # https://learn.microsoft.com/en-us/linkedin/shared/api-guide/concepts/rate-limits — daily
@@ -74,7 +76,7 @@ def oauth_url() -> str:
 
 
 def escape(text: str) -> str:
-    """Text as little text: every reserved character backslash-escaped, so it shows as typed."""
+    """Text as little text: reserved characters backslash-escaped, so it shows as typed."""
     return RESERVED.sub(r"\\\1", text)
 
 

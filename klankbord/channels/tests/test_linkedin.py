@@ -98,6 +98,17 @@ def test_every_reserved_character_arrives_whole(
     assert published.url == f"https://www.linkedin.com/feed/update/{published.remote_id}/"
 
 
+def test_a_hashtag_stays_a_hashtag_and_a_lone_hash_is_escaped(
+    channel: Channel, fake_linkedin: FakeLinkedIn
+) -> None:
+    text = "Nieuw #brood, nummer # 1 en #_niet"
+    published = services.connector_for(channel).publish(post(text))
+    assert fake_linkedin.posts[published.remote_id]["commentary"] == (
+        "Nieuw #brood, nummer \\# 1 en \\#\\_niet"
+    )
+    assert fake_linkedin.texts() == [text]
+
+
 def test_a_link_becomes_an_article_card(channel: Channel, fake_linkedin: FakeLinkedIn) -> None:
     text = "Ons nieuwe seizoensbrood: https://bakkerij.example/brood"
     published = services.connector_for(channel).publish(post(text))

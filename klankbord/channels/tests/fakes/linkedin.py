@@ -40,7 +40,7 @@ PAGE_SCOPES = ["r_organization_social", "w_organization_social", "rw_organizatio
 PROFILE_SCOPES = ["openid", "profile", "w_member_social"]
 RESERVED = set("\\|{}@[]()<>#*_~")
 MENTION = re.compile(r"@\[[^\]\\]*\]\(urn:li:(?:person|organization):[\w-]+\)")
-HASHTAG = re.compile(r"#\w+")
+HASHTAG = re.compile(r"#[^\W_]+")
 IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a")
 THROTTLED = "Resource level throttle APPLICATION DAY limit for calls to this resource is reached."
 
