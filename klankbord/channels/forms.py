@@ -167,13 +167,13 @@ class GoogleLocationsForm(forms.Form):
 
     def __init__(self, *args: Any, locations: list[google.Location], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.locations = {location.name: location for location in locations}
+        self.by_name = {location.name: location for location in locations}
         field = self.fields["locations"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(location.name, location.handle) for location in locations]
 
     def chosen(self) -> list[google.Location]:
-        return [self.locations[name] for name in self.cleaned_data["locations"]]
+        return [self.by_name[name] for name in self.cleaned_data["locations"]]
 
 
 class LinkedInAppForm(forms.Form):
