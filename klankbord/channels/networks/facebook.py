@@ -172,6 +172,11 @@ class ServerError(ConnectorError):
     """Graph answered 5xx or "unknown error": a create may have made its post anyway."""
 
 
+class MissingPermission(AuthError):
+    """The token works, but lacks a permission (or Meta's feature approval) this call needs:
+    Graph code 10 or 200-299."""
+
+
 class Withheld(ConnectorError):
     """Graph keeps a count back ("not enough viewers", a metric this object does not have):
     the count is missing, not zero, and access is fine."""
@@ -289,7 +294,7 @@ class Client(ApiClient):
         if withholds(code, message):
             raise Withheld(_("%(network)s keeps this count back: %(error)s") % names)
         if code == 10 or 200 <= code <= 299:
-            raise AuthError(
+            raise MissingPermission(
                 _(
                     "%(network)s refused a permission: %(error)s. Reconnect the page and allow "
                     "every permission Klankbord asks for."
@@ -682,7 +687,12 @@ class FacebookConnector(Connector):
         position = {"comments": newest_comment, "messages": newest_message}
         found = comments + messages
         for kind, edge in MENTION_EDGES.items():
-            posts, position[kind] = self._new_posts(edge, seen.get(kind, ""))
+            try:
+                posts, position[kind] = self._new_posts(edge, seen.get(kind, ""))
+            except MissingPermission:
+                # `tagged` may need Meta's Page Public Content Access: without it, the rest
+                # still comes in, and this kind's cursor stays where it was.
+                posts, position[kind] = [], seen.get(kind, "")
             known = {m.remote_id for m in found}
             # A visitor's post on the Page that also tags it comes once.
             found += [post for post in posts if post.remote_id not in known]

@@ -118,10 +118,6 @@ class Token:
         }
 
 
-class MissingPermission(AuthError):
-    """The token works, but lacks a permission this call needs (Graph code 10 or 200-299)."""
-
-
 class Client(facebook.Client):
     """Facebook's Graph client with Threads' host and version, and Threads in its messages."""
 
@@ -165,7 +161,7 @@ class Client(facebook.Client):
                 _("Threads no longer accepts our access: %s. Reconnect Threads.") % message
             )
         if code == 10 or 200 <= code <= 299:
-            raise MissingPermission(
+            raise facebook.MissingPermission(
                 _(
                     "Threads refused a permission: %s. Reconnect Threads and allow every "
                     "permission Klankbord asks for."
@@ -646,7 +642,7 @@ class ThreadsConnector(Connector):
         path = f"/{self.account.external_id}/mentions"
         try:
             found = list(self.client().items(path, params, pages=REPLY_PAGES))
-        except MissingPermission:
+        except facebook.MissingPermission:
             # Connected before mentions were asked for: the rest still comes in; a reconnect
             # grants it.
             return [], after

@@ -13,7 +13,7 @@ from klankbord.channels import meta_webhooks, services
 from klankbord.channels.models import Channel, FacebookApp, WebhookEvent
 from klankbord.channels.services import facebook_app_save
 from klankbord.channels.tests.connected import connect_facebook
-from klankbord.channels.tests.fakes.facebook import APP_SECRET, FakeFacebook
+from klankbord.channels.tests.fakes.facebook import APP_SECRET, FakeFacebook, Fault
 from klankbord.channels.tests.test_meta_webhooks import deliver, process
 from klankbord.inbox.models import Reply
 from klankbord.inbox.replying import ReplyRefused, reply_send
@@ -249,3 +249,21 @@ def test_a_visitor_post_is_answered_privately_once_in_messenger(
     with pytest.raises(ReplyRefused):
         reply_send(item=item, by=alice_in(world), text="Nog iets?", private=True)
     assert fake_facebook.requests_to("POST", r"/\d+/messages") == 1
+
+
+def test_a_refused_tagged_edge_leaves_the_other_kinds_coming_in(
+    page: Channel, fake_facebook: FakeFacebook
+) -> None:
+    # Meta may ask for Page Public Content Access before it shows the posts that tag a Page.
+    refusal = {
+        "message": "(#10) This endpoint requires the 'Page Public Content Access'",
+        "code": 10,
+    }
+    fake_facebook.faults.append(Fault(400, refusal, path=r"/\d+/tagged"))
+    fake_facebook.add_visitor_post(page.external_id, "Hebben jullie ook spelt?")
+
+    assert sources.poll(source_of(page).pk) == 1
+    page.refresh_from_db()
+    assert page.status == Channel.Status.CONNECTED
+    fake_facebook.add_tagging_post(page.external_id, "Met dank aan de bakker")
+    assert sources.poll(source_of(page).pk) == 1  # the tag, once Meta shows it
