@@ -9,6 +9,7 @@ author's recent posts, never sent again blindly. Each organisation brings its ow
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -65,6 +66,9 @@ LOOKUP_PAGES = 4
 CLOCK_SKEW = timedelta(minutes=5)
 COMMENTS_ON_POSTS_SINCE = timedelta(days=14)
 COMMENT_PAGE_SIZE = 100
+# An uploaded image is checked this many times, this far apart, before the attempt gives way.
+STATUS_CHECKS = 5
+STATUS_WAIT_SECONDS = 2.0
 
 
 def api_url() -> str:
@@ -73,6 +77,10 @@ def api_url() -> str:
 
 def oauth_url() -> str:
     return str(getattr(settings, "LINKEDIN_OAUTH_URL", OAUTH_URL)).rstrip("/")
+
+
+def status_wait_seconds() -> float:
+    return float(getattr(settings, "LINKEDIN_STATUS_WAIT_SECONDS", STATUS_WAIT_SECONDS))
 
 
 def escape(text: str) -> str:
@@ -592,8 +600,28 @@ class LinkedInConnector(Connector):
             content=media.content,
             headers={"Content-Type": media.mime_type},
         )
+        self._wait_until_available(client, urn, index)
         post.progress.save(key, urn)
         return urn
+
+    def _wait_until_available(self, client: Client, urn: str, index: int) -> None:
+        """LinkedIn processes an upload before a post may use it; a refused image is said so."""
+        for check in range(STATUS_CHECKS):
+            if check:
+                time.sleep(status_wait_seconds())
+            # https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/images-api#get-a-single-image
+            status = str(client.json("GET", f"/rest/images/{encoded(urn)}").get("status") or "")
+            if status == "PROCESSING_FAILED":
+                raise ConnectorError(
+                    _("LinkedIn could not process image %(number)s; try another file.")
+                    % {"number": index + 1},
+                    permanent=True,
+                )
+            if status not in ("PROCESSING", "WAITING_UPLOAD"):
+                return  # AVAILABLE, or a state LinkedIn may add: the post itself will say
+        raise ConnectorError(
+            _("LinkedIn is still processing the images; they are used at the next try.")
+        )
 
     def _comment(self, post: OutgoingPost) -> PublishedPost:
         """An answer below a post or a comment, as the page (or member)."""

@@ -155,6 +155,27 @@ def test_a_retry_reuses_the_images_uploaded_before(
     assert fake_linkedin.texts() == ["Met foto"]
 
 
+def test_an_image_still_processing_is_waited_for(
+    channel: Channel, fake_linkedin: FakeLinkedIn, settings: Any
+) -> None:
+    settings.LINKEDIN_STATUS_WAIT_SECONDS = 0
+    fake_linkedin.processing_reads = 2
+    services.connector_for(channel).publish(post("Even geduld", media=(image("x"),)))
+    assert fake_linkedin.requests_to("GET", r"/rest/images/.+") == 3
+    assert fake_linkedin.texts() == ["Even geduld"]
+
+
+def test_an_image_linkedin_cannot_process_is_explained(
+    channel: Channel, fake_linkedin: FakeLinkedIn
+) -> None:
+    broken = image("x", content=b"not an image at all")
+    with pytest.raises(ConnectorError) as refused:
+        services.connector_for(channel).publish(post("Kapot", media=(image("y"), broken)))
+    assert refused.value.permanent
+    assert refused.value.message == "LinkedIn could not process image 2; try another file."
+    assert fake_linkedin.posts == {}
+
+
 def test_an_image_in_a_refused_format_is_refused_before_sending(
     channel: Channel, fake_linkedin: FakeLinkedIn
 ) -> None:

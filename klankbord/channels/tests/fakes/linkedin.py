@@ -134,6 +134,8 @@ class FakeLinkedIn:
         self.faults: list[Fault] = []
         self.drop_after_accept = 0
         self.fail_after_accept = 0
+        # Status reads an uploaded image stays PROCESSING before it is AVAILABLE.
+        self.processing_reads = 0
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -260,6 +262,7 @@ class FakeLinkedIn:
             ("GET", r"/rest/organizations/(?P<org_id>\d+)", self.organization),
             ("GET", r"/rest/networkSizes/(?P<urn>[^/]+)", self.network_size),
             ("POST", r"/rest/images", self.initialize_upload),
+            ("GET", r"/rest/images/(?P<urn>[^/]+)", self.image),
             ("POST", r"/rest/posts", self.create_post),
             ("GET", r"/rest/posts", self.find_posts),
             ("GET", r"/rest/socialActions/(?P<urn>[^/]+)/comments", self.list_comments),
@@ -433,7 +436,12 @@ class FakeLinkedIn:
             return self._denied(request)
         urn = "urn:li:image:D" + secrets.token_hex(8).upper()
         key = secrets.token_urlsafe(12)
-        self.images[urn] = {"owner": owner, "status": "WAITING_UPLOAD", "content": b""}
+        self.images[urn] = {
+            "owner": owner,
+            "status": "WAITING_UPLOAD",
+            "content": b"",
+            "reads_left": 0,
+        }
         self.uploads[key] = urn
         value = {
             "uploadUrlExpiresAt": int((time.time() + 86400) * 1000),
@@ -441,6 +449,21 @@ class FakeLinkedIn:
             "image": urn,
         }
         return self._json({"value": value})
+
+    def image(self, request: Request, urn: str) -> Response:
+        token = self._token(request)
+        if isinstance(token, Response):
+            return token
+        image = self.images.get(urn)
+        if image is None:
+            return self._error(404, "NOT_FOUND", f"{urn} not found")
+        if image["status"] == "PROCESSING" and image["reads_left"] <= 0:
+            image["status"] = "AVAILABLE"
+        image["reads_left"] -= 1
+        view = {"id": urn, "owner": image["owner"], "status": image["status"]}
+        if image["status"] == "AVAILABLE":
+            view["downloadUrl"] = f"https://media.licdn.example/{urn.rsplit(':', 1)[1]}"
+        return self._json(view)
 
     def upload(self, request: Request, key: str) -> Response:
         urn = self.uploads.get(key)
@@ -450,7 +473,11 @@ class FakeLinkedIn:
         content = request.get_data()
         image = self.images[urn]
         image["content"] = content
-        image["status"] = "AVAILABLE" if content.startswith(IMAGE_MAGIC) else "PROCESSING_FAILED"
+        if not content.startswith(IMAGE_MAGIC):
+            image["status"] = "PROCESSING_FAILED"
+        else:
+            image["status"] = "PROCESSING" if self.processing_reads else "AVAILABLE"
+            image["reads_left"] = self.processing_reads
         return Response("", status=201)
 
     # --- Posts ----------------------------------------------------------------------------
