@@ -202,6 +202,7 @@ def test_a_revoked_channel_shows_a_reconnect_button_and_reconnects_in_place(
     page = alice_client.get(channels_url(world)).text
     assert "revoked by the user" in page
     assert f'action="{channels_url(world)}linkedin/"' in page
+    assert 'name="kind" value="page"><button type="submit" class="primary">Reconnect' in page
     alice_client.get(through_linkedin(alice_client, world), follow=True)
     alice_client.post(
         f"{channels_url(world)}linkedin/pagina/", {"organisation": channel.external_id}
