@@ -335,8 +335,12 @@ def administered(token: str, *, allow_loopback: bool) -> list[Organisation]:
 
 
 def member(token: str, *, allow_loopback: bool) -> Profile:
-    """Who the token belongs to (OpenID Connect userinfo)."""
-    client = Client(api_url(), token=token, allow_loopback=allow_loopback)
+    """Who the token belongs to."""
+    return member_of(Client(api_url(), token=token, allow_loopback=allow_loopback))
+
+
+def member_of(client: Client) -> Profile:
+    """The member the client's token belongs to (OpenID Connect userinfo)."""
     # https://learn.microsoft.com/en-us/linkedin/consumer/integrations/self-serve/sign-in-with-linkedin-v2
     body = client.json("GET", "/v2/userinfo")
     name = str(
@@ -446,7 +450,7 @@ class LinkedInConnector(Connector):
     def profile(self) -> Profile:
         client = self.client()
         if not is_organization(self.urn):
-            found = member(self._access_token(), allow_loopback=self.allow_loopback)
+            found = member_of(client)
             return Profile(
                 external_id=found.external_id,
                 handle=found.handle,
