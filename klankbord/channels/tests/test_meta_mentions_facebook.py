@@ -15,7 +15,8 @@ from klankbord.channels.services import facebook_app_save
 from klankbord.channels.tests.connected import connect_facebook
 from klankbord.channels.tests.fakes.facebook import APP_SECRET, FakeFacebook, Fault
 from klankbord.channels.tests.test_meta_webhooks import deliver, process
-from klankbord.inbox.models import Reply
+from klankbord.inbox import services as inbox
+from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused, reply_send
 from klankbord.inbox.tests.polled import item_for
 from klankbord.lib import http
@@ -267,3 +268,22 @@ def test_a_refused_tagged_edge_leaves_the_other_kinds_coming_in(
     assert page.status == Channel.Status.CONNECTED
     fake_facebook.add_tagging_post(page.external_id, "Met dank aan de bakker")
     assert sources.poll(source_of(page).pk) == 1  # the tag, once Meta shows it
+
+
+def test_a_comment_that_mentions_the_page_is_answered_once_below_it(
+    world: World, app: FacebookApp, page: Channel, fake_facebook: FakeFacebook, enqueued: list[int]
+) -> None:
+    post = fake_facebook.add_tagging_post(page.external_id, "Ontbijt vandaag")
+    comment = fake_facebook.add_comment(post["id"], "Van Bakkerij Vandevelde, toch?")
+    deliver(app, delivery(page, "mention", mention_change(post["id"], comment["id"])))
+    process(enqueued)
+    mention = Mention.objects.get(remote_id=comment["id"])
+    inbox.items_from_mentions(source=source_of(page), mentions=[mention])
+    item = Item.objects.get(mention=mention)
+
+    reply = reply_send(item=item, by=alice_in(world), text="Inderdaad, smakelijk!")
+
+    assert reply.status == Reply.Status.SENT
+    ours = fake_facebook.comments[reply.remote_id]
+    assert (ours["parent"], ours["from"]["id"]) == (comment["id"], page.external_id)
+    assert fake_facebook.requests_to("POST", COMMENTS) == 1
