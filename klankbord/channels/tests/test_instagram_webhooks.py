@@ -127,4 +127,4 @@ def test_the_instagram_channel_says_its_comments_come_by_webhook(
     deliver(app, comment_delivery(account, "17858893269000004", fake.add_media("Stol")["id"]))
     after = alice_client.get(channels_url).text
     assert "come in by webhook (last event" in after
-    assert "the Instagram object to comments and messages" in after
+    assert "the Instagram object to comments, mentions and messages" in after
