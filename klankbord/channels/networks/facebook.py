@@ -468,6 +468,38 @@ def post_url(remote_id: str) -> str:
     return f"https://www.facebook.com/{remote_id}"
 
 
+def conversations_since(
+    client: Client, page_id: str, platform: str, since: datetime
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The Page's Messenger or Instagram conversations with news since `since`, the most recently
+    active first: each one's update time and its messages since then with a sender, oldest
+    first (our own answers included: the caller knows which are ours)."""
+    # https://developers.facebook.com/docs/graph-api/reference/page/conversations
+    params = {
+        "platform": platform,
+        "fields": "id,updated_time,messages{id,created_time,from,message}",
+        "limit": "25",
+    }
+    path = f"/{page_id}/conversations"
+    for conversation in client.items(path, params, pages=CONVERSATION_PAGES):
+        updated = parse_time(conversation.get("updated_time"))
+        if updated is not None and updated < since:
+            return
+        yield str(conversation.get("updated_time") or ""), _messages_since(conversation, since)
+
+
+def _messages_since(conversation: dict[str, Any], since: datetime) -> list[dict[str, Any]]:
+    news = []
+    # The nested edge lists the newest first; a burst beyond it waits for the webhook.
+    for message in (conversation.get("messages") or {}).get("data") or []:
+        created = parse_time(message.get("created_time"))
+        if created is not None and created < since:
+            break
+        if (message.get("from") or {}).get("id"):
+            news.append(message)
+    return list(reversed(news))
+
+
 class FacebookConnector(Connector):
     network = "facebook"
     label = "Facebook"
@@ -801,51 +833,28 @@ class FacebookConnector(Connector):
 
     def _new_messages(self, after: str) -> tuple[list[Mention], str]:
         """Messages from customers since `after`, over the conversations most recently active."""
-        now = datetime.now(UTC)
-        since = parse_time(after) or now - MESSAGING_WINDOW
-        # https://developers.facebook.com/docs/graph-api/reference/page/conversations
-        params = {
-            "platform": "messenger",
-            "fields": "id,updated_time,messages{message,from,created_time,id}",
-            "limit": "25",
-        }
+        since = parse_time(after) or datetime.now(UTC) - MESSAGING_WINDOW
         found: list[Mention] = []
         newest = after
-        path = f"/{self.account.external_id}/conversations"
-        for conversation in self.client().items(path, params, pages=CONVERSATION_PAGES):
-            updated = parse_time(conversation.get("updated_time"))
-            if updated is not None and updated < since:
-                break
-            found += self._conversation_news(conversation, since)
-            newest = newer(newest, str(conversation.get("updated_time") or ""))
+        page_id = self.account.external_id
+        for updated, messages in conversations_since(self.client(), page_id, "messenger", since):
+            found += [self._message_mention(m) for m in messages if m["from"]["id"] != page_id]
+            newest = newer(newest, updated)
         return found, newest
 
-    def _conversation_news(self, conversation: dict[str, Any], since: datetime) -> list[Mention]:
-        page_id = self.account.external_id
-        messages = (conversation.get("messages") or {}).get("data") or []
-        news = []
-        # The nested edge lists the newest first; a burst beyond it waits for the webhook.
-        for message in messages:
-            created = parse_time(message.get("created_time"))
-            if created is not None and created < since:
-                break
-            sender = message.get("from") or {}
-            if not sender.get("id") or sender["id"] == page_id:
-                continue  # our own answers need no answer
-            name = str(sender.get("name") or _("Facebook user"))
-            mid = str(message["id"])
-            news.append(
-                Mention(
-                    remote_id=message_id(str(sender["id"]), mid),
-                    url=message_url(page_id, str(sender["id"]), mid),
-                    author_handle=name,
-                    author_name=name,
-                    text=str(message.get("message") or ""),
-                    created_at=created,
-                    kind="message",
-                )
-            )
-        return list(reversed(news))
+    def _message_mention(self, message: dict[str, Any]) -> Mention:
+        sender = message["from"]
+        name = str(sender.get("name") or _("Facebook user"))
+        psid, mid = str(sender["id"]), str(message["id"])
+        return Mention(
+            remote_id=message_id(psid, mid),
+            url=message_url(self.account.external_id, psid, mid),
+            author_handle=name,
+            author_name=name,
+            text=str(message.get("message") or ""),
+            created_at=parse_time(message.get("created_time")),
+            kind="message",
+        )
 
     # --- Answers ----------------------------------------------------------------------------
 

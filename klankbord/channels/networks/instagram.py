@@ -83,7 +83,6 @@ COMMENT_FIELDS = "id,text,timestamp,username,from,parent_id"
 COMMENTS_ON_MEDIA_SINCE = timedelta(days=14)
 MEDIA_PAGES = 5
 COMMENT_PAGES = 5
-CONVERSATION_PAGES = 5
 # Our remote id of an Instagram direct message: instagram-dm/{igsid}/{message-id}.
 DIRECT = "instagram-dm/"
 # Our remote id of a post that tags or @-mentions the account, instagram-mention/{media-id}, and
@@ -879,51 +878,33 @@ class InstagramConnector(Connector):
         """Messages from customers since `after`, over the conversations most recently active."""
         if not self.page_id:
             return [], after
-        now = datetime.now(UTC)
-        since = parse_time(after) or now - MESSAGING_WINDOW
-        # https://developers.facebook.com/docs/messenger-platform/instagram/features/conversation
-        params = {
-            "platform": "instagram",
-            "fields": "id,updated_time,messages{id,created_time,from,message}",
-            "limit": "25",
-        }
+        since = parse_time(after) or datetime.now(UTC) - MESSAGING_WINDOW
         found: list[Mention] = []
         newest = after
-        path = f"/{self.page_id}/conversations"
-        for conversation in self.client().items(path, params, pages=CONVERSATION_PAGES):
-            updated = parse_time(conversation.get("updated_time"))
-            if updated is not None and updated < since:
-                break
-            found += self._conversation_news(conversation, since)
-            newest = newer(newest, str(conversation.get("updated_time") or ""))
+        # https://developers.facebook.com/docs/messenger-platform/instagram/features/conversation
+        client = self.client()
+        for updated, messages in facebook.conversations_since(
+            client, self.page_id, "instagram", since
+        ):
+            found += [self._message_mention(m) for m in messages if not self._ours(m)]
+            newest = newer(newest, updated)
         return found, newest
 
-    def _conversation_news(self, conversation: dict[str, Any], since: datetime) -> list[Mention]:
-        messages = (conversation.get("messages") or {}).get("data") or []
-        news = []
-        # The nested edge lists the newest first.
-        for message in messages:
-            created = parse_time(message.get("created_time"))
-            if created is not None and created < since:
-                break
-            sender = message.get("from") or {}
-            if not sender.get("id") or self._ours(message):
-                continue  # our own answers need no answer
-            username = str(sender.get("username") or "")
-            name = f"@{username}" if username else _("Instagram user")
-            igsid, mid = str(sender["id"]), str(message["id"])
-            news.append(
-                Mention(
-                    remote_id=message_id(igsid, mid),
-                    url=message_url(igsid, mid),
-                    author_handle=name,
-                    author_name=name,
-                    text=str(message.get("message") or ""),
-                    created_at=created,
-                    kind="message",
-                )
-            )
-        return list(reversed(news))
+    @staticmethod
+    def _message_mention(message: dict[str, Any]) -> Mention:
+        sender = message["from"]
+        username = str(sender.get("username") or "")
+        name = f"@{username}" if username else _("Instagram user")
+        igsid, mid = str(sender["id"]), str(message["id"])
+        return Mention(
+            remote_id=message_id(igsid, mid),
+            url=message_url(igsid, mid),
+            author_handle=name,
+            author_name=name,
+            text=str(message.get("message") or ""),
+            created_at=parse_time(message.get("created_time")),
+            kind="message",
+        )
 
     def _send_message(self, post: OutgoingPost) -> PublishedPost:
         igsid, _mid = message_parts(post.reply_to)
