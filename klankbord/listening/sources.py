@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from klankbord.channels.networks.base import (
+    AuthError,
     ConnectorError,
     MentionPage,
     RateLimitError,
@@ -21,7 +22,7 @@ from klankbord.channels.networks.base import (
 from klankbord.channels.networks.base import (
     Mention as NetworkMention,
 )
-from klankbord.channels.services import connector_for
+from klankbord.channels.services import channel_mark_broken, connector_for
 from klankbord.listening import pipeline
 from klankbord.listening.models import Source
 
@@ -119,6 +120,9 @@ def poll(source_id: int) -> int:
         _release(source, next_poll_at=error.retry_at, error=str(error))
         return stored
     except ConnectorError as error:
+        if isinstance(error, AuthError) and source.channel is not None:
+            # Access withdrawn: the channel shows it with a reconnect button, not only this source.
+            channel_mark_broken(channel=source.channel, reason=error.message)
         source.refresh_from_db(fields=["failures"])
         _release(source, next_poll_at=_backoff(source), error=str(error), failed=True)
         return stored

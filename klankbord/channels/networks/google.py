@@ -315,7 +315,7 @@ def locations_of(access_token: str, *, allow_loopback: bool) -> list[Location]:
     """Every location of every account the user manages."""
     accounts = Client(api_url("accounts"), token=access_token, allow_loopback=allow_loopback)
     info = Client(api_url("information"), token=access_token, allow_loopback=allow_loopback)
-    found = []
+    found: list[Location] = []
     # https://developers.google.com/my-business/reference/accountmanagement/rest/v1/accounts/list
     for account in accounts.pages(
         f"{accounts.base_url}/v1/accounts", {"pageSize": "20"}, "accounts", pages=LOCATION_PAGES
@@ -329,6 +329,9 @@ def locations_of(access_token: str, *, allow_loopback: bool) -> list[Location]:
             "locations",
             pages=LOCATION_PAGES,
         ):
+            # A location in a group is also listed under its owner's personal account: once.
+            if any(seen.name.endswith(f"/{location.get('name')}") for seen in found):
+                continue
             found.append(location_of(location, name, str(account.get("accountName") or "")))
     return found
 

@@ -99,3 +99,16 @@ def test_googles_errors_are_explained(channel: Channel, fake_google: FakeGoogle)
     with pytest.raises(Exception, match="Google had a problem") as error:
         connector.profile()
     assert not error.value.permanent  # type: ignore[attr-defined]
+
+
+def test_a_revoked_access_found_while_reading_reviews_breaks_the_channel(
+    world: World, channel: Channel, fake_google: FakeGoogle
+) -> None:
+    listening.sources_sync(world.org)
+    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
+    fake_google.revoke(channel.secrets["refresh_token"])
+    expire_access(channel)
+    assert sources.poll(source.pk) == 0
+    channel.refresh_from_db()
+    assert channel.status == Channel.Status.BROKEN
+    assert "Reconnect Google" in channel.status_reason

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from klankbord.channels.networks import google
-from klankbord.channels.tests.fakes.google import STAR_NAMES, FakeGoogle
+from klankbord.channels.tests.fakes.google import STAR_NAMES, FakeGoogle, FakeLocation
 
 SPECS = Path(__file__).parent / "fakes" / "google_specs"
 REVIEW_FIELDS = {
@@ -173,3 +173,17 @@ def test_errors_are_googles_error_body(fake_google: FakeGoogle) -> None:
               "client_id": fake_google.client_id, "client_secret": fake_google.client_secret},
     )  # fmt: skip
     assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+
+
+def test_a_location_listed_under_two_accounts_is_offered_once(
+    fake_google: FakeGoogle, token: str
+) -> None:
+    personal = "accounts/1170000000002"
+    fake_google.accounts.insert(0, {"name": personal, "accountName": "Els Vandevelde"})
+    shared = fake_google.location(0)
+    copy = FakeLocation(personal, shared.local, shared.title, shared.address_line,
+                        shared.postal_code, shared.locality)  # fmt: skip
+    fake_google.locations[copy.name] = copy
+    found = google.locations_of(token, allow_loopback=True)
+    assert [location.name for location in found].count(copy.name) == 1
+    assert len(found) == 3
