@@ -50,6 +50,8 @@ def test_the_stars_are_shown_in_words_too(
     page = alice_client.get(item_url(world, item))
     assert "Review: 2 of 5 stars" in page.text
     assert '<span aria-hidden="true">★★☆☆☆</span>' in page.text
+    listed = alice_client.get(f"/o/{world.org.slug}/inbox/").text
+    assert "Review: 2 of 5 stars" in listed and "· review ·" in listed
 
 
 def test_a_saved_reply_answers_a_review_and_a_new_reply_replaces_it(
