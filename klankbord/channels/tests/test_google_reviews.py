@@ -11,9 +11,11 @@ from klankbord.channels.tests.connected import connect_google
 from klankbord.channels.tests.fakes.google import FakeGoogle
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import reply_delete, reply_send
+from klankbord.language.understand import Reading
 from klankbord.listening import services as listening
 from klankbord.listening import sources
 from klankbord.listening.models import Mention, Source
+from klankbord.listening.pipeline import priority, rated
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
@@ -143,3 +145,14 @@ def test_a_reply_longer_than_a_post_but_within_googles_limit_goes_out(
     reply = reply_send(item=item_of(review), by=alice(world), text=text)
     assert reply.status == Reply.Status.SENT
     assert fake_google.reply_of(review) == text.strip()
+
+
+def test_stars_set_the_feeling_and_the_words_keep_their_intents() -> None:
+    complaint = Reading("nl", "neutral", 0.1, ["complaint"])
+    assert rated(complaint, 1) == Reading("nl", "negative", -0.5, ["complaint"])
+    assert rated(Reading("nl", "positive", 0.8, ["praise"]), 2).sentiment == "negative"
+    assert rated(Reading("nl", "neutral", 0.0, []), 4).sentiment == "positive"
+    # Five stars with angry words: the words win.
+    assert rated(Reading("nl", "negative", -0.7, ["complaint"]), 5).sentiment == "negative"
+    assert rated(Reading("nl", "neutral", 0.0, []), 3).sentiment == "neutral"
+    assert priority(Reading("nl", "positive", 0.9, []), 0, rating=1) == 10
