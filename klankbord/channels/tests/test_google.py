@@ -56,6 +56,19 @@ def test_an_expired_access_token_is_refreshed_once_and_kept(
     assert channel.token_expires_at is None
 
 
+def test_two_workers_with_the_same_old_token_refresh_it_once(
+    channel: Channel, fake_google: FakeGoogle
+) -> None:
+    expire_access(channel)
+    stale = Channel.objects.get(pk=channel.pk)
+    first = services.connector_for(stale)
+    second = services.connector_for(Channel.objects.get(pk=channel.pk))
+    first.profile()
+    second.profile()  # waits for the lock, then finds the new token stored
+    assert fake_google.requests_to("POST", "/token") == 1
+    assert second.account.secrets["access_token"] == first.account.secrets["access_token"]
+
+
 def test_a_revoked_access_breaks_the_channel_with_a_reconnect(
     world: World, channel: Channel, fake_google: FakeGoogle, alice_client: object
 ) -> None:
