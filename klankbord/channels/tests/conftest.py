@@ -5,8 +5,8 @@ from pytest_httpserver import HTTPServer
 
 from klankbord.channels.tests.fakes.bluesky import FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
-from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn
 from klankbord.channels.tests.fakes.google import FakeGoogle
+from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 

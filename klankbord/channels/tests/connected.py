@@ -13,8 +13,8 @@ from klankbord.channels.networks.threads import ThreadsConnector
 from klankbord.channels.services import channel_connect
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook
-from klankbord.channels.tests.fakes.linkedin import PROFILE_SCOPES, FakeLinkedIn
 from klankbord.channels.tests.fakes.google import FakeGoogle
+from klankbord.channels.tests.fakes.linkedin import PROFILE_SCOPES, FakeLinkedIn
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.channels.tests.fakes.threads import FakeThreads
 from klankbord.orgs.models import Organisation
