@@ -1,5 +1,5 @@
-"""Meta's webhooks for a Page and its Instagram account: comments, direct messages, visitors'
-posts and mentions of the business, pushed.
+"""Meta's webhooks for a Page, its Instagram account and a Threads profile: comments, direct
+messages, visitors' posts, replies and mentions of the business, pushed.
 
 https://developers.facebook.com/docs/graph-api/webhooks/getting-started — the verification
 handshake (hub.mode, hub.verify_token, hub.challenge) and X-Hub-Signature-256, an HMAC-SHA256 of
@@ -7,6 +7,11 @@ the raw body with the app secret. Each change is stored as received under a key 
 same when Meta delivers it again, acknowledged at once, and processed by a task that claims its
 row. Polling goes on beside it: whichever brings a comment first stores it, the other is a
 duplicate.
+
+https://developers.facebook.com/docs/threads/webhooks — Threads has its own app (id and secret)
+and its own delivery: one flat object per event, {"app_id", "topic", "target_id", "time",
+"values": {"field": "replies" | "mentions", "value": <the reply or post>}}. That the body is
+signed with the Threads app secret is not said there; Meta's webhooks all are, so we require it.
 """
 
 import hashlib
@@ -15,15 +20,16 @@ import json
 import secrets
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from klankbord.channels.models import Channel, FacebookApp, WebhookEvent
+from klankbord.channels.models import Channel, FacebookApp, ThreadsApp, WebhookEvent
 from klankbord.channels.networks import instagram
+from klankbord.channels.networks import threads as threads_api
 from klankbord.channels.networks.base import ConnectorError, Mention, NotFound
 from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
 from klankbord.channels.networks.facebook import post_url as facebook_url
@@ -38,6 +44,11 @@ SWEEP_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
 # Webhook: what the channel page calls active, when the last event came this recently.
 ACTIVE_FOR = timedelta(days=1)
+# The Threads fields whose events come in as mentions (docs/threads/webhooks).
+THREADS_FIELDS = frozenset({"replies", "mentions"})
+
+App = FacebookApp | ThreadsApp
+AppT = TypeVar("AppT", FacebookApp, ThreadsApp)
 
 
 class BadDelivery(Exception):
@@ -53,7 +64,7 @@ def signature_ok(app_secret: str, body: bytes, header: str) -> bool:
     return hmac.compare_digest(expected.encode(), header.removeprefix("sha256=").encode())
 
 
-def verify_ok(app: FacebookApp, mode: str, token: str) -> bool:
+def verify_ok(app: App, mode: str, token: str) -> bool:
     expected = str(app.secrets.get("verify_token") or "")
     # Bytes: compare_digest refuses a str with characters outside ASCII.
     return (
@@ -63,7 +74,7 @@ def verify_ok(app: FacebookApp, mode: str, token: str) -> bool:
     )
 
 
-def webhook_ensure(app: FacebookApp) -> FacebookApp:
+def webhook_ensure(app: AppT) -> AppT:
     """Give the app its webhook address and verify token, once."""
     if app.webhook_key and app.secrets.get("verify_token"):
         return app
@@ -78,8 +89,19 @@ def webhook_ensure(app: FacebookApp) -> FacebookApp:
 OBJECTS = {"page": "facebook", "instagram": "instagram"}
 
 
+def network_of(payload: Any) -> str:
+    """The network a delivery's events belong to: Threads sends no "object"."""
+    if isinstance(payload, dict) and payload.get("object") in OBJECTS:
+        return OBJECTS[payload["object"]]
+    if isinstance(payload, dict) and isinstance(payload.get("values"), dict):
+        return "threads"
+    raise BadDelivery("not a page, instagram or threads delivery")
+
+
 def events_of(payload: Any) -> list[tuple[str, str, dict[str, Any]]]:
     """(account id, stable key, the change as received) for each comment or message."""
+    if network_of(payload) == "threads":
+        return _threads_events(payload)
     if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
         raise BadDelivery("not a page or instagram delivery")
     found = []
@@ -128,14 +150,31 @@ def _change_events(
     return []
 
 
-def events_receive(*, app: FacebookApp, body: bytes) -> list[int]:
+def _threads_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """A reply to one of our threads, or a post that @-mentions us: one event per delivery."""
+    values = payload["values"]
+    value = values.get("value") or {}
+    field = values.get("field")
+    if field not in THREADS_FIELDS or not value.get("id"):
+        return []  # publish and delete tell of our own posts: nothing for the inbox
+    # A reply names the owner of the thread it is in (our profile); a mention names nobody,
+    # so it goes to the organisation's Threads profile when it is processed.
+    owner = str((value.get("root_post") or {}).get("owner_id") or "") if field == "replies" else ""
+    # The media id is the remote id polling gives it too, so either way it is stored once.
+    key = f"{field}:{value['id']}"
+    return [(owner, key, {"field": field, "time": payload.get("time"), **value})]
+
+
+def events_receive(*, app: App, body: bytes) -> list[int]:
     """Store each change of a signed delivery once; returns the ids of the new ones."""
     try:
         payload = json.loads(body)
+        network = network_of(payload)
         events = events_of(payload)
     except (ValueError, AttributeError, TypeError) as error:
         raise BadDelivery(str(error)) from error
-    network = OBJECTS[payload["object"]]
+    if (network == "threads") != isinstance(app, ThreadsApp):
+        raise BadDelivery("a delivery for another app")
     new = []
     with transaction.atomic():
         for account_id, key, change in events:
@@ -147,7 +186,7 @@ def events_receive(*, app: FacebookApp, body: bytes) -> list[int]:
             )
             if created:
                 new.append(event.pk)
-        FacebookApp.objects.filter(pk=app.pk).update(last_event_at=timezone.now())
+        type(app).objects.filter(pk=app.pk).update(last_event_at=timezone.now())
         transaction.on_commit(lambda: _enqueue(new))
     return new
 
@@ -176,12 +215,7 @@ def event_process(event_id: int) -> None:
     if not event_claim(event_id):
         return
     event = WebhookEvent.objects.get(pk=event_id)
-    channel = Channel.objects.filter(
-        organisation_id=event.organisation_id,
-        network=event.network,
-        external_id=event.account_id,
-        status=Channel.Status.CONNECTED,
-    ).first()
+    channel = _channel_of(event)
     source = Source.objects.filter(channel=channel, kind=Source.Kind.MENTIONS, active=True).first()
     if channel is None or source is None:
         _finish(event, Status.DONE, _("No connected Page with this id."))
@@ -202,6 +236,19 @@ def event_process(event_id: int) -> None:
         _finish(event, Status.DONE)
 
 
+def _channel_of(event: WebhookEvent) -> Channel | None:
+    connected = Channel.objects.filter(
+        organisation_id=event.organisation_id,
+        network=event.network,
+        status=Channel.Status.CONNECTED,
+    )
+    if event.network == "threads" and not event.account_id:
+        # A Threads mention names no account: it is the organisation's one Threads profile.
+        only = list(connected[:2])
+        return only[0] if len(only) == 1 else None
+    return connected.filter(external_id=event.account_id).first()
+
+
 def _finish(event: WebhookEvent, status: str, error: str = "") -> None:
     WebhookEvent.objects.filter(pk=event.pk, status=Status.CLAIMED).update(
         status=status, lease_until=None, error=error[:500]
@@ -213,6 +260,8 @@ def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
     value = event.body
     if event.network == "instagram":
         return _instagram_mention(value, channel)
+    if event.network == "threads":
+        return _threads_mention(value, channel)
     if value.get("field") == "messages":
         return _message_mention(value, channel)
     if value.get("field") == "mention":
@@ -336,6 +385,17 @@ def _instagram_mention(value: dict[str, Any], channel: Channel) -> Mention | Non
     )
 
 
+def _threads_mention(value: dict[str, Any], channel: Channel) -> Mention | None:
+    """The reply or mention as polling makes it (same remote id), not our own."""
+    ours = channel.handle.lstrip("@")
+    if ours and value.get("username") == ours:
+        return None  # our own reply, or our own post naming ourselves
+    if value.get("field") == "mentions":
+        return threads_api.ThreadsConnector.mention_of(value)
+    thread_id = str((value.get("root_post") or {}).get("id") or "")
+    return threads_api.ThreadsConnector.reply_of(value, thread_id)
+
+
 def _permalink(channel: Channel, media_id: str) -> str:
     """The address of the post a comment is on; the delivery names only its id."""
     connector = connector_for(channel)
@@ -409,7 +469,7 @@ def events_sweep(now: datetime | None = None) -> list[int]:
     return found
 
 
-def way_in(app: FacebookApp | None, now: datetime | None = None) -> str:
+def way_in(app: App | None, now: datetime | None = None) -> str:
     """ "webhook" when Meta pushed an event lately, else "polling"."""
     now = now or timezone.now()
     if app is not None and app.last_event_at and now - app.last_event_at < ACTIVE_FOR:

@@ -185,8 +185,11 @@ class ThreadsApp(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="threads_app"
     )
     app_id = models.CharField(max_length=30)
-    # {"app_secret": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
+    # {"app_secret": ..., "verify_token": ...}, encrypted with KLANKBORD_ENCRYPTION_KEYS.
     secrets = EncryptedJSONField(blank=True, default=dict)
+    # The unguessable part of this app's webhook address (empty: no webhook yet).
+    webhook_key = models.CharField(max_length=64, blank=True, db_index=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -268,9 +268,13 @@ def threads_app_save(
     *, organisation: Organisation, app_id: str, app_secret: str, by: User
 ) -> ThreadsApp:
     """Keep the organisation's own Threads app id and secret; the secret is stored encrypted."""
+    stored = ThreadsApp.objects.filter(organisation=organisation).first()
+    # The webhook's verify token stays: Meta keeps the one it was given.
+    token = stored.secrets.get("verify_token") if stored else None
+    kept = {"verify_token": token} if token else {}
     app, created = ThreadsApp.objects.update_or_create(
         organisation=organisation,
-        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret}},
+        defaults={"app_id": app_id, "secrets": {"app_secret": app_secret, **kept}},
     )
     audit_record(
         organisation=organisation,

@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("kanalen/facebook/terug/", views.facebook_callback_view, name="facebook_callback"),
     path("webhooks/meta/<str:key>/", views.meta_webhook_view, name="meta_webhook"),
+    path("webhooks/threads/<str:key>/", views.threads_webhook_view, name="threads_webhook"),
     path(
         "o/<slug:org_slug>/instellingen/kanalen/threads/app/",
         views.threads_app_view,

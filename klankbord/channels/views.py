@@ -30,7 +30,7 @@ from klankbord.channels.forms import (
     SandboxForm,
     ThreadsAppForm,
 )
-from klankbord.channels.models import Channel, FacebookApp, MastodonApp
+from klankbord.channels.models import Channel, FacebookApp, MastodonApp, ThreadsApp
 from klankbord.channels.networks import (
     available_networks,
     connector_class,
@@ -91,6 +91,7 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
         "threads_app": selectors.threads_app_of(org),
         "threads_redirect_uri": threads_redirect_uri(),
+        "threads_webhook": _threads_webhook(membership),
         "google_app_form": forms.get("google_app_form") or GoogleAppForm(),
         "google_app": selectors.oauth_app_of(org, "google"),
         "google_redirect_uri": google_redirect_uri(),
@@ -124,6 +125,37 @@ def meta_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
     app = FacebookApp.objects.filter(webhook_key=key).first() if key else None
     if app is None:
         raise Http404
+    return _webhook_answer(request, app)
+
+
+def _threads_webhook(membership: Membership) -> dict[str, object] | None:
+    """How Threads replies and mentions come in, and (for the owner) what to enter at Meta."""
+    stored = ThreadsApp.objects.filter(organisation=membership.organisation).first()
+    if stored is None:
+        return None
+    if membership.has_role(Role.OWNER):
+        stored = meta_webhooks.webhook_ensure(stored)
+    url = settings.SITE_URL + reverse("threads_webhook", args=[stored.webhook_key])
+    return {
+        "way_in": meta_webhooks.way_in(stored),
+        "last_event_at": stored.last_event_at,
+        "url": url if stored.webhook_key else "",
+        "verify_token": stored.secrets.get("verify_token", ""),
+    }
+
+
+# Public: Meta calls it for the Threads app (docs/threads/webhooks); signed with its secret.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def threads_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
+    app = ThreadsApp.objects.filter(webhook_key=key).first() if key else None
+    if app is None:
+        raise Http404
+    return _webhook_answer(request, app)
+
+
+def _webhook_answer(request: HttpRequest, app: meta_webhooks.App) -> HttpResponse:
+    """The handshake, or a signed delivery stored and acknowledged."""
     if request.method == "GET":
         mode = request.GET.get("hub.mode", "")
         token = request.GET.get("hub.verify_token", "")

@@ -655,12 +655,12 @@ class ThreadsConnector(Connector):
                 continue
             newest = newer(newest, str(post.get("timestamp") or ""))
             if not ours or post.get("username") != ours:
-                mentions.append(self._mention(post))
+                mentions.append(self.mention_of(post))
         mentions.sort(key=lambda m: m.created_at or now)
         return mentions, newest
 
     @staticmethod
-    def _mention(post: dict[str, Any]) -> Mention:
+    def mention_of(post: dict[str, Any]) -> Mention:
         username = str(post.get("username") or _("Threads user"))
         return Mention(
             remote_id=str(post["id"]),
@@ -683,7 +683,7 @@ class ThreadsConnector(Connector):
             for reply in reversed(list(self._replies(str(thread["id"]), since))):
                 newest = newer(newest, str(reply.get("timestamp") or ""))
                 if not reply.get("is_reply_owned_by_me"):
-                    found.append(self._reply_mention(reply, str(thread["id"])))
+                    found.append(self.reply_of(reply, str(thread["id"])))
         found.sort(key=lambda m: m.created_at or now)
         return found, newest
 
@@ -698,7 +698,7 @@ class ThreadsConnector(Connector):
             yield reply
 
     @staticmethod
-    def _reply_mention(reply: dict[str, Any], thread_id: str) -> Mention:
+    def reply_of(reply: dict[str, Any], thread_id: str) -> Mention:
         username = str(reply.get("username") or _("Threads user"))
         remote_id = str(reply["id"])
         return Mention(

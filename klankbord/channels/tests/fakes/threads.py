@@ -15,6 +15,13 @@ too), with X-App-Usage headers. Images are fetched through `fetch` (the test's),
 
 Not in the docs, and so chosen here: the error for a container published twice, for publishing
 over the quota (code 4), for a token refreshed too young, and FAILED_DOWNLOADING_IMAGE.
+
+Webhooks (`webhook_delivery`) follow docs/threads/webhooks: one flat object per event, `app_id`,
+`topic` ("moderate" for replies, "interaction" for mentions), `target_id`, `time`,
+`subscription_id`, `has_uid_field` and `values` {"field", "value"}. Not in the docs: what
+`target_id` names (here the media the event is about), whether a mention's value carries more than
+the media fields, and that the body is signed (X-Hub-Signature-256) with the Threads app secret,
+as Meta's other webhooks are with theirs: the tests sign with it.
 """
 
 import base64
@@ -173,6 +180,29 @@ class FakeThreads:
     def set_metrics(self, media_id: str, **counts: int | None) -> None:
         """Insights of a post; a metric set to None is left out of the answer."""
         self.media[media_id]["insights"].update(counts)
+
+    def webhook_delivery(self, media_id: str, field: str = "replies") -> dict[str, Any]:
+        """What Meta pushes for a stored reply (field "replies") or mention ("mentions")."""
+        media = self.media[media_id]
+        value: dict[str, Any] = {
+            name: media[name] for name in ("id", "username", "text", "media_type", "permalink")
+        }
+        value["timestamp"] = media["timestamp"]
+        if field == "replies":
+            root = self.media[media["root"]]
+            value["replied_to"] = {"id": media["reply_to"]}
+            value["root_post"] = {
+                "id": root["id"], "owner_id": root["owner"], "username": root["username"]
+            }  # fmt: skip
+        return {
+            "app_id": self.app_id,
+            "topic": "moderate" if field == "replies" else "interaction",
+            "target_id": media["root"],
+            "time": int(time.time()),
+            "subscription_id": "234567",
+            "has_uid_field": False,
+            "values": {"value": value, "field": field},
+        }
 
     def requests_to(self, method: str, pattern: str) -> int:
         return sum(
