@@ -11,6 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -144,6 +145,26 @@ class Location:
         return f"{self.title} · {self.address}" if self.address else self.title
 
 
+class Denied(ConnectorError):
+    """Google's PERMISSION_DENIED: the caller may not touch what the request names."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+class LocationGone(AuthError):
+    """The connected location was removed from the account, or its manager lost access to it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Google no longer gives us this location: it was removed from the Business "
+                "Profile account, or you no longer manage it. Reconnect Google and choose the "
+                "location again."
+            )
+        )
+
+
 class Client(ApiClient):
     """One of Google's APIs, its error bodies turned into our errors."""
 
@@ -192,15 +213,14 @@ def error_of(status_code: int, body: dict[str, Any]) -> ConnectorError:
     message = str(error.get("message") or status or status_code).rstrip(".")
     if status_code == 401 or status == "UNAUTHENTICATED":
         return AuthError(_("Google no longer accepts our access: %s. Reconnect Google.") % message)
-    if status == "FAILED_PRECONDITION" or status_code == 403 or status == "PERMISSION_DENIED":
-        return ConnectorError(
-            _(
-                "Google does not let us do this for this location: %s. A location must be "
-                "verified in Business Profile, and you must manage it."
-            )
-            % message,
-            permanent=True,
-        )
+    refused = _(
+        "Google does not let us do this for this location: %s. A location must be verified in "
+        "Business Profile, and you must manage it."
+    )
+    if status == "FAILED_PRECONDITION":
+        return ConnectorError(refused % message, permanent=True)
+    if status_code == 403 or status == "PERMISSION_DENIED":
+        return Denied(refused % message)
     if status_code == 404 or status == "NOT_FOUND":
         return NotFound(_("Google does not know this (any more): %s") % message)
     if status_code >= 500:
@@ -365,8 +385,10 @@ class GoogleConnector(Connector):
     # --- The token --------------------------------------------------------------------------
 
     def client(self, api: str) -> Client:
+        # v4 (reviews, local posts) is served from the address the channel was connected with.
+        base_url = self.account.base_url if api == "v4" and self.account.base_url else api_url(api)
         return Client(
-            api_url(api),
+            base_url,
             token=self._token(),
             allow_loopback=self.allow_loopback,
             budget=self.budget,
@@ -408,6 +430,14 @@ class GoogleConnector(Connector):
 
     # --- Who we are -------------------------------------------------------------------------
 
+    @contextmanager
+    def _location_kept(self) -> Iterator[None]:
+        """A NOT_FOUND or PERMISSION_DENIED for the location itself: it is gone for us."""
+        try:
+            yield
+        except (NotFound, Denied) as error:
+            raise LocationGone() from error
+
     @property
     def location_id(self) -> str:
         return self.account.external_id.split("/locations/", 1)[-1]
@@ -425,18 +455,19 @@ class GoogleConnector(Connector):
 
     # --- Reviews into the inbox -------------------------------------------------------------
 
-    def _reviews_url(self) -> str:
-        return f"{api_url('v4')}/v4/{self.account.external_id}/reviews"
+    def _reviews_url(self, client: Client) -> str:
+        return f"{client.base_url}/v4/{self.account.external_id}/reviews"
 
     def reviews_page(self, page_size: int = REVIEW_PAGE_SIZE) -> dict[str, Any]:
         """The newest page of reviews, with the location's averageRating and totalReviewCount."""
         client = self.client("v4")
         # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.reviews/list
-        body = client.call(
-            "GET",
-            self._reviews_url(),
-            params={"pageSize": str(page_size), "orderBy": "updateTime desc"},
-        )
+        with self._location_kept():
+            body = client.call(
+                "GET",
+                self._reviews_url(client),
+                params={"pageSize": str(page_size), "orderBy": "updateTime desc"},
+            )
         return body if isinstance(body, dict) else {}
 
     def mentions(self, cursor: str = "") -> MentionPage:
@@ -451,13 +482,17 @@ class GoogleConnector(Connector):
         found: list[Mention] = []
         client = self.client("v4")
         params = {"pageSize": str(REVIEW_PAGE_SIZE), "orderBy": "updateTime desc"}
-        for review in client.pages(self._reviews_url(), params, "reviews", pages=REVIEW_PAGES):
-            updated = parse_time(review.get("updateTime")) or parse_time(review.get("createTime"))
-            if updated is None or updated < since:
-                break
-            if not newest or updated > (parse_time(newest) or updated):
-                newest = str(review.get("updateTime") or review.get("createTime"))
-            found.append(review_mention(review))
+        reviews = client.pages(self._reviews_url(client), params, "reviews", pages=REVIEW_PAGES)
+        with self._location_kept():
+            for review in reviews:
+                updated = parse_time(review.get("updateTime")) or parse_time(
+                    review.get("createTime")
+                )
+                if updated is None or updated < since:
+                    break
+                if not newest or updated > (parse_time(newest) or updated):
+                    newest = str(review.get("updateTime") or review.get("createTime"))
+                found.append(review_mention(review))
         found.reverse()  # read newest first, kept oldest first
         return MentionPage(
             mentions=found, cursor=json.dumps({"updated": newest}) if newest else cursor
@@ -492,7 +527,11 @@ class GoogleConnector(Connector):
                 idempotent=True,
                 json={"comment": post.text},
             )
+        except Denied as error:
+            raise LocationGone() from error
         except NotFound as error:
+            # Google says NOT_FOUND for a deleted review and for a removed location alike.
+            self.reviews_page(page_size=1)  # raises LocationGone when the location is gone
             raise NotFound(
                 _("The customer deleted this review on Google, so it can no longer be answered.")
             ) from error
@@ -517,12 +556,13 @@ class GoogleConnector(Connector):
         client = self.client("v4")
         # https://developers.google.com/my-business/reference/rest/v4/accounts.locations.localPosts/create
         # No idempotency key: a lost answer is settled by looking the post up.
-        created = client.call(
-            "POST",
-            f"{client.base_url}/v4/{self.account.external_id}/localPosts",
-            idempotent=False,
-            json=body,
-        )
+        with self._location_kept():
+            created = client.call(
+                "POST",
+                f"{client.base_url}/v4/{self.account.external_id}/localPosts",
+                idempotent=False,
+                json=body,
+            )
         return self._published(created)
 
     def _check_post(self, post: OutgoingPost) -> None:
@@ -565,12 +605,13 @@ class GoogleConnector(Connector):
             "localPosts",
             pages=LOOKUP_PAGES,
         )
-        for found in posts:
-            created = parse_time(found.get("createTime"))
-            if since is not None and (created is None or created < since):
-                continue  # the same words posted before this attempt began are another post
-            if str(found.get("summary") or "").strip() == post.text.strip():
-                return self._published(found)
+        with self._location_kept():
+            for found in posts:
+                created = parse_time(found.get("createTime"))
+                if since is not None and (created is None or created < since):
+                    continue  # the same words posted before this attempt began are another post
+                if str(found.get("summary") or "").strip() == post.text.strip():
+                    return self._published(found)
         return None
 
     def _find_reply(self, post: OutgoingPost) -> PublishedPost | None:
@@ -609,11 +650,12 @@ class GoogleConnector(Connector):
                 (f"dailyRange.{prefix}.day", str(day.day)),
             ]
         # https://developers.google.com/my-business/reference/performance/rest/v1/locations/fetchMultiDailyMetricsTimeSeries
-        body = client.call(
-            "GET",
-            f"{client.base_url}/v1/locations/{quote(self.location_id)}:fetchMultiDailyMetricsTimeSeries",
-            params=params,
-        )
+        with self._location_kept():
+            body = client.call(
+                "GET",
+                f"{client.base_url}/v1/locations/{quote(self.location_id)}:fetchMultiDailyMetricsTimeSeries",
+                params=params,
+            )
         return daily_values(body)
 
 

@@ -119,6 +119,11 @@ class FakeGoogle:
         # Faults for the next requests whose path matches: (path regex, status, message, headers).
         self.faults: list[tuple[str, int, str, dict[str, str]]] = []
         self.drop_after_accept = 0
+        # A local post stored, then answered with Google's 500; a create lost before storing.
+        self.fail_after_accept = 0
+        self.drop_before_accept = 0
+        # Locations gone for us: name → 404 (removed from the account) or 403 (access lost).
+        self.gone: dict[str, int] = {}
         self.page_size_cap = 50
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
@@ -144,6 +149,12 @@ class FakeGoogle:
 
     def location(self, index: int = 0) -> FakeLocation:
         return list(self.locations.values())[index]
+
+    def remove_location(self, location: FakeLocation, *, access_lost: bool = False) -> None:
+        """The business removed the location from its account (NOT_FOUND from then on), or
+        the connected user no longer manages it (PERMISSION_DENIED)."""
+        self.locations.pop(location.name, None)
+        self.gone[location.name] = 403 if access_lost else 404
 
     def issue(self, *, lifetime: float = ACCESS_LIFETIME) -> tuple[str, str]:
         """A refresh token and an access token, as a finished consent gives them."""
@@ -391,10 +402,15 @@ class FakeGoogle:
     def _location(self, name: str) -> FakeLocation | None:
         return self.locations.get(name)
 
+    def _missing(self, name: str) -> Response:
+        if self.gone.get(name) == 403:
+            return self._error(403, "The caller does not have permission")
+        return self._error(404, "Requested entity was not found.")
+
     def review_list(self, request: Request, location: str) -> Response:
         found = self._location(location)
         if found is None:
-            return self._error(404, "Requested entity was not found.")
+            return self._missing(location)
         if not found.verified:
             return self._error(400, "Precondition check failed.", code="FAILED_PRECONDITION")
         order = request.args.get("orderBy", "")
@@ -415,14 +431,18 @@ class FakeGoogle:
         return location, (location.reviews.get(name) if location else None)
 
     def review_get(self, request: Request, review: str) -> Response:
-        _location, found = self._review(review)
+        location, found = self._review(review)
+        if location is None:
+            return self._missing(review.split("/reviews/")[0])
         if found is None:
             return self._error(404, "Requested entity was not found.")
         return self._json(found)
 
     def reply(self, request: Request, review: str) -> Response:
         location, found = self._review(review)
-        if found is None or location is None:
+        if location is None:
+            return self._missing(review.split("/reviews/")[0])
+        if found is None:
             return self._error(404, "Requested entity was not found.")
         if not location.verified:
             return self._error(400, "Precondition check failed.", code="FAILED_PRECONDITION")
@@ -440,7 +460,7 @@ class FakeGoogle:
     def posts(self, request: Request, location: str) -> Response:
         found = self._location(location)
         if found is None:
-            return self._error(404, "Requested entity was not found.")
+            return self._missing(location)
         if request.method == "GET":
             newest = sorted(found.posts.values(), key=lambda p: p["createTime"], reverse=True)
             return self._json(self._page(request, newest, "localPosts", 20))
@@ -465,6 +485,9 @@ class FakeGoogle:
                 media.get("sourceUrl", "")
             ).startswith("https://"):
                 return self._error(400, "Request contains an invalid argument.")
+        if self.drop_before_accept:
+            self.drop_before_accept -= 1
+            return DroppedConnection()
         post_id = str(next(self.ids))
         moment = rfc3339(datetime.now(UTC))
         post = {
@@ -476,6 +499,9 @@ class FakeGoogle:
             "searchUrl": f"https://local.google.com/place?id={post_id}&use=posts",
         }
         found.posts[post["name"]] = post
+        if self.fail_after_accept:
+            self.fail_after_accept -= 1
+            return self._error(500, "Internal error encountered.")
         if self.drop_after_accept:
             self.drop_after_accept -= 1
             return DroppedConnection()
