@@ -19,7 +19,7 @@ from klankbord.channels.tests.fakes.threads import APP_ID, APP_SECRET, FakeThrea
 from klankbord.channels.tests.test_meta_webhooks import process
 from klankbord.listening import services as listening
 from klankbord.listening import sources
-from klankbord.listening.models import Mention, Source
+from klankbord.listening.models import Drop, Mention, Source
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,8 @@ def test_our_own_reply_is_stored_as_an_event_but_not_brought_in(
     process(enqueued)
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
     assert not Mention.objects.exists()
+    # Left out before the listening pipeline, as polling leaves it out: not even a drop.
+    assert not Drop.objects.exists()
 
 
 def test_a_mention_comes_in_for_the_threads_profile(
