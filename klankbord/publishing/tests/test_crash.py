@@ -2,7 +2,8 @@
 fakes that drop answers after accepting and answer 429/503 (Mastodon, Bluesky), fail, drop and
 hang creates (Facebook, which has no idempotency key) or drop the answer to publishing a
 prepared container (Instagram), or store a post and then drop or fail the answer (LinkedIn, whose
-look-up reads the page's posts back) — and every post still appears exactly once."""
+look-up reads the page's posts back; Google Business Profile's local posts, which also lose a
+create before storing it) — and every post still appears exactly once."""
 
 import os
 import random
@@ -12,7 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,11 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels.models import Channel
+from klankbord.channels.networks import google
 from klankbord.channels.networks.bluesky import BlueskyConnector
 from klankbord.channels.tests.fakes.bluesky import HANDLE, FakeBluesky
 from klankbord.channels.tests.fakes.facebook import FakeFacebook, Fault
+from klankbord.channels.tests.fakes.google import FakeGoogle
 from klankbord.channels.tests.fakes.instagram import FakeInstagram, connect_instagram, jpeg
 from klankbord.channels.tests.fakes.linkedin import FakeLinkedIn, shown
 from klankbord.channels.tests.fakes.mastodon import FakeMastodon
@@ -47,6 +50,8 @@ FINAL = {PostTarget.Status.PUBLISHED, PostTarget.Status.FAILED, PostTarget.Statu
 # Instagram takes only posts with an image, which Meta fetches from our public address.
 INSTAGRAM_POSTS = 5
 SITE = "https://klankbord.example.be"
+# A few local posts to one Google location: enough for each of its faults, little added time.
+GOOGLE_POSTS = 4
 
 
 @pytest.fixture
@@ -69,6 +74,60 @@ def linkedin_server() -> Iterator[HTTPServer]:
     yield server
     server.clear()
     server.stop()
+
+
+@pytest.fixture
+def google_server() -> Iterator[HTTPServer]:
+    server = HTTPServer(threaded=True)
+    server.start()
+    yield server
+    server.clear()
+    server.stop()
+
+
+def google_channel(world: World, fake: FakeGoogle) -> Channel:
+    """The first location, connected with an hour-long token: no refresh during the test."""
+    refresh, access = fake.issue()
+    token = google.Token(access, refresh, datetime.now(UTC) + timedelta(hours=1))
+    app = google.App(fake.client_id, fake.client_secret)
+    location = fake.location(0)
+    return Channel.objects.create(
+        organisation=world.org,
+        network="google",
+        external_id=location.name,
+        handle=location.title,
+        # The worker processes find the fake's reviews and local posts at this address.
+        base_url=fake.base_url,
+        secrets=google.secrets_of(app, token),
+    )
+
+
+def schedule_google_posts(world: World, channel: Channel, owner: Membership) -> list[str]:
+    texts = [f"Nieuw in de winkel {n}: speculaas" for n in range(GOOGLE_POSTS)]
+    for text in texts:
+        post = post_create(
+            organisation=world.org, author=world.alice, text=text, channels=[channel]
+        )
+        post_schedule(post=post, at=timezone.now() + timedelta(seconds=1), by=owner)
+    return texts
+
+
+def break_google_creates(fake: FakeGoogle) -> None:
+    """Local posts stored and then the answer dropped or a 500, and a create lost unstored."""
+    fake.drop_after_accept, fake.fail_after_accept, fake.drop_before_accept = 1, 1, 1
+
+
+def assert_once_on_google(fake: FakeGoogle, channel: Channel, texts: list[str]) -> None:
+    posts = fake.location(0).posts
+    on_google = Counter(post["summary"] for post in posts.values())
+    assert set(on_google) == set(texts), "a local post is missing on Google"
+    assert max(on_google.values()) == 1, f"twice on Google: {on_google.most_common(3)}"
+    # Each target holds the name of its own local post.
+    targets = PostTarget.objects.filter(channel=channel)
+    assert {t.text: posts.get(t.remote_id, {}).get("summary") for t in targets} == {
+        t: t for t in texts
+    }
+    assert (fake.drop_after_accept, fake.fail_after_accept, fake.drop_before_accept) == (0, 0, 0)
 
 
 def linkedin_channel(world: World, linkedin: FakeLinkedIn) -> Channel:
@@ -217,6 +276,7 @@ def test_every_post_exactly_once_despite_kills_and_faults(
     world: World,
     servers: tuple[HTTPServer, HTTPServer, HTTPServer],
     linkedin_server: HTTPServer,
+    google_server: HTTPServer,
     settings: Any,
     tmp_path: Path,
 ) -> None:
@@ -262,11 +322,15 @@ def test_every_post_exactly_once_despite_kills_and_faults(
     on_instagram = connect_instagram(world, instagram)
     instagram_texts, images = schedule_instagram_posts(world, on_instagram, owner)
     instagram.fetch = meta_fetches(images)
+    fake_google = FakeGoogle(google_server)
+    on_google = google_channel(world, fake_google)
+    google_texts = schedule_google_posts(world, on_google, owner)
     mastodon.set_chaos(0.1)
     bluesky.set_chaos(0.1)
     break_facebook_creates(facebook)
     instagram.drop_after_accept = 2
     linkedin.drop_after_accept, linkedin.fail_after_accept = 2, 1
+    break_google_creates(fake_google)
 
     chaos = random.Random(11)
     log = tmp_path / "worker.log"
@@ -291,7 +355,7 @@ def test_every_post_exactly_once_despite_kills_and_faults(
         worker.wait()
 
     statuses = Counter(PostTarget.objects.values_list("status", flat=True))
-    published = len(channels) * POSTS_PER_CHANNEL + INSTAGRAM_POSTS
+    published = len(channels) * POSTS_PER_CHANNEL + INSTAGRAM_POSTS + GOOGLE_POSTS
     assert statuses == {PostTarget.Status.PUBLISHED: published}, (
         statuses,
         log.read_text()[-3000:],
@@ -304,4 +368,5 @@ def test_every_post_exactly_once_despite_kills_and_faults(
     assert_once_on_facebook(facebook, channels[2], texts)
     assert_once_on_instagram(instagram, on_instagram, instagram_texts)
     assert_once_on_linkedin(linkedin, channels[3], texts)
+    assert_once_on_google(fake_google, on_google, google_texts)
     assert kills >= 1
