@@ -4,12 +4,13 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from klankbord.channels import meta_webhooks, services
 from klankbord.channels.models import Channel, ThreadsApp, WebhookEvent
@@ -233,3 +234,16 @@ def test_saving_the_threads_app_again_keeps_the_webhook_address_and_token(
     assert again.webhook_key == app.webhook_key
     assert again.secrets["verify_token"] == app.secrets["verify_token"]
     assert again.secrets["app_secret"] == "nieuw-geheim"
+
+
+def test_a_lost_threads_task_is_swept_up_and_brings_the_reply_in(
+    app: ThreadsApp, channel: Channel, fake_threads: FakeThreads, enqueued: list[int]
+) -> None:
+    reply = fake_threads.add_reply(a_thread(channel), "Nog plaats zaterdag?")
+    deliver(app, fake_threads.webhook_delivery(reply["id"]))
+    enqueued.clear()  # the broker lost the task
+    later = timezone.now() + meta_webhooks.SWEEP_AFTER + timedelta(seconds=1)
+    swept = meta_webhooks.events_sweep(later)
+    assert swept == list(WebhookEvent.objects.values_list("pk", flat=True))
+    process(enqueued)
+    assert Mention.objects.get().remote_id == reply["id"]
