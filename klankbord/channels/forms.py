@@ -207,3 +207,54 @@ class LinkedInPageForm(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = pages
+
+
+# Meta's ids (accounts, phone numbers) are all digits.
+META_ID = r"^\d{5,30}$"
+
+
+class WhatsAppForm(forms.Form):
+    whatsapp_business_account_id = forms.CharField(
+        label=_("WhatsApp Business Account ID"),
+        max_length=30,
+        validators=[
+            RegexValidator(
+                META_ID, _("A WhatsApp Business Account ID is a number, as Meta shows it.")
+            )
+        ],
+        help_text=_("In the Meta developer dashboard under WhatsApp → API Setup."),
+    )
+    whatsapp_phone_number_id = forms.CharField(
+        label=_("Phone number ID"),
+        max_length=30,
+        validators=[
+            RegexValidator(
+                META_ID, _("A phone number ID is a number, as Meta shows it; not the phone number.")
+            )
+        ],
+        help_text=_("Beside the business phone number under WhatsApp → API Setup."),
+    )
+    whatsapp_access_token = forms.CharField(
+        label=_("System user access token"),
+        max_length=1000,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Made in Meta Business Settings under Users → System users, with the permissions "
+            "whatsapp_business_messaging and whatsapp_business_management. Stored encrypted."
+        ),
+    )
+    whatsapp_app_secret = forms.CharField(
+        label=_("App secret"),
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_(
+            "Of the Meta app the webhook belongs to, under App settings → Basic; it proves that "
+            "incoming messages come from Meta. Stored encrypted."
+        ),
+    )
+
+    def clean_whatsapp_access_token(self) -> str:
+        token = str(self.cleaned_data["whatsapp_access_token"]).strip()
+        if any(ch.isspace() for ch in token):
+            raise forms.ValidationError(_("An access token has no spaces; copy it again."))
+        return token

@@ -62,6 +62,12 @@ urlpatterns = [
         name="connect_threads",
     ),
     path("kanalen/threads/terug/", views.threads_callback_view, name="threads_callback"),
+    path("webhooks/whatsapp/<str:key>/", views.whatsapp_webhook_view, name="whatsapp_webhook"),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/whatsapp/",
+        views.connect_whatsapp_view,
+        name="connect_whatsapp",
+    ),
     path(
         "o/<slug:org_slug>/instellingen/kanalen/linkedin/app/",
         views.linkedin_app_view,

@@ -29,6 +29,7 @@ from klankbord.channels.forms import (
     MastodonForm,
     SandboxForm,
     ThreadsAppForm,
+    WhatsAppForm,
 )
 from klankbord.channels.models import Channel, FacebookApp, MastodonApp, ThreadsApp
 from klankbord.channels.networks import (
@@ -39,8 +40,15 @@ from klankbord.channels.networks import (
     linkedin,
     mastodon,
     threads,
+    whatsapp,
 )
-from klankbord.channels.networks.base import Account, ConnectorError, Profile
+from klankbord.channels.networks.base import (
+    Account,
+    AuthError,
+    ConnectorError,
+    NotFound,
+    Profile,
+)
 from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
 from klankbord.core.middleware import csp_allow
@@ -96,6 +104,8 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "google_app": selectors.oauth_app_of(org, "google"),
         "google_redirect_uri": google_redirect_uri(),
         **_linkedin_card(membership, forms.get("linkedin_app_form")),
+        "whatsapp_form": forms.get("whatsapp_form") or WhatsAppForm(),
+        "whatsapp_webhooks": _whatsapp_webhooks(membership),
     }
     response = render(request, "channels/list.html", context)
     # Connecting Mastodon posts this page's form, then sends the browser on to the instance.
@@ -992,3 +1002,121 @@ def linkedin_pages_view(request: HttpRequest, membership: Membership) -> HttpRes
             del request.session[LINKEDIN_PENDING]
             return redirect("channels", org_slug=org.slug)
     return render(request, "channels/linkedin_pages.html", {"membership": membership, "form": form})
+
+
+# --- WhatsApp Business: a phone number of the Cloud API, with a system-user token --------------
+
+
+def _whatsapp_webhooks(membership: Membership) -> list[dict[str, str]]:
+    """For the owner: per connected number, the callback address and verify token for Meta."""
+    if not membership.has_role(Role.OWNER):
+        return []
+    numbers = selectors.channels_of(membership.organisation).filter(network="whatsapp")
+    return [
+        {
+            "handle": channel.handle,
+            "url": settings.SITE_URL
+            + reverse("whatsapp_webhook", args=[channel.settings.get("webhook_key", "")]),
+            "verify_token": str(channel.secrets.get("verify_token") or ""),
+        }
+        for channel in numbers
+        if channel.settings.get("webhook_key")
+    ]
+
+
+def _whatsapp_webhook_of(org_channel: Channel | None) -> tuple[str, str]:
+    """The webhook key and verify token a number keeps across reconnects (Meta has them)."""
+    if org_channel is not None and org_channel.settings.get("webhook_key"):
+        token = str(org_channel.secrets.get("verify_token") or "")
+        return str(org_channel.settings["webhook_key"]), token or secrets.token_urlsafe(24)
+    return secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+
+
+@org_view(Role.OWNER)
+@require_POST
+def connect_whatsapp_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    form = WhatsAppForm(request.POST)
+    if not form.is_valid():
+        return channels_page(request, membership, whatsapp_form=form)
+    data = form.cleaned_data
+    phone_number_id = data["whatsapp_phone_number_id"]
+    account = Account(
+        external_id=phone_number_id,
+        base_url=whatsapp.graph_url(),
+        secrets={"access_token": data["whatsapp_access_token"]},
+    )
+    connector = whatsapp.WhatsAppConnector(account, allow_loopback=services.allow_loopback())
+    try:
+        profile = connector.profile()
+    except AuthError:
+        form.add_error(
+            "whatsapp_access_token",
+            _("Meta does not accept this access token. Make a new one for the system user."),
+        )
+        return channels_page(request, membership, whatsapp_form=form)
+    except NotFound:
+        form.add_error(
+            "whatsapp_phone_number_id",
+            _("This token cannot reach this phone number ID. Check both under API Setup."),
+        )
+        return channels_page(request, membership, whatsapp_form=form)
+    except ConnectorError as error:
+        form.add_error(None, _("Connecting to WhatsApp failed: %(reason)s") % {"reason": error})
+        return channels_page(request, membership, whatsapp_form=form)
+    earlier = (
+        Channel.objects.filter(
+            organisation=membership.organisation,
+            network="whatsapp",
+            external_id=profile.external_id,
+        )
+        .order_by("-connected_at")
+        .first()
+    )
+    webhook_key, verify_token = _whatsapp_webhook_of(earlier)
+    services.channel_connect(
+        organisation=membership.organisation,
+        network="whatsapp",
+        profile=profile,
+        by=membership.user,
+        base_url=whatsapp.graph_url(),
+        secrets={
+            "access_token": data["whatsapp_access_token"],
+            "app_secret": data["whatsapp_app_secret"],
+            "verify_token": verify_token,
+        },
+        settings={
+            "waba_id": data["whatsapp_business_account_id"],
+            "webhook_key": webhook_key,
+        },
+    )
+    messages.success(
+        request,
+        _("%(number)s (%(name)s) is connected. Now enter its webhook at Meta.")
+        % {"number": profile.handle, "name": profile.display_name},
+    )
+    return redirect("channels", org_slug=membership.organisation.slug)
+
+
+# Public: Meta calls it for one WhatsApp number (docs/whatsapp/cloud-api/guides/set-up-webhooks).
+# Only the verification handshake for now: incoming messages are not read yet.
+@csrf_exempt
+@require_http_methods(["GET"])
+def whatsapp_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
+    channel = (
+        Channel.objects.filter(network="whatsapp", settings__webhook_key=key)
+        .exclude(status=Channel.Status.DISCONNECTED)
+        .first()
+        if key
+        else None
+    )
+    if channel is None:
+        raise Http404
+    expected = str(channel.secrets.get("verify_token") or "")
+    mode = request.GET.get("hub.mode", "")
+    token = request.GET.get("hub.verify_token", "")
+    challenge = request.GET.get("hub.challenge", "")
+    # Bytes: compare_digest refuses a str with characters outside ASCII.
+    token_ok = bool(expected) and secrets.compare_digest(expected.encode(), token.encode())
+    if mode != "subscribe" or not token_ok or not challenge.isalnum():
+        return HttpResponseForbidden()
+    return HttpResponse(challenge[:200], content_type="text/plain")

@@ -16,6 +16,7 @@ NETWORKS = {
     "threads": "klankbord.channels.networks.threads.ThreadsConnector",
     "linkedin": "klankbord.channels.networks.linkedin.LinkedInConnector",
     "google": "klankbord.channels.networks.google.GoogleConnector",
+    "whatsapp": "klankbord.channels.networks.whatsapp.WhatsAppConnector",
 }
 
 

@@ -48,6 +48,7 @@ PUBLIC = {
     "plan_shared_pdf",
     "meta_webhook",  # Meta calls it: an unguessable address and a signed body, no login
     "threads_webhook",  # the same for the Threads app
+    "whatsapp_webhook",  # Meta verifies it for one WhatsApp number: an unguessable address
     "public_image",  # Instagram and Threads fetch a post's image: a signed, expiring address
 }
 
