@@ -12,6 +12,11 @@ https://developers.facebook.com/docs/threads/webhooks — Threads has its own ap
 and its own delivery: one flat object per event, {"app_id", "topic", "target_id", "time",
 "values": {"field": "replies" | "mentions", "value": <the reply or post>}}. That the body is
 signed with the Threads app secret is not said there; Meta's webhooks all are, so we require it.
+
+https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples — WhatsApp
+delivers {"object": "whatsapp_business_account", "entry": [{"id": <WABA id>, "changes": [{"field":
+"messages", "value": {"metadata": {"phone_number_id"}, "contacts": [...], "messages": [...],
+"statuses": [...]}}]}]}, signed with the app secret the owner entered for that number.
 """
 
 import hashlib
@@ -28,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel, FacebookApp, ThreadsApp, WebhookEvent
-from klankbord.channels.networks import instagram
+from klankbord.channels.networks import instagram, whatsapp
 from klankbord.channels.networks import threads as threads_api
 from klankbord.channels.networks.base import ConnectorError, Mention, NotFound
 from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
@@ -47,7 +52,8 @@ ACTIVE_FOR = timedelta(days=1)
 # The Threads fields whose events come in as mentions (docs/threads/webhooks).
 THREADS_FIELDS = frozenset({"replies", "mentions"})
 
-App = FacebookApp | ThreadsApp
+# A WhatsApp number is its own "app": its channel keeps the app secret and the webhook key.
+App = FacebookApp | ThreadsApp | Channel
 AppT = TypeVar("AppT", FacebookApp, ThreadsApp)
 
 
@@ -86,7 +92,7 @@ def webhook_ensure(app: AppT) -> AppT:
 
 # The object of a delivery → the network of its events: a Page, or an Instagram professional
 # account (https://developers.facebook.com/docs/instagram-platform/webhooks).
-OBJECTS = {"page": "facebook", "instagram": "instagram"}
+OBJECTS = {"page": "facebook", "instagram": "instagram", "whatsapp_business_account": "whatsapp"}
 
 
 def network_of(payload: Any) -> str:
@@ -102,6 +108,8 @@ def events_of(payload: Any) -> list[tuple[str, str, dict[str, Any]]]:
     """(account id, stable key, the change as received) for each comment or message."""
     if network_of(payload) == "threads":
         return _threads_events(payload)
+    if network_of(payload) == "whatsapp":
+        return _whatsapp_events(payload)
     if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
         raise BadDelivery("not a page or instagram delivery")
     found = []
@@ -165,6 +173,33 @@ def _threads_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, A
     return [(owner, key, {"field": field, "time": payload.get("time"), **value})]
 
 
+def _whatsapp_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """One event per customer message, under its phone number id and wamid (stable on a
+    redelivery). Statuses (sent, delivered, read, failed) are not kept yet."""
+    found = []
+    for entry in payload.get("entry") or []:
+        for change in entry.get("changes") or []:
+            value = change.get("value") or {}
+            if change.get("field") != "messages":
+                continue
+            number_id = str((value.get("metadata") or {}).get("phone_number_id") or "")
+            contacts = value.get("contacts") or []
+            for message in value.get("messages") or []:
+                if not isinstance(message, dict) or not message.get("id"):
+                    continue
+                body = {"field": "messages", "message": message, "contacts": contacts}
+                found.append((number_id, f"message:{message['id']}", body))
+    return found
+
+
+def _network_of_app(app: App) -> frozenset[str]:
+    if isinstance(app, ThreadsApp):
+        return frozenset({"threads"})
+    if isinstance(app, Channel):
+        return frozenset({app.network})
+    return frozenset({"facebook", "instagram"})
+
+
 def events_receive(*, app: App, body: bytes) -> list[int]:
     """Store each change of a signed delivery once; returns the ids of the new ones."""
     try:
@@ -173,7 +208,7 @@ def events_receive(*, app: App, body: bytes) -> list[int]:
         events = events_of(payload)
     except (ValueError, AttributeError, TypeError) as error:
         raise BadDelivery(str(error)) from error
-    if (network == "threads") != isinstance(app, ThreadsApp):
+    if network not in _network_of_app(app):
         raise BadDelivery("a delivery for another app")
     new = []
     with transaction.atomic():
@@ -186,7 +221,8 @@ def events_receive(*, app: App, body: bytes) -> list[int]:
             )
             if created:
                 new.append(event.pk)
-        type(app).objects.filter(pk=app.pk).update(last_event_at=timezone.now())
+        if not isinstance(app, Channel):
+            type(app).objects.filter(pk=app.pk).update(last_event_at=timezone.now())
         transaction.on_commit(lambda: _enqueue(new))
     return new
 
@@ -218,7 +254,11 @@ def event_process(event_id: int) -> None:
     channel = _channel_of(event)
     source = Source.objects.filter(channel=channel, kind=Source.Kind.MENTIONS, active=True).first()
     if channel is None or source is None:
-        _finish(event, Status.DONE, _("No connected Page with this id."))
+        if event.network == "whatsapp":
+            reason = _("No connected WhatsApp number with this phone number ID.")
+        else:
+            reason = _("No connected Page with this id.")
+        _finish(event, Status.DONE, reason)
         return
     try:
         mention = to_mention(event, channel)
@@ -262,6 +302,8 @@ def to_mention(event: WebhookEvent, channel: Channel) -> Mention | None:
         return _instagram_mention(value, channel)
     if event.network == "threads":
         return _threads_mention(value, channel)
+    if event.network == "whatsapp":
+        return whatsapp.message_mention(value, channel.external_id)
     if value.get("field") == "messages":
         return _message_mention(value, channel)
     if value.get("field") == "mention":
@@ -469,7 +511,7 @@ def events_sweep(now: datetime | None = None) -> list[int]:
     return found
 
 
-def way_in(app: App | None, now: datetime | None = None) -> str:
+def way_in(app: FacebookApp | ThreadsApp | None, now: datetime | None = None) -> str:
     """ "webhook" when Meta pushed an event lately, else "polling"."""
     now = now or timezone.now()
     if app is not None and app.last_event_at and now - app.last_event_at < ACTIVE_FOR:

@@ -1097,10 +1097,10 @@ def connect_whatsapp_view(request: HttpRequest, membership: Membership) -> HttpR
     return redirect("channels", org_slug=membership.organisation.slug)
 
 
-# Public: Meta calls it for one WhatsApp number (docs/whatsapp/cloud-api/guides/set-up-webhooks).
-# Only the verification handshake for now: incoming messages are not read yet.
+# Public: Meta calls it for one WhatsApp number (docs/whatsapp/cloud-api/guides/set-up-webhooks),
+# signed with the app secret the owner entered for it.
 @csrf_exempt
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "POST"])
 def whatsapp_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
     channel = (
         Channel.objects.filter(network="whatsapp", settings__webhook_key=key)
@@ -1111,6 +1111,8 @@ def whatsapp_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
     )
     if channel is None:
         raise Http404
+    if request.method == "POST":
+        return _webhook_answer(request, channel)
     expected = str(channel.secrets.get("verify_token") or "")
     mode = request.GET.get("hub.mode", "")
     token = request.GET.get("hub.verify_token", "")

@@ -16,6 +16,8 @@ MENTION_NETWORKS = (
     "threads",
     "linkedin",
     "google",
+    # WhatsApp messages come by webhook only; the source is where they are stored.
+    "whatsapp",
     "sandbox",
 )
 # Networks whose connector reads the replies to a published post.

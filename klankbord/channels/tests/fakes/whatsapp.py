@@ -5,11 +5,21 @@ Shapes follow developers.facebook.com: graph-api/reference/whatsapp-business-pho
 "verified_name", "id"}`), and Graph's errors (docs/graph-api/guides/error-handling:
 `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`): an unknown or
 unreachable id is code 100 subcode 33 in a 400, a bad token code 190 in a 401.
+
+Webhooks (`webhook_delivery`, `signed`) follow docs/whatsapp/cloud-api/webhooks/payload-examples:
+`{"object": "whatsapp_business_account", "entry": [{"id": <WABA id>, "changes": [{"field":
+"messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number",
+"phone_number_id"}, "contacts": [{"profile": {"name"}, "wa_id"}], "messages": [{"from", "id",
+"timestamp", "type", <type>: {...}}]}}]}]}`, signed in X-Hub-Signature-256 with the app secret.
 """
 
+import hashlib
+import hmac
 import json
 import re
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -79,3 +89,51 @@ class FakeWhatsApp:
         if subcode:
             error["error_subcode"] = subcode
         return self.json({"error": error}, status)
+
+
+CUSTOMER_WA_ID = "32475987654"
+CUSTOMER_NAME = "Els Peeters"
+
+
+def webhook_delivery(
+    message: dict[str, Any],
+    *,
+    phone_number_id: str = PHONE_NUMBER_ID,
+    wa_id: str = CUSTOMER_WA_ID,
+    name: str = CUSTOMER_NAME,
+) -> dict[str, Any]:
+    """What Meta pushes for one customer message; `message` is its type and type object."""
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [
+            {
+                "id": WABA_ID,
+                "changes": [
+                    {
+                        "field": "messages",
+                        "value": {
+                            "messaging_product": "whatsapp",
+                            "metadata": {
+                                "display_phone_number": DISPLAY_NUMBER.replace(" ", "")[1:],
+                                "phone_number_id": phone_number_id,
+                            },
+                            "contacts": [{"profile": {"name": name}, "wa_id": wa_id}],
+                            "messages": [
+                                {"from": wa_id, "timestamp": str(int(time.time())), **message}
+                            ],
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def text_message(wamid: str, body: str) -> dict[str, Any]:
+    return {"id": wamid, "type": "text", "text": {"body": body}}
+
+
+def signed(body: bytes, secret: str = APP_SECRET) -> dict[str, str]:
+    """The header Meta adds: HMAC-SHA256 of the raw body with the app secret."""
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"HTTP_X_HUB_SIGNATURE_256": f"sha256={digest}"}
