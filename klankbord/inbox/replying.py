@@ -42,7 +42,10 @@ PENDING = (Status.SENDING, Status.UNCONFIRMED)
 # Networks where a reply can be private: Mastodon's "direct" visibility (a private mention),
 # Bluesky's chat (in the conversation of a message, or a new one with a post's author),
 # Facebook's Messenger and Instagram Direct (in the conversation of a message, within 24 hours).
-PRIVATE_NETWORKS = frozenset({"mastodon", "bluesky", "facebook", "instagram", "sandbox"})
+# WhatsApp: every answer is a message, within 24 hours of the customer's last one.
+PRIVATE_NETWORKS = frozenset(
+    {"mastodon", "bluesky", "facebook", "instagram", "whatsapp", "sandbox"}
+)
 # Networks that tell only the people named in a post: the author is named unless the text does.
 NAMING_NETWORKS = frozenset({"mastodon"})
 HANDLE = re.compile(r"@[\w.-]+(?:@[\w-]+(?:\.[\w-]+)+)?")
@@ -144,6 +147,16 @@ def _check_window(channel: Channel, mention: Mention) -> None:
     )
     if last is None or timezone.now() - last > window:
         hours_in_window = int(window.total_seconds() // 3600)
+        if channel.network == "whatsapp":
+            # https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-messages#customer-service-windows
+            raise ReplyRefused(
+                _(
+                    "WhatsApp lets a business answer freely only within %(hours)s hours of the "
+                    "customer's last message, and that was longer ago. After that only an "
+                    "approved message template can be sent, which Klankbord cannot send yet."
+                )
+                % {"hours": hours_in_window}
+            )
         raise ReplyRefused(
             _(
                 "%(network)s lets a business answer a message only within %(hours)s hours of the "

@@ -171,6 +171,14 @@ NETWORK_TEXT_RULES: dict[str, TextRule] = {
         measure=len,
         counting=gettext_noop("%(limit)s characters"),
     ),
+    "whatsapp": TextRule(
+        label="WhatsApp Business",
+        # Nothing is posted; an answer is a message of up to 4096 characters (the connector's
+        # private_limit, https://developers.facebook.com/docs/whatsapp/cloud-api/messages/text-messages).
+        limit=0,
+        measure=len,
+        counting=gettext_noop("only answers to customers' messages are sent"),
+    ),
     "rss": TextRule(
         label=gettext_noop("RSS feed"),
         limit=0,

@@ -6,9 +6,10 @@ Facebook client is reused with WhatsApp in its messages. A channel is one busine
 Connecting checks the token against the number; messages come in later by webhook.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,12 +18,26 @@ from klankbord.channels.networks import facebook
 from klankbord.channels.networks.base import (
     Capability,
     Connector,
+    ConnectorError,
     Mention,
     MentionPage,
+    OutgoingPost,
     Profile,
+    PublishedPost,
+    RateLimitError,
 )
+from klankbord.lib import http
 
 FIELDS = "display_phone_number,verified_name"
+# https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+# Outside the customer service window: only a template message may be sent.
+REENGAGEMENT = 131047
+# Throttled: Cloud API (130429), pair rate (131056: too many to one customer), Business Use Case
+# rate (80007).
+THROTTLE_CODES = frozenset({130429, 131056, 80007})
+# A text message body holds at most this many characters (docs/whatsapp/cloud-api/messages/
+# text-messages).
+TEXT_LIMIT = 4096
 
 
 def graph_url() -> str:
@@ -41,12 +56,44 @@ class Client(facebook.Client):
 
     network = "WhatsApp"
 
+    def _result(self, response: httpx.Response) -> Any:
+        if response.status_code >= 300:
+            self._whatsapp_error(response)
+        return super()._result(response)
+
+    def _whatsapp_error(self, response: httpx.Response) -> None:
+        """The Cloud API's own codes, before Graph's general ones."""
+        try:
+            error = response.json().get("error") or {}
+            code = int(error.get("code") or 0)
+        except (ValueError, AttributeError, TypeError):
+            return
+        if code == REENGAGEMENT:
+            raise ConnectorError(
+                _(
+                    "WhatsApp refused the message: more than 24 hours passed since the "
+                    "customer's last message, so only an approved message template can be sent."
+                ),
+                permanent=True,
+            )
+        if code in THROTTLE_CODES:
+            retry_at = http.now_utc() + facebook.regain_after(response.headers)
+            if self.budget is not None and self.budget_key:
+                self.budget.record(self.budget_key, 0, retry_at)
+            raise RateLimitError(
+                _("WhatsApp asks us to slow down (error %(code)s).") % {"code": code},
+                retry_at=retry_at,
+            )
+
 
 class WhatsAppConnector(Connector):
     network = "whatsapp"
     label = gettext_lazy("WhatsApp Business")
-    # Messages come in by webhook only (mentions() has nothing to poll); answering comes later.
-    capabilities = frozenset({Capability.MENTIONS})
+    # Messages come in by webhook only (mentions() has nothing to poll); answers are messages.
+    capabilities = frozenset({Capability.MENTIONS, Capability.REPLY})
+    # https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-messages#customer-service-windows
+    private_window = timedelta(hours=24)
+    private_limit = TEXT_LIMIT
     # The owner types ids and a token into a form: the nearest of the connection kinds.
     connect_with = "password"
 
@@ -70,6 +117,44 @@ class WhatsAppConnector(Connector):
             handle=number,
             display_name=str(body.get("verified_name") or number),
             profile_url=chat_url(number),
+        )
+
+    def publish(self, post: OutgoingPost) -> PublishedPost:
+        """An answer in a customer's conversation: a text message to their WhatsApp id."""
+        if not post.reply_to.startswith(PREFIX) or post.media:
+            raise ConnectorError(
+                _("On WhatsApp Klankbord only answers a customer's message, with text."),
+                permanent=True,
+            )
+        wa_id = post.reply_to.removeprefix(PREFIX).partition("/")[0]
+        # https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
+        # biz_opaque_callback_data comes back in the message's status webhooks: with our key in
+        # it, a later look-up can tell an answer that went out from one that did not.
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": wa_id,
+            "type": "text",
+            "text": {"body": post.text, "preview_url": False},
+            "biz_opaque_callback_data": post.idempotency_key,
+        }
+        answer = self._client().call(
+            "POST", f"/{self.account.external_id}/messages", json=body, idempotent=False
+        )
+        try:
+            wamid = str(answer["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError) as error:
+            raise ConnectorError(_("WhatsApp accepted the message but gave no id.")) from error
+        return PublishedPost(remote_id=message_id(wa_id, wamid), url="")
+
+    def find_published(self, post: OutgoingPost) -> PublishedPost | None:
+        # The Cloud API cannot list sent messages; only status webhooks tell of them. Until
+        # those are read, an unclear answer stays unconfirmed: never sent a second time blindly.
+        raise ConnectorError(
+            _(
+                "WhatsApp cannot be asked whether an answer arrived. Check the conversation in "
+                "WhatsApp before answering again."
+            )
         )
 
     def mentions(self, cursor: str = "") -> MentionPage:

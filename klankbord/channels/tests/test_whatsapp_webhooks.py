@@ -1,11 +1,13 @@
 """Customer messages pushed by WhatsApp's webhook: signed, stored once, into the inbox."""
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client, TestCase
 from django.urls import reverse
+from django.utils import translation
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels import meta_webhooks
@@ -26,6 +28,13 @@ from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
 WAMID = "wamid.HBgLMzI0NzU5ODc2NTQVAgASGBQzQTdCNUY3RjBFQkRGRkY4QzY4NwA="
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    # The placeholder and the reason are written in the language active in the worker.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -50,7 +59,9 @@ def deliver(channel: Channel, payload: dict[str, Any], **headers: Any) -> Any:
     url = reverse("whatsapp_webhook", args=[channel.settings["webhook_key"]])
     # The receiver hands new events to the queue (run at once here) once they are committed.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return Client().post(url, body, content_type="application/json", **extra)
+        return Client(HTTP_ACCEPT_LANGUAGE="en").post(
+            url, body, content_type="application/json", **extra
+        )
 
 
 @pytest.fixture

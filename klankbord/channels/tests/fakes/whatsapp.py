@@ -6,6 +6,14 @@ Shapes follow developers.facebook.com: graph-api/reference/whatsapp-business-pho
 `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`): an unknown or
 unreachable id is code 100 subcode 33 in a 400, a bad token code 190 in a 401.
 
+Sending follows docs/whatsapp/cloud-api/reference/messages: `POST /{phone-number-id}/messages`
+with `{"messaging_product": "whatsapp", "recipient_type": "individual", "to", "type": "text",
+"text": {"body", "preview_url"}}` → `{"messaging_product": "whatsapp", "contacts": [{"input",
+"wa_id"}], "messages": [{"id": "wamid..."}]}`; a text body holds at most 4096 characters. Outside
+the 24-hour customer service window the answer is error 131047 (support/error-codes: "Re-engagement
+message", with error_data.details). `drop_after_accept` stores a message and closes the connection
+without an answer, as a proxy going away would.
+
 Webhooks (`webhook_delivery`, `signed`) follow docs/whatsapp/cloud-api/webhooks/payload-examples:
 `{"object": "whatsapp_business_account", "entry": [{"id": <WABA id>, "changes": [{"field":
 "messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number",
@@ -24,6 +32,8 @@ from typing import Any
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from klankbord.channels.tests.fakes.chaos import DroppedConnection
+
 WABA_ID = "102290129340398"
 PHONE_NUMBER_ID = "106540352242922"
 DISPLAY_NUMBER = "+32 470 12 34 56"
@@ -31,6 +41,8 @@ VERIFIED_NAME = "Bakkerij Janssens"
 TOKEN = "EAAJB-fake-system-user-token-0123456789"
 APP_SECRET = "fake-whatsapp-app-secret-0123456"
 _VERSION = r"/v\d+\.\d+"
+WINDOW_SECONDS = 24 * 3600
+TEXT_LIMIT = 4096
 
 
 @dataclass
@@ -45,6 +57,10 @@ class FakeWhatsApp:
         self.tokens = {TOKEN}
         self.numbers = {PHONE_NUMBER_ID: Number(DISPLAY_NUMBER, VERIFIED_NAME)}
         self.requests: list[tuple[str, str]] = []
+        # When each customer (wa_id) last wrote: the customer service window starts there.
+        self.last_customer_message: dict[str, float] = {}
+        self.sent: list[dict[str, Any]] = []
+        self.drop_after_accept = 0
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -59,6 +75,9 @@ class FakeWhatsApp:
         found = re.fullmatch(_VERSION + r"/(\d+)", request.path)
         if request.method == "GET" and found:
             return self.phone_number(found.group(1), request.args.get("fields", ""))
+        sending = re.fullmatch(_VERSION + r"/(\d+)/messages", request.path)
+        if request.method == "POST" and sending:
+            return self.send_message(sending.group(1), request.get_json(silent=True) or {})
         return self.error(400, 100, "Unknown path components", subcode=0)
 
     def phone_number(self, number_id: str, fields: str) -> Response:
@@ -74,6 +93,48 @@ class FakeWhatsApp:
             if name in ("display_phone_number", "verified_name"):
                 body[name] = getattr(number, name)
         return self.json(body)
+
+    def customer_wrote(self, wa_id: str, at: float | None = None) -> None:
+        self.last_customer_message[wa_id] = time.time() if at is None else at
+
+    def send_message(self, number_id: str, body: dict[str, Any]) -> Response:
+        if number_id not in self.numbers:
+            return self.error(400, 100, f"Object with ID '{number_id}' does not exist", subcode=33)
+        text = (body.get("text") or {}).get("body")
+        if body.get("messaging_product") != "whatsapp" or body.get("type") != "text":
+            return self.error(400, 100, "(#100) Invalid parameter")
+        if not isinstance(text, str) or not text or len(text) > TEXT_LIMIT:
+            return self.error(400, 100, "(#100) Param text['body'] is invalid")
+        wa_id = str(body.get("to") or "")
+        last = self.last_customer_message.get(wa_id)
+        if last is None or time.time() - last > WINDOW_SECONDS:
+            return self.reengagement()
+        wamid = f"wamid.HBgL{wa_id}{len(self.sent):06d}"
+        self.sent.append({**body, "id": wamid, "to": wa_id, "text": text})
+        if self.drop_after_accept:
+            self.drop_after_accept -= 1
+            return DroppedConnection()
+        return self.json(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": wa_id, "wa_id": wa_id}],
+                "messages": [{"id": wamid}],
+            }
+        )
+
+    def reengagement(self) -> Response:
+        details = (
+            "Message failed to send because more than 24 hours have passed since the customer "
+            "last replied to this number."
+        )
+        error = {
+            "message": "(#131047) Re-engagement message",
+            "type": "OAuthException",
+            "code": 131047,
+            "error_data": {"messaging_product": "whatsapp", "details": details},
+            "fbtrace_id": "AbCdEfGhIjK",
+        }
+        return self.json({"error": error}, 400)
 
     @staticmethod
     def json(body: object, status: int = 200) -> Response:

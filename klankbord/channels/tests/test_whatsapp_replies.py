@@ -1,0 +1,141 @@
+"""Answering a WhatsApp customer from the inbox: inside the 24-hour window, exactly once."""
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import timezone, translation
+from pytest_httpserver import HTTPServer
+
+from klankbord.channels import meta_webhooks
+from klankbord.channels.models import Channel
+from klankbord.channels.tests.fakes.whatsapp import (
+    CUSTOMER_WA_ID,
+    FakeWhatsApp,
+    text_message,
+    webhook_delivery,
+)
+from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
+from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.inbox import services as inbox
+from klankbord.inbox.models import Item, Reply
+from klankbord.inbox.replying import ReplyRefused, reply_send
+from klankbord.lib import http
+from klankbord.listening import services as listening
+from klankbord.listening.models import Mention, Source
+from klankbord.orgs.models import Membership
+from klankbord.test import World
+
+pytestmark = pytest.mark.django_db
+WAMID = "wamid.HBgLMzI0NzU5ODc2NTQVAgASGBQzQTdCNUY3RjBFQkRGRkY4QzY4NwA="
+SENT = r"/v\d+\.\d+/\d+/messages"
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def fake(httpserver: HTTPServer, settings: Any) -> FakeWhatsApp:
+    fake = FakeWhatsApp(httpserver)
+    settings.WHATSAPP_GRAPH_URL = fake.base_url
+    return fake
+
+
+@pytest.fixture
+def channel(world: World, fake: FakeWhatsApp, monkeypatch: pytest.MonkeyPatch) -> Channel:
+    alice = Client()
+    alice.force_login(world.alice)
+    alice.post(connect_url(world), entered())
+    listening.sources_sync(world.org)
+    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
+    return Channel.objects.get(network="whatsapp")
+
+
+def process(event_ids: list[int]) -> None:
+    """Each new event processed as the worker would, instead of through a broker."""
+    for event_id in event_ids:
+        meta_webhooks.event_process(event_id)
+
+
+def customer_item(channel: Channel, fake: FakeWhatsApp, text: str = "Taart voor 12?") -> Item:
+    fake.customer_wrote(CUSTOMER_WA_ID)
+    deliver(channel, webhook_delivery(text_message(WAMID, text)))
+    mention = Mention.objects.get()
+    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
+    inbox.items_from_mentions(source=source, mentions=[mention])
+    return Item.objects.get(mention=mention)
+
+
+def alice_in(world: World) -> Membership:
+    return Membership.objects.get(user=world.alice, organisation=world.org)
+
+
+def posts(fake: FakeWhatsApp) -> int:
+    return sum(1 for method, path in fake.requests if method == "POST" and "/messages" in path)
+
+
+def test_an_answer_inside_the_window_is_sent_once(
+    world: World, channel: Channel, fake: FakeWhatsApp
+) -> None:
+    item = customer_item(channel, fake)
+
+    reply = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+
+    assert reply.status == Reply.Status.SENT and reply.private
+    assert [m["text"] for m in fake.sent] == ["Ja, dat lukt!"]
+    assert fake.sent[0]["to"] == CUSTOMER_WA_ID
+    assert fake.sent[0]["biz_opaque_callback_data"] == reply.idempotency_key
+    assert reply.remote_id == f"whatsapp/{CUSTOMER_WA_ID}/{fake.sent[0]['id']}"
+    assert posts(fake) == 1
+
+
+def test_an_answer_outside_the_window_is_refused_before_sending(
+    world: World, channel: Channel, fake: FakeWhatsApp
+) -> None:
+    item = customer_item(channel, fake)
+    later = timezone.now() + timedelta(hours=25)
+
+    with time_machine.travel(later), pytest.raises(ReplyRefused) as refused:
+        reply_send(item=item, by=alice_in(world), text="Sorry voor het late antwoord")
+
+    assert "only an approved message template can be sent" in refused.value.message
+    assert posts(fake) == 0 and not Reply.objects.exists()
+
+
+def test_the_reengagement_error_from_whatsapp_is_explained(
+    world: World, channel: Channel, fake: FakeWhatsApp
+) -> None:
+    item = customer_item(channel, fake)
+    # WhatsApp's own clock says the window closed (our copy of the message came late).
+    fake.customer_wrote(CUSTOMER_WA_ID, at=time.time() - 25 * 3600)
+
+    reply = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+
+    assert reply.status == Reply.Status.FAILED
+    assert "more than 24 hours passed" in reply.error
+    assert "message template" in reply.error
+    assert fake.sent == []
+
+
+def test_a_lost_answer_stays_unconfirmed_and_is_never_sent_twice(
+    world: World, channel: Channel, fake: FakeWhatsApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "DEFAULT_POLICY", http.Policy(attempts=1))
+    item = customer_item(channel, fake)
+    fake.drop_after_accept = 1
+
+    reply = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+
+    # The Cloud API cannot be asked whether it went out: it stays unclear, nothing is resent.
+    assert reply.status == Reply.Status.UNCONFIRMED
+    assert "Check the conversation in WhatsApp" in reply.error
+    with pytest.raises(ReplyRefused):
+        reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+    assert posts(fake) == 1 and len(fake.sent) == 1
