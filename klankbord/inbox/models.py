@@ -120,6 +120,11 @@ class Reply(models.Model):
     error = models.CharField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Where a network reports it (WhatsApp's status webhooks): reached the phone, then read.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # A message template sent instead of free text: {"name", "language", "parameters": [...]}.
+    template = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
