@@ -175,7 +175,7 @@ def _threads_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, A
 
 def _whatsapp_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     """One event per customer message, under its phone number id and wamid (stable on a
-    redelivery). Statuses (sent, delivered, read, failed) are not kept yet."""
+    redelivery), and one per status of a message we sent (sent, delivered, read, failed)."""
     found = []
     for entry in payload.get("entry") or []:
         for change in entry.get("changes") or []:
@@ -189,6 +189,11 @@ def _whatsapp_events(payload: dict[str, Any]) -> list[tuple[str, str, dict[str, 
                     continue
                 body = {"field": "messages", "message": message, "contacts": contacts}
                 found.append((number_id, f"message:{message['id']}", body))
+            for status in value.get("statuses") or []:
+                if not isinstance(status, dict) or not status.get("id"):
+                    continue
+                key = f"status:{status['id']}:{status.get('status')}"
+                found.append((number_id, key, {"field": "statuses", "status": status}))
     return found
 
 
@@ -252,6 +257,9 @@ def event_process(event_id: int) -> None:
         return
     event = WebhookEvent.objects.get(pk=event_id)
     channel = _channel_of(event)
+    if event.network == "whatsapp" and event.body.get("field") == "statuses" and channel:
+        _finish(event, Status.DONE, _whatsapp_status(event, channel))
+        return
     source = Source.objects.filter(channel=channel, kind=Source.Kind.MENTIONS, active=True).first()
     if channel is None or source is None:
         if event.network == "whatsapp":
@@ -274,6 +282,16 @@ def event_process(event_id: int) -> None:
         if mention is not None:
             pipeline.run(source, [sources.to_item(source, mention)])
         _finish(event, Status.DONE)
+
+
+def _whatsapp_status(event: WebhookEvent, channel: Channel) -> str:
+    """A status of a message we sent, recorded on its reply; why it was set aside, or ""."""
+    from klankbord.inbox.receipts import reply_receipt_record
+
+    receipt = whatsapp.receipt_of(event.body.get("status") or {})
+    if receipt is None:
+        return _("Not a WhatsApp message status Klankbord knows.")
+    return reply_receipt_record(channel=channel, receipt=receipt)
 
 
 def _channel_of(event: WebhookEvent) -> Channel | None:

@@ -337,6 +337,15 @@ def reply_look_up(*, reply: Reply) -> Reply:
     return reply
 
 
+def reply_settle(*, reply: Reply, published: PublishedPost) -> Reply:
+    """A reply still sending or unconfirmed went out after all: the network told us (WhatsApp's
+    status webhook, carrying our idempotency key). It shows as sent and is never sent again."""
+    if reply.status in PENDING:
+        # It went out when it was sent; that is when the customer had their answer.
+        _sent(reply, reply.status, published, at=reply.created_at)
+    return reply
+
+
 def stale_after() -> timedelta:
     return timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 

@@ -31,6 +31,8 @@ PAGE_SIZE = 50
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9000, 12, 31)
 WORKS_THE_INBOX = Role.CONTRIBUTOR  # assign, change status, notes; a client only reads
 REPLIES = Role.EDITOR  # answers go out in the organisation's name
+# How often an open list or conversation asks for what changed (new items, a reply read).
+REFRESH_SECONDS = 15
 
 
 def _item_or_404(membership: Membership, item_id: int) -> Item:
@@ -101,6 +103,7 @@ def inbox_view(request: HtmxHttpRequest, membership: Membership) -> HttpResponse
         "sentiments": Sentiment.choices,
         "intents": Intent.choices,
         "may_work": membership.has_role(WORKS_THE_INBOX),
+        "refresh_seconds": REFRESH_SECONDS,
     }
     if request.htmx:
         return render(request, "inbox/partials/poll.html", context)
@@ -145,6 +148,7 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
     other_viewer = services.viewing(item=item, by=membership.user)
     channel = selectors.channel_of(item)
     text = item.draft or _greeting(item)
+    replies = list(item.replies.select_related("author", "channel"))
     context = {
         "membership": membership,
         "item": item,
@@ -155,7 +159,10 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         and selectors.answered_when_closed(item, services.opening_hours(membership.organisation)),
         "earlier": selectors.earlier_items(item),
         "thread": selectors.thread_of(item),
-        "replies": item.replies.select_related("author", "channel"),
+        "replies": replies,
+        # Refreshed while a reply may still change: sending, or not yet read on WhatsApp.
+        "replies_live": any(_may_change(reply) for reply in replies),
+        "refresh_seconds": REFRESH_SECONDS,
         "notes": item.notes.select_related("author"),
         "other_viewer": other_viewer,
         "reply_form": ReplyForm(initial={"text": text}),
@@ -184,6 +191,14 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "hidden": moderation.is_hidden(item),
     }
     return render(request, "inbox/item.html", context)
+
+
+def _may_change(reply: Reply) -> bool:
+    if reply.status in replying.PENDING:
+        return True
+    network = reply.channel.network if reply.channel else ""
+    receipts = bool(network) and connector_class(network).reports_receipts
+    return reply.status == Reply.Status.SENT and receipts and reply.read_at is None
 
 
 def _greeting(item: Item) -> str:

@@ -268,6 +268,8 @@ class Connector:
     hides_comments: ClassVar[bool] = False
     # Whether a reply sent again replaces the earlier one, and a reply can be deleted (Google).
     edits_replies: ClassVar[bool] = False
+    # Whether the network tells when a reply reached the customer and was read (WhatsApp).
+    reports_receipts: ClassVar[bool] = False
     # Whether a post needs at least one image (Instagram has no text-only posts).
     needs_media: ClassVar[bool] = False
     # Whether the network downloads a post's images from our public address (Instagram, Threads)

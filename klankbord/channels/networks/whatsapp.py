@@ -6,6 +6,7 @@ Facebook client is reused with WhatsApp in its messages. A channel is one busine
 Connecting checks the token against the number; messages come in later by webhook.
 """
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -96,6 +97,8 @@ class WhatsAppConnector(Connector):
     private_limit = TEXT_LIMIT
     # The owner types ids and a token into a form: the nearest of the connection kinds.
     connect_with = "password"
+    # Status webhooks tell when an answer reached the customer's phone and was read.
+    reports_receipts = True
 
     def _client(self) -> Client:
         return Client(
@@ -234,3 +237,73 @@ def _from_unix(value: Any) -> datetime | None:
         return datetime.fromtimestamp(int(str(value)), tz=UTC)
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+# Message statuses, pushed by webhook for each message we sent; Meta may deliver them late, twice
+# or out of order (docs/whatsapp/cloud-api/webhooks/components#statuses-object).
+RECEIPT_STATUSES = ("sent", "delivered", "read", "failed")
+# Failure codes of a status webhook that a business can act on (support/error-codes).
+UNDELIVERABLE = 131026
+UNSUPPORTED_TYPE = 131051
+MEDIA_UPLOAD = 131053
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One status of a message we sent."""
+
+    wamid: str
+    wa_id: str  # the customer it went to (recipient_id)
+    status: str  # sent | delivered | read | failed
+    at: datetime | None
+    key: str  # biz_opaque_callback_data: the idempotency key of our reply, as sent
+    error_code: int = 0
+    error_detail: str = ""
+
+
+def receipt_of(status: dict[str, Any]) -> Receipt | None:
+    """A stored status object read, or None when it is not one we know."""
+    wamid = str(status.get("id") or "")
+    if not wamid or status.get("status") not in RECEIPT_STATUSES:
+        return None
+    errors = [e for e in status.get("errors") or [] if isinstance(e, dict)]
+    first = errors[0] if errors else {}
+    try:
+        code = int(first.get("code") or 0)
+    except (TypeError, ValueError):
+        code = 0
+    detail = (first.get("error_data") or {}).get("details") or first.get("message") or ""
+    return Receipt(
+        wamid=wamid,
+        wa_id=str(status.get("recipient_id") or ""),
+        status=str(status["status"]),
+        at=_from_unix(status.get("timestamp")),
+        key=str(status.get("biz_opaque_callback_data") or ""),
+        error_code=code,
+        error_detail=str(first.get("title") or detail),
+    )
+
+
+def failure_reason(receipt: Receipt) -> str:
+    """Why WhatsApp could not deliver a message, in the active language."""
+    known = {
+        REENGAGEMENT: _(
+            "WhatsApp did not deliver the answer: more than 24 hours passed since the customer's "
+            "last message, so only an approved message template can be sent."
+        ),
+        UNDELIVERABLE: _(
+            "WhatsApp could not deliver the answer: the number may not be on WhatsApp, may not "
+            "have accepted WhatsApp's latest terms, or uses a very old version of the app."
+        ),
+        UNSUPPORTED_TYPE: _("WhatsApp does not support this kind of message, so it was not sent."),
+        MEDIA_UPLOAD: _(
+            "WhatsApp could not fetch or upload the attached file, so the answer was not sent. "
+            "Try again with another file."
+        ),
+    }
+    if receipt.error_code in known:
+        return known[receipt.error_code]
+    return _("WhatsApp could not deliver the answer (error %(code)s: %(detail)s).") % {
+        "code": receipt.error_code or "?",
+        "detail": receipt.error_detail or _("no details given"),
+    }

@@ -19,6 +19,17 @@ Webhooks (`webhook_delivery`, `signed`) follow docs/whatsapp/cloud-api/webhooks/
 "messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number",
 "phone_number_id"}, "contacts": [{"profile": {"name"}, "wa_id"}], "messages": [{"from", "id",
 "timestamp", "type", <type>: {...}}]}}]}]}`, signed in X-Hub-Signature-256 with the app secret.
+
+Statuses of the messages we sent (`status_delivery`, `status_object`, `post_signed`) follow
+docs/whatsapp/cloud-api/webhooks/components#statuses-object: the same envelope with
+`"statuses": [{"id": <wamid>, "status": "sent" | "delivered" | "read" | "failed", "timestamp",
+"recipient_id": <wa_id>, "biz_opaque_callback_data"?: <as sent>, "conversation"?: {"id",
+"expiration_timestamp"?, "origin": {"type": "service"}}, "pricing"?: {"billable",
+"pricing_model", "category"}, "errors"?: [{"code", "title", "message", "error_data":
+{"details"}, "href"}]}]` instead of contacts and messages. Conversation and pricing come with
+sent and delivered; errors only with failed. Meta may deliver a status twice, late, or before an
+earlier one (read before delivered): tests send them in any order, again, or signed with another
+secret.
 """
 
 import hashlib
@@ -29,6 +40,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -198,3 +210,72 @@ def signed(body: bytes, secret: str = APP_SECRET) -> dict[str, str]:
     """The header Meta adds: HMAC-SHA256 of the raw body with the app secret."""
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return {"HTTP_X_HUB_SIGNATURE_256": f"sha256={digest}"}
+
+
+# support/error-codes: the title and error_data.details WhatsApp gives with a failed status.
+STATUS_ERRORS = {
+    131026: ("Message undeliverable", "Message Undeliverable."),
+    131047: (
+        "Re-engagement message",
+        "Message failed to send because more than 24 hours have passed since the customer last "
+        "replied to this number.",
+    ),
+    131051: ("Unsupported message type", "Message type is not currently supported."),
+    131053: ("Media upload error", "Unable to upload the media used in the message."),
+}
+
+
+def status_object(
+    message: dict[str, Any], status: str, *, at: float | None = None, error: int = 0
+) -> dict[str, Any]:
+    """One status of a message the fake accepted (an entry of `FakeWhatsApp.sent`)."""
+    found: dict[str, Any] = {
+        "id": message["id"],
+        "status": status,
+        "timestamp": str(int(time.time() if at is None else at)),
+        "recipient_id": message["to"],
+    }
+    if message.get("biz_opaque_callback_data"):
+        found["biz_opaque_callback_data"] = message["biz_opaque_callback_data"]
+    if status in ("sent", "delivered"):
+        found["conversation"] = {"id": "c0ffee5e55i0n", "origin": {"type": "service"}}
+        found["pricing"] = {"billable": False, "pricing_model": "CBP", "category": "service"}
+    if status == "failed":
+        title, details = STATUS_ERRORS.get(error, ("Generic user error", "Something went wrong."))
+        found["errors"] = [
+            {
+                "code": error,
+                "title": title,
+                "message": title,
+                "error_data": {"details": details},
+                "href": "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+            }
+        ]
+    return found
+
+
+def status_delivery(
+    *statuses: dict[str, Any], phone_number_id: str = PHONE_NUMBER_ID
+) -> dict[str, Any]:
+    """What Meta pushes for statuses of sent messages, in the order given (any order)."""
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": DISPLAY_NUMBER.replace(" ", "")[1:],
+            "phone_number_id": phone_number_id,
+        },
+        "statuses": list(statuses),
+    }
+    change = {"field": "messages", "value": value}
+    return {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": WABA_ID, "changes": [change]}],
+    }
+
+
+def post_signed(url: str, payload: dict[str, Any], secret: str = APP_SECRET) -> httpx.Response:
+    """Meta's webhook call to a running server: the raw body, signed with `secret`."""
+    body = json.dumps(payload).encode()
+    signature = signed(body, secret)["HTTP_X_HUB_SIGNATURE_256"]
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+    return httpx.post(url, content=body, headers=headers, timeout=10)
