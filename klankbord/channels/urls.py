@@ -1,6 +1,6 @@
 from django.urls import path
 
-from klankbord.channels import views
+from klankbord.channels import chat_link, views
 
 urlpatterns = [
     path("o/<slug:org_slug>/instellingen/kanalen/", views.channels_view, name="channels"),
@@ -67,6 +67,23 @@ urlpatterns = [
         "o/<slug:org_slug>/instellingen/kanalen/whatsapp/",
         views.connect_whatsapp_view,
         name="connect_whatsapp",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/whatsapp-link/",
+        chat_link.whatsapp_link_view,
+        name="whatsapp_link",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/whatsapp-link/qr.svg",
+        chat_link.whatsapp_qr_view,
+        {"kind": "svg"},
+        name="whatsapp_qr_svg",
+    ),
+    path(
+        "o/<slug:org_slug>/instellingen/kanalen/<int:channel_id>/whatsapp-link/qr.png",
+        chat_link.whatsapp_qr_view,
+        {"kind": "png"},
+        name="whatsapp_qr_png",
     ),
     path(
         "o/<slug:org_slug>/instellingen/kanalen/linkedin/app/",

@@ -43,6 +43,7 @@ from klankbord.publishing.public_images import image_for_token
 Status = PostTarget.Status
 HASHTAG = re.compile(r"(?<!\w)#(\w{2,60})")
 PREVIEW_FIELDS = ["url", "title", "description", "site"]
+MAX_PREFILL = 2000  # a text brought in by a link: a start, not a whole post
 
 
 def _post_or_404(membership: Membership, post_id: int) -> Post:
@@ -261,6 +262,9 @@ def compose_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     initial = {}
     if "date" in request.GET:
         initial = {"date": request.GET["date"], "time": request.GET.get("time", "10:00")}
+    if request.GET.get("text"):
+        # A start brought from elsewhere, e.g. the WhatsApp chat link; the author finishes it.
+        initial["text"] = request.GET["text"][:MAX_PREFILL]
     form = _compose_form(request, membership, initial=initial)
     if request.method == "POST" and form.is_valid():
         return _save_and_act(request, membership, form, None)

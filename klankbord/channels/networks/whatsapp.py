@@ -9,6 +9,7 @@ Connecting checks the token against the number; messages come in later by webhoo
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from django.conf import settings
@@ -45,11 +46,17 @@ def graph_url() -> str:
     return str(getattr(settings, "WHATSAPP_GRAPH_URL", facebook.GRAPH_URL)).rstrip("/")
 
 
-def chat_url(display_phone_number: str) -> str:
-    """The wa.me link of a number: digits only, with the country code, no plus or zeros."""
+def chat_url(display_phone_number: str, text: str = "") -> str:
+    """The wa.me link of a number: digits only, with the country code, no plus or zeros.
+
+    `text` is typed into the customer's message box, for them to send or change.
+    """
     # https://faq.whatsapp.com/5913398998672934 (click to chat)
     digits = "".join(ch for ch in display_phone_number if ch.isdigit())
-    return f"https://wa.me/{digits}" if digits else ""
+    if not digits:
+        return ""
+    # Spaces as %20, as in WhatsApp's own example; a "+" could stay a plus sign.
+    return f"https://wa.me/{digits}" + (f"?text={quote(text, safe='')}" if text else "")
 
 
 class Client(facebook.Client):
