@@ -1,5 +1,8 @@
 """Language detection on short Flemish, Dutch, French, English and German posts."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from klankbord.language.detect import (
@@ -31,10 +34,76 @@ def test_short_posts_get_their_language(text: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["ok", "Top!", "👍👍", "", "https://bakkerij-alice.be/winter", "#Leuven @an"]
+    ("text", "expected"),
+    [
+        ("Das ist doch gut so, danke!", "de"),
+        ("Wo finde ich den Eingang?", "de"),
+        ("Ich auch", "de"),
+        ("Is this shop open today?", "en"),
+        ("Thanks, you made my day", "en"),
+        ("Me too", "en"),
+        ("On se voit tantôt, ok ?", "fr"),
+        ("Il drache depuis ce matin", "fr"),
+        ("Moi aussi", "fr"),
+        ("Ik kom morgen langs, ok?", "nl"),
+        ("Ik ook", "nl"),
+        ("Tot straks!", "nl"),
+    ],
 )
-def test_too_little_text_is_undetermined(text: str) -> None:
+def test_short_lines_with_common_words_get_their_language(text: str, expected: str) -> None:
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kheb da nie gezien ze",
+        "ge zijt ne schat",
+        "kzen der nie zeker van",
+        "hebde gij da gezien?",
+        "allez, tot seffens hè",
+        "ff kijken, wss wel",
+        "nen dikke merci!",
+        "Wauw 😍 merci",
+    ],
+)
+def test_flemish_and_dutch_chat_spelling_is_dutch(text: str) -> None:
+    assert detect_language(text) == "nl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "ok ok",
+        "Top!",
+        "haha",
+        "👍👍",
+        "😂😂😂 🙏",
+        "",
+        "12:30",
+        "15u - 18u",
+        "+32 470 12 34 56",
+        "€ 12,50",
+        "https://bakkerij-alice.be/winter",
+        "#Leuven @an",
+        "@jan #gent",
+    ],
+)
+def test_lines_without_language_are_undetermined(text: str) -> None:
     assert detect_language(text) == UNDETERMINED
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_short_lines_of_the_language_sets_are_read_right(split: str) -> None:
+    path = Path(__file__).resolve().parents[1] / "data" / "languages" / f"{split}.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    said = detect_languages([row["text"] for row in rows])
+    right = sum(
+        1 for row, (language, _) in zip(rows, said, strict=True) if row["language"] == language
+    )
+    assert len(rows) >= 400
+    assert right / len(rows) >= 0.97
 
 
 def test_the_confidence_comes_along() -> None:
