@@ -10,6 +10,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -92,7 +93,7 @@ def reply_check(item: Item, text: str, private: bool = False) -> Channel:
     return _prepare(item, text, private).channel
 
 
-def _prepare(item: Item, text: str, private: bool) -> Prepared:
+def _prepare(item: Item, text: str, private: bool, template: bool = False) -> Prepared:
     channel = reply_channel(item)
     mention = item.mention
     text = text.strip()
@@ -105,7 +106,8 @@ def _prepare(item: Item, text: str, private: bool) -> Prepared:
             _("%(network)s has no private messages; reply publicly or contact them another way.")
             % {"network": _label(channel)}
         )
-    if private:
+    # An approved message template may go out after the window closed (WhatsApp).
+    if private and not template:
         _check_window(channel, mention)
     text = addressed(channel.network, mention, text)
     if private and channel.network in NAMING_NETWORKS and not _names_author(text, mention):
@@ -153,7 +155,7 @@ def _check_window(channel: Channel, mention: Mention) -> None:
                 _(
                     "WhatsApp lets a business answer freely only within %(hours)s hours of the "
                     "customer's last message, and that was longer ago. After that only an "
-                    "approved message template can be sent, which Klankbord cannot send yet."
+                    "approved message template can be sent: choose one below."
                 )
                 % {"hours": hours_in_window}
             )
@@ -165,6 +167,15 @@ def _check_window(channel: Channel, mention: Mention) -> None:
             )
             % {"network": _label(channel), "hours": hours_in_window}
         )
+
+
+def window_open(channel: Channel, mention: Mention) -> bool:
+    """Whether a free answer to this message fits the network's messaging window now."""
+    try:
+        _check_window(channel, mention)
+    except ReplyRefused:
+        return False
+    return True
 
 
 def _check_private_comment(channel: Channel, mention: Mention) -> None:
@@ -214,9 +225,17 @@ def _names_author(text: str, mention: Mention) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
-def reply_send(*, item: Item, by: Membership, text: str, private: bool = False) -> Reply:
+def reply_send(
+    *,
+    item: Item,
+    by: Membership,
+    text: str,
+    private: bool = False,
+    template: dict[str, Any] | None = None,
+) -> Reply:
     """Send a reply to the item's mention. Never inside another transaction: the reply must be
-    committed as "sending" before the network hears of it."""
+    committed as "sending" before the network hears of it. With `template` (see
+    message_templates.py) an approved message template goes out, `text` being its filled body."""
     if by.organisation_id != item.organisation_id:
         raise ValueError("not a member of this item's organisation")
     # durable: a RuntimeError inside an outer transaction, instead of a commit that is not one.
@@ -224,10 +243,11 @@ def reply_send(*, item: Item, by: Membership, text: str, private: bool = False) 
         # Two people pressing send at once: the second waits here, then sees the first reply.
         Item.objects.select_for_update().filter(pk=item.pk).first()
         item.refresh_from_db()
-        prepared = _prepare(item, text, private)
+        prepared = _prepare(item, text, private, template=bool(template))
         connector = connector_for(prepared.channel)
-        item.draft = text
-        item.save(update_fields=["draft", "updated_at"])
+        if not template:  # a template's text is not something to write on with
+            item.draft = text
+            item.save(update_fields=["draft", "updated_at"])
         reply = Reply.objects.create(
             item=item,
             author=by.user,
@@ -236,6 +256,7 @@ def reply_send(*, item: Item, by: Membership, text: str, private: bool = False) 
             private=prepared.private,
             idempotency_key=uuid.uuid4().hex,
             status=Status.SENDING,
+            template=template or {},
         )
     try:
         published = connector.publish(outgoing(reply))
@@ -261,7 +282,12 @@ def reply_send(*, item: Item, by: Membership, text: str, private: bool = False) 
         actor=by.user,
         action="inbox.replied",
         target=f"#{item.pk}",
-        data={"reply": reply.pk, "status": reply.status, "private": reply.private},
+        data={
+            "reply": reply.pk,
+            "status": reply.status,
+            "private": reply.private,
+            **({"template": reply.template.get("name", "")} if reply.template else {}),
+        },
     )
     return reply
 
@@ -358,6 +384,7 @@ def outgoing(reply: Reply) -> OutgoingPost:
         visibility="direct" if reply.private else "public",
         # Committed before the network heard of it: the same words answered earlier are another.
         not_before=reply.created_at,
+        options={"template": reply.template} if reply.template else {},
     )
 
 

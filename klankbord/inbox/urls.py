@@ -25,6 +25,12 @@ urlpatterns = [
     path(P + "<int:item_id>/notitie/", views.item_note_view, name="inbox_item_note"),
     path(P + "<int:item_id>/antwoord/", views.item_reply_view, name="inbox_item_reply"),
     path(P + "<int:item_id>/verbergen/", views.item_hide_view, name="inbox_item_hide"),
+    path(P + "<int:item_id>/sjabloon/", views.item_template_view, name="inbox_item_template"),
+    path(
+        P + "<int:item_id>/sjablonen/vernieuwen/",
+        views.item_templates_refresh_view,
+        name="inbox_item_templates_refresh",
+    ),
     path(P + "<int:item_id>/tellen/", views.item_count_view, name="inbox_item_count"),
     path(
         P + "<int:item_id>/antwoord/<int:reply_id>/opzoeken/",

@@ -14,7 +14,8 @@ from klankbord.accounts.models import User
 from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import connector_class
-from klankbord.inbox import moderation, replying, selectors, services
+from klankbord.channels.networks.base import ConnectorError
+from klankbord.inbox import message_templates, moderation, replying, selectors, services
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
 from klankbord.inbox.models import Item, Reply, SavedReply
 from klankbord.lib import cells
@@ -189,6 +190,10 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         "may_hide": moderation.hideable_channel(item) is not None,
         "edits_replies": channel is not None and connector_class(channel.network).edits_replies,
         "hidden": moderation.is_hidden(item),
+        # WhatsApp: approved message templates, the only answer once the 24-hour window closed.
+        "whatsapp_templates": message_templates.template_offer(item, channel)
+        if membership.has_role(REPLIES)
+        else None,
     }
     return render(request, "inbox/item.html", context)
 
@@ -318,6 +323,62 @@ def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) 
         messages.warning(request, _("The network did not confirm the reply. Look it up first."))
     else:
         messages.error(request, _("The reply was not sent: %(reason)s") % {"reason": reply.error})
+    return _back(item)
+
+
+@org_view(REPLIES)
+@require_POST
+def item_template_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
+    """Answer a WhatsApp conversation with an approved message template."""
+    item = _item_or_404(membership, item_id)
+    try:
+        reply = message_templates.template_reply_send(
+            item=item,
+            by=membership,
+            key=request.POST.get("template", ""),
+            header_values=_numbered(request, "header"),
+            body_values=_numbered(request, "body"),
+        )
+    except replying.ReplyRefused as refused:
+        messages.error(request, refused.message)
+        return _back(item)
+    if reply.status == Reply.Status.SENT:
+        messages.success(request, _("Template sent."))
+    elif reply.status == Reply.Status.UNCONFIRMED:
+        messages.warning(request, _("The network did not confirm the reply. Look it up first."))
+    else:
+        messages.error(request, _("The reply was not sent: %(reason)s") % {"reason": reply.error})
+    return _back(item)
+
+
+def _numbered(request: HttpRequest, part: str) -> list[str]:
+    """The values of fields "body-0", "body-1"… in order, as many as were sent (at most 50)."""
+    values: list[str] = []
+    while f"{part}-{len(values)}" in request.POST and len(values) < 50:
+        values.append(request.POST[f"{part}-{len(values)}"])
+    return values
+
+
+@org_view(REPLIES)
+@require_POST
+def item_templates_refresh_view(
+    request: HttpRequest, membership: Membership, item_id: int
+) -> HttpResponse:
+    """Ask Meta again for the approved templates, instead of waiting for the cache."""
+    item = _item_or_404(membership, item_id)
+    channel = selectors.channel_of(item)
+    if channel is None or channel.network != "whatsapp":
+        raise Http404
+    try:
+        message_templates.templates_of(channel, refresh=True)
+    except ConnectorError as error:
+        messages.error(
+            request,
+            _("Klankbord could not read your message templates: %(error)s")
+            % {"error": error.message},
+        )
+        return _back(item)
+    messages.success(request, _("The message templates are up to date."))
     return _back(item)
 
 

@@ -6,6 +6,7 @@ Facebook client is reused with WhatsApp in its messages. A channel is one busine
 Connecting checks the token against the number; messages come in later by webhook.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -59,6 +60,168 @@ def chat_url(display_phone_number: str, text: str = "") -> str:
     return f"https://wa.me/{digits}" + (f"?text={quote(text, safe='')}" if text else "")
 
 
+# Message templates: what a business may send outside the customer service window, once
+# Meta approved it (https://developers.facebook.com/docs/whatsapp/message-templates).
+TEMPLATE_FIELDS = "name,language,status,category,components,parameter_format"
+# 100 per page (the most Graph gives); a verified business may have up to 6,000 templates.
+TEMPLATE_PAGES = 60
+# {{1}} or, with parameter_format NAMED, {{order_number}} (templates/overview#parameter-formats).
+TEMPLATE_VARIABLE = re.compile(r"\{\{\s*([a-z0-9_]+)\s*\}\}")
+# Header text holds at most 60 characters (templates/components#text-header); a variable's value
+# at most 1,024 when the template has more than a body (reference/messages#text-object).
+HEADER_LIMIT = 60
+VARIABLE_LIMIT = 1024
+# What a template may carry that Klankbord can send: buttons without variables of their own.
+FILLABLE_BUTTONS = frozenset({"QUICK_REPLY", "PHONE_NUMBER", "URL", "VOICE_CALL"})
+# Template errors of the send call (support/error-codes), explained in the user's language.
+TEMPLATE_PARAMETER_COUNT = 132000
+TEMPLATE_MISSING = 132001
+TEMPLATE_TOO_LONG = 132005
+TEMPLATE_POLICY = 132007
+TEMPLATE_PARAMETER_FORMAT = 132012
+TEMPLATE_PAUSED = 132015
+TEMPLATE_DISABLED = 132016
+
+
+@dataclass(frozen=True)
+class Template:
+    """One approved message template in one language, as the inbox offers it."""
+
+    name: str
+    language: str
+    category: str  # MARKETING, UTILITY or AUTHENTICATION
+    body: str
+    header: str = ""
+    footer: str = ""
+    named: bool = False  # parameter_format NAMED: variables have names instead of numbers
+    # The variables in the order they are sent: "1", "2"… or their names.
+    body_variables: tuple[str, ...] = ()
+    header_variables: tuple[str, ...] = ()
+    # Why Klankbord cannot send it ("media_header", "buttons"), or "" when it can.
+    unsupported: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.name}:{self.language}"
+
+
+def template_variables(text: str, *, named: bool) -> tuple[str, ...]:
+    """The variables of a template text, each once: numbered ones in number order."""
+    found = list(dict.fromkeys(TEMPLATE_VARIABLE.findall(text)))
+    if named:
+        return tuple(found)
+    return tuple(sorted((v for v in found if v.isdigit()), key=int))
+
+
+def template_of(item: dict[str, Any]) -> Template | None:
+    """A template of the message_templates list, or None without a name, language or body."""
+    # https://developers.facebook.com/docs/whatsapp/business-management-api/message-templates/components
+    parts = {
+        str(part.get("type") or "").upper(): part
+        for part in item.get("components") or []
+        if isinstance(part, dict)
+    }
+    name, language = str(item.get("name") or ""), str(item.get("language") or "")
+    body = str((parts.get("BODY") or {}).get("text") or "")
+    if not name or not language or not body:
+        return None
+    named = str(item.get("parameter_format") or "").upper() == "NAMED"
+    header = parts.get("HEADER") or {}
+    header_format = str(header.get("format") or "TEXT").upper() if header else ""
+    header_text = str(header.get("text") or "") if header_format == "TEXT" else ""
+    buttons = [b for b in (parts.get("BUTTONS") or {}).get("buttons") or [] if isinstance(b, dict)]
+    unsupported = ""
+    if header_format not in ("", "TEXT"):
+        unsupported = "media_header"
+    elif any(
+        str(b.get("type") or "").upper() not in FILLABLE_BUTTONS or "{{" in str(b.get("url") or "")
+        for b in buttons
+    ):
+        unsupported = "buttons"
+    return Template(
+        name=name,
+        language=language,
+        category=str(item.get("category") or "").upper(),
+        body=body,
+        header=header_text,
+        footer=str((parts.get("FOOTER") or {}).get("text") or ""),
+        named=named,
+        body_variables=template_variables(body, named=named),
+        header_variables=template_variables(header_text, named=named),
+        unsupported=unsupported,
+    )
+
+
+def template_fill(text: str, variables: tuple[str, ...], values: list[str]) -> str:
+    """The text as the customer reads it; a variable without a value stays as it is."""
+    given = dict(zip(variables, values, strict=False))
+
+    def value(match: re.Match[str]) -> str:
+        return given.get(match.group(1)) or match.group(0)
+
+    return TEMPLATE_VARIABLE.sub(value, text)
+
+
+def template_payload(chosen: dict[str, Any]) -> dict[str, Any]:
+    """The `template` object of a send call, from what a Reply keeps of it."""
+    # https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages#template-object
+    components = []
+    for kind, values_key, names_key in (
+        ("header", "header_parameters", "header_names"),
+        ("body", "parameters", "names"),
+    ):
+        values = [str(v) for v in chosen.get(values_key) or []]
+        names = [str(n) for n in chosen.get(names_key) or []]
+        if not values:
+            continue
+        parameters: list[dict[str, str]] = []
+        for index, text in enumerate(values):
+            parameter = {"type": "text", "text": text}
+            # Named templates name each value; numbered ones go by position.
+            if index < len(names):
+                parameter["parameter_name"] = names[index]
+            parameters.append(parameter)
+        components.append({"type": kind, "parameters": parameters})
+    payload: dict[str, Any] = {"name": chosen["name"], "language": {"code": chosen["language"]}}
+    if components:
+        payload["components"] = components
+    return payload
+
+
+def template_error(code: int) -> str:
+    """What a template error of WhatsApp means, in the active language; "" for other codes."""
+    # https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
+    known = {
+        TEMPLATE_PARAMETER_COUNT: _(
+            "WhatsApp refused the template: the number of filled-in variables does not match "
+            "the template. Refresh the templates and try again."
+        ),
+        TEMPLATE_MISSING: _(
+            "WhatsApp refused the template: it does not exist in this language, or it is not "
+            "approved (any more). Refresh the templates and choose another one."
+        ),
+        TEMPLATE_TOO_LONG: _(
+            "WhatsApp refused the template: with the filled-in variables the text is too long. "
+            "Shorten the variables."
+        ),
+        TEMPLATE_POLICY: _(
+            "WhatsApp refused the template because its content goes against WhatsApp's policies."
+        ),
+        TEMPLATE_PARAMETER_FORMAT: _(
+            "WhatsApp refused the template: a variable is not in the format the template "
+            "expects. Refresh the templates and try again."
+        ),
+        TEMPLATE_PAUSED: _(
+            "WhatsApp paused this template because customers gave it poor feedback. Choose "
+            "another template, or wait until WhatsApp releases it."
+        ),
+        TEMPLATE_DISABLED: _(
+            "WhatsApp disabled this template after repeated poor feedback. Choose another template."
+        ),
+    }
+    return known.get(code, "")
+
+
 class Client(facebook.Client):
     """Facebook's Graph client with WhatsApp in its messages."""
 
@@ -84,6 +247,8 @@ class Client(facebook.Client):
                 ),
                 permanent=True,
             )
+        if template_error(code):
+            raise ConnectorError(template_error(code), permanent=True)
         if code in THROTTLE_CODES:
             retry_at = http.now_utc() + facebook.regain_after(response.headers)
             if self.budget is not None and self.budget_key:
@@ -131,6 +296,8 @@ class WhatsAppConnector(Connector):
 
     def publish(self, post: OutgoingPost) -> PublishedPost:
         """An answer in a customer's conversation: a text message to their WhatsApp id."""
+        if post.options.get("template"):
+            return self.template_send(post)
         if not post.reply_to.startswith(PREFIX) or post.media:
             raise ConnectorError(
                 _("On WhatsApp Klankbord only answers a customer's message, with text."),
@@ -146,6 +313,49 @@ class WhatsAppConnector(Connector):
             "to": wa_id,
             "type": "text",
             "text": {"body": post.text, "preview_url": False},
+            "biz_opaque_callback_data": post.idempotency_key,
+        }
+        answer = self._client().call(
+            "POST", f"/{self.account.external_id}/messages", json=body, idempotent=False
+        )
+        try:
+            wamid = str(answer["messages"][0]["id"])
+        except (KeyError, IndexError, TypeError) as error:
+            raise ConnectorError(_("WhatsApp accepted the message but gave no id.")) from error
+        return PublishedPost(remote_id=message_id(wa_id, wamid), url="")
+
+    def templates(self) -> list[Template]:
+        """The business's approved message templates, by name and language."""
+        waba_id = str(self.account.settings.get("waba_id") or "")
+        if not waba_id:
+            raise ConnectorError(
+                _("This WhatsApp number has no business account ID. Connect it again."),
+                permanent=True,
+            )
+        # https://developers.facebook.com/docs/graph-api/reference/whats-app-business-account/message_templates/
+        listed = self._client().items(
+            f"/{waba_id}/message_templates",
+            {"fields": TEMPLATE_FIELDS, "limit": "100"},
+            pages=TEMPLATE_PAGES,
+        )
+        # Pending, rejected, paused or disabled templates cannot be sent.
+        found = (template_of(item) for item in listed if item.get("status") == "APPROVED")
+        return sorted((t for t in found if t is not None), key=lambda t: (t.name, t.language))
+
+    def template_send(self, post: OutgoingPost) -> PublishedPost:
+        """A message template to the customer of the conversation, also outside the window."""
+        if not post.reply_to.startswith(PREFIX):
+            raise ConnectorError(
+                _("On WhatsApp Klankbord only answers a customer's message."), permanent=True
+            )
+        wa_id = post.reply_to.removeprefix(PREFIX).partition("/")[0]
+        # https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
+        body = {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": wa_id,
+            "type": "template",
+            "template": template_payload(post.options["template"]),
             "biz_opaque_callback_data": post.idempotency_key,
         }
         answer = self._client().call(

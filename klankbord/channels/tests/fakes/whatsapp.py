@@ -14,6 +14,22 @@ the 24-hour customer service window the answer is error 131047 (support/error-co
 message", with error_data.details). `drop_after_accept` stores a message and closes the connection
 without an answer, as a proxy going away would.
 
+Message templates follow docs/graph-api/reference/whats-app-business-account/message_templates:
+`GET /{waba-id}/message_templates?fields=name,language,status,category,components,
+parameter_format&limit=100` → `{"data": [{"id", "name", "language", "status" (APPROVED, PENDING,
+REJECTED, PAUSED, DISABLED), "category", "parameter_format" (POSITIONAL, NAMED), "components":
+[{"type": "HEADER", "format": "TEXT"|"IMAGE", "text"}, {"type": "BODY", "text"}, {"type":
+"FOOTER", "text"}, {"type": "BUTTONS", "buttons": [{"type", "text"}]}]}], "paging": {"cursors":
+{"before", "after"}, "next"}}`, `next` only while more follow; `templates_page_size` per page
+(default 5, so the default nine templates take two pages). Sending one
+(docs/whatsapp/cloud-api/guides/send-message-templates) is `"type": "template", "template":
+{"name", "language": {"code"}, "components": [{"type": "header"|"body", "parameters": [{"type":
+"text", "text", "parameter_name" (NAMED only)}]}]}`, allowed outside the window; its errors
+(support/error-codes) are 132001 in a 404 for a name not in that language or not approved, 132000
+for a parameter count that does not match a component's variables, 132012 for a named template's
+value without its name, 132015 for a paused and 132016 for a disabled template. `sent` keeps the
+body's text with its variables filled in.
+
 Webhooks (`webhook_delivery`, `signed`) follow docs/whatsapp/cloud-api/webhooks/payload-examples:
 `{"object": "whatsapp_business_account", "entry": [{"id": <WABA id>, "changes": [{"field":
 "messages", "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number",
@@ -32,6 +48,7 @@ earlier one (read before delivered): tests send them in any order, again, or sig
 secret.
 """
 
+import base64
 import hashlib
 import hmac
 import json
@@ -73,6 +90,8 @@ class FakeWhatsApp:
         self.last_customer_message: dict[str, float] = {}
         self.sent: list[dict[str, Any]] = []
         self.drop_after_accept = 0
+        self.templates = default_templates()
+        self.templates_page_size = 5
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
 
     @property
@@ -87,6 +106,9 @@ class FakeWhatsApp:
         found = re.fullmatch(_VERSION + r"/(\d+)", request.path)
         if request.method == "GET" and found:
             return self.phone_number(found.group(1), request.args.get("fields", ""))
+        listing = re.fullmatch(_VERSION + r"/(\d+)/message_templates", request.path)
+        if request.method == "GET" and listing:
+            return self.message_templates(listing.group(1), request)
         sending = re.fullmatch(_VERSION + r"/(\d+)/messages", request.path)
         if request.method == "POST" and sending:
             return self.send_message(sending.group(1), request.get_json(silent=True) or {})
@@ -112,6 +134,8 @@ class FakeWhatsApp:
     def send_message(self, number_id: str, body: dict[str, Any]) -> Response:
         if number_id not in self.numbers:
             return self.error(400, 100, f"Object with ID '{number_id}' does not exist", subcode=33)
+        if body.get("type") == "template":
+            return self.send_template(body)
         text = (body.get("text") or {}).get("body")
         if body.get("messaging_product") != "whatsapp" or body.get("type") != "text":
             return self.error(400, 100, "(#100) Invalid parameter")
@@ -133,6 +157,89 @@ class FakeWhatsApp:
                 "messages": [{"id": wamid}],
             }
         )
+
+    def message_templates(self, waba_id: str, request: Request) -> Response:
+        if waba_id != WABA_ID:
+            message = f"Unsupported get request. Object with ID '{waba_id}' does not exist"
+            return self.error(400, 100, message, subcode=33)
+        fields = set(request.args.get("fields", "name,language,status,id").split(",")) | {"id"}
+        size = min(int(request.args.get("limit", "25")), self.templates_page_size)
+        after = request.args.get("after", "")
+        start = int(base64.b64decode(after).decode()) if after else 0
+        page = self.templates[start : start + size]
+        body: dict[str, Any] = {
+            "data": [{k: v for k, v in t.items() if k in fields} for t in page],
+            "paging": {"cursors": {"before": _cursor(start), "after": _cursor(start + len(page))}},
+        }
+        if start + size < len(self.templates):
+            body["paging"]["next"] = self.server.url_for(
+                f"{request.path}?limit={size}&after={_cursor(start + size)}"
+            )
+        return self.json(body)
+
+    def send_template(self, body: dict[str, Any]) -> Response:
+        chosen = body.get("template") or {}
+        name = str(chosen.get("name") or "")
+        language = str((chosen.get("language") or {}).get("code") or "")
+        found = next(
+            (t for t in self.templates if t["name"] == name and t["language"] == language), None
+        )
+        status = found["status"] if found else ""
+        if status == "PAUSED":
+            return self.template_error(132015, "Template is Paused", f"{name} is paused")
+        if status == "DISABLED":
+            return self.template_error(132016, "Template is disabled", f"{name} is disabled")
+        if found is None or status != "APPROVED":
+            details = f"template name ({name}) does not exist in {language}"
+            message = "Template name does not exist in the translation"
+            return self.template_error(132001, message, details, status=404)
+        given = {
+            str(c.get("type") or ""): c.get("parameters") or []
+            for c in chosen.get("components") or []
+        }
+        texts = {str(c["type"]).lower(): str(c.get("text") or "") for c in found["components"]}
+        filled = {}
+        for kind in ("header", "body"):
+            variables = list(dict.fromkeys(re.findall(r"\{\{(\w+)\}\}", texts.get(kind, ""))))
+            values = given.get(kind, [])
+            if len(values) != len(variables):
+                details = (
+                    f"{kind}: number of localizable_params ({len(values)}) does not match the "
+                    f"expected number of params ({len(variables)})"
+                )
+                message = "Number of parameters does not match the expected number of params"
+                return self.template_error(132000, message, details)
+            if found["parameter_format"] == "NAMED":
+                named = {str(v.get("parameter_name") or ""): v.get("text") for v in values}
+                if set(named) != set(variables):
+                    message = "Parameter format does not match format in the created template"
+                    return self.template_error(132012, message, f"{kind}: parameter names")
+            else:
+                named = {str(i + 1): v.get("text") for i, v in enumerate(values)}
+            filled[kind] = _filled(texts.get(kind, ""), named)
+        wa_id = str(body.get("to") or "")
+        wamid = f"wamid.HBgL{wa_id}{len(self.sent):06d}"
+        self.sent.append({**body, "id": wamid, "to": wa_id, "text": filled["body"]})
+        if self.drop_after_accept:
+            self.drop_after_accept -= 1
+            return DroppedConnection()
+        return self.json(
+            {
+                "messaging_product": "whatsapp",
+                "contacts": [{"input": wa_id, "wa_id": wa_id}],
+                "messages": [{"id": wamid, "message_status": "accepted"}],
+            }
+        )
+
+    def template_error(self, code: int, title: str, details: str, *, status: int = 400) -> Response:
+        error = {
+            "message": f"(#{code}) {title}",
+            "type": "OAuthException",
+            "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": details},
+            "fbtrace_id": "AbCdEfGhIjK",
+        }
+        return self.json({"error": error}, status)
 
     def reengagement(self) -> Response:
         details = (
@@ -162,6 +269,61 @@ class FakeWhatsApp:
         if subcode:
             error["error_subcode"] = subcode
         return self.json({"error": error}, status)
+
+
+def _filled(text: str, values: dict[str, Any]) -> str:
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: str(values[m.group(1)]), text)
+
+
+def _cursor(offset: int) -> str:
+    return base64.b64encode(str(offset).encode()).decode()
+
+
+def _template(
+    number: int, name: str, language: str, status: str, category: str, *components: Any
+) -> dict[str, Any]:
+    named = any(
+        "{{" in str(c.get("text", "")) and "{{1}}" not in str(c["text"]) for c in components
+    )
+    return {
+        "id": f"59412345678{number:04d}",
+        "name": name,
+        "language": language,
+        "status": status,
+        "category": category,
+        "parameter_format": "NAMED" if named else "POSITIONAL",
+        "components": list(components),
+    }
+
+
+def default_templates() -> list[dict[str, Any]]:
+    """Templates of a bakery in every status; nl and fr versions of one of them."""
+    body = lambda text: {"type": "BODY", "text": text}  # noqa: E731
+    footer = {"type": "FOOTER", "text": VERIFIED_NAME}
+    return [
+        _template(1, "afspraak_herinnering", "nl", "APPROVED", "UTILITY",
+                  body("Dag {{1}}, we verwachten je op {{2}} in de bakkerij. Tot dan!"), footer),
+        _template(2, "afspraak_herinnering", "fr", "APPROVED", "UTILITY",
+                  body("Bonjour {{1}}, nous vous attendons le {{2}} à la boulangerie."), footer),
+        _template(3, "bestelling_klaar", "nl", "APPROVED", "UTILITY",
+                  {"type": "HEADER", "format": "TEXT", "text": "Bestelling {{bestelnummer}}"},
+                  body("Dag {{naam}}, je bestelling ligt klaar. Ophalen kan tot {{uur}}."),
+                  {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Bedankt"}]}),
+        _template(4, "paasactie", "nl", "PENDING", "MARKETING",
+                  body("Met Pasen: paaseitjes aan halve prijs, {{1}}!")),
+        _template(5, "gratis_taart", "nl", "REJECTED", "MARKETING",
+                  body("Win een gratis taart, {{1}}!")),
+        _template(6, "nieuwe_openingsuren", "nl", "APPROVED", "MARKETING",
+                  {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW"]}},
+                  body("Vanaf {{1}} zijn we ook op zondag open.")),
+        _template(7, "feedback_vragen", "nl", "PAUSED", "MARKETING",
+                  body("Hoe smaakte je taart, {{1}}?")),
+        _template(8, "hello_world", "en_US", "APPROVED", "UTILITY",
+                  body("Welcome and congratulations!! This message demonstrates your ability to "
+                       "send a WhatsApp message notification from the Cloud API.")),
+        _template(9, "oude_actie", "nl", "DISABLED", "MARKETING",
+                  body("Nog even: {{1}} korting.")),
+    ]  # fmt: skip
 
 
 CUSTOMER_WA_ID = "32475987654"
