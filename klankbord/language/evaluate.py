@@ -1,7 +1,9 @@
 """Measure a tier on labelled posts: accuracy, macro-F1, per-class precision/recall, confusion.
 
 Gold rows are dicts with `text` and any of `sentiment`, `intents`, `language`; each measure uses
-only the rows that carry its label.
+only the rows that carry its label. Two measures look at the hard cases on their own: language
+on short lines (20 to 60 characters, where detectors guess most), and questions asked without a
+question mark ("iemand een goede loodgieter in Gent", "weet iemand of ze open zijn").
 """
 
 import time
@@ -12,6 +14,8 @@ from klankbord.language.detect import LANGUAGES, UNDETERMINED
 from klankbord.language.heads import INTENTS, SENTIMENTS
 
 Row = dict[str, Any]
+SHORT_LINES = (20, 60)  # characters, both included
+QUESTION_MARKS = ("?", "\uff1f")  # the ASCII one and the full-width one
 
 
 def class_report(gold: Sequence[str], predicted: Sequence[str], classes: Sequence[str]) -> Row:
@@ -89,7 +93,48 @@ def evaluate(rows: Sequence[Row], read: Callable[[list[str]], list[Any]]) -> Row
     language = [(r["language"], x.language) for r, x in pairs if r.get("language")]
     if language:
         report["language"] = class_report(*_columns(language), (*LANGUAGES, UNDETERMINED))
+        low, high = SHORT_LINES
+        short = [
+            (r["language"], x.language)
+            for r, x in pairs
+            if r.get("language") in LANGUAGES and low <= len(r["text"]) <= high
+        ]
+        if short:
+            report["language_short_lines"] = short_line_report(*_columns(short))
+    unmarked = [(r["intents"], x.intents) for r, x in pairs if "intents" in r and _no_mark(r)]
+    if unmarked:
+        report["question_without_mark"] = question_report(*_columns(unmarked))
     return report
+
+
+def short_line_report(gold: Sequence[str], predicted: Sequence[str]) -> Row:
+    """Accuracy per language and overall; `und` counts as wrong."""
+    per_language = {}
+    for language in LANGUAGES:
+        said = [p for g, p in zip(gold, predicted, strict=True) if g == language]
+        if said:
+            right = sum(1 for p in said if p == language)
+            per_language[language] = {"accuracy": _ratio(right, len(said)), "count": len(said)}
+    right = sum(1 for g, p in zip(gold, predicted, strict=True) if g == p)
+    return {
+        "characters": list(SHORT_LINES),
+        "count": len(gold),
+        "accuracy": _ratio(right, len(gold)),
+        "languages": per_language,
+    }
+
+
+def question_report(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> Row:
+    """Precision, recall and F1 of the question intent."""
+    pairs = list(zip(gold, predicted, strict=True))
+    true_positive = sum(1 for g, p in pairs if "question" in g and "question" in p)
+    said = sum(1 for _, p in pairs if "question" in p)
+    support = sum(1 for g, _ in pairs if "question" in g)
+    return {"count": len(pairs), **_precision_recall(true_positive, said, support)}
+
+
+def _no_mark(row: Row) -> bool:
+    return not any(mark in str(row["text"]) for mark in QUESTION_MARKS)
 
 
 def _columns(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], list[Any]]:
@@ -103,7 +148,31 @@ def format_report(tier: str, report: Row) -> str:
     for measure in ("sentiment", "intents", "language"):
         if measure in report:
             lines.extend(_format_measure(measure, report[measure]))
+    if "language_short_lines" in report:
+        lines.append(_format_short_lines(report["language_short_lines"]))
+    if "question_without_mark" in report:
+        lines.append(_format_unmarked_questions(report["question_without_mark"]))
     return "\n".join(lines)
+
+
+def _format_short_lines(result: Row) -> str:
+    low, high = result["characters"]
+    each = ", ".join(
+        f"{language} {scores['accuracy']:.3f} ({scores['count']})"
+        for language, scores in result["languages"].items()
+    )
+    return (
+        f"-- language on lines of {low}-{high} characters ({result['count']} posts): "
+        f"accuracy {result['accuracy']:.3f}; {each}"
+    )
+
+
+def _format_unmarked_questions(result: Row) -> str:
+    return (
+        f"-- questions without a question mark ({result['count']} posts, "
+        f"{result['support']} questions): F1 {result['f1']:.3f}, "
+        f"precision {result['precision']:.3f}, recall {result['recall']:.3f}"
+    )
 
 
 def _format_measure(measure: str, result: Row) -> list[str]:

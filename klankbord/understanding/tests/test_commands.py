@@ -88,6 +88,30 @@ def test_evaluate_prints_the_measures_for_a_tier(tmp_path: Path) -> None:
     assert "-- language (1 posts)" in out
 
 
+def test_evaluate_gives_short_line_language_and_unmarked_questions_in_text_and_json(
+    tmp_path: Path,
+) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"text": "Wo finde ich den Eingang bitte?", "language": "de"},
+        {"text": "Is this shop open on Sunday?", "language": "en"},
+        {"text": "Iemand een goede loodgieter in Gent", "intents": ["question", "lead"]},
+        {"text": "Zalig ontbijt gehad bij Lotte", "intents": ["praise"]},
+    ]
+    gold.write_text("\n".join(json.dumps(row) for row in rows))
+
+    out, _err = run("evaluate", "--data", str(gold), "--tier", "fast")
+    as_json, _err = run("evaluate", "--data", str(gold), "--tier", "fast", "--json")
+
+    assert "-- language on lines of 20-60 characters (2 posts): accuracy 1.000" in out
+    assert "de 1.000 (1)" in out
+    assert "-- questions without a question mark (2 posts, 1 questions)" in out
+    report = json.loads(as_json)["fast"]
+    assert report["language_short_lines"]["languages"]["en"] == {"accuracy": 1.0, "count": 1}
+    assert report["question_without_mark"]["count"] == 2
+    assert report["question_without_mark"]["support"] == 1
+
+
 def test_evaluate_refuses_a_broken_file(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text('{"text": "ok"}\n[1, 2]\n')
