@@ -366,3 +366,6 @@ KLANKBORD_RETRAIN_AFTER = env.int("KLANKBORD_RETRAIN_AFTER", default=20)
 KLANKBORD_LISTENING_TIER = env.str("KLANKBORD_LISTENING_TIER", default="auto")
 # The largest file the import pages accept; a worker reads it, not the web request.
 KLANKBORD_IMPORT_MAX_BYTES = env.int("KLANKBORD_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# The largest file kept from a WhatsApp message or sent with an answer (WhatsApp's own
+# limits per kind stay lower: images 5 MB, stickers 500 KB).
+WHATSAPP_MEDIA_MAX_BYTES = env.int("WHATSAPP_MEDIA_MAX_BYTES", default=16 * 1024 * 1024)

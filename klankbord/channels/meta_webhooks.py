@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klankbord.channels.models import Channel, FacebookApp, ThreadsApp, WebhookEvent
-from klankbord.channels.networks import instagram, whatsapp
+from klankbord.channels.networks import instagram, whatsapp, whatsapp_media
 from klankbord.channels.networks import threads as threads_api
 from klankbord.channels.networks.base import ConnectorError, Mention, NotFound
 from klankbord.channels.networks.facebook import FacebookConnector, message_id, message_url
@@ -251,6 +251,7 @@ def event_claim(event_id: int, now: datetime | None = None) -> bool:
 def event_process(event_id: int) -> None:
     """Claim one stored event and bring its comment or message in as a mention."""
     from klankbord.listening import pipeline, sources
+    from klankbord.listening.media import media_keep
     from klankbord.listening.models import Source
 
     if not event_claim(event_id):
@@ -269,7 +270,7 @@ def event_process(event_id: int) -> None:
         _finish(event, Status.DONE, reason)
         return
     try:
-        mention = to_mention(event, channel)
+        mention, fetched = _with_file(event, channel, to_mention(event, channel))
     except NotFound as error:
         # Deleted before we read it: nothing to bring in, and nothing to try again.
         _finish(event, Status.DONE, error.message)
@@ -280,8 +281,26 @@ def event_process(event_id: int) -> None:
         return
     with transaction.atomic():
         if mention is not None:
-            pipeline.run(source, [sources.to_item(source, mention)])
+            batch = pipeline.run(source, [sources.to_item(source, mention)])
+            if fetched is not None and fetched.content:
+                media_keep(mentions=batch.stored, fetched=fetched)
         _finish(event, Status.DONE)
+
+
+def _with_file(
+    event: WebhookEvent, channel: Channel, mention: Mention | None
+) -> tuple[Mention | None, whatsapp_media.Fetched | None]:
+    """A WhatsApp message's file, fetched before it is stored; its text says what came and,
+    when the file is not kept, why."""
+    if event.network != "whatsapp" or mention is None:
+        return mention, None
+    connector = connector_for(channel)
+    assert isinstance(connector, whatsapp.WhatsAppConnector)
+    last_try = event.attempts >= MAX_ATTEMPTS
+    fetched = connector.media_fetch(event.body.get("message") or {}, last_try=last_try)
+    if fetched is None:
+        return mention, None
+    return replace(mention, text=whatsapp_media.fetched_text(fetched)), fetched
 
 
 def _whatsapp_status(event: WebhookEvent, channel: Channel) -> str:

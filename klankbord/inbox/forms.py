@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.services import allow_loopback
 from klankbord.inbox import hours
+from klankbord.inbox.attachments import Attachment, attachment_read
 from klankbord.inbox.models import InboxSettings, SavedReply
 from klankbord.inbox.services import unknown_placeholders
 from klankbord.lib.http import HttpError, UnsafeURL, check_url
@@ -19,8 +20,22 @@ LANGUAGES = [("", _("any language")), ("nl", "nl"), ("fr", "fr"), ("en", "en"), 
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}))
+    # Not required when a file goes out: then it is the file's caption, if any.
+    text = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False, strip=True
+    )
     private = forms.BooleanField(label=_("As a direct message"), required=False)
+    file = forms.FileField(label=_("Image or PDF"), required=False)
+
+    def clean_file(self) -> Attachment | None:
+        upload = self.cleaned_data.get("file")
+        return attachment_read(upload) if upload else None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("text") and not cleaned.get("file") and not self.errors:
+            raise forms.ValidationError(_("Write a reply first."))
+        return cleaned
 
 
 class NoteForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
-from klankbord.listening.models import Mention
+from klankbord.listening.models import Mention, StoredMedia
 from klankbord.orgs.models import Organisation
 
 DEFAULT_TARGET_MINUTES = 120  # two working hours
@@ -131,6 +131,15 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"reply {self.pk} ({self.status})"
+
+
+class ReplyMedia(StoredMedia):
+    """The image or document an answer carries (WhatsApp), shown in the conversation."""
+
+    reply = models.OneToOneField(Reply, on_delete=models.CASCADE, related_name="media")
+
+    def __str__(self) -> str:
+        return f"{self.kind} of reply {self.reply_id}"
 
 
 class Note(models.Model):

@@ -29,8 +29,10 @@ from klankbord.channels.networks.base import (
     RateLimitError,
     UnknownOutcomeError,
 )
+from klankbord.channels.networks.whatsapp_media import CAPTION_LIMIT
 from klankbord.channels.services import channel_mark_broken, connector_for
 from klankbord.inbox import services
+from klankbord.inbox.attachments import FILE_NETWORKS, Attachment, media_of, reply_media_add
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.selectors import channel_of
 from klankbord.listening.models import Mention
@@ -93,12 +95,16 @@ def reply_check(item: Item, text: str, private: bool = False) -> Channel:
     return _prepare(item, text, private).channel
 
 
-def _prepare(item: Item, text: str, private: bool, template: bool = False) -> Prepared:
+def _prepare(
+    item: Item, text: str, private: bool, template: bool = False, with_file: bool = False
+) -> Prepared:
     channel = reply_channel(item)
     mention = item.mention
     text = text.strip()
-    if not text:
+    if not text and not with_file:
         raise ReplyRefused(_("Write a reply first."))
+    if with_file:
+        _check_file(channel, text)
     # An answer to a private message stays private.
     private = private or mention.kind == "message"
     if private and channel.network not in PRIVATE_NETWORKS:
@@ -125,6 +131,19 @@ def _prepare(item: Item, text: str, private: bool, template: bool = False) -> Pr
     if Status.SENDING in pending:
         raise ReplyRefused(_("A reply to this is being sent right now."))
     return Prepared(channel=channel, text=text, private=private)
+
+
+def _check_file(channel: Channel, caption: str) -> None:
+    if channel.network not in FILE_NETWORKS:
+        raise ReplyRefused(
+            _("On %(network)s Klankbord sends answers without a file.")
+            % {"network": _label(channel)}
+        )
+    if len(caption) > CAPTION_LIMIT:
+        raise ReplyRefused(
+            _("Text sent with a file holds at most %(limit)s characters.")
+            % {"limit": CAPTION_LIMIT}
+        )
 
 
 def _check_window(channel: Channel, mention: Mention) -> None:
@@ -232,6 +251,7 @@ def reply_send(
     text: str,
     private: bool = False,
     template: dict[str, Any] | None = None,
+    file: Attachment | None = None,
 ) -> Reply:
     """Send a reply to the item's mention. Never inside another transaction: the reply must be
     committed as "sending" before the network hears of it. With `template` (see
@@ -243,7 +263,9 @@ def reply_send(
         # Two people pressing send at once: the second waits here, then sees the first reply.
         Item.objects.select_for_update().filter(pk=item.pk).first()
         item.refresh_from_db()
-        prepared = _prepare(item, text, private, template=bool(template))
+        prepared = _prepare(
+            item, text, private, template=bool(template), with_file=file is not None
+        )
         connector = connector_for(prepared.channel)
         if not template:  # a template's text is not something to write on with
             item.draft = text
@@ -258,6 +280,8 @@ def reply_send(
             status=Status.SENDING,
             template=template or {},
         )
+        if file is not None:  # kept with the reply, so the conversation shows what went out
+            reply_media_add(reply=reply, attachment=file, caption=prepared.text)
     try:
         published = connector.publish(outgoing(reply))
     except UnknownOutcomeError as error:
@@ -384,6 +408,7 @@ def outgoing(reply: Reply) -> OutgoingPost:
         visibility="direct" if reply.private else "public",
         # Committed before the network heard of it: the same words answered earlier are another.
         not_before=reply.created_at,
+        media=media_of(reply),
         options={"template": reply.template} if reply.template else {},
     )
 

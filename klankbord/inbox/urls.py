@@ -19,6 +19,7 @@ urlpatterns = [
         views.saved_reply_delete_view,
         name="saved_reply_delete",
     ),
+    path(P + "bestand/<int:media_id>/", views.mention_media_view, name="inbox_media"),
     path(P + "<int:item_id>/", views.item_view, name="inbox_item"),
     path(P + "<int:item_id>/actie/", views.item_action_view, name="inbox_item_action"),
     path(P + "<int:item_id>/label/", views.item_reading_view, name="inbox_item_reading"),
@@ -32,6 +33,11 @@ urlpatterns = [
         name="inbox_item_templates_refresh",
     ),
     path(P + "<int:item_id>/tellen/", views.item_count_view, name="inbox_item_count"),
+    path(
+        P + "<int:item_id>/antwoord/<int:reply_id>/bestand/",
+        views.reply_media_view,
+        name="inbox_reply_media",
+    ),
     path(
         P + "<int:item_id>/antwoord/<int:reply_id>/opzoeken/",
         views.reply_look_up_view,

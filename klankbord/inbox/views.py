@@ -13,11 +13,18 @@ from django.views.decorators.http import require_POST
 from klankbord.accounts.models import User
 from klankbord.accounts.types import HtmxHttpRequest
 from klankbord.channels.models import Channel
-from klankbord.channels.networks import connector_class
+from klankbord.channels.networks import connector_class, whatsapp_media
 from klankbord.channels.networks.base import ConnectorError
-from klankbord.inbox import message_templates, moderation, replying, selectors, services
+from klankbord.inbox import (
+    attachments,
+    message_templates,
+    moderation,
+    replying,
+    selectors,
+    services,
+)
 from klankbord.inbox.forms import InboxSettingsForm, NoteForm, ReplyForm, SavedReplyForm
-from klankbord.inbox.models import Item, Reply, SavedReply
+from klankbord.inbox.models import Item, Reply, ReplyMedia, SavedReply
 from klankbord.lib import cells
 from klankbord.lib.paging import CappedPaginator
 from klankbord.listening.models import Monitor
@@ -149,7 +156,9 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
     other_viewer = services.viewing(item=item, by=membership.user)
     channel = selectors.channel_of(item)
     text = item.draft or _greeting(item)
-    replies = list(item.replies.select_related("author", "channel"))
+    replies = list(
+        item.replies.select_related("author", "channel", "media").defer("media__content")
+    )
     context = {
         "membership": membership,
         "item": item,
@@ -160,6 +169,10 @@ def item_view(request: HttpRequest, membership: Membership, item_id: int) -> Htt
         and selectors.answered_when_closed(item, services.opening_hours(membership.organisation)),
         "earlier": selectors.earlier_items(item),
         "thread": selectors.thread_of(item),
+        "mention_media": item.mention.media.defer("content"),
+        "may_attach": channel is not None and channel.network in attachments.FILE_NETWORKS,
+        "image_limit": whatsapp_media.megabytes(whatsapp_media.outgoing_limit("image")),
+        "document_limit": whatsapp_media.megabytes(whatsapp_media.outgoing_limit("document")),
         "replies": replies,
         # Refreshed while a reply may still change: sending, or not yet read on WhatsApp.
         "replies_live": any(_may_change(reply) for reply in replies),
@@ -302,9 +315,12 @@ def item_note_view(request: HttpRequest, membership: Membership, item_id: int) -
 @require_POST
 def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     item = _item_or_404(membership, item_id)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("Write a reply first."))
+        if request.POST.get("text", "").strip():  # a refused file must not lose the words
+            services.item_save_draft(item=item, text=request.POST["text"])
+        problems = [str(problem) for errors in form.errors.values() for problem in errors]
+        messages.error(request, " ".join(problems) or _("Write a reply first."))
         return _back(item)
     try:
         reply = replying.reply_send(
@@ -312,6 +328,7 @@ def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) 
             by=membership,
             text=form.cleaned_data["text"],
             private=form.cleaned_data["private"],
+            file=form.cleaned_data["file"],
         )
     except replying.ReplyRefused as refused:
         services.item_save_draft(item=item, text=form.cleaned_data["text"])
@@ -532,3 +549,22 @@ def leads_export_view(request: HttpRequest, membership: Membership) -> HttpRespo
     writer.writerow(services.LEAD_COLUMNS)
     writer.writerows(services.lead_rows(membership.organisation))
     return response
+
+
+@org_view()
+def mention_media_view(request: HttpRequest, membership: Membership, media_id: int) -> HttpResponse:
+    """The file of a message (a WhatsApp photo, voice note or document), for members only."""
+    found = attachments.mention_media_or_404(membership.organisation_id, media_id)
+    return attachments.file_response(found)
+
+
+@org_view()
+def reply_media_view(
+    request: HttpRequest, membership: Membership, item_id: int, reply_id: int
+) -> HttpResponse:
+    """The file an answer carried."""
+    item = _item_or_404(membership, item_id)
+    found = ReplyMedia.objects.filter(reply_id=reply_id, reply__item=item).first()
+    if found is None:
+        raise Http404
+    return attachments.file_response(found)

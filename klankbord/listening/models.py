@@ -136,6 +136,43 @@ class Mention(models.Model):
         return f"{self.network}:{self.remote_id}"
 
 
+class StoredMedia(models.Model):
+    """A file that came with a message or went out with an answer, kept in the database so
+    every worker machine can serve it."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", _("Image")
+        AUDIO = "audio", _("Voice message")
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+        STICKER = "sticker", _("Sticker")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    mime_type = models.CharField(max_length=100)
+    filename = models.CharField(max_length=255, blank=True)
+    size_bytes = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)  # hex
+    content = models.BinaryField()
+    caption = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class MentionMedia(StoredMedia):
+    """The file of a message (a WhatsApp photo, voice note, video, document or sticker)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    mention = models.ForeignKey(Mention, on_delete=models.CASCADE, related_name="media")
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of mention {self.mention_id}"
+
+
 class Drop(models.Model):
     """How many items a source's batches dropped, per reason and day: nothing leaves silently."""
 

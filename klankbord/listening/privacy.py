@@ -7,6 +7,7 @@ An erased author is remembered only by that code, so they stay out without being
 
 import hashlib
 import hmac
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,11 +15,14 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from klankbord.listening.media import media_export
 from klankbord.listening.models import BlockedAuthor, ListeningSettings, Mention
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
 
 PSEUDONYM_PREFIX = "author-"
+# A phone number typed with or without spaces, dashes or brackets (WhatsApp authors).
+PHONE = re.compile(r"\+\d[\d\s().-]{5,}")
 BATCH = 1000
 
 
@@ -31,6 +35,13 @@ def bare(handle: str) -> str:
     return handle.strip().lower().lstrip("@")
 
 
+def phone_or_handle(handle: str) -> str:
+    """A phone number as WhatsApp authors are stored ("+32475987654"), however it was typed."""
+    if PHONE.fullmatch(handle.strip()):
+        return "+" + "".join(ch for ch in handle if ch.isdigit())
+    return handle
+
+
 def pseudonym(organisation_id: int, handle: str) -> str:
     key = settings.SECRET_KEY.encode()
     digest = hmac.new(key, f"{organisation_id}:{bare(handle)}".encode(), hashlib.sha256)
@@ -39,7 +50,7 @@ def pseudonym(organisation_id: int, handle: str) -> str:
 
 def by_author(organisation: Organisation, handle: str) -> QuerySet[Mention]:
     """Every stored mention of this author, under their handle or their pseudonym."""
-    name = bare(handle)
+    name = bare(phone_or_handle(handle))
     return Mention.objects.filter(
         Q(author_handle__iexact=name)
         | Q(author_handle__iexact=f"@{name}")
@@ -50,7 +61,7 @@ def by_author(organisation: Organisation, handle: str) -> QuerySet[Mention]:
 
 def author_export(membership: Membership, handle: str) -> dict[str, Any]:
     organisation = membership.organisation
-    mentions = by_author(organisation, handle).order_by("published_at")
+    mentions = by_author(organisation, handle).order_by("published_at").prefetch_related("media")
     audit_record(
         organisation=organisation,
         actor=membership.user,
@@ -76,6 +87,8 @@ def author_export(membership: Membership, handle: str) -> dict[str, Any]:
                 "sentiment": m.sentiment,
                 "intents": m.intents,
                 "places": m.places,
+                # The files of their messages (WhatsApp), with the bytes in base64.
+                "media": media_export(m),
             }
             for m in mentions
         ],
@@ -85,6 +98,7 @@ def author_export(membership: Membership, handle: str) -> dict[str, Any]:
 def author_erase(membership: Membership, handle: str) -> int:
     """Delete everything stored about an author and keep them out from now on."""
     organisation = membership.organisation
+    handle = phone_or_handle(handle)
     code = pseudonym(organisation.pk, handle)
     deleted = by_author(organisation, handle).delete()[1].get("listening.Mention", 0)
     BlockedAuthor.objects.get_or_create(

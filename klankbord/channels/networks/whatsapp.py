@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from klankbord.channels.networks import facebook
+from klankbord.channels.networks import facebook, whatsapp_media
 from klankbord.channels.networks.base import (
     Capability,
     Connector,
@@ -29,6 +29,7 @@ from klankbord.channels.networks.base import (
     PublishedPost,
     RateLimitError,
 )
+from klankbord.channels.networks.whatsapp_media import Fetched
 from klankbord.lib import http
 
 FIELDS = "display_phone_number,verified_name"
@@ -298,12 +299,17 @@ class WhatsAppConnector(Connector):
         """An answer in a customer's conversation: a text message to their WhatsApp id."""
         if post.options.get("template"):
             return self.template_send(post)
-        if not post.reply_to.startswith(PREFIX) or post.media:
+        if not post.reply_to.startswith(PREFIX) or len(post.media) > 1:
             raise ConnectorError(
                 _("On WhatsApp Klankbord only answers a customer's message, with text."),
                 permanent=True,
             )
         wa_id = post.reply_to.removeprefix(PREFIX).partition("/")[0]
+        content = (
+            self._with_file(post)
+            if post.media
+            else {"type": "text", "text": {"body": post.text, "preview_url": False}}
+        )
         # https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages
         # biz_opaque_callback_data comes back in the message's status webhooks: with our key in
         # it, a later look-up can tell an answer that went out from one that did not.
@@ -311,8 +317,7 @@ class WhatsAppConnector(Connector):
             "messaging_product": "whatsapp",
             "recipient_type": "individual",
             "to": wa_id,
-            "type": "text",
-            "text": {"body": post.text, "preview_url": False},
+            **content,
             "biz_opaque_callback_data": post.idempotency_key,
         }
         answer = self._client().call(
@@ -323,6 +328,17 @@ class WhatsAppConnector(Connector):
         except (KeyError, IndexError, TypeError) as error:
             raise ConnectorError(_("WhatsApp accepted the message but gave no id.")) from error
         return PublishedPost(remote_id=message_id(wa_id, wamid), url="")
+
+    def _with_file(self, post: OutgoingPost) -> dict[str, Any]:
+        """Upload the answer's file, then send it by id with the text as its caption. An
+        upload is repeated on a new attempt (an unused one is harmless); the send is not."""
+        media = post.media[0]
+        media_id = whatsapp_media.upload(self._client(), self.account.external_id, media)
+        return whatsapp_media.message_part(media_id, media, post.text)
+
+    def media_fetch(self, message: dict[str, Any], *, last_try: bool) -> Fetched | None:
+        """The file of a customer's media message, or why it is not kept."""
+        return whatsapp_media.fetch(self._client(), message, last_try=last_try)
 
     def templates(self) -> list[Template]:
         """The business's approved message templates, by name and language."""
@@ -398,7 +414,7 @@ def message_id(wa_id: str, wamid: str) -> str:
 
 
 def _placeholders() -> dict[str, str]:
-    # Media is not downloaded yet: the inbox says what came, so nobody misses it.
+    # Until its file is fetched (or when none comes), the inbox says what came.
     return {
         "image": _("[Image received on WhatsApp; open WhatsApp to see it]"),
         "video": _("[Video received on WhatsApp; open WhatsApp to see it]"),
@@ -416,7 +432,14 @@ def message_text(message: dict[str, Any]) -> str:
     kind = str(message.get("type") or "")
     if kind == "text":
         return str((message.get("text") or {}).get("body") or "")
-    caption = str((message.get(kind) or {}).get("caption") or "") if kind else ""
+    part = message.get(kind) if kind else None
+    caption = str(part.get("caption") or "") if isinstance(part, dict) else ""
+    if kind == "location":
+        caption = whatsapp_media.location_text(message.get("location") or {})
+    elif kind == "contacts":
+        caption = whatsapp_media.contacts_text(message.get("contacts") or [])
+    elif kind in ("unsupported", "unknown"):
+        return whatsapp_media.unsupported_text(message)
     placeholder = _placeholders().get(kind) or _(
         "[A WhatsApp message of type “%(type)s” that Klankbord cannot show yet]"
     ) % {"type": kind or "?"}

@@ -25,6 +25,9 @@ EXCEPTIONS = {
     "channels": {**SITE, "form-action": "'self' https: http:"},
     # An uploaded image, opened on its own, may run nothing at all.
     "image": {"default-src": "'none'"},
+    # So is the file of a message or an answer (a WhatsApp photo, voice note or document).
+    "inbox_media": {"default-src": "'none'"},
+    "inbox_reply_media": {"default-src": "'none'"},
 }
 
 

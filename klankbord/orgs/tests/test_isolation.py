@@ -16,7 +16,7 @@ from klankbord.accounts.services import api_token_create
 from klankbord.channels.models import Channel
 from klankbord.core.models import ImportJob
 from klankbord.inbox.models import Item, Reply, SavedReply
-from klankbord.listening.models import Mention, Monitor, Source, Webhook
+from klankbord.listening.models import Mention, MentionMedia, Monitor, Source, Webhook
 from klankbord.orgs.models import Invitation, Membership
 from klankbord.publishing.models import PostImage, QueueSlot
 from klankbord.publishing.services import post_create
@@ -104,6 +104,10 @@ def objects(world: World) -> dict[str, object]:
     mention = Mention.objects.create(
         organisation=world.org, source=source, network="rss", remote_id="1", key="k1", text="Hallo"
     )
+    media = MentionMedia.objects.create(
+        organisation=world.org, mention=mention, kind="image", mime_type="image/png",
+        size_bytes=3, sha256="0" * 64, content=b"png",
+    )  # fmt: skip
     item = Item.objects.create(organisation=world.org, mention=mention)
     reply = Reply.objects.create(item=item, text="Dag!", idempotency_key="isolation-reply")
     saved = SavedReply.objects.create(organisation=world.org, title="Open", text="Dag {naam}")
@@ -121,6 +125,7 @@ def objects(world: World) -> dict[str, object]:
         "version_id": version.pk,
         "item_id": item.pk,
         "reply_id": reply.pk,
+        "media_id": media.pk,
         "saved_reply_id": saved.pk,
         "webhook_id": webhook.pk,
         "monitor_id": monitor.pk,
