@@ -20,6 +20,7 @@ from django.utils.translation import override
 from klankbord.accounts.models import User
 from klankbord.channels.services import allow_loopback
 from klankbord.inbox.models import InboxSettings, Item
+from klankbord.inbox.selectors import channel_of
 from klankbord.lib.http import HttpError, request
 from klankbord.orgs.models import Membership, Role
 
@@ -95,15 +96,16 @@ def send_leads(now: datetime | None = None) -> int:
     sent = 0
     for item_id, organisation_id in list(waiting):
         if Item.objects.filter(pk=item_id, lead_sent_at__isnull=True).update(lead_sent_at=now):
-            item = Item.objects.select_related("mention", "assignee", "organisation").get(
-                pk=item_id
-            )
+            item = Item.objects.select_related(
+                "mention__source__channel", "assignee", "organisation"
+            ).get(pk=item_id)
             sent += _post_lead(hooks[organisation_id], item)
     return sent
 
 
 def lead_payload(item: Item) -> dict[str, object]:
     mention = item.mention
+    channel = channel_of(item)
     return {
         "text": _lead_line(item),  # Slack-compatible
         "organisation": item.organisation.slug,
@@ -111,6 +113,10 @@ def lead_payload(item: Item) -> dict[str, object]:
             "id": item.pk,
             "arrived_at": item.arrived_at.isoformat(),
             "network": mention.network,
+            # The number, page or account it came in on; None for a post found by listening.
+            "channel": {"handle": channel.handle, "name": channel.display_name}
+            if channel
+            else None,
             "author_handle": mention.author_handle,
             "author_name": mention.author_name,
             "text": mention.text,

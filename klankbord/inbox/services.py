@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klankbord.accounts.models import User
-from klankbord.inbox import hours
+from klankbord.inbox import hours, selectors
 from klankbord.inbox.handoff import mail_about_item
 from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.lib.links import safe_url
@@ -236,14 +236,14 @@ def fill_in(text: str, item: Item) -> str:
     return VARIABLE.sub(lambda match: values.get(match.group(1).lower(), match.group(0)), text)
 
 
-LEAD_COLUMNS = ["arrived_at", "network", "author_handle", "author_name", "text", "url", "status",
-                "assignee", "places"]  # fmt: skip
+LEAD_COLUMNS = ["arrived_at", "network", "channel", "author_handle", "author_name", "text", "url",
+                "status", "assignee", "places"]  # fmt: skip
 
 
 def lead_rows(organisation: Organisation) -> Iterator[list[str]]:
     leads = (
         Item.objects.filter(organisation=organisation, is_lead=True)
-        .select_related("mention", "assignee")
+        .select_related("mention__source__channel", "assignee")
         .order_by("arrived_at")
     )
     for item in leads.iterator():
@@ -252,9 +252,11 @@ def lead_rows(organisation: Organisation) -> Iterator[list[str]]:
 
 def lead_row(item: Item) -> list[str]:
     mention = item.mention
+    channel = selectors.channel_of(item)
     return [
         item.arrived_at.isoformat(),
         mention.network,
+        channel.handle if channel else "",  # which number, page or account it came in on
         mention.author_handle,
         mention.author_name,
         mention.text,

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
+from klankbord.channels.models import Channel
 from klankbord.inbox.models import Item
 from klankbord.inbox.services import LEAD_COLUMNS
-from klankbord.listening.models import Mention
+from klankbord.listening.models import Mention, Source
 from klankbord.test import World, make_member
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +44,15 @@ def stored(column: str, value: str) -> str:
 
 def lead(world: World, value: str, n: int) -> Item:
     """A lead whose every text column holds `value`, stored as an old row could hold it."""
+    channel = Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id=f"c{n}", handle=value
+    )
+    # Connecting a channel made its source.
+    source = Source.objects.get(channel=channel, kind=Source.Kind.MENTIONS)
     mention = Mention.objects.create(
         organisation=world.org, network=stored("network", value), remote_id=f"r{n}", key=f"k{n}",
         url=value, author_handle=value, author_name=value, text=value, places=[{"name": value}],
+        source=source,
     )  # fmt: skip
     assignee = make_member(world.org, f"{n}@bakkerij.test", "manager").user
     assignee.email = value
@@ -88,7 +95,8 @@ def test_ordinary_leads_are_exported_as_they_are(alice_client: Client, world: Wo
     [row] = rows(alice_client)
     # A handle starts with @, which Excel reads as a function: it gets the quote too.
     assert row == row | {
-        "network": "mastodon", "author_handle": "'@klant@m.test", "author_name": "Klant Één",
+        "network": "mastodon", "channel": "", "author_handle": "'@klant@m.test",
+        "author_name": "Klant Één",
         "text": "Ik wil 20 taarten bestellen; kan dat?", "url": "https://m.test/@klant/1",
         "status": "new", "assignee": "", "places": "Leuven",
     }  # fmt: skip
