@@ -28,6 +28,8 @@ from klankbord.orgs.models import Membership
 
 # Meta is asked at most this often per number; "Refresh" asks at once.
 CACHE_SECONDS = 600
+# After a failure the page (which refreshes itself while answers are pending) waits this long.
+FAILURE_SECONDS = 60
 # WhatsApp refuses a variable with a line break, a tab or more than four spaces in a row.
 NOT_IN_A_VARIABLE = re.compile(r"[\n\r\t]| {5,}")
 
@@ -64,6 +66,10 @@ def _cache_key(channel: Channel) -> str:
     return f"klankbord:whatsapp-templates:{channel.pk}:{channel.external_id}"
 
 
+def _failure_key(channel: Channel) -> str:
+    return _cache_key(channel) + ":failed"
+
+
 def templates_of(channel: Channel, *, refresh: bool = False) -> list[Template]:
     """The approved templates of a WhatsApp number, briefly cached; ConnectorError when Meta
     cannot be asked."""
@@ -71,14 +77,20 @@ def templates_of(channel: Channel, *, refresh: bool = False) -> list[Template]:
     cached: list[Template] | None = None if refresh else cache.get(key)
     if cached is not None:
         return cached
+    failed: str | None = None if refresh else cache.get(_failure_key(channel))
+    if failed is not None:
+        raise ConnectorError(failed)
     connector = connector_for(channel)
     if not isinstance(connector, WhatsAppConnector):
         return []
     try:
         found = connector.templates()
-    except AuthError as error:
-        channel_mark_broken(channel=channel, reason=error.message)
+    except ConnectorError as error:
+        cache.set(_failure_key(channel), error.message, FAILURE_SECONDS)
+        if isinstance(error, AuthError):
+            channel_mark_broken(channel=channel, reason=error.message)
         raise
+    cache.delete(_failure_key(channel))
     cache.set(key, found, CACHE_SECONDS)
     return found
 

@@ -356,3 +356,19 @@ def test_another_organisation_cannot_see_or_use_them(
     other = f"/o/{world.other_org.slug}/inbox/{item.pk}/sjabloon/"
     assert charlie_client.post(other, form).status_code == 404
     assert posts(fake) == 0 and listings(fake) == 0 and not Reply.objects.exists()
+
+
+def test_a_failed_listing_is_shown_and_not_asked_again_at_once(
+    world: World, channel: Channel, fake: FakeWhatsApp, alice_client: Client
+) -> None:
+    item = customer_item(channel, fake)
+    channel.settings = {**channel.settings, "waba_id": "999999999999"}
+    channel.save(update_fields=["settings"])
+
+    first = alice_client.get(item_url(item)).text
+    second = alice_client.get(item_url(item)).text
+
+    assert "Klankbord could not read your message templates" in first
+    assert "Klankbord could not read your message templates" in second
+    assert 'id="reply-form"' in second  # the free answer still works inside the window
+    assert listings(fake) == 1
