@@ -372,3 +372,18 @@ def test_a_failed_listing_is_shown_and_not_asked_again_at_once(
     assert "Klankbord could not read your message templates" in second
     assert 'id="reply-form"' in second  # the free answer still works inside the window
     assert listings(fake) == 1
+
+
+def test_a_member_who_may_not_answer_neither_sees_nor_sends_them(
+    world: World, channel: Channel, fake: FakeWhatsApp
+) -> None:
+    item = customer_item(channel, fake)
+    contributor = Client()
+    contributor.force_login(world.member("contributor"))
+    form = {"template": REMINDER, "body-0": "Els", "body-1": "dinsdag"}
+
+    page = contributor.get(item_url(item)).text
+
+    assert "afspraak_herinnering" not in page
+    assert contributor.post(item_url(item) + "sjabloon/", form).status_code == 403
+    assert posts(fake) == 0 and listings(fake) == 0
