@@ -292,8 +292,12 @@ def _with_file(
 ) -> tuple[Mention | None, whatsapp_media.Fetched | None]:
     """A WhatsApp message's file, fetched before it is stored; its text says what came and,
     when the file is not kept, why."""
+    from klankbord.listening.media import author_blocked
+
     if event.network != "whatsapp" or mention is None:
         return mention, None
+    if author_blocked(event.organisation_id, mention.author_handle):
+        return mention, None  # dropped by the pipeline: an erased person's file stays away
     connector = connector_for(channel)
     assert isinstance(connector, whatsapp.WhatsAppConnector)
     last_try = event.attempts >= MAX_ATTEMPTS

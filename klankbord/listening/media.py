@@ -5,7 +5,7 @@ import base64
 import hashlib
 from typing import Any, Protocol
 
-from klankbord.listening.models import Mention, MentionMedia
+from klankbord.listening.models import BlockedAuthor, Mention, MentionMedia
 
 
 class File(Protocol):
@@ -53,3 +53,13 @@ def media_export(mention: Mention) -> list[dict[str, Any]]:
         }
         for media in mention.media.all()
     ]
+
+
+def author_blocked(organisation_id: int, handle: str) -> bool:
+    """Whether this author is blocked or was erased (as the pipeline tells): their files are
+    not even fetched."""
+    from klankbord.listening.privacy import bare, pseudonym  # privacy exports files too
+
+    blocked = BlockedAuthor.objects.filter(organisation_id=organisation_id)
+    names = {bare(name) for name in blocked.values_list("handle", flat=True)}
+    return bare(handle) in names or pseudonym(organisation_id, handle) in names

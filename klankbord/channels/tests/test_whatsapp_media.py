@@ -36,6 +36,7 @@ from klankbord.channels.tests.fakes.whatsapp_media import (
 from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
 from klankbord.inbox.models import Item, Reply, ReplyMedia
+from klankbord.lib import http
 from klankbord.listening import services as listening
 from klankbord.listening.models import ListeningSettings, Mention, MentionMedia
 from klankbord.listening.privacy import author_erase, author_export, retention_apply
@@ -235,6 +236,31 @@ def test_a_file_whatsapp_no_longer_has_keeps_the_message_with_the_reason(
     assert WebhookEvent.objects.get().status == WebhookEvent.Status.DONE
 
 
+def test_a_download_that_fails_for_a_while_is_tried_again_then_kept_without_file(
+    channel: Channel, fake: FakeWhatsAppMedia, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "backoff_seconds", lambda attempt, policy: 0)
+    media_id = fake.add_file(JPEG, "image/jpeg")
+    fake.failing_downloads = 3  # every try of one processing
+
+    deliver(channel, webhook_delivery(image_message(WAMID, media_id, JPEG)))
+
+    event = WebhookEvent.objects.get()
+    assert event.status == WebhookEvent.Status.NEW and not Mention.objects.exists()
+    meta_webhooks.event_process(event.pk)  # swept up again: now it comes
+    assert bytes(MentionMedia.objects.get().content) == JPEG
+
+    other = fake.add_file(JPEG, "image/jpeg")
+    fake.failing_downloads = 1000
+    deliver(channel, webhook_delivery(image_message(WAMID + "2", other, JPEG)))
+    late = WebhookEvent.objects.get(key__endswith="2")
+    WebhookEvent.objects.filter(pk=late.pk).update(attempts=meta_webhooks.MAX_ATTEMPTS - 1)
+    meta_webhooks.event_process(late.pk)  # the last try keeps the message without its file
+    mention = Mention.objects.get(remote_id__endswith="2")
+    assert "The file is not kept: WhatsApp did not give it" in mention.text
+    assert MentionMedia.objects.count() == 1
+
+
 def test_a_download_address_outside_meta_gets_no_token(
     channel: Channel, fake: FakeWhatsAppMedia, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -402,10 +428,12 @@ def test_erasing_the_author_removes_their_conversation_and_files(
     assert erased == 1
     assert not Mention.objects.exists() and not Item.objects.exists()
     assert not MentionMedia.objects.exists() and not ReplyMedia.objects.exists()
-    # They stay out: a new photo of theirs is not stored.
+    # They stay out: a new photo of theirs is not stored, not even fetched.
     media_id = fake.add_file(JPEG, "image/jpeg")
+    downloads = fake.downloads
     deliver(channel, webhook_delivery(image_message(WAMID + "3", media_id, JPEG)))
     assert not Mention.objects.exists() and not MentionMedia.objects.exists()
+    assert fake.downloads == downloads
 
 
 def test_retention_removes_files_with_their_messages(

@@ -6,7 +6,7 @@ Shapes follow developers.facebook.com/docs/whatsapp/cloud-api/reference/media:
 - The `url` (lookaside.fbsbx.com/whatsapp_business/attachments/?mid=…&ext=…&hash=…, here on the
   same loopback server) answers the file's bytes with its Content-Type, and only with the token
   (without it: 401 and Graph's code 190). `report_size` may say a file is smaller than it is, as
-  a lying or changed file would.
+  a lying or changed file would; `failing_downloads` answers 500 that many times first.
 - `POST /{phone-number-id}/media`, multipart with `file` (name, bytes, type), `type` (the MIME
   type) and `messaging_product=whatsapp` → `{"id"}`; an unsupported type or a file over
   WhatsApp's limit (image 5 MB, document 100 MB) is code 131053 "Media upload error".
@@ -76,6 +76,7 @@ class FakeWhatsAppMedia(FakeWhatsApp):
         self.files: dict[str, StoredFile] = {}
         self.uploads: dict[str, StoredFile] = {}
         self.downloads = 0
+        self.failing_downloads = 0  # this many downloads answer 500 first
         super().__init__(server)
 
     def add_file(self, content: bytes, mime_type: str, *, report_size: int | None = None) -> str:
@@ -123,6 +124,9 @@ class FakeWhatsAppMedia(FakeWhatsApp):
         stored = self.files.get(media_id)
         if stored is None:
             return Response("", status=404)
+        if self.failing_downloads:
+            self.failing_downloads -= 1
+            return Response("", status=500)
         self.downloads += 1
         return Response(stored.content, content_type=stored.mime_type)
 
