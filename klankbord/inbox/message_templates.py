@@ -110,6 +110,9 @@ def template_offer(item: Item, channel: Channel | None) -> Offer | None:
         }
         return Offer(choices=[], unsupported=[], window_open=window_open, error=message)
     sendable = [t for t in found if not t.unsupported]
+    # The customer's language first: the first template is open once the window closed.
+    language = (item.mention.language or "")[:2]
+    sendable.sort(key=lambda t: not (language and t.language[:2] == language))
     return Offer(
         choices=[_choice(t, index) for index, t in enumerate(sendable)],
         unsupported=[t for t in found if t.unsupported],

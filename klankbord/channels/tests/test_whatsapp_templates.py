@@ -1,6 +1,7 @@
 """WhatsApp message templates: the approved ones listed, one sent as an answer exactly once,
 also after the 24-hour customer service window closed."""
 
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -28,6 +29,7 @@ from klankbord.inbox.message_templates import template_reply_send, templates_of
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused
 from klankbord.lib import http
+from klankbord.listening.models import Mention
 from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
 
@@ -304,6 +306,28 @@ def test_inside_the_window_the_page_offers_both(
 
     assert 'id="reply-form"' in page and "afspraak_herinnering" in page
     assert 'id="wa-window-closed"' not in page
+
+
+@pytest.mark.parametrize(("language", "first"), [("fr", "fr"), ("nl", "nl")])
+def test_templates_in_the_customers_language_come_first(
+    world: World,
+    channel: Channel,
+    fake: FakeWhatsApp,
+    alice_client: Client,
+    language: str,
+    first: str,
+) -> None:
+    item = customer_item(channel, fake)
+    Mention.objects.update(language=language)
+
+    page = alice_client.get(item_url(item)).text
+
+    keys = re.findall(r'name="template" value="([^"]+)"', page)
+    assert keys[0] == f"afspraak_herinnering:{first}"
+    assert sorted(keys) == sorted(
+        ["afspraak_herinnering:fr", "afspraak_herinnering:nl", "bestelling_klaar:nl",
+         "hello_world:en_US"]
+    )  # fmt: skip
 
 
 def test_the_page_sends_a_template_and_shows_what_was_sent(

@@ -1,6 +1,6 @@
 """A WhatsApp customer answered a day too late, on a phone-sized screen: the inbox offers the
-approved templates instead of the text box, the preview fills in as the variables are typed,
-and the template goes out through the fake Cloud API."""
+approved templates instead of the text box, the one in the customer's language open; the preview
+fills in as the variables are typed, and the template goes out through the fake Cloud API."""
 
 from datetime import timedelta
 from typing import Any
@@ -30,7 +30,7 @@ def test_a_late_answer_goes_out_as_a_template_on_a_phone(
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
     item = customer_item(channel, fake)
-    Mention.objects.update(published_at=timezone.now() - timedelta(hours=25))
+    Mention.objects.update(published_at=timezone.now() - timedelta(hours=25), language="nl")
     page.set_viewport_size({"width": 360, "height": 800})
 
     log_in(page, "alice@bakkerij.test")
@@ -41,7 +41,7 @@ def test_a_late_answer_goes_out_as_a_template_on_a_phone(
     reminder = page.locator("details.wa-template").filter(
         has=page.locator("input[value='afspraak_herinnering:nl']")
     )
-    reminder.locator("summary").click()
+    expect(reminder).to_have_attribute("open", "")  # in the customer's language, ready
     reminder.get_by_label("Tekst: {{1}}").fill("Els")
     reminder.get_by_label("Tekst: {{2}}").fill("dinsdag om 10 uur")
     expect(reminder.locator(".template-preview")).to_have_text(FILLED)
