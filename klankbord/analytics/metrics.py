@@ -59,16 +59,54 @@ def _arrived(organisation: Organisation, start: datetime, end: datetime) -> Q:
     return Q(organisation=organisation, arrived_at__gte=start, arrived_at__lt=end)
 
 
+# Without a due time there was no target to miss.
+IN_TIME = Q(due_at__isnull=True) | Q(first_response_at__lte=F("due_at"))
+
+
 def answers(organisation: Organisation, start: datetime, end: datetime) -> tuple[int, int]:
     """Items that arrived in the period and got an answer: how many, and how many in time."""
     found = Item.objects.filter(
         _arrived(organisation, start, end), first_response_at__isnull=False
-    ).aggregate(
-        answered=Count("pk"),
-        # Without a due time there was no target to miss.
-        in_time=Count("pk", filter=Q(due_at__isnull=True) | Q(first_response_at__lte=F("due_at"))),
-    )
+    ).aggregate(answered=Count("pk"), in_time=Count("pk", filter=IN_TIME))
     return found["answered"], found["in_time"]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One channel's inbox items of a period: how many came in, were answered, in time, how fast."""
+
+    conversations: int
+    answered: int
+    in_time: int
+    median_minutes: float | None
+
+
+def answers_per_channel(
+    organisation: Organisation, start: datetime, end: datetime
+) -> dict[int | None, Answers]:
+    """By the channel an item came in on; None for posts found by listening."""
+    arrived = Item.objects.filter(_arrived(organisation, start, end))
+    answered = Q(first_response_at__isnull=False)
+    counts = (
+        arrived.values_list("mention__source__channel")
+        .annotate(
+            conversations=Count("pk"),
+            answered=Count("pk", filter=answered),
+            in_time=Count("pk", filter=answered & IN_TIME),
+        )
+        .order_by()
+    )
+    seconds: dict[int | None, list[int]] = {}
+    for channel_id, value in (
+        arrived.filter(first_response_seconds__isnull=False)
+        .order_by("first_response_seconds")
+        .values_list("mention__source__channel", "first_response_seconds")
+    ):
+        seconds.setdefault(channel_id, []).append(value or 0)  # never None: filtered above
+    return {
+        channel_id: Answers(total, done, in_time, _median_minutes(seconds.get(channel_id, [])))
+        for channel_id, total, done, in_time in counts
+    }
 
 
 def answered_in_time(organisation: Organisation, start: datetime, end: datetime) -> float | None:
@@ -87,6 +125,11 @@ def first_response_minutes(
         .order_by("first_response_seconds")
         .values_list("first_response_seconds", flat=True)  # type: ignore[arg-type]
     )
+    return _median_minutes(seconds)
+
+
+def _median_minutes(seconds: list[int]) -> float | None:
+    """Of sorted seconds."""
     if not seconds:
         return None
     middle = len(seconds) // 2

@@ -11,6 +11,9 @@ from typing import Any
 
 from klankbord.analytics import metrics
 from klankbord.analytics.metrics import METRICS, Metric
+from klankbord.channels.models import Channel
+from klankbord.channels.networks import connector_class
+from klankbord.channels.selectors import channels_of
 from klankbord.lib.dates import local_day_bounds
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
@@ -125,6 +128,35 @@ def response_actuals(organisation: Organisation, start: date, end: date) -> Resp
     answered, in_time = metrics.answers(organisation, since, until)
     median = metrics.first_response_minutes(organisation, since, until)
     return ResponseFigures(answered=answered, in_time=in_time, median_minutes=median)
+
+
+@dataclass(frozen=True)
+class ChannelAnswers:
+    channel: Channel | None  # None: posts found by listening, not through a channel of ours
+    answers: metrics.Answers
+
+    @property
+    def network_label(self) -> str:
+        return str(connector_class(self.channel.network).label) if self.channel else ""
+
+    @property
+    def in_time_percent(self) -> int | None:
+        answered, in_time = self.answers.answered, self.answers.in_time
+        return round(100 * in_time / answered) if answered else None
+
+
+def answers_per_channel(organisation: Organisation, start: date, end: date) -> list[ChannelAnswers]:
+    """Per channel, the busiest first: conversations, answers, in time, first response."""
+    found = metrics.answers_per_channel(organisation, *utc_range(organisation, start, end))
+    channels = channels_of(organisation, include_disconnected=True).in_bulk(
+        [channel_id for channel_id in found if channel_id is not None]
+    )
+    rows = [
+        ChannelAnswers(channels[channel_id] if channel_id is not None else None, answers)
+        for channel_id, answers in found.items()
+        if channel_id is None or channel_id in channels
+    ]
+    return sorted(rows, key=lambda row: (row.channel is None, -row.answers.conversations))
 
 
 def monthly_cost(organisation: Organisation) -> Decimal | None:

@@ -74,6 +74,7 @@ def _what_works(organisation: Organisation, days: int) -> dict[str, Any]:
         "best_moments": summary.moments[: results.BEST_MOMENTS],
         "other_moments": summary.moments[results.BEST_MOMENTS :],
         "has_channels": channels_of(organisation).exists(),
+        "channel_answers": selectors.answers_per_channel(organisation, *period),
     }
 
 
