@@ -15,7 +15,7 @@ from klankbord.inbox.handoff import mail_about_item
 from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.lib.links import safe_url
 from klankbord.listening.models import Mention, Source
-from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.models import AuditEvent, Membership, Organisation
 from klankbord.orgs.services import audit_record
 
 Status = Item.Status
@@ -180,6 +180,25 @@ def viewing(*, item: Item, by: User, seconds: int = 90) -> User | None:
             viewer=by, viewed_until=now + timedelta(seconds=seconds)
         )
     return other
+
+
+READ_AUDIT_EVERY = timedelta(hours=1)  # one entry per member and conversation, not per click
+
+
+def item_read(*, item: Item, by: Membership) -> None:
+    """Who opened a private conversation (a WhatsApp or other direct message) goes in the log."""
+    if item.mention.kind != "message":
+        return  # public: everyone could read it on the network anyway
+    target = f"#{item.pk}"
+    recent = AuditEvent.objects.filter(
+        organisation_id=item.organisation_id,
+        actor=by.user,
+        action="inbox.read",
+        target=target,
+        created_at__gte=timezone.now() - READ_AUDIT_EVERY,
+    )
+    if not recent.exists():
+        _audit(by, "inbox.read", item, {"network": item.mention.network})
 
 
 def item_save_draft(*, item: Item, text: str) -> None:

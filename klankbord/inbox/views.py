@@ -153,6 +153,7 @@ def _is_member(membership: Membership, user_id: str) -> bool:
 @org_view()
 def item_view(request: HttpRequest, membership: Membership, item_id: int) -> HttpResponse:
     item = _item_or_404(membership, item_id)
+    services.item_read(item=item, by=membership)
     other_viewer = services.viewing(item=item, by=membership.user)
     channel = selectors.channel_of(item)
     text = item.draft or _greeting(item)

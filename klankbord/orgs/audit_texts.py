@@ -40,6 +40,7 @@ ACTIONS: dict[str, Promise] = {
     "inbox.lead": gettext_lazy("Marked an inbox item as a lead"),
     "inbox.not_lead": gettext_lazy("Marked an inbox item as no lead"),
     "inbox.replied": gettext_lazy("Answered an inbox item"),
+    "inbox.read": gettext_lazy("Read a private conversation"),
     "inbox.settings_changed": gettext_lazy("Changed the inbox settings"),
     "language.correction": gettext_lazy("Corrected a reading of a message"),
     "language.correction_deleted": gettext_lazy("Removed a correction"),
@@ -111,6 +112,12 @@ def _replied(data: dict[str, Any], zone: str) -> str:
     return _("as a private message") if data.get("private") else _("in public")
 
 
+def _network(data: dict[str, Any], zone: str) -> str:
+    from klankbord.channels.networks import connector_class
+
+    return str(connector_class(data["network"]).label)
+
+
 def _target(data: dict[str, Any], zone: str) -> str:
     minutes = int(data["target_minutes"])
     return ngettext(
@@ -157,6 +164,7 @@ DETAILS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "inbox.assigned": _assigned,
     "inbox.status": _status,
     "inbox.replied": _replied,
+    "inbox.read": _network,
     "inbox.settings_changed": _target,
     "plan.review_scheduled": _next_on,
     "plan.reviewed": _next_on,
