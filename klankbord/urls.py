@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("klankbord.inbox.urls")),
     path("", include("klankbord.strategy.urls")),
     path("", include("klankbord.analytics.urls")),
+    path("", include("klankbord.assistant.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

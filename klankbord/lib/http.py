@@ -4,6 +4,7 @@ Every call to another server goes through `request()`. It never retries a reques
 changed something on the other side unless the caller says it is idempotent.
 """
 
+import contextlib
 import functools
 import ipaddress
 import random
@@ -11,7 +12,7 @@ import re
 import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -511,3 +512,33 @@ def _read_capped(chunks: Iterable[bytes], limit: int, deadline: float) -> bytes:
         if time.monotonic() > deadline:
             raise HttpError("the server took too long to answer")
     return bytes(received)
+
+
+@contextlib.contextmanager
+def stream(
+    method: str,
+    url: str,
+    *,
+    policy: Policy | None = None,
+    user_url: bool = False,
+    allow_loopback: bool = False,
+    **kwargs: Any,
+) -> Iterator[httpx.Response]:
+    """One request whose body is read as it arrives (server-sent events); never retried.
+
+    The caller reads `response.iter_lines()` inside the `with`; a failure to connect or a
+    silence longer than the policy's timeout raises HttpError, with the httpx error as cause.
+    """
+    policy = policy or default_policy()
+    transport = None
+    if user_url:
+        transport = pinned_transport(check_url(url, allow_loopback=allow_loopback))
+    headers = {"User-Agent": USER_AGENT, **kwargs.pop("headers", {})}
+    try:
+        with (
+            httpx.Client(transport=transport, timeout=policy.timeout, follow_redirects=False) as c,
+            c.stream(method.upper(), url, headers=headers, **kwargs) as response,
+        ):
+            yield response
+    except (httpx.HTTPError, httpcore.ConnectError) as error:
+        raise HttpError(f"no answer from {_host_of(url)}: {error}") from error
