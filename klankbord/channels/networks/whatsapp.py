@@ -543,6 +543,9 @@ def failure_reason(receipt: Receipt) -> str:
     }
     if receipt.error_code in known:
         return known[receipt.error_code]
+    # Template errors may come late, in the status webhook, instead of in the answer to the send.
+    if explained := template_error(receipt.error_code or 0):
+        return explained
     return _("WhatsApp could not deliver the answer (error %(code)s: %(detail)s).") % {
         "code": receipt.error_code or "?",
         "detail": receipt.error_detail or _("no details given"),

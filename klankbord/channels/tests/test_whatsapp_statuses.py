@@ -195,6 +195,7 @@ def test_a_lost_answer_is_settled_as_sent_by_its_status_and_never_sent_again(
         (131026, "the number may not be on WhatsApp"),
         (131051, "does not support this kind of message"),
         (131053, "could not fetch or upload the attached file"),
+        (132015, "paused this template"),
         (131000, "error 131000: Generic user error"),
     ],
 )
