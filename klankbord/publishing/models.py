@@ -19,6 +19,8 @@ class Post(models.Model):
     pillar = models.CharField(_("content pillar"), max_length=100, blank=True)
     # What one network adds to the post, by network: {"google": {"topic": "OFFER", ...}}.
     network_options = models.JSONField(default=dict, blank=True)
+    # Links go out as short links of this Klankbord, which count clicks per channel.
+    track_clicks = models.BooleanField(_("track clicks on links"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept, not deleted, so a worker holding a claim can still see that it must stop.
@@ -86,6 +88,48 @@ class PostTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post_id}@{self.channel_id} {self.status}"
+
+
+class ShortLink(models.Model):
+    """A link in one post on one channel as it went out: /r/<code> leads to `destination`.
+
+    The destination is only ever read from this row, and only http(s) addresses are stored
+    (see tracking.short_link_for), so a code cannot send anyone anywhere else.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(PostTarget, on_delete=models.CASCADE, related_name="short_links")
+    code = models.CharField(max_length=16, unique=True)
+    url = models.URLField(max_length=2000)  # as written in the post
+    destination = models.URLField(max_length=2000)  # with the UTM parameters added
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["target", "url"], name="one_short_link_per_url"),
+            models.CheckConstraint(
+                condition=models.Q(destination__startswith="http://")
+                | models.Q(destination__startswith="https://"),
+                name="short_link_web_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} -> {self.destination}"
+
+
+class LinkClick(models.Model):
+    """How often a short link was followed on one day (the organisation's): no visitor data."""
+
+    link = models.ForeignKey(ShortLink, on_delete=models.CASCADE, related_name="clicks")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["link", "day"], name="one_click_row_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.day}: {self.count}"
 
 
 class PostImage(models.Model):
