@@ -9,10 +9,9 @@ from functools import cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.preprocessing import normalize as scale_rows
 
 from klankbord.language import lexicon
+from klankbord.language.hashing import HashingVectorizer, scale_rows
 from klankbord.language.normalize import normalize
 
 CHAR_COLUMNS = 2**18
