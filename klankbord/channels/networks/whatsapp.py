@@ -388,8 +388,9 @@ class WhatsAppConnector(Connector):
         # those are read, an unclear answer stays unconfirmed: never sent a second time blindly.
         raise ConnectorError(
             _(
-                "WhatsApp cannot be asked whether an answer arrived. Check the conversation in "
-                "WhatsApp before answering again."
+                "WhatsApp cannot be asked whether an answer arrived; WhatsApp's delivery status "
+                "settles it as soon as it comes. Until then, check the conversation in WhatsApp "
+                "before answering again."
             )
         )
 
