@@ -350,8 +350,10 @@ LOGGING = {
 
 INVITATION_VALID_DAYS = 7
 
-# Publishing: a claim is held this long; a post later than this after its time is "missed".
-PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=120)
+# Publishing: a claim is held this long, renewed every third of it while the network is called
+# (a dead worker's post goes again within lease + one 5 s tick); a post later than this after
+# its time is "missed".
+PUBLISH_LEASE_SECONDS = env.int("PUBLISH_LEASE_SECONDS", default=9)
 PUBLISH_MISSED_AFTER_MINUTES = env.int("PUBLISH_MISSED_AFTER_MINUTES", default=60)
 PUBLISH_MAX_ATTEMPTS = 5
 PUBLISH_RETRY_BASE_SECONDS = env.int("PUBLISH_RETRY_BASE_SECONDS", default=30)

@@ -397,7 +397,8 @@ def reply_settle(*, reply: Reply, published: PublishedPost) -> Reply:
 
 
 def stale_after() -> timedelta:
-    return timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    # A reply's sender renews nothing: one still sending after two minutes has stopped.
+    return timedelta(seconds=max(settings.PUBLISH_LEASE_SECONDS, 120))
 
 
 def outgoing(reply: Reply) -> OutgoingPost:

@@ -9,11 +9,14 @@ The rules, in order of importance:
 
 import logging
 import random
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,14 +34,57 @@ from klankbord.channels.networks.base import (
 from klankbord.channels.services import channel_mark_broken, connector_for
 from klankbord.publishing.models import PostImage, PostTarget
 from klankbord.publishing.public_images import public_image_url
+from klankbord.publishing.tracking import tracked_options, tracked_text
 
 log = logging.getLogger(__name__)
 Status = PostTarget.Status
 BATCH = 200
+# What the sweeper writes on a target whose worker stopped renewing its lease mid-publish.
+WORKER_STOPPED = "The worker stopped while publishing; checking."
 
 
 def lease_length() -> timedelta:
     return timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+def renew_every() -> float:
+    # Three renewals fit in a lease: one slow database write does not lose it.
+    return settings.PUBLISH_LEASE_SECONDS / 3
+
+
+def lease_renew(target_id: int, token: str) -> bool:
+    """Extend a lease we still hold; False when it is no longer ours (or no longer in flight)."""
+    renewed = PostTarget.objects.filter(
+        _owned(target_id, token), status__in=(Status.PUBLISHING, Status.UNCONFIRMED)
+    ).update(lease_expires_at=timezone.now() + lease_length())
+    return renewed == 1
+
+
+@contextmanager
+def lease_kept(target_id: int, token: str) -> Iterator[None]:
+    """Renew the lease from a thread while the network is called, so a call slower than the
+    lease is not taken over, and a worker that dies is noticed one short lease later."""
+    done = threading.Event()
+
+    def renew() -> None:
+        try:
+            while not done.wait(renew_every()):
+                try:
+                    if not lease_renew(target_id, token):
+                        log.warning("lease of target %s lost while publishing", target_id)
+                        return
+                except DatabaseError as error:  # a busy database: try again at the next turn
+                    log.warning("lease of target %s not renewed: %s", target_id, error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=renew, name=f"lease-{target_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def _owned(target_id: int, token: str) -> Q:
@@ -97,13 +143,13 @@ def outgoing(target: PostTarget) -> OutgoingPost:
         for image in PostImage.objects.filter(post_id=target.post_id)
     )
     return OutgoingPost(
-        text=target.text,
+        text=tracked_text(target),
         idempotency_key=target.idempotency_key,
         media=media,
         # No attempt starts before the chosen time: an older post with these words is another.
         not_before=target.scheduled_at,
         progress=TargetProgress(target),
-        options=dict(target.post.network_options.get(target.channel.network) or {}),
+        options=tracked_options(target),
     )
 
 
@@ -121,6 +167,12 @@ def publish(target_id: int, token: str) -> str:
         # Deleted, unscheduled, or claimed again by someone else after our lease ran out.
         return ""
     target = PostTarget.objects.select_related("channel", "post").get(pk=target_id)
+    with lease_kept(target_id, token):
+        return _publish_started(target, token)
+
+
+def _publish_started(target: PostTarget, token: str) -> str:
+    target_id = target.pk
     connector, post = connector_for(target.channel), outgoing(target)
     try:
         # A retry looks first: an earlier attempt may have reached the network after all.
@@ -193,7 +245,8 @@ def resolve(target_id: int, token: str) -> str:
     """An unconfirmed target: ask the network whether the post exists, then settle it."""
     target = PostTarget.objects.select_related("channel").get(pk=target_id)
     try:
-        found = connector_for(target.channel).find_published(outgoing(target))
+        with lease_kept(target_id, token):
+            found = connector_for(target.channel).find_published(outgoing(target))
     except ConnectorError as error:
         # Still unclear: keep it unconfirmed; the sweeper asks again after the lease.
         log.warning("lookup of target %s failed: %s", target_id, error.message)
@@ -202,6 +255,11 @@ def resolve(target_id: int, token: str) -> str:
     if found is not None:
         _finish_published(target_id, token, found)
         return Status.PUBLISHED
+    if target.error == WORKER_STOPPED and target.attempts < settings.PUBLISH_MAX_ATTEMPTS:
+        # Its worker died before the post reached the network: send it now, not after a pause.
+        if _finish(target_id, token, status=Status.CLAIMED):
+            return publish(target_id, token)
+        return ""
     # The network does not have it: sending again is safe, after a pause and within the
     # attempts, so a server that fails every create is not asked again every few seconds.
     missing = _("It did not reach the network; it is sent again.")
@@ -217,7 +275,7 @@ def sweep(now: datetime | None = None) -> list[tuple[int, str]]:
     )
     # Started but never finished: the network may have it.
     PostTarget.objects.filter(status=Status.PUBLISHING, lease_expires_at__lt=now).update(
-        status=Status.UNCONFIRMED, error="The worker stopped while publishing; checking."
+        status=Status.UNCONFIRMED, error=WORKER_STOPPED
     )
     lookups = []
     stuck = PostTarget.objects.filter(_lease_over(now), status=Status.UNCONFIRMED).values_list(

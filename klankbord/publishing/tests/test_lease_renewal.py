@@ -1,0 +1,119 @@
+"""A worker renews its lease while the network is slow; a dead worker's post goes out quickly."""
+
+import threading
+import time
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from klankbord.channels.models import Channel
+from klankbord.channels.networks.sandbox import SandboxConnector
+from klankbord.orgs.models import Membership
+from klankbord.publishing import scheduler
+from klankbord.publishing.models import Post, PostTarget
+from klankbord.publishing.services import post_create, post_schedule
+from klankbord.test import World
+
+Status = PostTarget.Status
+
+
+def scheduled_post(world: World, channel: Channel) -> Post:
+    post = post_create(
+        organisation=world.org, author=world.alice, text="Verse croissants", channels=[channel]
+    )
+    owner = Membership.objects.get(user=world.alice)
+    post_schedule(post=post, at=timezone.now() + timedelta(minutes=1), by=owner)
+    return post
+
+
+def sandbox_posts(channel: Channel) -> dict:
+    channel.refresh_from_db()
+    return channel.settings.get("posts", {})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_a_publish_slower_than_the_lease_from_being_taken_over(
+    world: World, sandbox: Channel, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PUBLISH_LEASE_SECONDS = 1
+    post = scheduled_post(world, sandbox)
+    real_publish = SandboxConnector.publish
+
+    def slow_publish(self, outgoing):  # type: ignore[no-untyped-def]
+        time.sleep(3)  # three leases long
+        return real_publish(self, outgoing)
+
+    monkeypatch.setattr(SandboxConnector, "publish", slow_publish)
+    token, [target_id] = scheduler.claim_due(timezone.now() + timedelta(minutes=2))
+    outcome: list[str] = []
+    worker = threading.Thread(target=lambda: outcome.append(scheduler.publish(target_id, token)))
+    worker.start()
+    taken_over: list[object] = []
+    while worker.is_alive():
+        # Another worker's beat, sweeping and claiming all the while.
+        taken_over += scheduler.sweep()
+        taken_over += scheduler.claim_due(timezone.now() + timedelta(minutes=2))[1]
+        time.sleep(0.2)
+    worker.join()
+    assert taken_over == []
+    assert outcome == [Status.PUBLISHED]
+    target = post.targets.get()
+    assert (target.status, target.attempts) == (Status.PUBLISHED, 1)
+    assert len(sandbox_posts(sandbox)) == 1
+
+
+def test_it_lets_go_of_a_lease_taken_by_another(
+    world: World, sandbox: Channel, settings: Any
+) -> None:
+    post = scheduled_post(world, sandbox)
+    token, [target_id] = scheduler.claim_due(timezone.now() + timedelta(minutes=2))
+    PostTarget.objects.filter(pk=target_id).update(status=Status.PUBLISHING)
+    assert scheduler.lease_renew(target_id, token)
+    PostTarget.objects.filter(pk=target_id).update(lease_token="someone-else")
+    assert not scheduler.lease_renew(target_id, token)
+    assert post.targets.get().lease_token == "someone-else"
+
+
+def test_a_post_whose_worker_died_goes_out_within_fifteen_seconds(
+    world: World,
+    sandbox: Channel,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from klankbord.celery import app
+
+    post = scheduled_post(world, sandbox)
+    real_publish = SandboxConnector.publish
+
+    def die(self, outgoing):  # type: ignore[no-untyped-def]
+        raise SystemExit("worker killed before the post reached the network")
+
+    death = timezone.now() + timedelta(minutes=2)
+    monkeypatch.setattr(SandboxConnector, "publish", die)
+    with time_machine.travel(death, tick=False):
+        token, [target_id] = scheduler.claim_due()
+        with pytest.raises(SystemExit):
+            scheduler.publish(target_id, token)
+    monkeypatch.setattr(SandboxConnector, "publish", real_publish)
+    assert post.targets.get().status == Status.PUBLISHING
+    app.conf.task_always_eager = True
+    try:
+        # The worst moment: a beat tick (every 5 s) just before the lease runs out.
+        lease = settings.PUBLISH_LEASE_SECONDS
+        for seconds in (lease - 10.05, lease - 5.05, lease - 0.05, lease + 4.95):
+            with (
+                time_machine.travel(death + timedelta(seconds=seconds), tick=False),
+                django_capture_on_commit_callbacks(execute=True),
+            ):
+                scheduler.tick()
+    finally:
+        app.conf.task_always_eager = False
+    target = post.targets.get()
+    assert target.status == Status.PUBLISHED
+    assert target.published_at is not None
+    assert target.published_at - death <= timedelta(seconds=15)
+    assert len(sandbox_posts(sandbox)) == 1
