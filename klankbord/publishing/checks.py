@@ -13,6 +13,7 @@ from klankbord.publishing import counting
 from klankbord.publishing.media_rules import ImageInfo, ImageProblem, check_images
 from klankbord.publishing.models import Post, PostImage
 from klankbord.publishing.public_images import has_public_address
+from klankbord.publishing.tracking import counted_text
 
 # Networks we do not publish to, shown in the composer for text people copy elsewhere.
 ALSO_COUNTED = {
@@ -127,7 +128,9 @@ def blocking_problems(post: Post) -> list[str]:
         for number in missing_alt_text(images)
     ]
     for target in post.targets.select_related("channel"):
-        check = check_channel(target.channel, target.text, images)
+        # Tracked links go out as short links: those count, not the long ones.
+        text = counted_text(target.text) if post.track_clicks else target.text
+        check = check_channel(target.channel, text, images)
         name = target.channel.handle
         if not check.count.ok:
             problems.append(f"{name}: " + " ".join(str(reason) for reason in check.count.reasons))

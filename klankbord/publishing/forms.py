@@ -115,6 +115,14 @@ class ComposeForm(forms.Form):
     date = forms.DateField(label=_("Date"), required=False, widget=IsoDateInput())
     time = forms.TimeField(label=_("Time"), required=False, widget=IsoTimeInput())
     pillar = pillar_field()
+    track_clicks = forms.BooleanField(
+        label=_("Track clicks on links"),
+        required=False,
+        help_text=_(
+            "Links go out as short links of Klankbord, one per channel, so Measure counts the "
+            "clicks. No personal data is kept."
+        ),
+    )
     action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="draft")
     # A Google Business Profile local post: what's new, an offer or an event, and a button.
     google_topic = forms.ChoiceField(

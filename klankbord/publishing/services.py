@@ -76,6 +76,7 @@ def post_create(
     link_preview: dict[str, str] | None = None,
     pillar: str = "",
     network_options: dict[str, dict[str, str]] | None = None,
+    track_clicks: bool = False,
 ) -> Post:
     """A new draft: one target per channel, each starting from the main text."""
     channels = list(channels)
@@ -88,6 +89,7 @@ def post_create(
         link_preview=clean_preview(link_preview),
         pillar=pillar,
         network_options=network_options or {},
+        track_clicks=track_clicks,
     )
     variants = variants or {}
     PostTarget.objects.bulk_create(
@@ -110,9 +112,10 @@ def post_update(
     link_preview: dict[str, str] | None = None,
     pillar: str | None = None,
     network_options: dict[str, dict[str, str]] | None = None,
+    track_clicks: bool | None = None,
 ) -> Post:
     """Change a post that has not gone out yet; channels may be added or taken off.
-    A pillar of None leaves the post's pillar as it is."""
+    A pillar (or track_clicks) of None leaves the post's as it is."""
     channels = list(channels)
     _check_content(post.organisation, text, channels)
     if pillar is not None:
@@ -128,7 +131,10 @@ def post_update(
     post.pillar = post.pillar if pillar is None else pillar
     if network_options is not None:
         post.network_options = network_options
-    post.save(update_fields=["text", "link_preview", "pillar", "network_options", "updated_at"])
+    if track_clicks is not None:
+        post.track_clicks = track_clicks
+    fields = ["text", "link_preview", "pillar", "network_options", "track_clicks", "updated_at"]
+    post.save(update_fields=fields)
     variants = variants or {}
     wanted = {channel.pk: channel for channel in channels}
     current = {target.channel_id: target for target in post.targets.all()}
@@ -372,6 +378,7 @@ def post_duplicate(*, post: Post, by: User) -> Post:
         channels=channels,
         variants={t.channel_id: t.text for t in targets},
         link_preview=post.link_preview,
+        track_clicks=post.track_clicks,
     )
     # The original's pillar, even one the plan has renamed since: the copy is about the same.
     copy.pillar = post.pillar

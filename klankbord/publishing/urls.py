@@ -13,6 +13,7 @@ urlpatterns = [
     path(P + "afbeeldingen/", views.image_upload_view, name="image_upload"),
     path(P + "afbeeldingen/<int:image_id>/", views.image_view, name="image"),
     path("beeld/<str:token>/", views.public_image_view, name="public_image"),
+    path("r/<str:code>", views.short_link_view, name="short_link"),
     path(P + "meldingen/gelezen/", views.notifications_read_view, name="notifications_read"),
     path(P + "<int:post_id>/", views.post_detail_view, name="post_detail"),
     path(P + "<int:post_id>/bewerken/", views.post_edit_view, name="post_edit"),

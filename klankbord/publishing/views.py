@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from klankbord.accounts.types import HtmxHttpRequest
@@ -24,7 +24,7 @@ from klankbord.core.models import ImportJob
 from klankbord.orgs.access import org_view
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
-from klankbord.publishing import checks, counting, feeds, selectors, services
+from klankbord.publishing import checks, counting, feeds, selectors, services, tracking
 from klankbord.publishing.forms import (
     BulkForm,
     CommentForm,
@@ -37,7 +37,7 @@ from klankbord.publishing.forms import (
     local_moment,
 )
 from klankbord.publishing.links import LinkPreviewError, fetch_preview, first_link
-from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot
+from klankbord.publishing.models import Post, PostImage, PostTarget, QueueSlot, ShortLink
 from klankbord.publishing.public_images import image_for_token
 
 Status = PostTarget.Status
@@ -186,6 +186,7 @@ def _composer(
         "queue_ready": QueueSlot.objects.filter(channel__in=channels).exists(),
         "needs_approval": not membership.has_role(Role.EDITOR),
         "has_google": any(channel.network == "google" for channel in channels),
+        "site_is_public": tracking.site_is_public(),
     }
     return render(request, "publishing/compose.html", context, status=status)
 
@@ -219,6 +220,7 @@ def _save_and_act(
         "link_preview": preview,
         "pillar": data.get("pillar") or "",
         "network_options": data.get("network_options") or {},
+        "track_clicks": bool(data.get("track_clicks")),
     }
     try:
         # A refused action keeps nothing: no stray draft, the user corrects and submits again.
@@ -290,6 +292,7 @@ def post_edit_view(request: HttpRequest, membership: Membership, post_id: int) -
         "text": post.text,
         "channels": [t.channel_id for t in targets],
         "pillar": post.pillar,
+        "track_clicks": post.track_clicks,
         **ComposeForm.google_initial(post.network_options),
     }
     if first and first.scheduled_at:
@@ -329,6 +332,9 @@ def count_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     for channel in channels:
         variant = request.POST.get(f"variant_{channel.pk}", "")
         chosen_text = variant if variant.strip() else text
+        if request.POST.get("track_clicks"):
+            # Counted as it goes out: the short link's length, not the long link's.
+            chosen_text = tracking.counted_text(chosen_text)
         rows.append(checks.check_channel(channel, chosen_text, images, with_quota=True))
     others = [(net, label, counting.count(text, net)) for net, label in checks.ALSO_COUNTED.items()]
     context = {
@@ -388,6 +394,28 @@ def public_image_view(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@require_safe
+def short_link_view(request: HttpRequest, code: str) -> HttpResponse:
+    """A tracked link in a post: counts the click (not a robot's, nor a HEAD or a prefetch) and
+    sends the visitor on to the address stored for this code, and nowhere else."""
+    link = ShortLink.objects.filter(code=code).select_related("organisation").first()
+    if link is None or not tracking.web_address(link.destination):
+        raise Http404
+    prefetch = "prefetch" in (
+        request.headers.get("Sec-Purpose") or request.headers.get("Purpose") or ""
+    )
+    if (
+        request.method == "GET"
+        and not prefetch
+        and not tracking.is_bot(request.headers.get("User-Agent", ""))
+    ):
+        tracking.click_record(link=link, day=local_today(link.organisation))
+    response = HttpResponseRedirect(link.destination)
+    # Every click must reach us: no browser or proxy may answer it from a cache.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @org_view(Role.CONTRIBUTOR)
 @require_POST
 def link_preview_view(request: HttpRequest, membership: Membership) -> HttpResponse:
@@ -410,6 +438,9 @@ def link_preview_view(request: HttpRequest, membership: Membership) -> HttpRespo
 def post_detail_view(request: HttpRequest, membership: Membership, post_id: int) -> HttpResponse:
     post = _post_or_404(membership, post_id)
     targets = list(post.targets.select_related("channel", "result"))
+    clicks = tracking.clicks_per_target([target.pk for target in targets])
+    for target in targets:
+        target.clicks = clicks.get(target.pk)  # type: ignore[attr-defined]
     may_change = services.may_change(membership, post)
     context = {
         "membership": membership,
