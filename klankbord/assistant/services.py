@@ -149,7 +149,8 @@ def post_messages(*, organisation: Organisation, request: prompts.Request) -> li
         raise client.AssistantError(
             _("This language model does not read images."), kind="no_images"
         )
-    return prompts.post_messages(request, selectors.voice_of(organisation, request.language))
+    language = prompts.TRANSLATION_TARGETS.get(request.kind, request.language)
+    return prompts.post_messages(request, selectors.voice_of(organisation, language))
 
 
 def suggest(*, organisation: Organisation, messages: list[dict[str, Any]]) -> str:
