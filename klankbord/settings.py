@@ -6,11 +6,23 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env")
+from klankbord import paths
 
-DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default="") or BASE_DIR / "var")
+BASE_DIR = paths.CODE_ROOT
+env = environ.Env()
+# KLANKBORD_ENV_FILE names the settings file; without it, `.env` in a checkout and
+# ~/.config/klankbord/klankbord.env when installed: never a file inside site-packages.
+ENV_FILE = paths.env_file()
+if os.environ.get("KLANKBORD_ENV_FILE") and not ENV_FILE.is_file():
+    raise ImproperlyConfigured(
+        f"KLANKBORD_ENV_FILE is {ENV_FILE}, but there is no such file. "
+        "Create it (`klankbord init` writes one) or correct the path."
+    )
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
+
+# Installed from a wheel, state goes to ~/.local/share/klankbord unless KLANKBORD_DATA_DIR says.
+DATA_DIR = Path(env.str("KLANKBORD_DATA_DIR", default="") or paths.default_data_dir()).expanduser()
 if not DATA_DIR.exists():
     # It holds the database and uploads: only the user running Klankbord may enter it.
     DATA_DIR.mkdir(mode=0o700, parents=True)
