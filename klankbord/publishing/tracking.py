@@ -171,7 +171,7 @@ def clicks_per_target(target_ids: list[int]) -> dict[int, int]:
     """All clicks on each target's short links; targets without tracked links are left out."""
     rows = (
         ShortLink.objects.filter(target_id__in=target_ids)
-        .values("target_id")
-        .annotate(clicks=Sum("clicks__count"))
+        .values_list("target_id")
+        .annotate(total=Sum("clicks__count"))
     )
-    return {row["target_id"]: row["clicks"] or 0 for row in rows}
+    return {target_id: total or 0 for target_id, total in rows}

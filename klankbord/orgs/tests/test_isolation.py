@@ -50,6 +50,7 @@ PUBLIC = {
     "threads_webhook",  # the same for the Threads app
     "whatsapp_webhook",  # Meta verifies it for one WhatsApp number: an unguessable address
     "public_image",  # Instagram and Threads fetch a post's image: a signed, expiring address
+    "short_link",  # a tracked link in a post: anyone who clicks it is sent on to its target
 }
 
 
@@ -141,6 +142,7 @@ def objects(world: World) -> dict[str, object]:
         "channel_id": channel.pk,
         "token": "not-a-real-token",
         "key": "not-a-real-webhook-key",
+        "code": "not-a-real-code",
         "uidb64": "MQ",
         "path": "",
     }
