@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from klankbord.accounts.models import User
 from klankbord.accounts.types import HtmxHttpRequest
+from klankbord.assistant.services import text_used_record
 from klankbord.channels.models import Channel
 from klankbord.channels.networks import connector_class, whatsapp_media
 from klankbord.channels.networks.base import ConnectorError
@@ -335,6 +336,8 @@ def item_reply_view(request: HttpRequest, membership: Membership, item_id: int) 
         services.item_save_draft(item=item, text=form.cleaned_data["text"])
         messages.error(request, refused.message)
         return _back(item)
+    if request.POST.get("assistant_used") == "1":
+        text_used_record(membership=membership, target=f"reply {reply.pk}", kind="reply")
     if reply.status == Reply.Status.SENT:
         messages.success(request, _("Reply sent."))
     elif reply.status == Reply.Status.UNCONFIRMED:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from django_htmx.http import trigger_client_event
 
 from klankbord.accounts.types import HtmxHttpRequest
+from klankbord.assistant.services import text_used_record
 from klankbord.channels.models import Channel
 from klankbord.channels.services import allow_loopback
 from klankbord.core.imports import import_job_create
@@ -232,6 +233,8 @@ def _save_and_act(
             else:
                 saved = services.post_update(post=post, by=membership, **fields)
             _act(saved, membership, data)
+            if request.POST.get("assistant_used") == "1":
+                text_used_record(membership=membership, target=f"post {saved.pk}", kind="post")
     except ValidationError as error:
         for message in error.messages:
             form.add_error(None, message)
