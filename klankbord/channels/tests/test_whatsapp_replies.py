@@ -135,7 +135,7 @@ def test_a_lost_answer_stays_unconfirmed_and_is_never_sent_twice(
 
     # The Cloud API cannot be asked whether it went out: it stays unclear, nothing is resent.
     assert reply.status == Reply.Status.UNCONFIRMED
-    assert "Check the conversation in WhatsApp" in reply.error
+    assert "check the conversation in WhatsApp" in reply.error
     with pytest.raises(ReplyRefused):
         reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
     assert posts(fake) == 1 and len(fake.sent) == 1
