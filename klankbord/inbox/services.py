@@ -15,6 +15,7 @@ from klankbord.inbox.handoff import mail_about_item
 from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.lib.links import safe_url
 from klankbord.listening.models import Mention, Source
+from klankbord.listening.services import mention_relabel
 from klankbord.orgs.models import AuditEvent, Membership, Organisation
 from klankbord.orgs.services import audit_record
 
@@ -207,9 +208,7 @@ def item_save_draft(*, item: Item, text: str) -> None:
 
 def item_relabel(*, item: Item, sentiment: str, intents: Sequence[str]) -> None:
     """Show a corrected reading at once; the correction itself teaches the organisation's model."""
-    Mention.objects.filter(pk=item.mention_id).update(sentiment=sentiment, intents=list(intents))
-    item.mention.sentiment = sentiment
-    item.mention.intents = list(intents)
+    mention_relabel(mention=item.mention, sentiment=sentiment, intents=intents)
 
 
 def inbox_settings_save(*, form: Any, by: Membership) -> InboxSettings:

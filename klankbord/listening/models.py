@@ -107,6 +107,11 @@ class Mention(models.Model):
     sentiment_score = models.FloatField(default=0.0)
     intents = models.JSONField(default=list, blank=True)
     places = models.JSONField(default=list, blank=True)
+    # How sure the reading is: the calibrated probability of its sentiment, and whether
+    # Klankbord is unsure of it (a low probability or an intent near its threshold). A member's
+    # correction makes it sure.
+    reading_confidence = models.FloatField(default=1.0)
+    uncertain = models.BooleanField(default=False)
     reach = models.PositiveIntegerField(default=0)
     # A review's stars (1-5, Google Business Profile); null for everything else.
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -130,6 +135,11 @@ class Mention(models.Model):
             models.Index(fields=["organisation", "band1", "fetched_at", "simhash"]),
             models.Index(fields=["organisation", "band2", "fetched_at", "simhash"]),
             models.Index(fields=["organisation", "band3", "fetched_at", "simhash"]),
+            # The readings to check first: an organisation's uncertain ones, least sure first.
+            models.Index(
+                fields=["organisation", "uncertain", "reading_confidence"],
+                name="listening_mention_to_check",
+            ),
         ]
 
     def __str__(self) -> str:

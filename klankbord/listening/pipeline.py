@@ -28,6 +28,7 @@ from klankbord.lib.bulk import insert_all
 from klankbord.lib.links import safe_url
 from klankbord.lib.text import LINK
 from klankbord.listening import cleaning, fingerprint
+from klankbord.listening.inquiries import as_inquiry
 from klankbord.listening.models import (
     BlockedAuthor,
     Drop,
@@ -320,7 +321,7 @@ def understand(batch: Batch) -> None:
     known = found if len(found) == len(alive) else None
     readings = read(batch.source.organisation, texts, tier, known=known)
     for item, reading in zip(alive, readings, strict=True):
-        item.reading = rated(reading, item.rating)
+        item.reading = as_inquiry(rated(reading, item.rating), item.kind, item.text)
 
 
 def rated(reading: Reading, rating: int | None) -> Reading:
@@ -330,13 +331,26 @@ def rated(reading: Reading, rating: int | None) -> Reading:
         return reading
     if rating <= 2:
         return replace(
-            reading, sentiment="negative", sentiment_score=min(reading.sentiment_score, -0.5)
+            reading,
+            sentiment="negative",
+            sentiment_score=min(reading.sentiment_score, -0.5),
+            **_sure_of_sentiment(reading),
         )
     if rating >= 4 and reading.sentiment != "negative":
         return replace(
-            reading, sentiment="positive", sentiment_score=max(reading.sentiment_score, 0.5)
+            reading,
+            sentiment="positive",
+            sentiment_score=max(reading.sentiment_score, 0.5),
+            **_sure_of_sentiment(reading),
         )
     return reading
+
+
+def _sure_of_sentiment(reading: Reading) -> dict[str, Any]:
+    """The stars decided the sentiment, so the reading is taken as sure."""
+    if not hasattr(reading, "confidence"):
+        return {}
+    return {"confidence": 1.0, "uncertain": False}
 
 
 def set_priority(batch: Batch) -> None:
@@ -434,6 +448,9 @@ def _mention(batch: Batch, item: Item, fetched_at: datetime) -> Mention:
         sentiment_score=reading.sentiment_score if reading else 0.0,
         intents=reading.intents if reading else [],
         places=reading.places if reading else [],
+        # getattr: readings from models of before confidence count as sure.
+        reading_confidence=getattr(reading, "confidence", 1.0),
+        uncertain=getattr(reading, "uncertain", False),
         reach=item.reach,
         rating=item.rating,
         priority=item.priority,

@@ -1,9 +1,11 @@
 """Monitors and sources: what an organisation listens for, and where."""
 
+from collections.abc import Sequence
+
 from django.db import connection, transaction
 
 from klankbord.channels.models import Channel
-from klankbord.listening.models import Monitor, Source
+from klankbord.listening.models import Mention, Monitor, Source
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
 
@@ -22,6 +24,19 @@ MENTION_NETWORKS = (
 )
 # Networks whose connector reads the replies to a published post.
 REPLY_NETWORKS = ("mastodon", "bluesky")
+
+
+def mention_relabel(*, mention: Mention, sentiment: str, intents: Sequence[str]) -> None:
+    """A member's reading of a mention, shown at once; Klankbord is no longer unsure of it."""
+    changes = {
+        "sentiment": sentiment,
+        "intents": list(intents),
+        "reading_confidence": 1.0,
+        "uncertain": False,
+    }
+    Mention.objects.filter(pk=mention.pk, organisation_id=mention.organisation_id).update(**changes)
+    for name, value in changes.items():
+        setattr(mention, name, value)
 
 
 @transaction.atomic

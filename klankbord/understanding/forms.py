@@ -25,3 +25,15 @@ class CorrectionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class CheckForm(forms.Form):
+    """A member's reading of one of the organisation's mentions; its text is the mention's."""
+
+    sentiment = forms.ChoiceField(label=_("Sentiment"), choices=Sentiment.choices)
+    intents = forms.MultipleChoiceField(
+        label=_("Intents"),
+        choices=Intent.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

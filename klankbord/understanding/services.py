@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from klankbord.language import corrections as language_corrections
 from klankbord.language.understand import AUTO, OrgHeads, Reading, understand
+from klankbord.listening.models import Mention
+from klankbord.listening.services import mention_relabel
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
 from klankbord.understanding.models import Correction, Intent, OrgModel, Sentiment
@@ -97,6 +99,21 @@ def correction_add(
     )
     if pending_corrections(organisation) >= retrain_after():
         transaction.on_commit(lambda: _enqueue_retrain(organisation.pk))
+    return correction
+
+
+def mention_check(
+    membership: Membership, mention: Mention, sentiment: str, intents: Sequence[str]
+) -> Correction:
+    """A member checked a reading Klankbord was unsure of: it teaches, and leaves the list."""
+    correction = correction_add(
+        membership,
+        f"{mention.title}\n{mention.text}".strip(),
+        sentiment=sentiment,
+        intents=intents,
+        source="check",
+    )
+    mention_relabel(mention=mention, sentiment=sentiment, intents=intents)
     return correction
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
         name="correction_delete",
     ),
     path(P + "hertrainen/", views.retrain_view, name="language_retrain"),
+    path(P + "nakijken/<int:mention_id>/", views.mention_check_view, name="language_check"),
 ]

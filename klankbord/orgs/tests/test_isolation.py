@@ -127,6 +127,7 @@ def objects(world: World) -> dict[str, object]:
         "item_id": item.pk,
         "reply_id": reply.pk,
         "media_id": media.pk,
+        "mention_id": mention.pk,
         "saved_reply_id": saved.pk,
         "webhook_id": webhook.pk,
         "monitor_id": monitor.pk,
