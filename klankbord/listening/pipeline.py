@@ -28,6 +28,7 @@ from klankbord.lib.bulk import insert_all
 from klankbord.lib.links import safe_url
 from klankbord.lib.text import LINK
 from klankbord.listening import cleaning, fingerprint
+from klankbord.listening.inquiries import as_inquiry
 from klankbord.listening.models import (
     BlockedAuthor,
     Drop,
@@ -320,7 +321,7 @@ def understand(batch: Batch) -> None:
     known = found if len(found) == len(alive) else None
     readings = read(batch.source.organisation, texts, tier, known=known)
     for item, reading in zip(alive, readings, strict=True):
-        item.reading = rated(reading, item.rating)
+        item.reading = as_inquiry(rated(reading, item.rating), item.kind, item.text)
 
 
 def rated(reading: Reading, rating: int | None) -> Reading:

@@ -68,12 +68,19 @@ def arrives(channel: Channel, wamid: str, text: str) -> Item:
 def test_a_whatsapp_question_is_read_like_any_mention(world: World, channel: Channel) -> None:
     mention = arrives(channel, "wamid.1", CAKE).mention
     [alone] = read(world.org, [CAKE])
-    found = (mention.language, mention.sentiment, mention.intents, mention.places)
-    assert found == (alone.language, alone.sentiment, alone.intents, alone.places)
+    found = (mention.language, mention.sentiment, mention.places)
+    assert found == (alone.language, alone.sentiment, alone.places)
     assert (mention.language, mention.sentiment) == ("nl", "neutral")
-    # A question to this bakery: whether it is a sale to follow up, a person decides (Mark as lead).
-    assert mention.intents == ["question"]
-    assert mention.priority >= 1
+    # Asked of the bakery itself, in a private message, a question about buying is also a lead.
+    assert mention.intents == ["question", "lead"]
+    assert mention.priority >= 4
+
+
+def test_a_question_that_is_not_about_buying_stays_a_question(
+    world: World, channel: Channel
+) -> None:
+    mention = arrives(channel, "wamid.4", "Waar kan ik bij jullie parkeren?").mention
+    assert "lead" not in mention.intents
 
 
 def test_a_customer_still_choosing_a_bakery_is_a_lead_with_its_place(
