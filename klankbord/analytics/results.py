@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.text import Truncator
 
@@ -21,7 +22,7 @@ from klankbord.analytics.selectors import utc_range
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
 from klankbord.publishing.links import first_link
-from klankbord.publishing.models import PostImage, PostTarget
+from klankbord.publishing.models import LinkClick, PostImage, PostTarget, ShortLink
 
 # A group (a channel, a pillar, a format, a moment) needs this many posts before it is compared.
 MIN_POSTS = 3
@@ -40,6 +41,8 @@ class Group:
     label: str  # shown as is (already translated where it needs to be)
     posts: int
     engagement: int
+    clicks: int = 0  # on the tracked links of its posts
+    tracked: int = 0  # its posts with tracked links; 0: clicks were not counted
 
     @property
     def per_post(self) -> float:
@@ -65,6 +68,8 @@ class TopPost:
     engagement: int
     views: int | None  # None: the network did not give it, which is not zero
     saves: int | None
+    clicks: int | None = None  # None: its links were not tracked
+    published_at: datetime | None = None  # in the organisation's zone
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,7 @@ class ResultsSummary:
     waiting: int  # published in the period, results not collected yet
     views: Tally
     saves: Tally
+    clicks: Tally  # on tracked links: `given` is the posts whose links were tracked
 
     @property
     def per_post(self) -> float:
@@ -124,6 +130,7 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         _counted(organisation, start, end)
         .select_related("target__channel", "target__post")
         .annotate(has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))))
+        .annotate(**_click_counts())
         .order_by("published_at", "pk")
     )
     length = end - start + timedelta(days=1)
@@ -145,10 +152,32 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         waiting=_waiting(organisation, start, end),
         views=_tally(results, "views"),
         saves=_tally(results, "saves"),
+        clicks=_tally(results, "clicks"),
     )
 
 
+def _click_counts() -> dict[str, Exists | Coalesce]:
+    """Per result, `tracked_links` and the clicks on them so far (None without tracked links)."""
+    clicks = (
+        LinkClick.objects.filter(link__target=OuterRef("target"))
+        .values("link__target")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return {
+        "tracked_links": Exists(ShortLink.objects.filter(target=OuterRef("target"))),
+        "link_clicks": Coalesce(Subquery(clicks, output_field=IntegerField()), 0),
+    }
+
+
+def _clicks(result: PostResult) -> int | None:
+    return result.link_clicks if getattr(result, "tracked_links", False) else None  # type: ignore[attr-defined]
+
+
 def _tally(results: Sequence[PostResult], name: str) -> Tally:
+    if name == "clicks":
+        given = [value for result in results if (value := _clicks(result)) is not None]
+        return Tally(total=sum(given), given=len(given), posts=len(results))
     given = [value for result in results if (value := getattr(result, name)) is not None]
     return Tally(total=sum(given), given=len(given), posts=len(results))
 
@@ -188,12 +217,27 @@ def _groups(
     labels: dict[str, str] = {}
     posts: dict[str, int] = {}
     engagement: dict[str, int] = {}
+    clicks: dict[str, int] = {}
+    tracked: dict[str, int] = {}
     for result in results:
         key, label = key_of(result)
         labels.setdefault(key, label)
         posts[key] = posts.get(key, 0) + 1
         engagement[key] = engagement.get(key, 0) + result.engagement
-    return [Group(key, labels[key], posts[key], engagement[key]) for key in labels]
+        if (counted := _clicks(result)) is not None:
+            clicks[key] = clicks.get(key, 0) + counted
+            tracked[key] = tracked.get(key, 0) + 1
+    return [
+        Group(
+            key,
+            labels[key],
+            posts[key],
+            engagement[key],
+            clicks=clicks.get(key, 0),
+            tracked=tracked.get(key, 0),
+        )
+        for key in labels
+    ]
 
 
 def _moments(results: Iterable[PostResult], zone: ZoneInfo) -> list[Group]:
@@ -270,6 +314,8 @@ def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
         engagement=result.engagement,
         views=result.views,
         saves=result.saves,
+        clicks=_clicks(result),
+        published_at=local,
     )
 
 
