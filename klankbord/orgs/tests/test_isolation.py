@@ -142,11 +142,10 @@ def objects(world: World) -> dict[str, object]:
         "token_id": token.pk,
         "channel_id": channel.pk,
         "token": "not-a-real-token",
-        "key": "not-a-real-webhook-key",
+        "code": "not-a-real-code",
         "table": "channels",
         "fmt": "csv",
         "key": "not-a-real-webhook-key",
-        "code": "not-a-real-code",
         "uidb64": "MQ",
         "path": "",
     }
