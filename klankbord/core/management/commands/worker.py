@@ -1,7 +1,9 @@
 import os
 import sys
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from klankbord.core.keys import encryption_keys_problem
 
 
 def celery_argv(*args: str) -> list[str]:
@@ -20,6 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        # A worker with other keys than the rest would fail on every token it touches: refuse.
+        if problem := encryption_keys_problem():
+            raise CommandError(f"This worker does not start. {problem}")
         argv = celery_argv(
             "worker", "--loglevel", "INFO", "--concurrency", str(options["concurrency"])
         )
