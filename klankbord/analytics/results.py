@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.text import Truncator
@@ -22,7 +22,8 @@ from klankbord.analytics.selectors import utc_range
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
 from klankbord.publishing.links import first_link
-from klankbord.publishing.models import LinkClick, PostImage, PostTarget, ShortLink
+from klankbord.publishing.models import PostImage, PostTarget
+from klankbord.publishing.tracking import click_annotations, clicks_of
 
 # A group (a channel, a pillar, a format, a moment) needs this many posts before it is compared.
 MIN_POSTS = 3
@@ -157,21 +158,11 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
 
 
 def _click_counts() -> dict[str, Exists | Coalesce]:
-    """Per result, `tracked_links` and the clicks on them so far (None without tracked links)."""
-    clicks = (
-        LinkClick.objects.filter(link__target=OuterRef("target"))
-        .values("link__target")
-        .annotate(total=Sum("count"))
-        .values("total")
-    )
-    return {
-        "tracked_links": Exists(ShortLink.objects.filter(target=OuterRef("target"))),
-        "link_clicks": Coalesce(Subquery(clicks, output_field=IntegerField()), 0),
-    }
+    return click_annotations("target")
 
 
 def _clicks(result: PostResult) -> int | None:
-    return result.link_clicks if getattr(result, "tracked_links", False) else None  # type: ignore[attr-defined]
+    return clicks_of(result)
 
 
 def _tally(results: Sequence[PostResult], name: str) -> Tally:

@@ -12,6 +12,7 @@ from klankbord.inbox.selectors import EVERYTHING, OPEN, OVERDUE, ItemFilters, is
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import AuditEvent, Membership, Organisation
 from klankbord.publishing.models import Post, PostTarget
+from klankbord.publishing.tracking import clicks_of
 from klankbord.strategy.models import PlanVersion
 from klankbord.understanding.models import Intent, Sentiment
 
@@ -81,6 +82,9 @@ class PostTargetSerializer(serializers.ModelSerializer):
     channel = serializers.IntegerField(source="channel_id", read_only=True)
     handle = serializers.CharField(source="channel.handle", read_only=True)
     network = serializers.CharField(source="channel.network", read_only=True)
+    clicks = serializers.SerializerMethodField(
+        help_text="Clicks on this channel's tracked links so far; null: no tracked links."
+    )
 
     class Meta:
         model = PostTarget
@@ -95,7 +99,11 @@ class PostTargetSerializer(serializers.ModelSerializer):
             "published_at",
             "remote_url",
             "error",
+            "clicks",
         ]
+
+    def get_clicks(self, target: PostTarget) -> int | None:
+        return clicks_of(target)
 
 
 class PostSerializer(serializers.ModelSerializer):
@@ -104,7 +112,8 @@ class PostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = ["id", "text", "pillar", "author", "created_at", "targets"]
+        fields = ["id", "text", "pillar", "track_clicks", "author", "created_at", "targets"]
+        read_only_fields = ["track_clicks"]
 
 
 def pillar_field() -> StrictCharField:
@@ -125,6 +134,11 @@ class PostCreateSerializer(serializers.Serializer):
     variants = serializers.DictField(child=StrictCharField(max_length=20000), required=False)
     scheduled_at = serializers.DateTimeField(required=False, allow_null=True)
     pillar = pillar_field()
+    track_clicks = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send the links out as short links that count clicks per channel.",
+    )
 
 
 class PostUpdateSerializer(serializers.Serializer):
@@ -358,6 +372,13 @@ class ResultGroupSerializer(serializers.Serializer):
     reactions = serializers.IntegerField(source="engagement")
     per_post = serializers.FloatField()
     comparable = serializers.BooleanField(help_text="At least 3 posts: enough to compare.")
+    clicks = serializers.SerializerMethodField(
+        help_text="Clicks on the tracked links of its posts; null: none of them was tracked."
+    )
+    tracked = serializers.IntegerField(help_text="Its posts whose links were tracked.")
+
+    def get_clicks(self, group: Any) -> int | None:
+        return group.clicks if group.tracked else None
 
 
 class TopPostSerializer(serializers.Serializer):
@@ -375,6 +396,9 @@ class TopPostSerializer(serializers.Serializer):
     )
     saves = serializers.IntegerField(
         allow_null=True, help_text="How often it was saved; null: the network did not say."
+    )
+    clicks = serializers.IntegerField(
+        allow_null=True, help_text="Clicks on its tracked links; null: they were not tracked."
     )
 
 
@@ -407,6 +431,7 @@ class ResultsSerializer(serializers.Serializer):
     waiting = serializers.IntegerField(help_text="Published, results not read yet.")
     views = TallySerializer()
     saves = TallySerializer()
+    clicks = TallySerializer(help_text="Clicks on tracked links; `given`: posts tracked.")
     channels = ResultGroupSerializer(many=True)
     pillars = ResultGroupSerializer(many=True)
     formats = ResultGroupSerializer(many=True)

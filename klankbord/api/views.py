@@ -208,6 +208,7 @@ class PostListView(OrgScopedMixin, generics.ListAPIView):
                     channels=channels,
                     variants=variants,
                     pillar=data.get("pillar", ""),
+                    track_clicks=data.get("track_clicks", False),
                 )
                 if data.get("scheduled_at"):
                     publishing_services.post_schedule(

@@ -19,6 +19,7 @@ from klankbord.channels.networks.base import Capability
 from klankbord.orgs.models import Organisation
 from klankbord.publishing import holidays
 from klankbord.publishing.models import Post, PostTarget, PublishingSettings
+from klankbord.publishing.tracking import click_annotations
 from klankbord.strategy.rules import pillars_of, silence_days
 from klankbord.strategy.selectors import plan_of
 from klankbord.strategy.selectors import posts_per_week as plan_rhythm
@@ -69,7 +70,12 @@ def posts_of(organisation: Organisation) -> QuerySet[Post]:
         Post.objects.filter(organisation=organisation, deleted_at__isnull=True)
         .select_related("author")
         .prefetch_related(
-            Prefetch("targets", queryset=PostTarget.objects.select_related("channel"))
+            Prefetch(
+                "targets",
+                queryset=PostTarget.objects.select_related("channel").annotate(
+                    **click_annotations("pk")
+                ),
+            )
         )
     )
 

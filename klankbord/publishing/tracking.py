@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Exists, F, IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -165,6 +166,26 @@ def click_record(*, link: ShortLink, day: date) -> None:
             LinkClick.objects.create(link=link, day=day, count=1)
     except IntegrityError:  # another request made the day's row in the meantime
         LinkClick.objects.filter(link=link, day=day).update(count=F("count") + 1)
+
+
+def click_annotations(target: str) -> dict[str, Exists | Coalesce]:
+    """`tracked_links` and `link_clicks` (all clicks so far) of the target that the field
+    named `target` of the annotated rows points at ("pk" for targets themselves)."""
+    clicks = (
+        LinkClick.objects.filter(link__target=OuterRef(target))
+        .values("link__target")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return {
+        "tracked_links": Exists(ShortLink.objects.filter(target=OuterRef(target))),
+        "link_clicks": Coalesce(Subquery(clicks, output_field=IntegerField()), 0),
+    }
+
+
+def clicks_of(row: object) -> int | None:
+    """The clicks of a row annotated with click_annotations; None when nothing was tracked."""
+    return getattr(row, "link_clicks", 0) if getattr(row, "tracked_links", False) else None
 
 
 def clicks_per_target(target_ids: list[int]) -> dict[int, int]:
