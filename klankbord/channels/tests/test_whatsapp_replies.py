@@ -139,3 +139,25 @@ def test_a_lost_answer_stays_unconfirmed_and_is_never_sent_twice(
     with pytest.raises(ReplyRefused):
         reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
     assert posts(fake) == 1 and len(fake.sent) == 1
+
+
+@pytest.mark.parametrize("code", [130429, 131056])
+def test_a_throttled_answer_fails_with_when_to_try_again_and_nothing_sent(
+    world: World, channel: Channel, fake: FakeWhatsApp, code: int
+) -> None:
+    item = customer_item(channel, fake)
+    fake.throttle = [code]
+
+    reply = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+
+    assert reply.status == Reply.Status.FAILED
+    assert f"WhatsApp asks us to slow down (error {code})" in reply.error
+    assert "Try again after" in reply.error
+    assert fake.sent == []
+    # Sent again at once, it waits for WhatsApp without calling it; later it goes out once.
+    early = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+    assert early.status == Reply.Status.FAILED and posts(fake) == 1
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        again = reply_send(item=item, by=alice_in(world), text="Ja, dat lukt!")
+    assert again.status == Reply.Status.SENT
+    assert [m["text"] for m in fake.sent] == ["Ja, dat lukt!"]

@@ -11,7 +11,8 @@ with `{"messaging_product": "whatsapp", "recipient_type": "individual", "to", "t
 "text": {"body", "preview_url"}}` → `{"messaging_product": "whatsapp", "contacts": [{"input",
 "wa_id"}], "messages": [{"id": "wamid..."}]}`; a text body holds at most 4096 characters. Outside
 the 24-hour customer service window the answer is error 131047 (support/error-codes: "Re-engagement
-message", with error_data.details). `drop_after_accept` stores a message and closes the connection
+message", with error_data.details); `throttle` answers the next sends with 130429 or 131056 in a
+400 (no Retry-After). `drop_after_accept` stores a message and closes the connection
 without an answer, as a proxy going away would.
 
 Message templates follow docs/graph-api/reference/whats-app-business-account/message_templates:
@@ -90,6 +91,8 @@ class FakeWhatsApp:
         self.last_customer_message: dict[str, float] = {}
         self.sent: list[dict[str, Any]] = []
         self.drop_after_accept = 0
+        # The next sends answered with this throttling code (130429 throughput, 131056 pair rate).
+        self.throttle: list[int] = []
         self.templates = default_templates()
         self.templates_page_size = 5
         server.expect_request(re.compile(".*")).respond_with_handler(self.handle)
@@ -134,6 +137,8 @@ class FakeWhatsApp:
     def send_message(self, number_id: str, body: dict[str, Any]) -> Response:
         if number_id not in self.numbers:
             return self.error(400, 100, f"Object with ID '{number_id}' does not exist", subcode=33)
+        if self.throttle:
+            return self.throttled(self.throttle.pop(0))
         if body.get("type") == "template":
             return self.send_template(body)
         text = (body.get("text") or {}).get("body")
@@ -240,6 +245,22 @@ class FakeWhatsApp:
             "fbtrace_id": "AbCdEfGhIjK",
         }
         return self.json({"error": error}, status)
+
+    def throttled(self, code: int) -> Response:
+        # support/error-codes: "Rate limit hit" (130429), "Spam rate limit hit" / pair rate
+        # (131056); a 400 with the Graph error body and no Retry-After.
+        titles = {
+            130429: "Rate limit hit",
+            131056: "(Business Account, Consumer Account) pair rate limit hit",
+        }
+        error = {
+            "message": f"(#{code}) {titles.get(code, 'Rate limit hit')}",
+            "type": "OAuthException",
+            "code": code,
+            "error_data": {"messaging_product": "whatsapp", "details": titles.get(code, "")},
+            "fbtrace_id": "AbCdEfGhIjK",
+        }
+        return self.json({"error": error}, 400)
 
     def reengagement(self) -> Response:
         details = (
