@@ -3,6 +3,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from klankbord.api import views
+from klankbord.assistant.api import SuggestView
 from klankbord.core.errors import not_found
 
 urlpatterns = [
@@ -75,6 +76,11 @@ urlpatterns = [
         name="api_plan_versions",
     ),
     path("organisations/<slug:org_slug>/results", views.ResultsView.as_view(), name="api_results"),
+    path(
+        "organisations/<slug:org_slug>/assistant/suggest",
+        SuggestView.as_view(),
+        name="api_assistant_suggest",
+    ),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

@@ -23,6 +23,7 @@ OUR_PATHS = {
     "/api/v1/organisations/{org_slug}/plan/steps/{step}",
     "/api/v1/organisations/{org_slug}/plan/versions",
     "/api/v1/organisations/{org_slug}/results",
+    "/api/v1/organisations/{org_slug}/assistant/suggest",
 }
 
 
