@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -15,6 +16,8 @@ class Command(BaseCommand):
                 mo_path = po_path.with_suffix(".mo")
                 if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
                     continue
+                if mo_path.exists() and not os.access(mo_path.parent, os.W_OK):
+                    continue  # an installed package: the wheel brought its compiled catalogues
                 with po_path.open("rb") as po_file:
                     catalog = read_po(po_file)
                 with mo_path.open("wb") as mo_file:
