@@ -37,6 +37,8 @@ BOTS = re.compile(
     r"|java/|libwww|node-fetch|axios/|http\.rb|scrapy|validator",
     re.IGNORECASE,
 )
+# Longer links stay as written: the short link's row keeps the link and its UTM parameters.
+MAX_LINK_CHARS = 1800
 LOCAL_NAMES = ("localhost", ".localhost", ".local", ".internal", ".lan", ".test", ".example")
 
 
@@ -90,6 +92,8 @@ def short_link_for(*, target: PostTarget, url: str) -> ShortLink:
     address = web_address(url)
     if not address:
         raise ValidationError(_("Only http and https links can be tracked."))
+    if len(address) > MAX_LINK_CHARS:
+        raise ValidationError(_("This link is too long to track."))
     found = ShortLink.objects.filter(target=target, url=address).first()
     if found is not None:
         return found
@@ -115,11 +119,14 @@ def short_link_for(*, target: PostTarget, url: str) -> ShortLink:
     raise RuntimeError("no free short-link code")
 
 
+def _may_track(url: str) -> bool:
+    address = web_address(url)
+    return bool(address) and len(address) <= MAX_LINK_CHARS and not _is_ours(url)
+
+
 def _trackable(text: str) -> list[tuple[int, int]]:
     return [
-        (start, end)
-        for start, end in link_spans(text, bare=False)
-        if web_address(text[start:end]) and not _is_ours(text[start:end])
+        (start, end) for start, end in link_spans(text, bare=False) if _may_track(text[start:end])
     ]
 
 
@@ -141,7 +148,7 @@ def tracked_options(target: PostTarget) -> dict[str, object]:
     only https, so it stays as it is when this Klankbord has no https address)."""
     options = dict(target.post.network_options.get(target.channel.network) or {})
     url = str(options.get("url") or "")
-    if target.post.track_clicks and url and settings.SITE_URL.startswith("https://"):
+    if target.post.track_clicks and _may_track(url) and settings.SITE_URL.startswith("https://"):
         options["url"] = short_url(short_link_for(target=target, url=url).code)
     return options
 

@@ -293,3 +293,28 @@ def test_the_post_page_shows_the_clicks_per_channel(
     client.get(f"/r/{code}", HTTP_USER_AGENT=BROWSER)
     page = alice_client.get(reverse("post_detail", args=[world.org.slug, post.pk])).content
     assert "2 clicks on its links" in page.decode()
+
+
+def test_a_google_buttons_link_is_tracked_too(world: World) -> None:
+    google = Channel.objects.create(
+        organisation=world.org, network="google", external_id="g1", handle="Bakkerij Alice"
+    )
+    post = post_create(
+        organisation=world.org,
+        author=world.alice,
+        text="Bestel je taart",
+        channels=[google],
+        network_options={"google": {"action": "ORDER", "url": "https://bakkerij.be/bestel"}},
+        track_clicks=True,
+    )
+    options = scheduler.outgoing(post.targets.get()).options
+    assert options["url"] == f"{SITE}/r/{ShortLink.objects.get().code}"
+    assert ShortLink.objects.get().destination == (
+        "https://bakkerij.be/bestel?utm_source=google&utm_medium=social&utm_campaign=klankbord"
+    )
+
+
+def test_a_link_too_long_to_keep_goes_out_as_written(world: World, mastodon: Channel) -> None:
+    text = "https://bakkerij.be/?q=" + "x" * tracking.MAX_LINK_CHARS
+    assert sent_text(tracked_post(world, text, mastodon), mastodon) == text
+    assert not ShortLink.objects.exists()
