@@ -102,8 +102,8 @@ def test_headers_are_in_the_readers_language(
     assert header[:2] == ["Canal", "Publications"]
     world.alice.language = "nl-be"
     world.alice.save(update_fields=["language"])
-    header = xlsx_rows(alice_client.get(url(world, "channels", "xlsx")))[0]
-    assert header[:2] == ("Kanaal", "Berichten")
+    in_dutch = xlsx_rows(alice_client.get(url(world, "channels", "xlsx")))[0]
+    assert in_dutch[:2] == ("Kanaal", "Berichten")
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
