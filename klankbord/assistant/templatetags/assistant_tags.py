@@ -15,3 +15,13 @@ def assistant_ready(organisation: Organisation) -> bool:
 @register.simple_tag
 def assistant_language(organisation: Organisation) -> str:
     return selectors.default_language(organisation)
+
+
+@register.simple_tag
+def assistant_networks(organisation: Organisation) -> list[tuple[str, str]]:
+    """The networks the organisation publishes to, for "a version for this network"."""
+    from klankbord.publishing.counting import NETWORK_TEXT_RULES, network_label
+    from klankbord.publishing.selectors import publishable_channels
+
+    found = {c.network for c in publishable_channels(organisation)}
+    return [(n, network_label(n)) for n in sorted(found) if NETWORK_TEXT_RULES.get(n)]

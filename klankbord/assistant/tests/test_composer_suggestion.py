@@ -162,3 +162,13 @@ def test_a_client_cannot_ask_for_suggestions(
     reader.force_login(world.member(Role.CLIENT))
     assert suggest(reader, world, kind="draft", text="brood").status_code == 403
     assert fake_llm.requests == []
+
+
+def test_a_version_for_one_network_names_it_and_its_limit(
+    world: World, alice_client: Client, connection: Connection, fake_llm: FakeLLM, sandbox: Channel
+) -> None:
+    page = alice_client.get(url("compose", world)).content.decode()
+    assert 'id="assistant-network"' in page and 'value="sandbox"' in page
+    suggest(alice_client, world, kind="variant", text="Een tekst", network="bluesky")
+    assert "suits Bluesky" in fake_llm.prompts[0]
+    assert "at most 300 characters" in fake_llm.prompts[0]

@@ -82,6 +82,8 @@
       body.append("text", text);
       body.append("language", language.value);
       body.append("stream", "1");
+      var network = panel.querySelector("#assistant-network");
+      if (network && (kind === "variant" || kind === "hashtags")) body.append("network", network.value);
       preview.textContent = "";
       show(error, false);
       show(busy, true);
