@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: its request id and timing cover everything below it.
+    "klankbord.core.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "klankbord.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -313,6 +315,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=10)
+# The bearer token a Prometheus server sends to /metrics; empty: only staff members may read it.
+KLANKBORD_METRICS_TOKEN = env.str("KLANKBORD_METRICS_TOKEN", default="")
 # Background work counts as stopped when nothing was heard from it for this long.
 HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=90)
 
@@ -351,11 +355,24 @@ SPECTACULAR_SETTINGS = {
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 # Also redacts OAuth codes, states and tokens in URLs from every log record (lib/redact.py).
 LOGGING_CONFIG = "klankbord.lib.redact.configure_logging"
+# json: one JSON object per line with request, organisation, task and channel ids (for a log
+# collector); plain: the same ids at the end of a human-readable line.
+KLANKBORD_LOG_FORMAT = env.str("KLANKBORD_LOG_FORMAT", default="plain")
+if KLANKBORD_LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("KLANKBORD_LOG_FORMAT is plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "()": "klankbord.lib.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s%(context)s",
+        },
+        "json": {"()": "klankbord.lib.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": KLANKBORD_LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }

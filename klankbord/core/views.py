@@ -1,14 +1,19 @@
+import hmac
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.analytics import selectors as analytics
+from klankbord.core import metrics
 from klankbord.core.models import ImportJob
-from klankbord.core.selectors import background_status, queue_depth
+from klankbord.core.selectors import background_status, broker_reachable, queue_depth
 from klankbord.inbox import selectors as inbox
 from klankbord.listening import selectors as listening
 from klankbord.orgs.access import org_view, require_role
@@ -84,10 +89,31 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     except Exception:  # noqa: BLE001
         database_ok = False
     status = background_status() if database_ok else None
+    # Without the broker nothing reaches a worker: no post goes out, no source is read.
+    broker_ok = broker_reachable(timeout=2)
     body = {
-        "status": "ok" if database_ok else "error",
+        "status": "ok" if database_ok and broker_ok else "error",
         "database": "ok" if database_ok else "error",
+        "broker": "ok" if broker_ok else "error",
         "worker": "ok" if status and status.worker_alive else "stopped",
         "beat": "ok" if status and status.beat_alive else "stopped",
     }
-    return JsonResponse(body, status=200 if database_ok else 503)
+    return JsonResponse(body, status=200 if database_ok and broker_ok else 503)
+
+
+@never_cache
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for KLANKBORD_METRICS_TOKEN as a bearer token or a staff member."""
+    if not metrics_allowed(request):
+        response = HttpResponse("Unauthorized", status=401, content_type="text/plain")
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    return HttpResponse(metrics.scrape(), content_type=CONTENT_TYPE_LATEST)
+
+
+def metrics_allowed(request: HttpRequest) -> bool:
+    token = settings.KLANKBORD_METRICS_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if token and scheme.lower() == "bearer":
+        return hmac.compare_digest(given.strip().encode(), token.encode())
+    return bool(request.user.is_authenticated and request.user.is_staff)
