@@ -1,6 +1,6 @@
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 from klankbord.core.heartbeats import WorkerHeartbeatStep
 from klankbord.lib.broker import register as register_database_broker
@@ -12,6 +12,16 @@ app = Celery("klankbord")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeatStep)
+
+
+@signals.worker_init.connect(weak=False)
+def refuse_other_encryption_keys(**_: object) -> None:
+    """However a worker is started, it stops at once when its keys cannot read stored tokens."""
+    from klankbord.core.keys import encryption_keys_problem
+
+    if problem := encryption_keys_problem():
+        raise SystemExit(f"This worker does not start. {problem}")
+
 
 # Beat only ticks; the work itself lives in database rows that tasks claim.
 app.conf.beat_schedule = {

@@ -1,11 +1,16 @@
 """A worker started with other encryption keys than the stored tokens need refuses to start."""
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from klankbord.channels.models import Channel
+from klankbord.core.tests.test_worker import database_url_for_children
 from klankbord.lib.crypto import secret_box
 from klankbord.test import World
 
@@ -70,3 +75,22 @@ def test_it_starts_on_a_database_without_secrets(db: None, started: None, settin
 
     with pytest.raises(Started):
         call_command("worker")
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_celery_worker_started_directly_stops_at_once_and_says_why(
+    channel: Channel, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_children(),
+        "KLANKBORD_ENCRYPTION_KEYS": OTHER_KEY,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "celery", "--app", "klankbord", "worker", "--concurrency", "1"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert "This worker does not start. KLANKBORD_ENCRYPTION_KEYS cannot read" in result.stderr
