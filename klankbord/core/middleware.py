@@ -1,7 +1,16 @@
+import re
+import time
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from klankbord.lib import logs
+
+# A request id a proxy may pass on (X-Request-ID); anything else gets a new one.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 def content_security_policy(directives: dict[str, list[str]]) -> str:
@@ -35,3 +44,34 @@ class SecurityHeadersMiddleware:
             )
         response["Permissions-Policy"] = permissions_policy(settings.PERMISSIONS_POLICY_DISABLED)
         return response
+
+
+class RequestContextMiddleware:
+    """Every log line of a request carries its id and organisation; its time is measured by
+    view name (never by raw path, which would make a metric per address)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from klankbord.core.metrics import http_observe
+
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        logs.bind(request_id=request_id, organisation="")
+        started = time.perf_counter()
+        response = self.get_response(request)
+        match = request.resolver_match
+        http_observe(
+            view=match.view_name if match else "unmatched",
+            method=request.method or "",
+            seconds=time.perf_counter() - started,
+        )
+        response["X-Request-ID"] = request_id
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: dict[str, Any]
+    ) -> None:
+        if org_slug := kwargs.get("org_slug"):
+            logs.bind(organisation=org_slug)

@@ -73,3 +73,19 @@ class ImportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, self.done_bytes * 100 // self.size_bytes) if self.size_bytes else 0
+
+
+class Counter(models.Model):
+    """A count kept in the database, so what every worker counted shows in one scrape."""
+
+    name = models.CharField(max_length=100)
+    label = models.CharField(max_length=200, blank=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "label"], name="counter_name_label_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{{{self.label}}} = {self.value}"

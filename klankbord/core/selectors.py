@@ -44,6 +44,23 @@ def background_status() -> BackgroundStatus:
     )
 
 
+def broker_reachable(timeout: int = 2) -> bool:
+    """Whether the broker answers within `timeout` seconds (a connection and one count)."""
+    from kombu import Connection
+
+    import klankbord.celery  # noqa: F401  (registers the database broker's transport)
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=timeout) as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
+            with conn.channel() as channel:
+                if hasattr(channel, "_size"):  # virtual transports connect lazily: ask once
+                    channel._size("celery")
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def queue_depth(queue: str = "celery") -> int | None:
     """Messages waiting in the broker, or None when the broker cannot be reached."""
     from klankbord.celery import app

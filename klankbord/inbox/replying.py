@@ -6,6 +6,7 @@ The scheduler's rules (publishing/scheduler.py) hold here too:
 - while a reply of an item is sending or unconfirmed, no other reply to it goes out.
 """
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -35,12 +36,14 @@ from klankbord.inbox import services
 from klankbord.inbox.attachments import FILE_NETWORKS, Attachment, media_of, reply_media_add
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.selectors import channel_of
+from klankbord.lib import logs
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
 from klankbord.publishing.checks import count_for
 
 Status = Reply.Status
+log = logging.getLogger(__name__)
 PENDING = (Status.SENDING, Status.UNCONFIRMED)
 # Networks where a reply can be private: Mastodon's "direct" visibility (a private mention),
 # Bluesky's chat (in the conversation of a message, or a new one with a post's author),
@@ -300,6 +303,16 @@ def reply_send(
         raise
     else:
         _sent(reply, Status.SENDING, published, at=timezone.now())
+    with logs.log_context(channel=prepared.channel.pk):
+        failed = reply.status in (Status.FAILED, Status.UNCONFIRMED)
+        log.log(
+            logging.WARNING if failed else logging.INFO,
+            "reply %s to item %s: %s",
+            reply.pk,
+            item.pk,
+            reply.status,
+            extra={"event": "reply", "outcome": reply.status, "reply": reply.pk, "item": item.pk},
+        )
     item.refresh_from_db()
     audit_record(
         organisation=by.organisation,

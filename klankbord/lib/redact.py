@@ -116,5 +116,8 @@ class LinkHidingConsoleBackend(ConsoleEmailBackend):
 
 def configure_logging(config: dict[str, Any]) -> None:
     """LOGGING_CONFIG: Django's LOGGING as usual, and no record ever carries a secret."""
+    from klankbord.lib.logs import add_ids_to_every_record
+
     logging.config.dictConfig(config)
     redact_every_log_record()
+    add_ids_to_every_record()

@@ -5,6 +5,7 @@ source at once. Each page is stored and its cursor saved in one transaction: a w
 half-way leaves the old cursor, and the rerun's duplicates are dropped by the pipeline.
 """
 
+import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,9 +24,12 @@ from klankbord.channels.networks.base import (
     Mention as NetworkMention,
 )
 from klankbord.channels.services import channel_mark_broken, connector_for
+from klankbord.core.metrics import counter_add
+from klankbord.lib import logs
 from klankbord.listening import pipeline
 from klankbord.listening.models import Source
 
+log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 MAX_PAGES = 5  # per poll: a burst is read over a few polls instead of one endless one
 MAX_BACKOFF = timedelta(hours=6)
@@ -107,6 +111,23 @@ def to_item(source: Source, mention: NetworkMention) -> pipeline.Item:
 def poll(source_id: int) -> int:
     """Read up to MAX_PAGES pages of one claimed source; returns how many mentions were stored."""
     source = Source.objects.select_related("channel", "organisation").get(pk=source_id)
+    with logs.log_context(organisation=source.organisation.slug, channel=source.channel_id):
+        stored, outcome, error = _poll(source)
+        level = logging.WARNING if outcome == "failed" else logging.INFO
+        extra = {"event": "poll", "outcome": outcome, "source": source.pk, "stored": stored}
+        log.log(
+            level,
+            "poll of source %s: %s, %s stored",
+            source.pk,
+            outcome,
+            stored,
+            extra={**extra, "error": error} if error else extra,
+        )
+    return stored
+
+
+def _poll(source: Source) -> tuple[int, str, str]:
+    """The poll itself: mentions stored, the outcome (ok, rate_limited, failed) and the error."""
     stored = 0
     cursor = source.cursor
     try:
@@ -117,17 +138,19 @@ def poll(source_id: int) -> int:
                 break
             cursor = page.cursor
     except RateLimitError as error:
+        network = source.channel.network if source.channel is not None else source.kind
+        counter_add(name="rate_limit_waits", label=network)
         _release(source, next_poll_at=error.retry_at, error=str(error))
-        return stored
+        return stored, "rate_limited", str(error)
     except ConnectorError as error:
         if isinstance(error, AuthError) and source.channel is not None:
             # Access withdrawn: the channel shows it with a reconnect button, not only this source.
             channel_mark_broken(channel=source.channel, reason=error.message)
         source.refresh_from_db(fields=["failures"])
         _release(source, next_poll_at=_backoff(source), error=str(error), failed=True)
-        return stored
+        return stored, "failed", str(error)
     _release(source, next_poll_at=timezone.now() + timedelta(seconds=source.interval_seconds))
-    return stored
+    return stored, "ok", ""
 
 
 @transaction.atomic

@@ -32,6 +32,8 @@ from klankbord.channels.networks.base import (
     UnknownOutcomeError,
 )
 from klankbord.channels.services import channel_mark_broken, connector_for
+from klankbord.core.metrics import counter_add
+from klankbord.lib import logs
 from klankbord.publishing.models import PostImage, PostTarget
 from klankbord.publishing.public_images import public_image_url
 from klankbord.publishing.tracking import tracked_options, tracked_text
@@ -165,10 +167,41 @@ def publish(target_id: int, token: str) -> str:
     )
     if started != 1:
         # Deleted, unscheduled, or claimed again by someone else after our lease ran out.
+        log.info("publish of target %s: not ours", target_id, extra=_event("publish", "skipped"))
         return ""
-    target = PostTarget.objects.select_related("channel", "post").get(pk=target_id)
-    with lease_kept(target_id, token):
-        return _publish_started(target, token)
+    target = PostTarget.objects.select_related("channel__organisation", "post").get(pk=target_id)
+    with target_context(target), lease_kept(target_id, token):
+        outcome = _publish_started(target, token)
+        _logged("publish", target_id, outcome)
+    return outcome
+
+
+@contextmanager
+def target_context(target: PostTarget) -> Iterator[None]:
+    """Log lines about this target name its organisation and channel."""
+    with logs.log_context(organisation=target.channel.organisation.slug, channel=target.channel_id):
+        yield
+
+
+def _event(event: str, outcome: str, **fields: object) -> dict[str, object]:
+    return {"event": event, "outcome": outcome, **fields}
+
+
+def _logged(event: str, target_id: int, outcome: str) -> None:
+    """One line per publish or look-up, with its outcome (and the network's reason)."""
+    target = PostTarget.objects.filter(pk=target_id).values("attempts", "error", "remote_id")
+    row: dict[str, object] = dict(target.first() or {})
+    level = logging.WARNING if outcome in (Status.FAILED, Status.UNCONFIRMED) else logging.INFO
+    if outcome == Status.PUBLISHED:
+        row["error"] = ""
+    log.log(
+        level,
+        "%s of target %s: %s",
+        event,
+        target_id,
+        outcome,
+        extra=_event(event, outcome, target=target_id, **row),
+    )
 
 
 def _publish_started(target: PostTarget, token: str) -> str:
@@ -223,6 +256,7 @@ def _after_error(target: PostTarget, token: str, error: ConnectorError) -> str:
     if isinstance(error, AuthError):
         channel_mark_broken(channel=target.channel, reason=error.message)
     if isinstance(error, RateLimitError):
+        counter_add(name="rate_limit_waits", label=target.channel.network)
         _finish(
             target.pk, token, status=Status.SCHEDULED, due_at=error.retry_at, error=error.message
         )
@@ -243,27 +277,47 @@ def _after_error(target: PostTarget, token: str, error: ConnectorError) -> str:
 
 def resolve(target_id: int, token: str) -> str:
     """An unconfirmed target: ask the network whether the post exists, then settle it."""
-    target = PostTarget.objects.select_related("channel").get(pk=target_id)
+    target = PostTarget.objects.select_related("channel__organisation").get(pk=target_id)
+    with target_context(target):
+        outcome = _resolve(target, token)
+    return publish(target_id, token) if outcome == Status.CLAIMED else outcome
+
+
+def _resolve(target: PostTarget, token: str) -> str:
+    target_id = target.pk
     try:
         with lease_kept(target_id, token):
             found = connector_for(target.channel).find_published(outgoing(target))
     except ConnectorError as error:
         # Still unclear: keep it unconfirmed; the sweeper asks again after the lease.
-        log.warning("lookup of target %s failed: %s", target_id, error.message)
         _finish(target_id, token, lease_expires_at=timezone.now() + lease_length())
+        log.warning(
+            "lookup of target %s: still unclear: %s",
+            target_id,
+            error.message,
+            extra=_event("lookup", Status.UNCONFIRMED, target=target_id, error=error.message),
+        )
         return Status.UNCONFIRMED
     if found is not None:
         _finish_published(target_id, token, found)
+        _logged("lookup", target_id, Status.PUBLISHED)
         return Status.PUBLISHED
     if target.error == WORKER_STOPPED and target.attempts < settings.PUBLISH_MAX_ATTEMPTS:
         # Its worker died before the post reached the network: send it now, not after a pause.
         if _finish(target_id, token, status=Status.CLAIMED):
-            return publish(target_id, token)
+            log.info(
+                "lookup of target %s: not on the network, sent again now",
+                target_id,
+                extra=_event("lookup", "missing", target=target_id),
+            )
+            return Status.CLAIMED
         return ""
     # The network does not have it: sending again is safe, after a pause and within the
     # attempts, so a server that fails every create is not asked again every few seconds.
     missing = _("It did not reach the network; it is sent again.")
-    return _after_error(target, token, ConnectorError(target.error or missing))
+    outcome = _after_error(target, token, ConnectorError(target.error or missing))
+    _logged("lookup", target_id, outcome)
+    return outcome
 
 
 def sweep(now: datetime | None = None) -> list[tuple[int, str]]:

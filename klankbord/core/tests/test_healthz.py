@@ -17,6 +17,7 @@ def test_without_heartbeats_worker_and_beat_are_stopped(db: None, client: Client
     assert response.json() == {
         "status": "ok",
         "database": "ok",
+        "broker": "ok",
         "worker": "stopped",
         "beat": "stopped",
     }
@@ -28,7 +29,13 @@ def test_fresh_heartbeats_report_ok(db: None, client: Client) -> None:
     Heartbeat.objects.create(name="beat", kind="beat", seen_at=now - timedelta(seconds=5))
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "worker": "ok", "beat": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "worker": "ok",
+        "beat": "ok",
+    }
 
 
 def test_stale_heartbeats_report_stopped(db: None, client: Client, settings: Any) -> None:
@@ -65,6 +72,18 @@ def test_a_broken_database_is_a_503(db: None, client: Client, monkeypatch: Any) 
     assert response.json() == {
         "status": "error",
         "database": "error",
+        "broker": "ok",
         "worker": "stopped",
         "beat": "stopped",
     }
+
+
+def test_a_broker_that_does_not_answer_is_a_503_that_names_it(
+    db: None, client: Client, settings: Any
+) -> None:
+    # Nothing listens on port 1: the connection is refused at once.
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("error", "ok", "error")

@@ -37,6 +37,7 @@ PUBLIC = {
     "password_reset_complete",
     "invitation_accept",
     "healthz",
+    "metrics",  # a bearer token (KLANKBORD_METRICS_TOKEN) or a staff member; else 401
     "favicon",
     "openapi",
     "api_docs",
