@@ -74,8 +74,9 @@ class SuggestForm(forms.Form):
     )
     pillar = forms.CharField(max_length=200, required=False)
     image_url = forms.URLField(required=False, max_length=2000, assume_scheme="https")
+    image = forms.IntegerField(required=False, min_value=1)
 
-    def request(self, default_language: str) -> prompts.Request:
+    def request(self, default_language: str, image_url: str = "") -> prompts.Request:
         data: dict[str, Any] = self.cleaned_data
         return prompts.Request(
             kind=data["kind"],
@@ -83,5 +84,5 @@ class SuggestForm(forms.Form):
             text=data["text"],
             network=data.get("network") or "",
             pillar=data.get("pillar") or "",
-            image_url=data.get("image_url") or "",
+            image_url=image_url or data.get("image_url") or "",
         )

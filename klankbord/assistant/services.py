@@ -1,3 +1,4 @@
+import base64
 from collections.abc import Iterator
 from typing import Any
 
@@ -151,6 +152,19 @@ def post_messages(*, organisation: Organisation, request: prompts.Request) -> li
         )
     language = prompts.TRANSLATION_TARGETS.get(request.kind, request.language)
     return prompts.post_messages(request, selectors.voice_of(organisation, language))
+
+
+def image_data_url(*, organisation: Organisation, image_id: int) -> str:
+    """An uploaded image as a data: URL: the model cannot (and must not) fetch our media."""
+    from django.http import Http404
+
+    from klankbord.publishing.models import PostImage
+
+    image = PostImage.objects.filter(organisation=organisation, pk=image_id).first()
+    if image is None:
+        raise Http404
+    encoded = base64.b64encode(bytes(image.content)).decode("ascii")
+    return f"data:{image.mime_type};base64,{encoded}"
 
 
 def suggest(*, organisation: Organisation, messages: list[dict[str, Any]]) -> str:

@@ -154,9 +154,14 @@ def suggest_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         return JsonResponse({"error": _("Write a few words first.")}, status=400)
     organisation = membership.organisation
     try:
+        image_url = ""
+        if form.cleaned_data.get("image"):
+            image_url = services.image_data_url(
+                organisation=organisation, image_id=form.cleaned_data["image"]
+            )
         messages_ = services.post_messages(
             organisation=organisation,
-            request=form.request(selectors.default_language(organisation)),
+            request=form.request(selectors.default_language(organisation), image_url),
         )
         if request.POST.get("stream") == "1":
             pieces = iter(services.suggest_stream(organisation=organisation, messages=messages_))

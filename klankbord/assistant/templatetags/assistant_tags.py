@@ -13,6 +13,13 @@ def assistant_ready(organisation: Organisation) -> bool:
 
 
 @register.simple_tag
+def assistant_reads_images(organisation: Organisation) -> bool:
+    """Whether the connected model may be asked to describe an image (alt text)."""
+    connection = selectors.connection_of(organisation)
+    return connection is not None and connection.ready and connection.accepts_images
+
+
+@register.simple_tag
 def assistant_language(organisation: Organisation) -> str:
     return selectors.default_language(organisation)
 

@@ -162,6 +162,37 @@
     });
   }
 
+  // Alt text: the image rows come and go with uploads, so one listener serves them all.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".assistant-alt") : null;
+    if (!button) return;
+    var target = document.getElementById(button.dataset.target);
+    var text = document.getElementById("id_text");
+    var language = document.getElementById("assistant-language");
+    var body = new FormData();
+    body.append("kind", "alt_text");
+    body.append("image", button.dataset.image);
+    body.append("text", (text && text.value.trim()) || "-");
+    if (language) body.append("language", language.value);
+    button.disabled = true;
+    fetch(button.dataset.url, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrfToken(button) },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          if (response.ok && data.text) putText(target, data.text, "assistant-used");
+          else target.setAttribute("placeholder", data.error || response.statusText);
+        });
+      })
+      .catch(function () {})
+      .then(function () {
+        button.disabled = false;
+      });
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("assistant-panel");
     if (panel) initPanel(panel);
