@@ -318,3 +318,16 @@ def test_a_link_too_long_to_keep_goes_out_as_written(world: World, mastodon: Cha
     text = "https://bakkerij.be/?q=" + "x" * tracking.MAX_LINK_CHARS
     assert sent_text(tracked_post(world, text, mastodon), mastodon) == text
     assert not ShortLink.objects.exists()
+
+
+def test_a_post_too_long_with_its_long_link_may_go_out_with_the_short_one(
+    world: World, bluesky: Channel
+) -> None:
+    from klankbord.publishing.checks import blocking_problems
+
+    text = "Lees https://bakkerij.be/" + "brood/" * 60
+    post = tracked_post(world, text, bluesky)
+    assert blocking_problems(post) == []
+    Post.objects.filter(pk=post.pk).update(track_clicks=False)
+    post.refresh_from_db()
+    assert f"({len(text)} " in blocking_problems(post)[0]  # of 300: too long
