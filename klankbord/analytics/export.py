@@ -6,12 +6,25 @@ from decimal import Decimal
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from reportlab.lib.pagesizes import A4
 
+from klankbord.analytics.chart_pdf import drawing
+from klankbord.analytics.chart_sets import report_charts
 from klankbord.analytics.locations import COUNTS as LOCATION_COUNTS
 from klankbord.analytics.report import MonthlyReport, amount
 from klankbord.analytics.results import Group, ResultsSummary, Tally
 from klankbord.analytics.texts import DASH_MEANS, count_text, saves_of, views_of
-from klankbord.lib.pdf import Block, Bullets, Heading, Note, Paragraph, Table, document_pdf
+from klankbord.lib.pdf import (
+    MARGIN,
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Note,
+    Paragraph,
+    Table,
+    document_pdf,
+)
 
 SHOWN_TOP = 5
 
@@ -22,6 +35,7 @@ def report_blocks(report: MonthlyReport) -> list[Block]:
         *_headline_blocks(report),
         *_results_blocks(report),
         *_audience_blocks(report),
+        *_chart_blocks(report),
         *_location_blocks(report),
         *_kpi_blocks(report),
         *_rhythm_blocks(report),
@@ -131,6 +145,20 @@ def _audience_blocks(report: MonthlyReport) -> list[Block]:
         for found in report.audiences
     ]
     return [Heading(_("Followers")), Table(header, rows)]
+
+
+def _chart_blocks(report: MonthlyReport) -> list[Block]:
+    """The Measure page's charts for the month, drawn with reportlab's own graphics."""
+    charts = report_charts(
+        report.organisation,
+        report.start,
+        report.end,
+        has_plan=report.has_plan,
+        target_minutes=report.response_target,
+    )
+    width = A4[0] - 2 * MARGIN
+    figures: list[Block] = [Figure(chart.title, drawing(chart.canvas, width)) for chart in charts]
+    return [Heading(_("Charts")), *figures] if figures else []
 
 
 def _location_blocks(report: MonthlyReport) -> list[Block]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from klankbord.analytics import results, review, selectors, texts
 from klankbord.analytics.audience import audiences
+from klankbord.analytics.chart_sets import measure_charts
 from klankbord.analytics.export import pdf_filename, report_pdf
 from klankbord.analytics.locations import location_figures
 from klankbord.analytics.moments import active_moments
@@ -37,6 +38,12 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     plan = plan_of(organisation)
     context: dict[str, Any] = {"membership": membership, "plan": plan}
     context |= _what_works(organisation, _period_days(request.GET.get("dagen", "")))
+    context["charts"] = measure_charts(
+        organisation,
+        *results.last_days(organisation, context["days"]),
+        plan=plan,
+        target_minutes=inbox_settings(organisation).target_minutes,
+    )
     context |= {
         "may_connect": membership.has_role(Role.MANAGER),
         "may_compose": membership.has_role(Role.CONTRIBUTOR),

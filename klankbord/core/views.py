@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
 from klankbord.analytics import selectors as analytics
+from klankbord.analytics.chart_sets import spark_charts
 from klankbord.core import metrics
 from klankbord.core.models import ImportJob
 from klankbord.core.selectors import background_status, broker_reachable, queue_depth
@@ -39,6 +40,7 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
     context = {
         "membership": membership,
         "measure": analytics.kpi_summary(org),
+        "sparks": spark_charts(org),
         "monitors": listening.monitors_of(org)[:5],
         "inbox_open": inbox.open_count(org),
         "inbox_overdue": inbox.overdue_count(org),

@@ -60,7 +60,15 @@ class Note:
     tone: str = "info"
 
 
-Block = Heading | Paragraph | Bullets | Table | Note
+@dataclass(frozen=True)
+class Figure:
+    """A chart drawn with reportlab.graphics, kept on one page with its title above it."""
+
+    title: str
+    drawing: Any  # a reportlab.graphics.shapes.Drawing no wider than the text
+
+
+Block = Heading | Paragraph | Bullets | Table | Note | Figure
 
 FONT = "KlankbordSans"
 CELL_FONT_SIZE = 9
@@ -240,6 +248,8 @@ def _flowables(block: Block, width: float) -> list[Flowable]:
             return [_table(block, width), Spacer(1, 8)]
         case Note():
             return [_note(block, width), Spacer(1, 8)]
+        case Figure(title=title, drawing=drawing):
+            return [KeepTogether([_paragraph(title, "h2"), drawing, Spacer(1, 8)])]
     raise TypeError(f"Not a document block: {block!r}")
 
 
