@@ -162,3 +162,11 @@ def test_it_refuses_a_file_that_is_not_a_backup(tmp_path: Path) -> None:
     junk.write_bytes(b"not an archive")
     with pytest.raises(CommandError, match="is not a Klankbord backup"):
         call_command("restore", str(junk))
+
+
+def test_without_pg_dump_it_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from klankbord.core.backups import BackupError, postgres_tool
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(BackupError, match=r"pg_dump is not on PATH\. Install PostgreSQL's client"):
+        postgres_tool("pg_dump")
