@@ -113,3 +113,11 @@ def test_it_refuses_a_local_endpoint_unless_the_installation_allows_it(fake_llm:
         client.chat(endpoint=local, messages=MESSAGES)
     assert raised.value.kind == "unsafe_url"
     assert fake_llm.requests == []
+
+
+def test_a_stream_to_a_local_endpoint_is_refused_unless_allowed(fake_llm: FakeLLM) -> None:
+    local = client.Endpoint(base_url=fake_llm.base_url, model="m", allow_local=False)
+    with pytest.raises(client.AssistantError) as raised:
+        list(client.chat_stream(endpoint=local, messages=MESSAGES))
+    assert raised.value.kind == "unsafe_url"
+    assert fake_llm.requests == []
