@@ -76,6 +76,8 @@ if not DEBUG and not KLANKBORD_ENCRYPTION_KEYS:
     )
 
 INSTALLED_APPS = [
+    # The operators' admin (core/operator_admin.py), without Django's default site.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,6 +1,10 @@
 from django.urls import include, path
 
+from klankbord.core import operator_admin
+
 urlpatterns = [
+    # Staff members with two-factor authentication only (django-otp's admin site).
+    path("beheer/", operator_admin.site.urls),
     path("", include("klankbord.core.urls")),
     path("", include("klankbord.accounts.urls")),
     path("", include("klankbord.orgs.urls")),

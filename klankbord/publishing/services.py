@@ -411,6 +411,16 @@ def target_retry(*, target: PostTarget) -> bool:
     return updated == 1
 
 
+def target_lease_release(*, target: PostTarget) -> bool:
+    """End a worker's hold on a target now, as if its lease had run out: the next tick's sweep
+    sends it again if nothing went out yet, or looks it up first if it may have."""
+    in_flight = [Status.CLAIMED, Status.PUBLISHING, Status.UNCONFIRMED]
+    released = PostTarget.objects.filter(pk=target.pk, status__in=in_flight).update(
+        lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    return released == 1
+
+
 def target_look_up(*, target: PostTarget) -> bool:
     """Ask the network now whether an unconfirmed post is there (instead of at the next sweep)."""
     from klankbord.publishing.tasks import resolve_target
