@@ -25,6 +25,7 @@ from django.utils.translation import override
 
 from klankbord.analytics import metrics, selectors, texts
 from klankbord.analytics.audience import Audience, audiences, total_gained
+from klankbord.analytics.chart_mail import attach_charts, mail_charts
 from klankbord.analytics.locations import LocationFigures, location_figures
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
@@ -314,6 +315,7 @@ def mail_context(report: MonthlyReport) -> dict[str, Any]:
 def _mail(report: MonthlyReport, membership: Membership) -> None:
     """The report in the member's language (the active one); sent after commit."""
     context = mail_context(report)
+    context["charts"] = charts = mail_charts(report)
     subject = _("%(org)s: your social media results for %(month)s") % {
         "org": report.organisation.name,
         "month": report.month,
@@ -322,4 +324,5 @@ def _mail(report: MonthlyReport, membership: Membership) -> None:
     html = render_to_string("analytics/email/monthly_report.html", context)
     message = EmailMultiAlternatives(subject, text, None, [membership.user.email])
     message.attach_alternative(html, "text/html")
+    attach_charts(message, charts)
     transaction.on_commit(lambda: message.send(fail_silently=True))

@@ -4,9 +4,11 @@ import io
 import re
 import time
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 import time_machine
+from django.core import mail
 from django.utils import translation
 from PIL import Image
 from pypdf import PdfReader
@@ -15,10 +17,16 @@ from klankbord.analytics.chart_pdf import png
 from klankbord.analytics.chart_shapes import heat_chart, line_chart
 from klankbord.analytics.export import report_pdf
 from klankbord.analytics.report import report_for
-from klankbord.analytics.tests.test_report import a_month_of_work
+from klankbord.analytics.tests.test_report import (  # the organisation started last year
+    FIRST_AT_SEVEN,
+    a_month_of_work,
+    organisations_started_last_year,
+    send_at,
+)
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
+__all__ = ["organisations_started_last_year"]
 IN_APRIL = datetime(2026, 4, 10, 10, 0, tzinfo=UTC)
 
 
@@ -67,3 +75,27 @@ def test_a_chart_as_png_is_a_picture_with_ink_where_the_line_is() -> None:
     grid[2][14] = 9
     heat = Image.open(io.BytesIO(png(heat_chart(grid, list("MDWDVZZ"), str))))
     assert heat.convert("L").getextrema()[0] < 60
+
+
+def test_the_mail_shows_its_charts_as_pictures_inside_the_message(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    a_month_of_work(world.org)
+    send_at(FIRST_AT_SEVEN, django_capture_on_commit_callbacks)
+    (message,) = mail.outbox
+    html, _mime = message.alternatives[0]
+    raw = message.message()
+    images = {
+        part["Content-ID"]: part for part in raw.walk() if part.get_content_type() == "image/png"
+    }
+    assert set(images) == {
+        "<chart-followers@klankbord>",
+        "<chart-reactions@klankbord>",
+        "<chart-published@klankbord>",
+        "<chart-response@klankbord>",
+    }
+    assert raw.get_content_type() == "multipart/related"
+    assert 'src="cid:chart-reactions@klankbord"' in html
+    assert 'alt="Reactions per post of the posts published each week' in html
+    picture = Image.open(io.BytesIO(images["<chart-reactions@klankbord>"].get_payload(decode=True)))
+    assert picture.format == "PNG" and picture.convert("L").getextrema()[0] < 100
