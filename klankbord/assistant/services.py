@@ -1,6 +1,7 @@
 import base64
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,12 @@ MAX_SAVED_REPLIES = 5
 def check_base_url(base_url: str) -> str:
     """The endpoint address, refused when it points inside the network (unless allowed)."""
     base_url = base_url.strip().rstrip("/")
+    parts = urlsplit(base_url)
+    if parts.query or parts.fragment:
+        # A key pasted into the address would end up in the audit log and on the page.
+        raise ValidationError(
+            _("Enter the address without ? or #; the API key goes in its own field.")
+        )
     try:
         http.check_url(base_url, allow_loopback=selectors.allow_local())
     except http.UnsafeURL as error:

@@ -133,3 +133,13 @@ def test_an_editor_and_an_outsider_cannot_open_it(world: World, charlie_client: 
     editor.force_login(world.bob)
     assert editor.get(url(world)).status_code == 403
     assert charlie_client.get(url(world)).status_code == 404
+
+
+def test_a_key_in_the_address_is_refused(
+    alice_client: Client, world: World, fake_llm: FakeLLM
+) -> None:
+    address = f"{fake_llm.base_url}?api_key={KEY}"
+    response = alice_client.post(url(world), form(fake_llm, base_url=address, api_key=""))
+    assert response.status_code == 422
+    assert not Connection.objects.exists()
+    assert not AuditEvent.objects.filter(action="assistant.connection").exists()
