@@ -69,14 +69,17 @@ def lease_kept(target_id: int, token: str) -> Iterator[None]:
     done = threading.Event()
 
     def renew() -> None:
+        pause = renew_every()
         try:
-            while not done.wait(renew_every()):
+            while not done.wait(pause):
                 try:
                     if not lease_renew(target_id, token):
                         log.warning("lease of target %s lost while publishing", target_id)
                         return
-                except DatabaseError as error:  # a busy database: try again at the next turn
+                    pause = renew_every()
+                except DatabaseError as error:  # a busy database: try again soon, not a turn later
                     log.warning("lease of target %s not renewed: %s", target_id, error)
+                    pause = min(0.5, renew_every())
         finally:
             connection.close()
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db.utils import OperationalError
 from django.utils import timezone
 
 from klankbord.channels.models import Channel
@@ -117,3 +118,22 @@ def test_a_post_whose_worker_died_goes_out_within_fifteen_seconds(
     assert target.published_at is not None
     assert target.published_at - death <= timedelta(seconds=15)
     assert len(sandbox_posts(sandbox)) == 1
+
+
+def test_a_renewal_the_busy_database_refused_is_tried_again_soon(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.PUBLISH_LEASE_SECONDS = 3  # a renewal every second
+    calls: list[float] = []
+
+    def renew(target_id: int, token: str) -> bool:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return True
+
+    monkeypatch.setattr(scheduler, "lease_renew", renew)
+    with scheduler.lease_kept(1, "token"):
+        time.sleep(1.8)
+    assert len(calls) >= 2
+    assert calls[1] - calls[0] < 0.9  # not a whole turn later
