@@ -16,8 +16,9 @@ COLOURS = ("#1d4e89", "#b36b00", "#2f7a3e", "#8e3b8e", "#616e7c")
 DASHES: tuple[tuple[int, ...], ...] = ((), (6, 3), (2, 3), (8, 3, 2, 3), (4, 4))
 MARKS = ("circle", "square", "triangle", "diamond", "circle")
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 150, 14, 30
+WIDTH, HEIGHT = 520, 240  # narrow enough to stay legible on a phone
+LEFT, RIGHT, TOP, BOTTOM = 44, 130, 14, 30
+END_LABEL = 14  # characters of a line's name at its end; the table has it whole
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,12 @@ def _axes(
     for share in (0.0, 0.5, 1.0):
         y = TOP + plot_h * (1 - share)
         canvas.shapes.append(Line([(LEFT, y), (canvas.width - RIGHT, y)], RULE, 1))
-        canvas.shapes.append(Text(LEFT - 6, y + 4, fmt(top * share), "end", 10, MUTED))
+        canvas.shapes.append(Text(LEFT - 6, y + 4, fmt(top * share), "end", 11, MUTED))
     every = max(1, -(-len(x_labels) // 6))  # at most six dates under the axis
     for index, label in enumerate(x_labels):
         if index % every == 0 or index == len(x_labels) - 1:
             x = x_of(index) if x_of else _x(canvas, index, len(x_labels))
-            canvas.shapes.append(Text(x, canvas.height - 10, label, "middle", 10, MUTED))
+            canvas.shapes.append(Text(x, canvas.height - 10, label, "middle", 11, MUTED))
 
 
 def _x(canvas: Canvas, index: int, count: int) -> float:
@@ -121,7 +122,7 @@ def _target(canvas: Canvas, target: tuple[str, float], top: float) -> None:
     label, value = target
     y = _y(canvas, value, top)
     canvas.shapes.append(Line([(LEFT, y), (canvas.width - RIGHT, y)], INK, 1.5, (3, 3)))
-    canvas.shapes.append(Text(canvas.width - RIGHT + 6, y + 4, label, size=10, bold=True))
+    canvas.shapes.append(Text(canvas.width - RIGHT + 6, y + 4, label, size=11, bold=True))
 
 
 def line_chart(
@@ -152,9 +153,10 @@ def line_chart(
             canvas.shapes += [Mark(x, y, shape, colour) for x, y in points]
         last = next((v for v in reversed(found) if v is not None), None)
         if points and last is not None:
-            ends.append((points[-1][1], f"{label}: {fmt(last)}", colour))
+            name = label if len(label) <= END_LABEL else label[: END_LABEL - 1] + "\u2026"
+            ends.append((points[-1][1], f"{name}: {fmt(last)}", colour))
     for y, text, colour in _spread(ends):
-        canvas.shapes.append(Text(canvas.width - RIGHT + 6, y + 4, text, size=10, colour=colour))
+        canvas.shapes.append(Text(canvas.width - RIGHT + 6, y + 4, text, size=11, colour=colour))
     return canvas
 
 
@@ -173,8 +175,8 @@ def _spread(ends: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
     """End labels moved apart so none overlaps the one above it."""
     placed: list[tuple[float, str, str]] = []
     for y, text, colour in sorted(ends):
-        if placed and y - placed[-1][0] < 13:
-            y = placed[-1][0] + 13
+        if placed and y - placed[-1][0] < 14:
+            y = placed[-1][0] + 14
         placed.append((y, text, colour))
     return placed
 
@@ -197,7 +199,7 @@ def bar_chart(
         reached = target is not None and value >= target[1]
         height = canvas.height - BOTTOM - y
         canvas.shapes.append(Box(x, y, slot * 0.7, height, mix(ACCENT, 0.75), ACCENT, reached))
-        canvas.shapes.append(Text(x + slot * 0.35, y - 4, fmt(value), "middle", 10))
+        canvas.shapes.append(Text(x + slot * 0.35, y - 4, fmt(value), "middle", 11))
     if target:
         _target(canvas, target, top)
     return canvas
@@ -214,7 +216,7 @@ def heat_chart(grid: Sequence[Sequence[int]], day_labels: Sequence[str], fmt: Fo
     most = max((v for row in grid for v in row), default=0)
     for day, row in enumerate(grid):
         y = HEAT_TOP + day * CELL
-        canvas.shapes.append(Text(HEAT_LEFT - 6, y + CELL * 0.65, day_labels[day], "end", 10))
+        canvas.shapes.append(Text(HEAT_LEFT - 6, y + CELL * 0.65, day_labels[day], "end", 11))
         for hour, value in enumerate(row):
             x = HEAT_LEFT + hour * CELL
             share = value / most if most else 0
@@ -224,11 +226,11 @@ def heat_chart(grid: Sequence[Sequence[int]], day_labels: Sequence[str], fmt: Fo
             if value:
                 colour = "#ffffff" if share > 0.55 else INK
                 canvas.shapes.append(
-                    Text(x + (CELL - 2) / 2, y + CELL * 0.62, fmt(value), "middle", 8, colour)
+                    Text(x + (CELL - 2) / 2, y + CELL * 0.62, fmt(value), "middle", 9, colour)
                 )
     for hour in range(0, 24, 3):
         middle = HEAT_LEFT + hour * CELL + (CELL - 2) / 2
-        canvas.shapes.append(Text(middle, canvas.height - 6, f"{hour:02d}", "middle", 10, MUTED))
+        canvas.shapes.append(Text(middle, canvas.height - 6, f"{hour:02d}", "middle", 11, MUTED))
     return canvas
 
 

@@ -68,7 +68,7 @@ def test_a_month_without_anything_to_draw_has_no_charts(world: World) -> None:
 def test_a_chart_as_png_is_a_picture_with_ink_where_the_line_is() -> None:
     canvas = line_chart(["1 Mar", "8 Mar", "15 Mar"], [("Median", [10.0, 40.0, 20.0])], str)
     image = Image.open(io.BytesIO(png(canvas)))
-    assert image.format == "PNG" and image.size == (1280, 520)
+    assert image.format == "PNG" and image.size == (1040, 480)
     plot = image.convert("L").crop((100, 30, 900, 460))
     assert plot.getextrema()[0] < 100  # something dark was drawn in the plot area
     grid = [[0] * 24 for _day in range(7)]

@@ -46,7 +46,7 @@ def test_a_chart_is_well_formed_svg_with_a_title_and_a_description() -> None:
         chart = response_chart(series())
     assert chart is not None
     root = parsed(chart.svg)
-    assert root.get("role") == "img" and root.get("viewBox") == "0 0 640 260"
+    assert root.get("role") == "img" and root.get("viewBox") == "0 0 520 240"
     assert root.get("width") == "100%"
     assert root.find(f"{SVG}title").text == "Time to first answer per week"
     assert "target of 60 minutes" in root.find(f"{SVG}desc").text
