@@ -65,3 +65,19 @@ def test_an_owner_connects_drafts_translates_and_uses_a_suggestion(
     assert AuditEvent.objects.filter(
         action="assistant.text_used", target=f"post {post.pk}"
     ).exists()
+
+
+def test_the_settings_and_the_panel_fit_a_phone(
+    page: Any, live_server: Any, world: World, log_in: Any, connection: Connection
+) -> None:
+    page.set_default_timeout(30_000)
+    Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
+    )
+    log_in(page, "alice@bakkerij.test")
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("instellingen/schrijfhulp/", "publiceren/nieuw/"):
+        page.goto(f"{live_server.url}/o/{world.org.slug}/{path}")
+        if path == "publiceren/nieuw/":
+            page.locator("#assistant-panel summary").click()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
