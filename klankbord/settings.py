@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "klankbord.inbox",
     "klankbord.strategy",
     "klankbord.analytics",
+    "klankbord.assistant",
     "klankbord.api",
 ]
 
@@ -116,7 +117,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "klankbord.assistant",
     "django_otp.middleware.OTPMiddleware",
     "klankbord.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -394,6 +394,10 @@ HTTP_TIMEOUT_SECONDS = env.float("HTTP_TIMEOUT_SECONDS", default=15.0)
 
 # Only for tests against fake servers on this machine: never set this in production.
 KLANKBORD_ALLOW_LOOPBACK_URLS = env.bool("KLANKBORD_ALLOW_LOOPBACK_URLS", default=False)
+# Writing help: allow a language model on this same machine (e.g. Ollama on 127.0.0.1).
+KLANKBORD_ASSISTANT_ALLOW_LOCAL = env.bool("KLANKBORD_ASSISTANT_ALLOW_LOCAL", default=False)
+# Seconds a suggestion may take before the writing help gives up.
+KLANKBORD_ASSISTANT_TIMEOUT = env.float("KLANKBORD_ASSISTANT_TIMEOUT", default=60.0)
 # New corrections an organisation makes before its language heads are retrained.
 KLANKBORD_RETRAIN_AFTER = env.int("KLANKBORD_RETRAIN_AFTER", default=20)
 # Language tier for incoming mentions: auto (accurate where installed), fast or accurate.
@@ -403,7 +407,3 @@ KLANKBORD_IMPORT_MAX_BYTES = env.int("KLANKBORD_IMPORT_MAX_BYTES", default=50 * 
 # The largest file kept from a WhatsApp message or sent with an answer (WhatsApp's own
 # limits per kind stay lower: images 5 MB, stickers 500 KB).
 WHATSAPP_MEDIA_MAX_BYTES = env.int("WHATSAPP_MEDIA_MAX_BYTES", default=16 * 1024 * 1024)
-# Writing help: allow a language model on this same machine (e.g. Ollama on 127.0.0.1).
-KLANKBORD_ASSISTANT_ALLOW_LOCAL = env.bool("KLANKBORD_ASSISTANT_ALLOW_LOCAL", default=False)
-# Seconds a suggestion may take before the writing help gives up.
-KLANKBORD_ASSISTANT_TIMEOUT = env.float("KLANKBORD_ASSISTANT_TIMEOUT", default=60.0)
