@@ -122,3 +122,39 @@ def test_web_latency_is_measured_by_view_name_not_by_address(world: World, clien
     views = {sample.labels.get("view") for sample in latency.samples}
     assert "dashboard" in views
     assert not any(world.org.slug in (view or "") for view in views)
+
+
+def test_a_task_that_fails_in_a_worker_is_counted(
+    db: None, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from klankbord.publishing import scheduler
+    from klankbord.publishing.tasks import publish_target
+
+    def broken(target_id: int, token: str) -> str:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(scheduler, "publish", broken)
+    assert publish_target.apply(args=(1, "token")).failed()
+    failures = scrape(client)["klankbord_task_failures"]
+    assert value(failures, "_total", task="klankbord.publishing.tasks.publish_target") == 1
+
+
+def test_mentions_the_pipeline_stored_are_counted(world: World, client: Client) -> None:
+    from klankbord.listening.models import Mention, Source
+    from klankbord.listening.pipeline import mentions_stored
+
+    source = Source.objects.create(organisation=world.org, kind=Source.Kind.FEED, name="Nieuws")
+    mentions = [
+        Mention.objects.create(
+            organisation=world.org,
+            source=source,
+            network="rss",
+            remote_id=str(n),
+            key=f"k{n}",
+            text="Lekker brood",
+        )
+        for n in range(3)
+    ]
+    mentions_stored.send(sender=Source, source=source, mentions=mentions[:2])
+    mentions_stored.send(sender=Source, source=source, mentions=mentions[2:])
+    assert value(scrape(client)["klankbord_mentions_stored"], "_total") == 3
