@@ -13,8 +13,16 @@ import numpy as np
 from klankbord.language import embed
 from klankbord.language.features import text_matrix
 from klankbord.language.heads import INTENTS, SENTIMENTS, Heads, fit_heads
-from klankbord.language.train import TRAIN_VECTORS, load_posts
-from klankbord.language.understand import ACCURATE, FAST, MODELS, OrgHeads, model_card, tiers
+from klankbord.language.train import TRAIN_VECTORS, fit_rows_of, load_posts, with_noisy_copies
+from klankbord.language.understand import (
+    ACCURATE,
+    FAST,
+    MODELS,
+    OrgHeads,
+    accurate_matrix,
+    model_card,
+    tiers,
+)
 
 CORRECTION_WEIGHT = 5.0
 
@@ -34,8 +42,10 @@ class Correction:
 
 @cache
 def training_rows() -> tuple[dict[str, object], ...]:
-    """The posts the shipped heads were fit on (train + dev), in the saved vectors' order."""
-    by_id = {row["id"]: row for row in load_posts() if row["split"] in ("train", "dev")}
+    """The posts the shipped heads were fit on (train + dev and their noisy copies), in the
+    saved vectors' order."""
+    rows = with_noisy_copies(load_posts())
+    by_id = {rows[i]["id"]: rows[i] for i in fit_rows_of(rows, "train", "dev")}
     vectors = MODELS / TRAIN_VECTORS
     if not vectors.exists():
         return tuple(by_id.values())
@@ -59,7 +69,7 @@ def retrain(corrections: Sequence[Correction]) -> OrgHeads:
     accurate = None
     if ACCURATE in tiers():
         new_vectors = embed.embed([c.text for c in corrections])
-        vectors = np.vstack([training_vectors(), new_vectors])
+        vectors = accurate_matrix(texts, np.vstack([training_vectors(), new_vectors]))
         accurate = _fit(ACCURATE, vectors, sentiments, intents, weights)  # type: ignore[arg-type]
     return OrgHeads(fast=fast, accurate=accurate)
 

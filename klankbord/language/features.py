@@ -1,24 +1,33 @@
-"""The fast tier's view of a post: hashed character and word n-grams plus lexicon scores.
+"""The fast tier's view of a post: hashed character and word n-grams, lexicon scores and cues.
+
+Word n-grams see a marker word at the start of every sentence, so that a sentence opening with
+a verb ("Hebben jullie ...") or an interrogative reads differently from the same words later on.
+The sentence cues (cues.py) read word order, contrast and sarcasm.
 
 Hashing needs no vocabulary file, so a model is only its weights; the same text always gives
 the same columns on every machine.
 """
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
 from scipy import sparse
 
-from klankbord.language import lexicon
+from klankbord.language import cues, lexicon
 from klankbord.language.hashing import HashingVectorizer, scale_rows
-from klankbord.language.normalize import normalize
+from klankbord.language.normalize import normalized_with_elongations, split_tokens
 
 CHAR_COLUMNS = 2**18
 WORD_COLUMNS = 2**17
 # Question marks and exclamation marks are words here: they carry intent and emphasis.
 WORD_PATTERN = r"(?u)\b\w+\b|[?!]|[\U0001F300-\U0001FAFF\u2600-\u27BF]"
 LEXICON_WEIGHT = 0.5  # keeps the few dense lexicon columns from outvoting the n-grams
+CUE_WEIGHT = 0.5  # the sentence cues of cues.py, weighed like the lexicon
+# A word of its own at the start of every sentence: "xxs hebben" is a verb-first sentence.
+SENTENCE_START = "xxs"
+SENTENCE_END = re.compile(r"([.!?…]+|\n)")
 # Words whose character n-gram columns are remembered; posts reuse a small vocabulary, so
 # hashing each word once instead of in every post makes the char block about four times faster.
 CHAR_CACHE_WORDS = 100_000
@@ -108,20 +117,47 @@ def _remember_words(words_per_text: list[list[str]]) -> None:
 
 
 def column_count() -> int:
-    return CHAR_COLUMNS + WORD_COLUMNS + len(lexicon.FEATURE_NAMES)
+    return CHAR_COLUMNS + WORD_COLUMNS + len(lexicon.FEATURE_NAMES) + len(cues.FEATURE_NAMES)
 
 
 def lexicon_block(texts: Sequence[str]) -> sparse.csr_matrix:
-    rows = np.asarray([lexicon.features(text) for text in texts], dtype=np.float32)
-    return sparse.csr_matrix(np.tanh(rows) * LEXICON_WEIGHT)
+    return dense_blocks(texts, [normalized_with_elongations(text) for text in texts])[0]
+
+
+def cue_block(texts: Sequence[str]) -> np.ndarray:
+    """The sentence cues of `cues`, scaled; the accurate tier appends them to its embeddings."""
+    return dense_blocks(texts, [normalized_with_elongations(text) for text in texts])[1]
+
+
+def dense_blocks(
+    texts: Sequence[str], normalised: Sequence[tuple[str, int]]
+) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Lexicon scores and sentence cues, from one tokenisation of each post."""
+    lexicon_rows, cue_rows = [], []
+    for text, (normalized, elongations) in zip(texts, normalised, strict=True):
+        tokens = split_tokens(normalized, punctuation=True)
+        analysis, clauses = lexicon.analyse_with_clauses(normalized, elongations, tokens)
+        lexicon_rows.append(analysis)
+        cue_rows.append(cues.features(text, normalized, tokens, analysis, clauses))
+    lexicon_columns = np.tanh(np.asarray(lexicon_rows, dtype=np.float32)) * LEXICON_WEIGHT
+    cue_columns = np.tanh(np.asarray(cue_rows, dtype=np.float32)) * CUE_WEIGHT
+    return sparse.csr_matrix(lexicon_columns), cue_columns.reshape(len(texts), -1)
+
+
+def with_sentence_starts(normalized: str) -> str:
+    """Marks where sentences start, so that "hebben jullie" at the start is its own bigram."""
+    return SENTENCE_START + " " + SENTENCE_END.sub(rf"\1 {SENTENCE_START} ", normalized)
 
 
 def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     """One row per text; columns as described in the module docstring."""
-    normalised = [normalize(text) for text in texts]
+    pairs = [normalized_with_elongations(text) for text in texts]
+    normalised = [normalized for normalized, _ in pairs]
+    lexicon_columns, cue_columns = dense_blocks(texts, pairs)
     blocks = [
         char_block(normalised),
-        word_vectorizer().transform(normalised),
-        lexicon_block(texts),
+        word_vectorizer().transform([with_sentence_starts(text) for text in normalised]),
+        lexicon_columns,
+        sparse.csr_matrix(cue_columns),
     ]
     return sparse.hstack(blocks, format="csr", dtype=np.float32)

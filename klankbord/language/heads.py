@@ -26,9 +26,11 @@ class Heads:
     intent_thresholds: np.ndarray  # (4,) probability above which an intent is given
 
     def sentiment_probabilities(self, features: Matrix) -> np.ndarray:
+        features = _known_columns(features, self.sentiment_weights.shape[0])
         return softmax(np.asarray(features @ self.sentiment_weights) + self.sentiment_bias)
 
     def intent_probabilities(self, features: Matrix) -> np.ndarray:
+        features = _known_columns(features, self.intent_weights.shape[0])
         return sigmoid(np.asarray(features @ self.intent_weights) + self.intent_bias)
 
     def to_bytes(self) -> bytes:
@@ -47,6 +49,12 @@ class Heads:
     def from_bytes(cls, data: bytes) -> "Heads":
         with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
             return cls(**{name: arrays[name].astype(np.float32) for name in arrays.files})
+
+
+def _known_columns(features: Matrix, count: int) -> Matrix:
+    """New feature columns are only ever appended: heads fit before they existed (an
+    organisation's heads saved in the database) read the columns they know and skip the rest."""
+    return features[:, :count] if features.shape[1] > count else features
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:

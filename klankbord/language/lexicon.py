@@ -48,7 +48,11 @@ SENTENCE_END_STARTS = frozenset("!?.…")
 # "Iemand een goede loodgieter?" asks; it does not praise. A question's words count half.
 QUESTION = 0.5
 # Words that end a negation's or an intensifier's reach, like punctuation does.
-CLAUSE_WORDS = frozenset({BUT, "en", "of", "want", "omdat", "terwijl", "dus", "alleen"})
+CLAUSE_WORDS = frozenset(
+    {BUT, "en", "of", "want", "omdat", "terwijl", "dus", "alleen", "but", "mais"}
+)
+# Words after which the writer turns: "lekker, alleen de bediening ...". See `Clauses`.
+CONTRAST_WORDS = frozenset({BUT, "alleen", "but", "mais"})
 DOUBLED_LETTER = re.compile(r"([^\W\d_])\1")
 # Pattern lists adjectives as predicates ("lekker"); posts also write "lekkere", "lekkerder".
 UNSTRESSED_ENDINGS = ("ig", "lijk", "isch", "er", "el", "en", "em", "es", "ief")
@@ -108,7 +112,43 @@ def features(text: str) -> list[float]:
 
 def analyse(text: str) -> Analysis:
     normalized, elongations = normalized_with_elongations(text)
-    found = _collect(split_tokens(normalized, punctuation=True), elongations > 0)
+    return analyse_normalized(normalized, elongations, split_tokens(normalized, punctuation=True))
+
+
+def score_tokens(tokens: list[str]) -> float:
+    """`score` of tokens that `split_tokens` gave, without emphasis: for part of a post."""
+    return _squash(sum(_collect(tokens, elongated=False).weighted_values()))
+
+
+class Clauses(NamedTuple):
+    """Scores of parts of a post, from the same pass as its `Analysis` (0 without the part)."""
+
+    before_contrast: float  # before the last "maar", "alleen", "but", "mais"
+    after_contrast: float  # after it: what the writer means
+    last_clause: float  # after the last punctuation or clause word
+
+
+def analyse_normalized(normalized: str, elongations: int, tokens: list[str]) -> Analysis:
+    """`analyse` of a post that normalize and split_tokens (with punctuation) have seen."""
+    return analyse_with_clauses(normalized, elongations, tokens)[0]
+
+
+def analyse_with_clauses(
+    normalized: str, elongations: int, tokens: list[str]
+) -> tuple[Analysis, Clauses]:
+    found = _collect(tokens, elongations > 0)
+    values = found.values
+    last = next((at for at in reversed(found.boundaries) if at < len(values)), 0)
+    at = found.contrast_at
+    clauses = Clauses(
+        before_contrast=_squash(sum(values[:at])) if at >= 0 else 0.0,
+        after_contrast=_squash(sum(values[at:])) if at >= 0 else 0.0,
+        last_clause=_squash(sum(values[last:])),
+    )
+    return _analysis(found, normalized, elongations), clauses
+
+
+def _analysis(found: "_Found", normalized: str, elongations: int) -> Analysis:
     values = found.weighted_values()
     words = [value for value, emoji in zip(found.values, found.emoji, strict=True) if not emoji]
     emoji = [value for value, emoji in zip(found.values, found.emoji, strict=True) if emoji]
@@ -134,7 +174,7 @@ def analyse(text: str) -> Analysis:
 class _Found:
     """The polarity values of a post, in order, and how they came about."""
 
-    __slots__ = ("but_at", "emoji", "modified", "negated", "values")
+    __slots__ = ("boundaries", "but_at", "contrast_at", "emoji", "modified", "negated", "values")
 
     def __init__(self) -> None:
         self.values: list[float] = []
@@ -142,6 +182,8 @@ class _Found:
         self.negated = 0
         self.modified = 0
         self.but_at = -1  # how many values came before the last "maar"; -1 without one
+        self.contrast_at = -1  # the same for the last of CONTRAST_WORDS
+        self.boundaries: list[int] = []  # how many values came before each clause end
 
     def add(self, polarity: float, negated: bool = False, modified: bool = False) -> None:
         self.negated += negated
@@ -185,8 +227,11 @@ def _collect(tokens: list[str], elongated: bool) -> _Found:
                 # A modifier with nothing to modify counts as a word of its own: "Super!".
                 found.add(modifier_polarity, negated=negation_left > 0)
             modifier_left = negation_left = 0
+            found.boundaries.append(len(found.values))
             if token == BUT:
                 found.but_at = len(found.values)
+            if token in CONTRAST_WORDS:
+                found.contrast_at = len(found.values)
             if entry is not None:
                 found.add_emoji(entry.polarity)
             elif token[0] in SENTENCE_END_STARTS:

@@ -1,13 +1,21 @@
 """Train the shipped models from the labelled posts and record data, settings and scores.
 
-Settings (regularisation strength, intent thresholds, the accurate tier's blend) are chosen on
-the dev split with models fit on train; the final heads are then fit on train + dev. The test
-split is only ever scored. The same data gives the same models (lbfgs is deterministic).
+Settings (regularisation strength, intent thresholds, the accurate tier's blend, the sentiment
+temperature) are chosen on the dev split with models fit on train; the final heads are then fit
+on train + dev. The test split is only ever scored. The same data gives the same models (lbfgs
+is deterministic, and the noisy copies below follow from each post's id).
+
+Real posts are noisier than ours, so every train and dev post may get noisy copies with the same
+labels (`noisy_copies`): the question without its question mark, the post in lower case without
+final punctuation, in chat spelling ("nie", "da", "kzou", "ff"), or with one typo. The copies
+only ever teach; dev and test are scored on the posts as written.
 """
 
 import hashlib
 import json
 import platform
+import random
+import re
 from collections.abc import Callable, Sequence
 from importlib.metadata import version
 from pathlib import Path
@@ -28,14 +36,28 @@ from klankbord.language.heads import (
     intent_labels,
     sentiment_labels,
 )
-from klankbord.language.understand import ACCURATE, FAST, MODELS
+from klankbord.language.understand import ACCURATE, FAST, MODELS, accurate_matrix, calibrated
 
 POSTS = Path(__file__).resolve().parent / "data" / "posts" / "posts.jsonl"
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
-STRENGTHS = (3.0, 10.0, 30.0, 100.0)
+STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # from strongest regularisation to weakest
+STRENGTH_TOLERANCE = 0.005
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 BLENDS = tuple(round(b, 1) for b in np.arange(0.0, 1.01, 0.1))
 TRAIN_VECTORS = "train-vectors.npz"  # e5 vectors of train + dev, so retraining needs no embedding
+TEMPERATURES = tuple(round(t, 2) for t in np.arange(0.5, 3.01, 0.05))
+# Noisy copies: a copy's id is its post's id, this mark and the kind of noise ("p0003~noq").
+COPY_MARK = "~"
+NOISY = "-noisy"  # a copy's split is its post's split plus this: "train-noisy"
+LOWER_CASE_SHARE, CHAT_SHARE, TYPO_SHARE = 0.3, 0.35, 0.2
+# Chat and dialect spellings of whole words; each applies to a copy with probability 0.7.
+CHAT_SPELLINGS = {
+    "niet": "nie", "dat": "da", "wat": "wa", "even": "ff", "misschien": "mss",
+    "inderdaad": "idd", "ik zou": "kzou", "ik heb": "kheb", "ik ben": "kben", "ik ga": "kga",
+    "het": "'t", "jullie": "julle", "goed": "goe", "mijn": "mn", "van de": "vd",
+    "hebben jullie": "hebde gij", "zijn jullie": "zijde gij", "bedankt": "merci",
+    "heel": "kei", "een beetje": "ne keer", "helemaal": "heel", "alsjeblieft": "aub",
+}  # fmt: skip
 
 Say = Callable[[str], None]
 
@@ -47,6 +69,64 @@ def load_posts(path: Path = POSTS) -> list[dict[str, Any]]:
 
 def rows_of(rows: Sequence[dict[str, Any]], *splits: str) -> np.ndarray:
     return np.asarray([i for i, row in enumerate(rows) if row["split"] in splits])
+
+
+def fit_rows_of(rows: Sequence[dict[str, Any]], *splits: str) -> np.ndarray:
+    """The posts of `splits` and their noisy copies: what heads are fit on."""
+    return rows_of(rows, *splits, *(split + NOISY for split in splits))
+
+
+def with_noisy_copies(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The posts, then the noisy copies of the train and dev posts."""
+    copies = [
+        {**row, "id": f"{row['id']}{COPY_MARK}{kind}", "text": text, "split": row["split"] + NOISY}
+        for row in rows
+        if row["split"] in ("train", "dev")
+        for kind, text in noisy_copies(row["id"], row["text"])
+    ]
+    return [*rows, *copies]
+
+
+def noisy_copies(post_id: str, text: str) -> list[tuple[str, str]]:
+    """(kind, text) of each noisy copy of a post; the same post always gets the same copies."""
+    seed = int(hashlib.sha256(post_id.encode()).hexdigest(), 16)
+    chance = random.Random(seed)  # noqa: S311 - reproducible noise, not security
+    found: dict[str, str] = {}
+    if "?" in text:
+        found["noq"] = " ".join(re.sub(r"\s*\?+", " ", text).split())
+    if chance.random() < LOWER_CASE_SHARE:
+        found["low"] = text.lower().rstrip(" .!?")
+    if chance.random() < CHAT_SHARE:
+        found["chat"] = _chat_spelling(text, chance)
+    if chance.random() < TYPO_SHARE:
+        found["typo"] = _typo(text, chance)
+    seen = {text}
+    copies = []
+    for kind, copy in found.items():
+        if copy and copy not in seen:
+            seen.add(copy)
+            copies.append((kind, copy))
+    return copies
+
+
+def _chat_spelling(text: str, chance: random.Random) -> str:
+    for written, chat in CHAT_SPELLINGS.items():
+        if chance.random() < 0.7:
+            text = re.sub(rf"\b{written}\b", chat, text, flags=re.IGNORECASE)
+    return text
+
+
+def _typo(text: str, chance: random.Random) -> str:
+    """Two neighbouring letters swapped in one word of five letters or more."""
+    words = text.split(" ")
+    long = [i for i, word in enumerate(words) if len(word) >= 5 and word.isalpha()]
+    if not long:
+        return text
+    i = chance.choice(long)
+    word = words[i]
+    j = chance.randrange(1, len(word) - 2)
+    words[i] = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
+    return " ".join(words)
 
 
 def dev_score(heads: Heads, columns: Matrix, rows: Sequence[dict[str, Any]]) -> float:
@@ -70,6 +150,17 @@ def best_thresholds(probabilities: np.ndarray, rows: Sequence[dict[str, Any]]) -
     return np.asarray(chosen, np.float32)
 
 
+def best_temperature(probabilities: np.ndarray, rows: Sequence[dict[str, Any]]) -> float:
+    """The sentiment temperature with the lowest log-loss on dev: honest probabilities."""
+    gold = np.asarray([SENTIMENTS.index(row["sentiment"]) for row in rows])
+
+    def log_loss(temperature: float) -> float:
+        chosen = calibrated(probabilities, temperature)[np.arange(len(gold)), gold]
+        return float(-np.log(np.clip(chosen, 1e-9, 1.0)).mean())
+
+    return float(min(TEMPERATURES, key=log_loss))
+
+
 def _f1(gold: np.ndarray, said: np.ndarray) -> float:
     true_positive = float((gold & said).sum())
     return 2 * true_positive / (gold.sum() + said.sum()) if gold.sum() + said.sum() else 0.0
@@ -90,24 +181,29 @@ def tune(
     columns: Matrix, rows: Sequence[dict[str, Any]], say: Say, tier: str
 ) -> tuple[float, Heads]:
     """Pick the strength on dev, then fit on train with dev-tuned thresholds."""
-    train, dev = rows_of(rows, "train"), rows_of(rows, "dev")
+    train, dev = fit_rows_of(rows, "train"), rows_of(rows, "dev")
     dev_rows = [rows[i] for i in dev]
     scored = []
     for strength in STRENGTHS:
         heads = fit(columns, rows, train, strength=strength)
         scored.append((dev_score(heads, columns[dev], dev_rows), strength, heads))
         say(f"{tier}: strength {strength}: dev score {scored[-1][0]:.3f}")
-    _, strength, heads = max(scored, key=lambda item: item[0])
+    # Dev scores a few thousandths apart are noise: the strongest regularisation (smallest
+    # strength) within STRENGTH_TOLERANCE of the best wins, as it generalises best to new text.
+    best = max(score for score, _, _ in scored)
+    _, strength, heads = next(item for item in scored if item[0] >= best - STRENGTH_TOLERANCE)
     return strength, heads
 
 
 def train(
     posts: Path = POSTS, out: Path = MODELS, accurate: bool | None = None, say: Say = print
 ) -> dict[str, Any]:
-    rows = load_posts(posts)
+    posts_rows = load_posts(posts)
+    rows = with_noisy_copies(posts_rows)
+    say(f"{len(posts_rows)} posts and {len(rows) - len(posts_rows)} noisy copies")
     accurate = embed.available() if accurate is None else accurate
     train_dev, dev, test = (
-        rows_of(rows, "train", "dev"),
+        fit_rows_of(rows, "train", "dev"),
         rows_of(rows, "dev"),
         rows_of(rows, "test"),
     )
@@ -117,10 +213,15 @@ def train(
     columns = text_matrix(texts)
     strength, dev_heads = tune(columns, rows, say, FAST)
     thresholds = best_thresholds(dev_heads.intent_probabilities(columns[dev]), dev_rows)
+    fast_temperature = best_temperature(dev_heads.sentiment_probabilities(columns[dev]), dev_rows)
     fast = fit(columns, rows, train_dev, strength=strength, thresholds=thresholds)
     card: dict[str, Any] = {
-        "data": _data_record(posts, rows),
-        "fast": {"strength": strength, "intent_thresholds": _rounded(thresholds)},
+        "data": _data_record(posts, posts_rows, len(rows) - len(posts_rows)),
+        "fast": {
+            "strength": strength,
+            "intent_thresholds": _rounded(thresholds),
+            "temperature": fast_temperature,
+        },
     }
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{FAST}.npz").write_bytes(fast.to_bytes())
@@ -149,9 +250,10 @@ def _train_accurate(
     say: Say,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     say(f"accurate: embedding {len(texts)} posts")
-    vectors = embed.embed(texts)
+    embeddings = embed.embed(texts)
+    vectors = accurate_matrix(texts, embeddings)
     train_dev, dev, test = (
-        rows_of(rows, "train", "dev"),
+        fit_rows_of(rows, "train", "dev"),
         rows_of(rows, "dev"),
         rows_of(rows, "test"),
     )
@@ -164,16 +266,23 @@ def _train_accurate(
         shares["intents"],
     )
     thresholds = best_thresholds(mixed_intents, dev_rows)
+    mixed_sentiment = blend(
+        on_train.sentiment_probabilities(vectors[dev]),
+        fast_on_train.sentiment_probabilities(columns[dev]),
+        shares["sentiment"],
+    )
+    temperature = best_temperature(mixed_sentiment, dev_rows)
     heads = fit(vectors, rows, train_dev, strength=strength, thresholds=thresholds)
     (out / f"{ACCURATE}.npz").write_bytes(heads.to_bytes())
     np.savez_compressed(
         out / TRAIN_VECTORS,
         ids=np.asarray([rows[i]["id"] for i in train_dev]),
-        vectors=vectors[train_dev].astype(np.float16),
+        vectors=embeddings[train_dev].astype(np.float16),
     )
     record = {
         "strength": strength,
         "intent_thresholds": _rounded(thresholds),
+        "temperature": temperature,
         "test": _test_scores_blended(heads, fast, shares, vectors[test], columns[test], test_rows),
     }
     return record, shares
@@ -258,7 +367,7 @@ def lexicon_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _data_record(path: Path, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+def _data_record(path: Path, rows: Sequence[dict[str, Any]], copies: int) -> dict[str, Any]:
     splits: dict[str, int] = {}
     for row in rows:
         splits[row["split"]] = splits.get(row["split"], 0) + 1
@@ -268,6 +377,7 @@ def _data_record(path: Path, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "lexicon_sha256": lexicon_fingerprint(),
         "posts": len(rows),
         "splits": splits,
+        "noisy_copies": copies,
         "fit_on": "train+dev",
         "scored_on": "test",
     }

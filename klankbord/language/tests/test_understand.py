@@ -69,6 +69,8 @@ def test_nothing_in_nothing_out_and_the_output_has_the_promised_fields() -> None
         "sentiment_score",
         "intents",
         "places",
+        "confidence",
+        "uncertain",
     }
     assert reading.language == "und"
 

@@ -88,3 +88,39 @@ def test_only_one_worker_trains_an_organisation_at_a_time(world: World) -> None:
     assert not services.retrain(world.org.pk)
     OrgModel.objects.filter(organisation=world.org).update(training_since=None)
     assert services.retrain(world.org.pk)
+
+
+# This shop's regulars mark sarcasm with "#not"; the shipped models take the words at face value.
+SARCASM = [
+    "Heerlijke {p} vandaag #not",
+    "Die {p} was echt top #not",
+    "Wat een verse {p} weer #not",
+    "Beste {p} van de stad #not",
+    "Super lekkere {p} hoor #not",
+]
+SARCASM_TAUGHT = [
+    "taart", "croissant", "pistolet", "boterkoek", "eclair", "appelflap", "sandwich",
+    "worstenbrood", "rozijnenbrood", "macaron",
+]  # fmt: skip
+SARCASM_HELD_OUT = ["kramiek", "mattentaart", "rijsttaart", "frangipane", "chocoladebrood"]
+
+
+@pytest.mark.django_db
+def test_fifty_sarcasm_corrections_teach_their_organisation_and_leave_others_alone(
+    world: World,
+) -> None:
+    alice = Membership.objects.get(user=world.alice, organisation=world.org)
+    taught = [s.format(p=p) for p in SARCASM_TAUGHT for s in SARCASM]
+    held_out = [s.format(p=p) for p in SARCASM_HELD_OUT for s in SARCASM]
+    assert len(taught) == 50
+    before = services.read(world.org, held_out)
+    charlie_before = services.read(world.other_org, held_out)
+
+    for text in taught:
+        services.correction_add(alice, text, sentiment="negative", intents=["complaint"])
+    assert services.retrain(world.org.pk)
+
+    after = services.read(world.org, held_out)
+    assert sentiment_accuracy(after, "negative") >= 0.8
+    assert sentiment_accuracy(after, "negative") > sentiment_accuracy(before, "negative")
+    assert services.read(world.other_org, held_out) == charlie_before
