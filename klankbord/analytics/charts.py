@@ -11,11 +11,10 @@ from datetime import date, datetime, timedelta
 from statistics import median
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
-
 from klankbord.analytics.metrics import published_targets
 from klankbord.analytics.models import AudienceCount, PostResult
 from klankbord.analytics.selectors import utc_range
+from klankbord.analytics.texts import channel_label
 from klankbord.channels.models import Channel
 from klankbord.inbox.models import Item
 from klankbord.orgs.models import Organisation
@@ -110,8 +109,6 @@ def median_minutes_per_week(
 
 
 def follower_series(organisation: Organisation, start: date, end: date) -> list[Series]:
-    from klankbord.analytics.texts import channel_label
-
     rows = list(
         AudienceCount.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
         .exclude(channel__status=Channel.Status.DISCONNECTED)
@@ -213,7 +210,7 @@ def sparks(organisation: Organisation, today: date) -> Sparks:
         reactions[week_of(local(moment, zone).date())] += engagement
     since, until = utc_range(organisation, start, today)
     messages = Item.objects.filter(
-        Q(organisation=organisation, arrived_at__gte=since, arrived_at__lt=until)
+        organisation=organisation, arrived_at__gte=since, arrived_at__lt=until
     ).values_list("arrived_at", flat=True)
     return Sparks(
         posts=per_week(_published(organisation, start, today), zone, weeks),
