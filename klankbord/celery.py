@@ -1,8 +1,10 @@
 import os
+from typing import Any
 
 from celery import Celery, signals
 
 from klankbord.core.heartbeats import WorkerHeartbeatStep
+from klankbord.lib import logs
 from klankbord.lib.broker import register as register_database_broker
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klankbord.settings")
@@ -12,6 +14,17 @@ app = Celery("klankbord")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeatStep)
+signals.task_prerun.connect(logs.task_started, weak=False)
+signals.task_postrun.connect(logs.task_ended, weak=False)
+
+
+@signals.setup_logging.connect(weak=False)
+def use_django_logging(**_: Any) -> None:
+    """Worker and beat log like the web: Django's LOGGING (json or plain), not Celery's own."""
+    from django.conf import settings
+    from django.utils.log import configure_logging
+
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
 
 
 @signals.worker_init.connect(weak=False)
