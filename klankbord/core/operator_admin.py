@@ -134,9 +134,9 @@ class PostTargetAdmin(ReadOnly):
             }
             return TemplateResponse(request, "operator/confirm_release.html", context)
         released = sum(target_lease_release(target=target) for target in queryset)
-        message = ngettext(
-            "%(n)s lease released.", "%(n)s leases released.", released
-        ) % {"n": released}
+        message = ngettext("%(n)s lease released.", "%(n)s leases released.", released) % {
+            "n": released
+        }
         self.message_user(request, message, messages.SUCCESS)
         return None
 

@@ -116,9 +116,7 @@ def test_every_table_downloads(
     assert response["Content-Disposition"].endswith(f'.{fmt}"')
 
 
-def test_the_page_links_to_the_downloads(
-    world: World, alice_client: Client, posts: None
-) -> None:
+def test_the_page_links_to_the_downloads(world: World, alice_client: Client, posts: None) -> None:
     page = alice_client.get(reverse("measure", args=[world.org.slug]) + "?dagen=90")
     assert url(world, "channels", "xlsx", days="90") in page.content.decode()
     assert url(world, "best-posts", "csv", days="90") in page.content.decode()

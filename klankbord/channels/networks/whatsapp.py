@@ -385,7 +385,7 @@ class WhatsAppConnector(Connector):
 
     def find_published(self, post: OutgoingPost) -> PublishedPost | None:
         # The Cloud API cannot list sent messages; only status webhooks tell of them. Until
-        # those are read, an unclear answer stays unconfirmed: never sent a second time blindly.
+        # one arrives, an unclear answer stays unconfirmed: never sent a second time blindly.
         raise ConnectorError(
             _(
                 "WhatsApp cannot be asked whether an answer arrived; WhatsApp's delivery status "
