@@ -119,7 +119,7 @@ def classify(
 
 def batches(found: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
     sizes = iter(FIRST_BATCHES)
-    wanted = next(sizes)
+    wanted = next(sizes, BATCH)
     batch: list[dict[str, Any]] = []
     for record in found:
         batch.append(record)

@@ -33,7 +33,13 @@ def test_on_a_phone_the_link_is_copied_and_the_code_shown(
     page.get_by_role("button", name="Link bijwerken").click()
 
     expect(page.locator("#whatsapp-link-url")).to_have_value(LINK)
-    page.wait_for_function("document.getElementById('whatsapp-qr').naturalWidth > 0")  # it loads
+    # Polled with evaluate: wait_for_function evaluates a string, which the CSP rightly forbids.
+    loaded = "document.getElementById('whatsapp-qr').naturalWidth > 0"
+    for _ in range(50):
+        if page.evaluate(loaded):
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(loaded), "the QR code did not load"
     fits = "document.documentElement.scrollWidth <= window.innerWidth"
     assert page.evaluate(fits), "the page is wider than a 360 px screen"
     copy = page.locator("button[data-copy]")

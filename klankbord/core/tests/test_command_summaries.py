@@ -107,9 +107,11 @@ def test_publish_import_stopped_by_an_error_says_how_far_it_got(
 def test_classify_stopped_by_ctrl_c_says_how_many_posts_it_wrote(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from klankbord.understanding import classify as reading
     from klankbord.understanding.management.commands import classify
 
-    monkeypatch.setattr(classify, "BATCH", 1)
+    monkeypatch.setattr(reading, "FIRST_BATCHES", ())
+    monkeypatch.setattr(reading, "BATCH", 1)
     monkeypatch.setattr(classify, "understand", Stop(3, classify.understand, KeyboardInterrupt()))
     lines = "\n".join(json.dumps({"text": f"Top bakker {n}!"}) for n in range(5))
 
