@@ -1,59 +1,34 @@
 """The audit log says who read a WhatsApp conversation, at most hourly, and who answered it."""
 
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import timezone, translation
-from pytest_httpserver import HTTPServer
+from django.utils import timezone
 
-from klankbord.channels import meta_webhooks
-from klankbord.channels.models import Channel
 from klankbord.channels.tests.fakes.whatsapp import (
     CUSTOMER_WA_ID,
     FakeWhatsApp,
     text_message,
     webhook_delivery,
 )
-from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.channels.tests.whatsapp_setup import connected, fake, in_english
 from klankbord.inbox.models import Item
-from klankbord.listening import services as listening
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import AuditEvent
 from klankbord.test import World
 
+__all__ = ["fake", "in_english"]
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Any) -> FakeWhatsApp:
-    fake = FakeWhatsApp(httpserver)
-    settings.WHATSAPP_GRAPH_URL = fake.base_url
-    return fake
 
 
 @pytest.fixture
 def item(world: World, fake: FakeWhatsApp, monkeypatch: pytest.MonkeyPatch) -> Item:
-    alice = Client()
-    alice.force_login(world.alice)
-    alice.post(connect_url(world), entered())
-    listening.sources_sync(world.org)
-    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
+    channel = connected(world, monkeypatch)
     fake.customer_wrote(CUSTOMER_WA_ID)
-    deliver(
-        Channel.objects.get(network="whatsapp"),
-        webhook_delivery(text_message("wamid.1", "Mijn adres is Kerkstraat 1")),
-    )
+    deliver(channel, webhook_delivery(text_message("wamid.1", "Mijn adres is Kerkstraat 1")))
     return Item.objects.get()
 
 
@@ -62,11 +37,6 @@ def bob_client(world: World) -> Client:
     client = Client()
     client.force_login(world.bob)
     return client
-
-
-def process(event_ids: list[int]) -> None:
-    for event_id in event_ids:
-        meta_webhooks.event_process(event_id)
 
 
 def reads(world: World) -> list[tuple[str, str]]:

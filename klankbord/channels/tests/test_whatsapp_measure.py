@@ -1,17 +1,12 @@
 """Measure counts WhatsApp like every channel: conversations, answers in time, first response."""
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
-from django.utils import translation
-from pytest_httpserver import HTTPServer
 
 from klankbord.analytics.selectors import answers_per_channel
-from klankbord.channels import meta_webhooks
 from klankbord.channels.models import Channel
 from klankbord.channels.tests.fakes.whatsapp import (
     CUSTOMER_WA_ID,
@@ -19,48 +14,19 @@ from klankbord.channels.tests.fakes.whatsapp import (
     text_message,
     webhook_delivery,
 )
-from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.channels.tests.whatsapp_setup import channel, fake, in_english
 from klankbord.inbox.models import Item
 from klankbord.inbox.replying import reply_send
-from klankbord.listening import services as listening
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
+__all__ = ["channel", "fake", "in_english"]
 pytestmark = pytest.mark.django_db
 # A Tuesday, 10:00 in Brussels: inside the default opening hours, so minutes are working minutes.
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 DAY = TUESDAY.date()
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Any) -> FakeWhatsApp:
-    fake = FakeWhatsApp(httpserver)
-    settings.WHATSAPP_GRAPH_URL = fake.base_url
-    return fake
-
-
-@pytest.fixture
-def channel(world: World, fake: FakeWhatsApp, monkeypatch: pytest.MonkeyPatch) -> Channel:
-    alice = Client()
-    alice.force_login(world.alice)
-    alice.post(connect_url(world), entered())
-    listening.sources_sync(world.org)
-    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
-    return Channel.objects.get(network="whatsapp")
-
-
-def process(event_ids: list[int]) -> None:
-    """Each new event processed as the worker would, instead of through a broker."""
-    for event_id in event_ids:
-        meta_webhooks.event_process(event_id)
 
 
 def answered_after(

@@ -2,7 +2,6 @@
 their files; locations and contact cards as words; an answer may carry one image or PDF."""
 
 import base64
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
 from klankbord.channels import meta_webhooks
@@ -33,24 +32,18 @@ from klankbord.channels.tests.fakes.whatsapp_media import (
     video_message,
     voice_message,
 )
-from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.channels.tests.whatsapp_setup import connected, in_english
 from klankbord.inbox.models import Item, Reply, ReplyMedia
 from klankbord.lib import http
-from klankbord.listening import services as listening
 from klankbord.listening.models import ListeningSettings, Mention, MentionMedia
 from klankbord.listening.privacy import author_erase, author_export, retention_apply
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
+__all__ = ["in_english"]
 pytestmark = pytest.mark.django_db
 WAMID = "wamid.HBgLMzI0NzU5ODc2NTQVAgASGBQzQTdCNUY3RjBFQkRGRkY4QzY4NwA="
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -62,17 +55,7 @@ def fake(httpserver: HTTPServer, settings: Any) -> FakeWhatsAppMedia:
 
 @pytest.fixture
 def channel(world: World, fake: FakeWhatsAppMedia, monkeypatch: pytest.MonkeyPatch) -> Channel:
-    alice = Client()
-    alice.force_login(world.alice)
-    alice.post(connect_url(world), entered())
-    listening.sources_sync(world.org)
-    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
-    return Channel.objects.get(network="whatsapp")
-
-
-def process(event_ids: list[int]) -> None:
-    for event_id in event_ids:
-        meta_webhooks.event_process(event_id)
+    return connected(world, monkeypatch)
 
 
 def client_of(user: Any) -> Client:

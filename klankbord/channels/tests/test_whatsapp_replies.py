@@ -1,17 +1,12 @@
 """Answering a WhatsApp customer from the inbox: inside the 24-hour window, exactly once."""
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import time_machine
-from django.test import Client
-from django.utils import timezone, translation
-from pytest_httpserver import HTTPServer
+from django.utils import timezone
 
-from klankbord.channels import meta_webhooks
 from klankbord.channels.models import Channel
 from klankbord.channels.tests.fakes.whatsapp import (
     CUSTOMER_WA_ID,
@@ -19,49 +14,20 @@ from klankbord.channels.tests.fakes.whatsapp import (
     text_message,
     webhook_delivery,
 )
-from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.channels.tests.whatsapp_setup import channel, fake, in_english
 from klankbord.inbox import services as inbox
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused, reply_send
 from klankbord.lib import http
-from klankbord.listening import services as listening
 from klankbord.listening.models import Mention, Source
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 
+__all__ = ["channel", "fake", "in_english"]
 pytestmark = pytest.mark.django_db
 WAMID = "wamid.HBgLMzI0NzU5ODc2NTQVAgASGBQzQTdCNUY3RjBFQkRGRkY4QzY4NwA="
 SENT = r"/v\d+\.\d+/\d+/messages"
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def fake(httpserver: HTTPServer, settings: Any) -> FakeWhatsApp:
-    fake = FakeWhatsApp(httpserver)
-    settings.WHATSAPP_GRAPH_URL = fake.base_url
-    return fake
-
-
-@pytest.fixture
-def channel(world: World, fake: FakeWhatsApp, monkeypatch: pytest.MonkeyPatch) -> Channel:
-    alice = Client()
-    alice.force_login(world.alice)
-    alice.post(connect_url(world), entered())
-    listening.sources_sync(world.org)
-    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
-    return Channel.objects.get(network="whatsapp")
-
-
-def process(event_ids: list[int]) -> None:
-    """Each new event processed as the worker would, instead of through a broker."""
-    for event_id in event_ids:
-        meta_webhooks.event_process(event_id)
 
 
 def customer_item(channel: Channel, fake: FakeWhatsApp, text: str = "Taart voor 12?") -> Item:

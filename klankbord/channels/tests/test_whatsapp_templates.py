@@ -17,14 +17,8 @@ from klankbord.channels.services import connector_for
 from klankbord.channels.tests.fakes.whatsapp import CUSTOMER_WA_ID, FakeWhatsApp
 
 # The fake Cloud API, a connected number and a customer's message, as for text answers.
-from klankbord.channels.tests.test_whatsapp_replies import (
-    alice_in,
-    channel,
-    customer_item,
-    fake,
-    in_english,
-    posts,
-)
+from klankbord.channels.tests.test_whatsapp_replies import alice_in, customer_item, posts
+from klankbord.channels.tests.whatsapp_setup import channel, fake, in_english
 from klankbord.inbox.message_templates import template_reply_send, templates_of
 from klankbord.inbox.models import Item, Reply
 from klankbord.inbox.replying import ReplyRefused

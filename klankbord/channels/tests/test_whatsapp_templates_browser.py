@@ -13,7 +13,8 @@ from klankbord.channels.models import Channel
 from klankbord.channels.tests.fakes.whatsapp import FakeWhatsApp
 
 # The fake Cloud API, a connected number and a customer's message, as for text answers.
-from klankbord.channels.tests.test_whatsapp_replies import channel, customer_item, fake
+from klankbord.channels.tests.test_whatsapp_replies import customer_item
+from klankbord.channels.tests.whatsapp_setup import channel, fake
 from klankbord.listening.models import Mention
 from klankbord.test import World
 

@@ -3,61 +3,32 @@
 import csv
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
-from django.utils import translation
 from pytest_httpserver import HTTPServer
 
-from klankbord.channels import meta_webhooks
 from klankbord.channels.models import Channel
 from klankbord.channels.tests.fakes.whatsapp import (
     CUSTOMER_NAME,
     CUSTOMER_WA_ID,
     DISPLAY_NUMBER,
     VERIFIED_NAME,
-    FakeWhatsApp,
     text_message,
     webhook_delivery,
 )
-from klankbord.channels.tests.test_whatsapp_connect import connect_url, entered
 from klankbord.channels.tests.test_whatsapp_webhooks import deliver
+from klankbord.channels.tests.whatsapp_setup import channel, fake, in_english
 from klankbord.inbox import handoff
 from klankbord.inbox.models import InboxSettings, Item
-from klankbord.listening import services as listening
 from klankbord.test import World
 from klankbord.understanding.services import read
 
+__all__ = ["channel", "fake", "in_english"]
 pytestmark = pytest.mark.django_db
 CAKE = "Hebben jullie morgen nog een taart voor 12 personen?"
 LOOKING = "Ik zoek nog een bakker omgeving Leuven voor een verjaardagstaart, doen jullie dat?"
-
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def channel(
-    world: World, httpserver: HTTPServer, settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> Channel:
-    settings.WHATSAPP_GRAPH_URL = FakeWhatsApp(httpserver).base_url
-    alice = Client()
-    alice.force_login(world.alice)
-    alice.post(connect_url(world), entered())
-    listening.sources_sync(world.org)
-    monkeypatch.setattr(meta_webhooks, "_enqueue", process)
-    return Channel.objects.get(network="whatsapp")
-
-
-def process(event_ids: list[int]) -> None:
-    """Each new event processed as the worker would, instead of through a broker."""
-    for event_id in event_ids:
-        meta_webhooks.event_process(event_id)
 
 
 def arrives(channel: Channel, wamid: str, text: str) -> Item:
