@@ -93,13 +93,13 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
         "facebook_app_form": forms.get("facebook_app_form") or FacebookAppForm(),
         "facebook_app": selectors.facebook_app_of(org),
         "is_owner": membership.has_role(Role.OWNER),
-        "facebook_webhook": _facebook_webhook(membership),
+        "facebook_webhook": _app_webhook(membership, FacebookApp, "meta_webhook"),
         # The channels whose comments and messages Meta's webhook brings.
         "meta_networks": ("facebook", "instagram"),
         "threads_app_form": forms.get("threads_app_form") or ThreadsAppForm(),
         "threads_app": selectors.threads_app_of(org),
         "threads_redirect_uri": threads_redirect_uri(),
-        "threads_webhook": _threads_webhook(membership),
+        "threads_webhook": _app_webhook(membership, ThreadsApp, "threads_webhook"),
         "google_app_form": forms.get("google_app_form") or GoogleAppForm(),
         "google_app": selectors.oauth_app_of(org, "google"),
         "google_redirect_uri": google_redirect_uri(),
@@ -112,14 +112,16 @@ def channels_page(request: HttpRequest, membership: Membership, **forms: object)
     return csp_allow(response, "form-action", ["https:", "http:"])
 
 
-def _facebook_webhook(membership: Membership) -> dict[str, object] | None:
-    """How comments and messages come in, and (for the owner) what to enter at Meta."""
-    stored = FacebookApp.objects.filter(organisation=membership.organisation).first()
+def _app_webhook(
+    membership: Membership, model: type[meta_webhooks.AppT], url_name: str
+) -> dict[str, object] | None:
+    """How an app's events come in, and (for the owner) what to enter at Meta."""
+    stored = model.objects.filter(organisation=membership.organisation).first()
     if stored is None:
         return None
     if membership.has_role(Role.OWNER):
         stored = meta_webhooks.webhook_ensure(stored)
-    url = settings.SITE_URL + reverse("meta_webhook", args=[stored.webhook_key])
+    url = settings.SITE_URL + reverse(url_name, args=[stored.webhook_key])
     return {
         "way_in": meta_webhooks.way_in(stored),
         "last_event_at": stored.last_event_at,
@@ -136,22 +138,6 @@ def meta_webhook_view(request: HttpRequest, key: str) -> HttpResponse:
     if app is None:
         raise Http404
     return _webhook_answer(request, app)
-
-
-def _threads_webhook(membership: Membership) -> dict[str, object] | None:
-    """How Threads replies and mentions come in, and (for the owner) what to enter at Meta."""
-    stored = ThreadsApp.objects.filter(organisation=membership.organisation).first()
-    if stored is None:
-        return None
-    if membership.has_role(Role.OWNER):
-        stored = meta_webhooks.webhook_ensure(stored)
-    url = settings.SITE_URL + reverse("threads_webhook", args=[stored.webhook_key])
-    return {
-        "way_in": meta_webhooks.way_in(stored),
-        "last_event_at": stored.last_event_at,
-        "url": url if stored.webhook_key else "",
-        "verify_token": stored.secrets.get("verify_token", ""),
-    }
 
 
 # Public: Meta calls it for the Threads app (docs/threads/webhooks); signed with its secret.
