@@ -38,18 +38,19 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     plan = plan_of(organisation)
     context: dict[str, Any] = {"membership": membership, "plan": plan}
     context |= _what_works(organisation, _period_days(request.GET.get("dagen", "")))
+    target_minutes = inbox_settings(organisation).target_minutes
     context["charts"] = measure_charts(
         organisation,
         *results.last_days(organisation, context["days"]),
         plan=plan,
-        target_minutes=inbox_settings(organisation).target_minutes,
+        target_minutes=target_minutes,
     )
     context |= {
         "may_connect": membership.has_role(Role.MANAGER),
         "may_compose": membership.has_role(Role.CONTRIBUTOR),
     }
     if plan is not None:
-        context |= _plan_figures(organisation, plan)
+        context |= _plan_figures(organisation, plan, target_minutes)
     return render(request, "analytics/measure.html", context)
 
 
@@ -96,7 +97,7 @@ def _bars(groups: list[Group]) -> list[tuple[Group, int]]:
     return [(g, round(100 * g.per_post / best) if best else 0) for g in groups]
 
 
-def _plan_figures(organisation: Organisation, plan: Plan) -> dict[str, Any]:
+def _plan_figures(organisation: Organisation, plan: Plan, target_minutes: int) -> dict[str, Any]:
     today = local_today(organisation)
     month_start, _month_end = selectors.period_of("month", today)
     return {
@@ -106,7 +107,7 @@ def _plan_figures(organisation: Organisation, plan: Plan) -> dict[str, Any]:
             organisation, plan.steps, today - timedelta(days=selectors.RHYTHM_DAYS - 1), today
         ),
         "rhythm_days": selectors.RHYTHM_DAYS,
-        "response_target": inbox_settings(organisation).target_minutes,
+        "response_target": target_minutes,
         "response": selectors.response_actuals(organisation, month_start, today),
         "month_start": month_start,
         "cost": selectors.cost_figures(organisation, today),

@@ -89,9 +89,9 @@ def test_it_stays_a_handful_of_queries(
     # About eight for the session, the layout and the plan; one per KPI; eight for the rest;
     # five for what works (the period, the one before, what waits, whether a channel exists,
     # the followers); one for the first month with a report (the first post or message); one
-    # for the Google Business Profile locations; two for the answers per channel; five for the
-    # charts (followers, reactions, messages, posts published, the inbox's target).
-    with django_assert_max_num_queries(36):
+    # for the Google Business Profile locations; two for the answers per channel; four for the
+    # charts (followers, reactions, messages, posts published).
+    with django_assert_max_num_queries(35):
         page(alice_client)
 
 
