@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.channels.models import Channel
@@ -113,3 +115,81 @@ class LocationDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel_id} {self.day}"
+
+
+MAX_RECIPIENTS = 10
+
+
+class ClientReport(models.Model):
+    """A report of the results sent on a schedule to people outside the organisation (an
+    agency's client), in their language, with the PDF attached."""
+
+    class Period(models.TextChoices):
+        MONTH = "month", _("Every month")
+        QUARTER = "quarter", _("Every quarter")
+        CUSTOM = "custom", _("Once, for chosen dates")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    period = models.CharField(
+        _("period"), max_length=10, choices=Period.choices, default=Period.MONTH
+    )
+    # Only for a custom period: the local dates it covers, both included.
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    recipients = models.JSONField(_("recipients"), default=list)  # e-mail addresses
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    active = models.BooleanField(_("active"), default=True)
+    # The first day of the period last sent; claimed by a conditional UPDATE, so sent once.
+    last_sent_for = models.DateField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["organisation", "active"], name="client_report_org")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.name}"
+
+
+class ReportLink(models.Model):
+    """A read-only address of a report for someone without an account; revoking stops it."""
+
+    class Period(models.TextChoices):
+        LAST_MONTH = "last_month", _("The last whole month")
+        LAST_QUARTER = "last_quarter", _("The last whole quarter")
+        CUSTOM = "custom", _("Chosen dates")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("for whom"), max_length=120, blank=True)
+    period = models.CharField(
+        _("period"), max_length=12, choices=Period.choices, default=Period.LAST_MONTH
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    # Looked up by hash; the token itself is kept encrypted so the team can copy it again.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token_encrypted = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"report link {self.pk} of {self.organisation_id}"
