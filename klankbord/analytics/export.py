@@ -13,7 +13,7 @@ from klankbord.analytics.chart_sets import report_charts
 from klankbord.analytics.locations import COUNTS as LOCATION_COUNTS
 from klankbord.analytics.report import MonthlyReport, amount
 from klankbord.analytics.results import Group, ResultsSummary, Tally
-from klankbord.analytics.texts import DASH_MEANS, count_text, saves_of, views_of
+from klankbord.analytics.texts import DASH_MEANS, clicks_of, count_text, saves_of, views_of
 from klankbord.lib.pdf import (
     MARGIN,
     Block,
@@ -29,13 +29,14 @@ from klankbord.lib.pdf import (
 SHOWN_TOP = 5
 
 
-def report_blocks(report: MonthlyReport) -> list[Block]:
+def report_blocks(report: MonthlyReport, *, with_charts: bool = True) -> list[Block]:
+    """The report's parts; a web page draws the charts itself (with_charts=False)."""
     return [
         *_period_blocks(report),
         *_headline_blocks(report),
         *_results_blocks(report),
         *_audience_blocks(report),
-        *_chart_blocks(report),
+        *(_chart_blocks(report) if with_charts else []),
         *_location_blocks(report),
         *_kpi_blocks(report),
         *_rhythm_blocks(report),
@@ -49,6 +50,8 @@ def _period_blocks(report: MonthlyReport) -> list[Block]:
     period = _("From %(start)s to %(end)s.") % {"start": start, "end": end}
     if report.complete:
         return [Paragraph(period)]
+    if report.kind != "month":
+        return [Paragraph(period), Note(_("This period is not over yet: the figures so far."))]
     return [Paragraph(period), Note(_("This month is not over yet: the figures so far."))]
 
 
@@ -60,12 +63,17 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
         [_("Reactions per post"), amount(results.per_post)],
         [_("Views"), _tally_cell(results.views, views_of)],
         *([[_("Saves"), _tally_cell(results.saves, saves_of)]] if results.saves.given else []),
+        *(
+            [[_("Clicks on links"), _tally_cell(results.clicks, clicks_of)]]
+            if results.clicks.given
+            else []
+        ),
         [_("Mentions"), str(report.mentions)],
         [_("Messages answered"), str(report.response.answered)],
     ]
     if report.new_followers is not None:
         rows.append([_("New followers"), f"{report.new_followers:+d}"])
-    blocks: list[Block] = [Heading(_("At a glance")), Table([_("Figure"), report.month], rows)]
+    blocks: list[Block] = [Heading(_("At a glance")), Table([_("Figure"), report.period], rows)]
     if results.previous_posts:
         before = _(
             "The %(days)s days before: %(reactions)s reactions on %(posts)s posts, "
@@ -90,7 +98,12 @@ def _headline_blocks(report: MonthlyReport) -> list[Block]:
 def _results_blocks(report: MonthlyReport) -> list[Block]:
     results = report.results
     if not results.posts:
-        return [Heading(_("What works")), Paragraph(_("No reactions were counted this month."))]
+        nothing = (
+            _("No reactions were counted this month.")
+            if report.kind == "month"
+            else _("No reactions were counted in this period.")
+        )
+        return [Heading(_("What works")), Paragraph(nothing)]
     blocks: list[Block] = [Heading(_("What works")), Heading(_("Best posts"), level=2)]
     blocks.append(_top_table(results))
     if _any_missing(results):
@@ -101,20 +114,23 @@ def _results_blocks(report: MonthlyReport) -> list[Block]:
         (_("Per format"), results.formats),
     ]:
         if groups:
-            blocks += [Heading(title, level=2), _groups_table(groups)]
+            blocks += [Heading(title, level=2), _groups_table(groups, results.clicks.given > 0)]
     return blocks
 
 
 def _top_table(results: ResultsSummary) -> Table:
-    """The best posts with their reactions, views and (where a network gives them) saves."""
-    with_saves = results.saves.given > 0
+    """The best posts with their reactions, views and (where a network gives them) saves and
+    clicks on tracked links."""
+    with_saves, with_clicks = results.saves.given > 0, results.clicks.given > 0
     header = [_("Post"), _("Channel"), _("Published"), _("Reactions"), _("Views")]
     header += [_("Saves")] if with_saves else []
+    header += [_("Clicks")] if with_clicks else []
     rows = []
     for post in results.top[:SHOWN_TOP]:
         row = [post.text, post.channel_label, post.published_at_local, count_text(post.engagement)]
         row.append(count_text(post.views))
-        rows.append(row + ([count_text(post.saves)] if with_saves else []))
+        row += [count_text(post.saves)] if with_saves else []
+        rows.append(row + ([count_text(post.clicks)] if with_clicks else []))
     return Table(header, rows)
 
 
@@ -135,7 +151,8 @@ def _any_missing(results: ResultsSummary) -> bool:
 def _audience_blocks(report: MonthlyReport) -> list[Block]:
     if not report.audiences:
         return []
-    header = [_("Channel"), _("Followers"), _("New this month")]
+    new = _("New this month") if report.kind == "month" else _("New in this period")
+    header = [_("Channel"), _("Followers"), new]
     rows = [
         [
             found.label,
@@ -191,11 +208,14 @@ def _figure(value: int | None) -> str:
     return "—" if value is None else count_text(value)
 
 
-def _groups_table(groups: list[Group]) -> Table:
+def _groups_table(groups: list[Group], with_clicks: bool = False) -> Table:
     header = ["", _("Posts"), _("Reactions"), _("Reactions per post")]
-    rows = [
-        [g.label, count_text(g.posts), count_text(g.engagement), amount(g.per_post)] for g in groups
-    ]
+    header += [_("Clicks")] if with_clicks else []
+    rows = []
+    for g in groups:
+        row = [g.label, count_text(g.posts), count_text(g.engagement), amount(g.per_post)]
+        # A group none of whose posts had a tracked link has no count: a dash, not a 0.
+        rows.append(row + ([count_text(g.clicks if g.tracked else None)] if with_clicks else []))
     return Table(header, rows)
 
 
@@ -264,15 +284,28 @@ def _euro(value: Decimal) -> str:
 
 def report_pdf(report: MonthlyReport, language: str) -> bytes:
     organisation = report.organisation
+    if report.kind == "month":
+        title = _("Monthly report %(month)s") % {"month": report.month}
+        footer = _("%(organisation)s · monthly report · %(month)s") % {
+            "organisation": organisation.name,
+            "month": report.month,
+        }
+    else:
+        title = report_title(report)
+        footer = f"{organisation.name} · {title}"
     return document_pdf(
-        title=_("Monthly report %(month)s") % {"month": report.month},
+        title=title,
         subtitle=organisation.name,
         blocks=report_blocks(report),
-        footer=_("%(organisation)s · monthly report · %(month)s")
-        % {"organisation": organisation.name, "month": report.month},
+        footer=footer,
         language=language,
     )
 
 
+def report_title(report: MonthlyReport) -> str:
+    return _("Report %(period)s") % {"period": report.period}
+
+
 def pdf_filename(report: MonthlyReport) -> str:
-    return f"maandrapport-{report.organisation.slug}-{report.key}.pdf"
+    prefix = "maandrapport" if report.kind == "month" else "rapport"
+    return f"{prefix}-{report.organisation.slug}-{report.key}.pdf"

@@ -72,6 +72,7 @@ class MonthlyReport:
     audiences: list[Audience]
     # Google Business Profile locations, then all together when there are several.
     locations: list[LocationFigures] = field(default_factory=list)
+    kind: str = "month"  # the period: "month", "quarter" or "custom" (any dates)
 
     @property
     def new_followers(self) -> int | None:
@@ -88,7 +89,24 @@ class MonthlyReport:
         return date_format(self.start, "YEAR_MONTH_FORMAT")
 
     @property
+    def period(self) -> str:
+        """The period in words in the active language: "maart 2026", "K1 2026", or its dates."""
+        if self.kind == "month":
+            return self.month
+        if self.kind == "quarter":
+            quarter = (self.start.month - 1) // 3 + 1
+            return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": self.start.year}
+        return _("%(start)s to %(end)s") % {
+            "start": date_format(self.start, "DATE_FORMAT"),
+            "end": date_format(self.last_day, "DATE_FORMAT"),
+        }
+
+    @property
     def key(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.start:%Y}-q{(self.start.month - 1) // 3 + 1}"
+        if self.kind == "custom":
+            return f"{self.start:%Y-%m-%d}-{self.last_day:%Y-%m-%d}"
         return f"{self.start:%Y-%m}"
 
     def kpi_lines(self) -> list[KpiLine]:
@@ -97,7 +115,13 @@ class MonthlyReport:
 
 def report_for(organisation: Organisation, month_start: date) -> MonthlyReport:
     """The report of the month that starts on month_start; the current month so far."""
-    start, last_day = selectors.period_of("month", month_start)
+    return period_report(organisation, *selectors.period_of("month", month_start))
+
+
+def period_report(
+    organisation: Organisation, start: date, last_day: date, kind: str = "month"
+) -> MonthlyReport:
+    """The report of the local days start..last_day; a period not over yet so far."""
     end = min(last_day, local_today(organisation))
     plan = plan_of(organisation)
     since, until = selectors.utc_range(organisation, start, end)
@@ -114,9 +138,11 @@ def report_for(organisation: Organisation, month_start: date) -> MonthlyReport:
         response=selectors.response_actuals(organisation, start, end),
         response_target=inbox_settings(organisation).target_minutes,
         mentions=int(metrics.mentions(organisation, since, until)),
-        cost=selectors.cost_figures(organisation, end),
+        # The plan's budget is per month: another period has no cost to compare yet.
+        cost=selectors.cost_figures(organisation, end) if kind == "month" else None,
         audiences=audiences(organisation, start, end),
         locations=location_figures(organisation, start, end),
+        kind=kind,
     )
 
 

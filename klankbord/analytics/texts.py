@@ -105,3 +105,13 @@ def saves_of(tally: "Tally") -> str:
         "saves of %(given)s of %(posts)s post", "saves of %(given)s of %(posts)s posts", tally.posts
     )
     return text % {"given": tally.given, "posts": tally.posts}
+
+
+def clicks_of(tally: "Tally") -> str:
+    """Which posts a total of clicks covers: only posts with tracked links are counted."""
+    text = ngettext(
+        "on the tracked links of %(given)s of %(posts)s post",
+        "on the tracked links of %(given)s of %(posts)s posts",
+        tally.posts,
+    )
+    return text % {"given": tally.given, "posts": tally.posts}

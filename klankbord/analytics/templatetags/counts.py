@@ -9,6 +9,7 @@ from klankbord.analytics.texts import (
     DASH_MEANS,
     MISSING,
     NOT_GIVEN,
+    clicks_of,
     count_text,
     saves_of,
     views_of,
@@ -33,6 +34,11 @@ def views_note(tally: Tally) -> str:
 @register.filter
 def saves_note(tally: Tally) -> str:
     return saves_of(tally)
+
+
+@register.filter
+def clicks_note(tally: Tally) -> str:
+    return clicks_of(tally)
 
 
 @register.simple_tag
