@@ -1,5 +1,6 @@
 import base64
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -196,33 +197,72 @@ def suggest_stream(*, organisation: Organisation, messages: list[dict[str, Any]]
 
 def answer_messages(*, item: Any) -> list[dict[str, Any]]:
     """The messages for a suggested answer to an inbox item: its thread, facts, saved replies."""
-    from klankbord.inbox import selectors as inbox_selectors
     from klankbord.inbox.services import saved_replies_for
 
     organisation = item.organisation
     ready_connection(organisation)
     mention = item.mention
     language = selectors.customer_language(mention.language or "", organisation)
-    thread = [
-        prompts.ThreadLine(author=post.author, text=post.text, ours=post.ours)
-        for post in inbox_selectors.thread_of(item)
-    ]
-    thread.append(
-        prompts.ThreadLine(author=mention.author_name or mention.author_handle, text=mention.text)
-    )
-    thread += [
-        prompts.ThreadLine(author=organisation.name, text=reply.text, ours=True)
-        for reply in item.replies.filter(status="sent").order_by("created_at")
-    ]
     saved = [filled for _saved, filled in saved_replies_for(item)[:MAX_SAVED_REPLIES]]
     return prompts.answer_messages(
         voice=selectors.voice_of(organisation, language),
         language=language,
-        thread=thread,
+        thread=conversation_of(item),
         facts=selectors.facts_for_prompt(organisation),
         saved_replies=saved,
         network=mention.network,
     )
+
+
+def conversation_of(item: Any) -> list[prompts.ThreadLine]:
+    """Every message of the conversation once, oldest first: what the item answers (each
+    customer message followed by our replies to it), the item's own message, our replies to it.
+    Ordered by the thread, not by time: the network's clock and ours need not agree."""
+    from klankbord.inbox import selectors as inbox_selectors
+
+    mention = item.mention
+    above = [post for post in inbox_selectors.thread_of(item) if post.item_id != item.pk]
+    item_ids = [post.item_id for post in above if post.item_id] + [item.pk]
+    replies = _sent_replies(item.organisation, item_ids)
+    lines: list[prompts.ThreadLine] = []
+    seen: set[tuple[str, str, datetime | None]] = set()
+
+    def add(at: datetime | None, line: prompts.ThreadLine) -> None:
+        # Our reply is met once through the thread and once among the item's replies.
+        key = ("us" if line.ours else line.author, line.text.strip(), at)
+        if key not in seen:
+            seen.add(key)
+            lines.append(line)
+
+    for post in above:
+        add(post.at, prompts.ThreadLine(author=post.author, text=post.text, ours=post.ours))
+        for reply in replies.get(post.item_id or 0, []):
+            add(reply.sent_at, _reply_line(item.organisation, reply))
+    author = mention.author_name or mention.author_handle
+    add(mention.published_at, prompts.ThreadLine(author=author, text=mention.text))
+    for reply in replies.get(item.pk, []):
+        add(reply.sent_at, _reply_line(item.organisation, reply))
+    return lines
+
+
+def _sent_replies(organisation: Organisation, item_ids: list[int]) -> dict[int, list[Any]]:
+    from klankbord.inbox.models import Reply
+
+    found: dict[int, list[Any]] = {}
+    for reply in (
+        Reply.objects.filter(
+            item__organisation=organisation, item_id__in=item_ids, status=Reply.Status.SENT
+        )
+        .select_related("channel")
+        .order_by("sent_at", "pk")
+    ):
+        found.setdefault(reply.item_id, []).append(reply)
+    return found
+
+
+def _reply_line(organisation: Organisation, reply: Any) -> prompts.ThreadLine:
+    author = reply.channel.handle if reply.channel else organisation.name
+    return prompts.ThreadLine(author=author, text=reply.text, ours=True)
 
 
 def text_used_record(*, membership: Membership, target: str, kind: str) -> None:
