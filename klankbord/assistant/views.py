@@ -180,9 +180,13 @@ def answer_view(request: HttpRequest, membership: Membership, item_id: int) -> H
     from klankbord.inbox.views import _item_or_404
 
     item = _item_or_404(membership, item_id)
+    organisation = membership.organisation
     try:
         messages_ = services.answer_messages(item=item)
-        text = services.suggest(organisation=membership.organisation, messages=messages_)
+        if request.POST.get("stream") == "1":
+            pieces = iter(services.suggest_stream(organisation=organisation, messages=messages_))
+            return cast(HttpResponse, _streamed(pieces))
+        text = services.suggest(organisation=organisation, messages=messages_)
     except client.AssistantError as error:
         return _error(error)
     return JsonResponse({"text": text})

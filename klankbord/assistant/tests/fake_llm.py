@@ -34,7 +34,8 @@ class FakeLLM:
     models: list[str] = field(default_factory=lambda: ["mistral-small", "llama3.1"])
     key: str = ""  # when set, any other key is refused with 401
     answer: Answer = lambda messages: "Vers brood, elke ochtend om 7 uur."
-    # One of: "", "slow", "429", "500", "refusal", "filter".
+    # One of: "", "slow", "stall" (streams a first word, then waits), "429", "500", "refusal",
+    # "filter".
     failure: str = ""
     delay: float = 0.0
     retry_after: str = "120"
@@ -131,7 +132,9 @@ class FakeLLM:
             finish = None if self.failure == "refusal" else "content_filter"
             yield event([{"index": 0, "delta": delta, "finish_reason": finish}])
         else:
-            for word in text.split(" "):
+            for number, word in enumerate(text.split(" ")):
+                if number == 1 and self.failure == "stall":
+                    time.sleep(self.delay)
                 yield event([{"index": 0, "delta": {"content": word + " "}, "finish_reason": None}])
             yield event([{"index": 0, "delta": {}, "finish_reason": "stop"}])
         if (body.get("stream_options") or {}).get("include_usage"):

@@ -3,6 +3,8 @@
 (function () {
   "use strict";
 
+  var SLOW_AFTER_MS = 15000;
+
   function csrfToken(element) {
     var form = element.closest("form");
     var input = form ? form.querySelector("input[name=csrfmiddlewaretoken]") : null;
@@ -46,72 +48,102 @@
     textarea.focus();
   }
 
-  function initPanel(panel) {
-    var preview = panel.querySelector("#assistant-preview");
-    var error = panel.querySelector("#assistant-error");
-    var busy = panel.querySelector("#assistant-busy");
-    var cancel = panel.querySelector("#assistant-cancel");
-    var use = panel.querySelector("#assistant-use");
-    var words = panel.querySelector("#assistant-words");
-    var language = panel.querySelector("#assistant-language");
-    var target = document.getElementById(panel.dataset.target);
-    var controller = null;
-
-    function finish() {
-      controller = null;
-      show(busy, false);
-      show(cancel, false);
-      use.disabled = !preview.textContent.trim();
-    }
+  // One suggestion, streamed into `parts.preview` as the model writes it. Returns a function
+  // that cancels it. `parts`: preview, error, busy, cancel, use (all elements), slow (text).
+  function streamSuggestion(url, body, parts) {
+    var controller = new AbortController();
+    var slowTimer = null;
+    body.append("stream", "1");
+    parts.preview.textContent = "";
+    show(parts.preview, true);
+    show(parts.error, false);
+    show(parts.busy, true);
+    show(parts.cancel, true);
+    parts.use.disabled = true;
 
     function fail(message) {
-      error.textContent = message;
-      show(error, true);
+      parts.error.textContent = message;
+      show(parts.error, true);
+    }
+
+    function finish() {
+      clearTimeout(slowTimer);
+      show(parts.busy, false);
+      show(parts.cancel, false);
+      parts.use.disabled = !parts.preview.textContent.trim();
+    }
+
+    // Tell the person when the model keeps them waiting; they may wait or cancel.
+    slowTimer = setTimeout(function () {
+      if (!parts.preview.textContent.trim() && parts.slow) fail(parts.slow);
+    }, SLOW_AFTER_MS);
+    fetch(url, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrfToken(parts.use) },
+      credentials: "same-origin",
+      signal: controller.signal,
+    })
+      .then(function (response) {
+        if (!response.ok) {
+          return response.json().then(function (data) {
+            fail(data.error || response.statusText);
+          });
+        }
+        return readLines(response, function (line) {
+          var data = JSON.parse(line);
+          if (data.text) {
+            if (!parts.preview.textContent) show(parts.error, false);
+            parts.preview.textContent += data.text;
+          }
+          if (data.error) fail(data.error);
+        });
+      })
+      .catch(function (problem) {
+        if (problem.name !== "AbortError") fail(parts.down || problem.message);
+      })
+      .then(finish);
+    return function cancel() {
+      controller.abort();
+      finish();
+    };
+  }
+
+  function initPanel(panel) {
+    var parts = {
+      preview: panel.querySelector("#assistant-preview"),
+      error: panel.querySelector("#assistant-error"),
+      busy: panel.querySelector("#assistant-busy"),
+      cancel: panel.querySelector("#assistant-cancel"),
+      use: panel.querySelector("#assistant-use"),
+      slow: panel.dataset.slow,
+      down: panel.dataset.down,
+    };
+    var words = panel.querySelector("#assistant-words");
+    var language = panel.querySelector("#assistant-language");
+    var into = panel.querySelector("#assistant-into");
+    var main = document.getElementById(panel.dataset.target);
+    var stop = null;
+
+    // The main text, or a channel's own version of it (a translation for a French channel).
+    function target() {
+      return (into && document.getElementById(into.value)) || main;
     }
 
     function ask(kind) {
-      var text = kind === "draft" ? words.value : preview.textContent.trim() || target.value;
+      var text = kind === "draft" ? words.value : parts.preview.textContent.trim() || target().value || main.value;
       if (!text.trim()) {
-        (kind === "draft" ? words : target).focus();
+        (kind === "draft" ? words : main).focus();
         return;
       }
-      if (controller) controller.abort();
-      controller = new AbortController();
+      if (stop) stop();
       var body = new FormData();
       body.append("kind", kind);
       body.append("text", text);
       body.append("language", language.value);
-      body.append("stream", "1");
       var network = panel.querySelector("#assistant-network");
       if (network && (kind === "variant" || kind === "hashtags")) body.append("network", network.value);
-      preview.textContent = "";
-      show(error, false);
-      show(busy, true);
-      show(cancel, true);
-      use.disabled = true;
-      fetch(panel.dataset.url, {
-        method: "POST",
-        body: body,
-        headers: { "X-CSRFToken": csrfToken(panel) },
-        credentials: "same-origin",
-        signal: controller.signal,
-      })
-        .then(function (response) {
-          if (!response.ok) {
-            return response.json().then(function (data) {
-              fail(data.error || response.statusText);
-            });
-          }
-          return readLines(response, function (line) {
-            var data = JSON.parse(line);
-            if (data.text) preview.textContent += data.text;
-            if (data.error) fail(data.error);
-          });
-        })
-        .catch(function (problem) {
-          if (problem.name !== "AbortError") fail(problem.message);
-        })
-        .then(finish);
+      stop = streamSuggestion(panel.dataset.url, body, parts);
     }
 
     panel.querySelectorAll("button[data-kind]").forEach(function (button) {
@@ -119,46 +151,43 @@
         ask(button.dataset.kind);
       });
     });
-    cancel.addEventListener("click", function () {
-      if (controller) controller.abort();
-      finish();
+    parts.cancel.addEventListener("click", function () {
+      if (stop) stop();
+      stop = null;
     });
-    use.addEventListener("click", function () {
-      var text = preview.textContent.trim();
-      if (text) putText(target, text, panel.dataset.used);
+    parts.use.addEventListener("click", function () {
+      var text = parts.preview.textContent.trim();
+      if (!text) return;
+      var chosen = target();
+      var details = chosen.closest("details");
+      if (details) details.open = true;
+      putText(chosen, text, panel.dataset.used);
     });
   }
 
-  function initAnswer(button) {
-    var error = document.getElementById("assistant-answer-error");
-    button.addEventListener("click", function () {
-      var target = document.getElementById(button.dataset.target);
-      button.disabled = true;
-      show(error, false);
-      fetch(button.dataset.url, {
-        method: "POST",
-        headers: { "X-CSRFToken": csrfToken(button) },
-        credentials: "same-origin",
-      })
-        .then(function (response) {
-          return response.json().then(function (data) {
-            if (response.ok && data.text) {
-              putText(target, data.text, button.dataset.used);
-            } else if (error) {
-              error.textContent = data.error || response.statusText;
-              show(error, true);
-            }
-          });
-        })
-        .catch(function (problem) {
-          if (error) {
-            error.textContent = problem.message;
-            show(error, true);
-          }
-        })
-        .then(function () {
-          button.disabled = false;
-        });
+  function initAnswer(panel) {
+    var parts = {
+      preview: panel.querySelector("#assistant-answer-preview"),
+      error: panel.querySelector("#assistant-answer-error"),
+      busy: panel.querySelector("#assistant-answer-busy"),
+      cancel: panel.querySelector("#assistant-answer-cancel"),
+      use: panel.querySelector("#assistant-answer-use"),
+      slow: panel.dataset.slow,
+      down: panel.dataset.down,
+    };
+    var ask = panel.querySelector("#assistant-answer");
+    var stop = null;
+    ask.addEventListener("click", function () {
+      if (stop) stop();
+      stop = streamSuggestion(panel.dataset.url, new FormData(), parts);
+    });
+    parts.cancel.addEventListener("click", function () {
+      if (stop) stop();
+      stop = null;
+    });
+    parts.use.addEventListener("click", function () {
+      var text = parts.preview.textContent.trim();
+      if (text) putText(document.getElementById(panel.dataset.target), text, panel.dataset.used);
     });
   }
 
@@ -196,7 +225,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var panel = document.getElementById("assistant-panel");
     if (panel) initPanel(panel);
-    var answer = document.getElementById("assistant-answer");
+    var answer = document.getElementById("assistant-answer-panel");
     if (answer) initAnswer(answer);
   });
 })();
