@@ -25,27 +25,41 @@ QUERY_HELP = _(
     "within 20 km of Gent."
 )
 
+# Measure compares own monitors with competitors' ones: the share of voice.
+KIND_HELP = _(
+    "Own brand and Product or service: what is said about your business. Competitor: the name "
+    "of one competitor per monitor; Measure compares its mentions and their tone with yours "
+    "(the share of voice), fairly only when it reads the same sources as your own monitors. "
+    "Trade or opportunity: words of your trade, not compared."
+)
+
 
 class MonitorForm(forms.ModelForm):
     class Meta:
         model = Monitor
         fields = ["name", "kind", "query", "sources"]
         widgets = {
+            "kind": forms.RadioSelect,
             "query": forms.Textarea(attrs={"rows": 2, "spellcheck": "false"}),
             "sources": forms.CheckboxSelectMultiple,
         }
         labels = {"sources": _("Sources")}
         help_texts = {
+            "kind": KIND_HELP,
             "query": QUERY_HELP,
             "sources": _("Leave all unticked to listen on every source."),
         }
 
-    def __init__(self, *args: object, organisation: Organisation, **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, organisation: Organisation, kind: str = "", **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["sources"].queryset = Source.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation, active=True
         )
         self.fields["sources"].required = False
+        if kind in Monitor.Kind.values and self.instance.pk is None:
+            self.initial["kind"] = kind  # e.g. "Add a competitor" on Measure
 
     def clean_query(self) -> str:
         query = self.cleaned_data["query"].strip()

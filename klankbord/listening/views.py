@@ -60,7 +60,12 @@ def monitor_edit_view(
 ) -> HttpResponse:
     organisation = membership.organisation
     monitor = _monitor_or_404(membership, monitor_id) if monitor_id else None
-    form = MonitorForm(request.POST or None, instance=monitor, organisation=organisation)
+    form = MonitorForm(
+        request.POST or None,
+        instance=monitor,
+        organisation=organisation,
+        kind=request.GET.get("soort", ""),
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.organisation = organisation

@@ -1,0 +1,217 @@
+"""Share of voice: the business's mentions against each competitor's, per period."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import translation
+
+from klankbord.analytics.tests.figures import channel, mention
+from klankbord.analytics.voice import share_of_voice
+from klankbord.listening.models import Mention, Monitor, Source
+from klankbord.orgs.models import Organisation, Role
+from klankbord.test import World
+
+pytestmark = pytest.mark.django_db
+URL = "/o/bakkerij-alice/meten/"
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+START, END = date(2026, 2, 9), date(2026, 3, 10)  # the last 30 days in Brussels
+
+
+def monitor(org: Organisation, name: str, kind: str, *sources: Source) -> Monitor:
+    found = Monitor.objects.create(organisation=org, name=name, kind=kind, query=name)
+    found.sources.set(sources)
+    return found
+
+
+def said(
+    org: Organisation, at: datetime, *monitors: Monitor, sentiment: str = "neutral"
+) -> Mention:
+    found = mention(org, at, sentiment)
+    found.monitors.add(*monitors)
+    return found
+
+
+def source(org: Organisation, name: str, network: str = "mastodon") -> Source:
+    return Source.objects.create(
+        organisation=org, kind=Source.Kind.SEARCH, channel=channel(org, network), name=name
+    )
+
+
+def page(client: Client, query: str = "") -> str:
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        response = client.get(URL + query, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    shown = response.content.decode()
+    start = shown.index('id="share-of-voice"')
+    return shown[start : shown.index("</section>", start)]
+
+
+def test_it_counts_each_side_once_and_shares_add_up(world: World) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    product = monitor(world.org, "Pistolets", Monitor.Kind.PRODUCT)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    quiet = monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    monitor(world.org, "bakker Leuven", Monitor.Kind.TRADE)
+    day = NOW - timedelta(days=3)
+    said(world.org, day, brand, product, sentiment="positive")  # both own monitors: once
+    said(world.org, day, brand, sentiment="positive")
+    said(world.org, day, rival, sentiment="negative")
+    said(world.org, day, brand, rival, sentiment="negative")  # names both: once on each side
+    with time_machine.travel(NOW, tick=False):
+        found = share_of_voice(world.org, START, END)
+    assert found.own is not None
+    assert (found.own.mentions, found.own.share) == (3, 60.0)
+    assert found.own.sentiments == {"positive": 2, "neutral": 0, "negative": 1}
+    assert found.own.net_sentiment == 33  # (2 - 1) / 3
+    assert [(s.label, s.mentions, s.share) for s in found.competitors] == [
+        ("Bakkerij Bert", 2, 40.0),
+        ("Broodhuis", 0, 0.0),
+    ]
+    assert found.competitors[0].net_sentiment == -100
+    assert found.competitors[1].net_sentiment is None
+    assert found.total == 5
+    assert quiet.pk and product.pk
+
+
+def test_the_previous_period_gives_the_change(world: World) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    for days in (1, 2, 3, 4):
+        said(world.org, NOW - timedelta(days=days), brand)
+    said(world.org, NOW - timedelta(days=1), rival)
+    for days in (35, 40):  # the 30 days before
+        said(world.org, NOW - timedelta(days=days), brand, rival)
+    found = share_of_voice(world.org, START, END)
+    assert found.own is not None
+    assert (found.own.previous, found.own.change) == (2, 100)
+    assert (found.own.share, found.own.previous_share, found.own.share_change) == (80.0, 50.0, 30.0)
+    assert (found.competitors[0].previous, found.competitors[0].change) == (2, -50)
+
+
+def test_period_ends_are_local_days_in_the_organisations_time_zone(world: World) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    # 9 February 00:30 in Brussels is 8 February 23:30 UTC: in the period.
+    said(world.org, datetime(2026, 2, 8, 23, 30, tzinfo=UTC), brand)
+    # 8 February 23:59 in Brussels: the period before.
+    said(world.org, datetime(2026, 2, 8, 22, 59, tzinfo=UTC), brand)
+    # 10 March 23:30 in Brussels is 22:30 UTC: still in; 11 March 00:10 (23:10 UTC) is not.
+    said(world.org, datetime(2026, 3, 10, 22, 30, tzinfo=UTC), brand)
+    said(world.org, datetime(2026, 3, 10, 23, 10, tzinfo=UTC), brand)
+    found = share_of_voice(world.org, START, END)
+    assert found.own is not None
+    assert (found.own.mentions, found.own.previous) == (2, 1)
+    weekly = found.weekly(found.own)
+    assert found.weeks[0] == date(2026, 2, 9) and weekly[0] == 1  # a Monday
+    assert found.weeks[-1] == date(2026, 3, 9) and weekly[-1] == 1
+    assert sum(weekly) == 2
+
+
+def test_only_the_organisations_own_mentions_count(world: World) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    theirs = monitor(world.other_org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    said(world.other_org, NOW - timedelta(days=1), theirs)
+    # A link across organisations must never count, even if one slipped into the table.
+    said(world.other_org, NOW - timedelta(days=1), rival)
+    said(world.org, NOW - timedelta(days=1), brand)
+    found = share_of_voice(world.org, START, END)
+    assert found.total == 1
+    assert [side.label for side in found.sides] == ["Your business", "Bakkerij Bert"]
+    assert found.competitors[0].mentions == 0
+
+
+def test_without_a_competitor_there_is_no_share_and_no_division(world: World) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    said(world.org, NOW - timedelta(days=1), brand)
+    found = share_of_voice(world.org, START, END)
+    assert not found.comparable and found.competitors == []
+    assert found.own is not None and found.own.share == 100.0
+
+
+def test_sources_are_listed_and_a_difference_is_flagged(world: World) -> None:
+    local = source(world.org, "#leuven")
+    everywhere = Source.objects.create(
+        organisation=world.org, kind=Source.Kind.FEED, name="Het Nieuwsblad"
+    )
+    Source.objects.create(organisation=world.other_org, kind=Source.Kind.FEED, name="Garage news")
+    monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND, local)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    with translation.override("en"):
+        found = share_of_voice(world.org, START, END)
+    assert found.own is not None
+    assert [(w.name, w.network) for w in found.own.sources] == [("#leuven", "Mastodon")]
+    bert = found.competitors[0]
+    assert bert.all_sources
+    read = {(w.name, w.network) for w in bert.sources}
+    assert {("#leuven", "Mastodon"), ("Het Nieuwsblad", "RSS/Atom feed")} <= read
+    assert all(name != "Garage news" for name, _network in read)
+    assert not found.like_for_like
+    rival.sources.set([local])
+    assert share_of_voice(world.org, START, END).like_for_like
+    assert everywhere.pk
+
+
+# --- on the Measure page ------------------------------------------------------------------------
+
+
+def test_measure_shows_the_comparison_as_a_table_and_a_chart(
+    world: World, alice_client: Client
+) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij <Bert>", Monitor.Kind.COMPETITOR)
+    monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    said(world.org, NOW - timedelta(days=2), brand, sentiment="positive")
+    said(world.org, NOW - timedelta(days=2), brand)
+    said(world.org, NOW - timedelta(days=9), brand)
+    said(world.org, NOW - timedelta(days=2), rival, sentiment="negative")
+    shown = page(alice_client)
+    assert 'id="share-of-voice-table"' in shown
+    assert "75.0 %" in shown and "25.0 %" in shown
+    assert f'id="share-of-voice-competitor-{rival.pk}"' in shown
+    assert "Bakkerij &lt;Bert&gt;" in shown and "Bakkerij <Bert>" not in shown
+    quiet = shown[shown.index("Broodhuis") :]
+    assert "0.0 %" in quiet[: quiet.index("</tr>")]  # a competitor nobody mentioned: 0 %, shown
+    assert "+33" in shown and "-100" in shown  # net sentiment
+    assert 'id="chart-share_of_voice"' in shown and "Show as table" in shown
+    assert 'id="share-of-voice-unequal"' not in shown  # all monitors read every source
+    assert "/meten/tabel/share-of-voice/csv/" in shown or "share-of-voice" in shown
+    assert 'href="/o/bakkerij-alice/luisteren/monitors/nieuw/?soort=competitor"' in shown
+
+
+def test_measure_explains_how_to_add_a_competitor(world: World, alice_client: Client) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    said(world.org, NOW - timedelta(days=2), brand)
+    shown = page(alice_client)
+    assert 'id="share-of-voice-empty"' in shown
+    assert "Then add a monitor of the type “Competitor”" in shown
+    assert 'href="/o/bakkerij-alice/luisteren/monitors/nieuw/?soort=competitor"' in shown
+    assert 'id="share-of-voice-table"' not in shown
+
+
+def test_a_client_viewer_is_not_sent_to_the_monitor_editor(world: World) -> None:
+    client = Client()
+    client.force_login(world.member(Role.CLIENT))
+    shown = page(client)
+    assert 'id="share-of-voice-empty"' in shown
+    assert "/monitors/nieuw/" not in shown
+    assert "can add monitors" in shown
+
+
+def test_the_monitor_form_offers_competitor_with_an_explanation(alice_client: Client) -> None:
+    with translation.override("en"):
+        url = "/o/bakkerij-alice/luisteren/monitors/nieuw/?soort=competitor"
+        shown = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'type="radio" name="kind" value="competitor"' in shown
+    checked = shown[shown.index('value="competitor"') :]
+    assert checked[: checked.index(">")].endswith("checked")
+    assert "share of voice" in shown
+
+
+def test_an_unknown_type_in_the_address_is_ignored(alice_client: Client) -> None:
+    url = "/o/bakkerij-alice/luisteren/monitors/nieuw/?soort=<script>"
+    shown = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<script>" not in shown.split("</head>", 1)[1].replace("<script src", "")
+    assert 'value="brand" required id="id_kind_0" checked' in shown

@@ -1,0 +1,286 @@
+"""Share of voice: how much is said about the business against each competitor, per period.
+
+Two kinds of sides: "own" (the mentions of every brand and product monitor, each mention once
+however many of those monitors found it) and one side per competitor monitor. A mention that
+names the business and a competitor counts on both sides; the share of a side is its mentions
+over the sum of all sides, so the shares add up to 100 %.
+
+Dates are the organisation's local calendar dates, both ends included; a mention belongs to the
+period in which it was published (as the listening KPIs count them).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from klankbord.analytics import chart_shapes as shapes
+from klankbord.analytics.chart_sets import Chart, day_text, number, week_text
+from klankbord.analytics.charts import local, week_of, weeks_between
+from klankbord.analytics.selectors import utc_range
+from klankbord.channels.networks import connector_class
+from klankbord.listening.models import Mention, Monitor, Source
+from klankbord.orgs.models import Membership, Organisation, Role
+
+OWN = "own"
+OWN_KINDS = (Monitor.Kind.BRAND, Monitor.Kind.PRODUCT)
+SENTIMENTS = ("positive", "neutral", "negative")
+
+
+@dataclass(frozen=True)
+class Watched:
+    """A source a side's monitors read, by name and network."""
+
+    name: str
+    network: str
+
+
+@dataclass
+class Side:
+    key: str  # OWN, or "competitor-<monitor id>"
+    label: str
+    monitors: list[str]  # the names of the monitors that count for it
+    sources: list[Watched]  # what they read; every source when one of them reads all
+    all_sources: bool  # a monitor reads every source of the organisation
+    mentions: int = 0
+    previous: int = 0  # in the period of the same length just before
+    sentiments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SENTIMENTS, 0))
+    weeks: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    share: float | None = None  # percent of all sides' mentions; None when nobody was mentioned
+    previous_share: float | None = None
+
+    @property
+    def own(self) -> bool:
+        return self.key == OWN
+
+    @property
+    def net_sentiment(self) -> int | None:
+        """Positive minus negative, in percent of the mentions: from -100 to +100."""
+        if not self.mentions:
+            return None
+        positive, negative = self.sentiments["positive"], self.sentiments["negative"]
+        return round(100 * (positive - negative) / self.mentions)
+
+    @property
+    def change(self) -> int | None:
+        """The change in mentions against the previous period in percent; None without any."""
+        if not self.previous:
+            return None
+        return round(100 * (self.mentions - self.previous) / self.previous)
+
+    @property
+    def share_change(self) -> float | None:
+        """Percentage points of share won or lost against the previous period."""
+        if self.share is None or self.previous_share is None:
+            return None
+        return round(self.share - self.previous_share, 1)
+
+    def percent(self, sentiment: str) -> int | None:
+        return round(100 * self.sentiments[sentiment] / self.mentions) if self.mentions else None
+
+    @property
+    def percent_positive(self) -> int | None:
+        return self.percent("positive")
+
+    @property
+    def percent_neutral(self) -> int | None:
+        return self.percent("neutral")
+
+    @property
+    def percent_negative(self) -> int | None:
+        return self.percent("negative")
+
+
+@dataclass(frozen=True)
+class ShareOfVoice:
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+    own: Side | None  # None: no brand or product monitor yet
+    competitors: list[Side]
+    weeks: list[date]  # the Mondays of the period's local ISO weeks
+
+    @property
+    def sides(self) -> list[Side]:
+        return ([self.own] if self.own else []) + self.competitors
+
+    @property
+    def total(self) -> int:
+        return sum(side.mentions for side in self.sides)
+
+    @property
+    def comparable(self) -> bool:
+        """Both sides are there: own monitors and at least one competitor's."""
+        return self.own is not None and bool(self.competitors)
+
+    @property
+    def like_for_like(self) -> bool:
+        """Every side reads the same sources; otherwise a side may just be listened to more."""
+        read = {_reads(side) for side in self.sides}
+        return len(read) <= 1
+
+    def weekly(self, side: Side) -> list[int]:
+        return [side.weeks.get(week, 0) for week in self.weeks]
+
+
+def _reads(side: Side) -> frozenset[Watched] | None:
+    return None if side.all_sources else frozenset(side.sources)
+
+
+def share_of_voice(organisation: Organisation, start: date, end: date) -> ShareOfVoice:
+    """Own against competitors from start to end, and in the period of the same length before."""
+    length = end - start + timedelta(days=1)
+    previous_start, previous_end = start - length, start - timedelta(days=1)
+    monitors = list(
+        Monitor.objects.filter(organisation=organisation)
+        .exclude(kind=Monitor.Kind.TRADE)
+        .prefetch_related(Prefetch("sources", Source.objects.select_related("channel")))
+        .order_by("name", "pk")
+    )
+    everything = _all_sources(organisation) if any(not _chosen(m) for m in monitors) else []
+    own = [m for m in monitors if m.kind in OWN_KINDS]
+    sides = {OWN: _side(OWN, _("Your business"), own, everything)} if own else {}
+    for monitor in monitors:
+        if monitor.kind == Monitor.Kind.COMPETITOR:
+            sides[f"competitor-{monitor.pk}"] = _side(
+                f"competitor-{monitor.pk}", monitor.name, [monitor], everything
+            )
+    weeks = weeks_between(start, end)
+    if sides:
+        since, _until = utc_range(organisation, previous_start, previous_end)
+        begin, until = utc_range(organisation, start, end)
+        rows = _links(organisation, [m.pk for m in monitors], since, until)
+        _count(rows, sides, {m.pk: _key_of(m) for m in monitors}, begin, organisation.timezone)
+    _shares(list(sides.values()))
+    return ShareOfVoice(
+        start=start,
+        end=end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        own=sides.get(OWN),
+        competitors=[side for key, side in sides.items() if key != OWN],
+        weeks=weeks,
+    )
+
+
+def _key_of(monitor: Monitor) -> str:
+    return OWN if monitor.kind in OWN_KINDS else f"competitor-{monitor.pk}"
+
+
+def _chosen(monitor: Monitor) -> list[Source]:
+    return list(monitor.sources.all())
+
+
+def _all_sources(organisation: Organisation) -> list[Source]:
+    return list(
+        Source.objects.filter(organisation=organisation, active=True).select_related("channel")
+    )
+
+
+def _side(key: str, label: str, monitors: list[Monitor], everything: list[Source]) -> Side:
+    reads_all = any(not _chosen(monitor) for monitor in monitors)
+    chosen = everything if reads_all else [s for m in monitors for s in _chosen(m)]
+    watched = sorted({Watched(s.name, network_of(s)) for s in chosen}, key=_by_name)
+    return Side(key, label, [m.name for m in monitors], watched, reads_all)
+
+
+def _by_name(watched: Watched) -> tuple[str, str]:
+    return watched.name.lower(), watched.network
+
+
+def network_of(source: Source) -> str:
+    """The network a source reads, or what kind of source it is (a feed, an imported file)."""
+    if source.channel is None:
+        return str(Source.Kind(source.kind).label)
+    try:
+        return str(connector_class(source.channel.network).label)
+    except KeyError:  # a network no longer offered
+        return source.channel.network
+
+
+# Monitor id, mention id, published at (never None: the query filters on it), sentiment.
+Link = tuple[int, int, datetime | None, str]
+
+
+def _links(
+    organisation: Organisation, monitor_ids: list[int], since: datetime, until: datetime
+) -> Iterable[Link]:
+    """Which monitor found which mention, both periods in one query."""
+    through = Mention.monitors.through
+    return through.objects.filter(
+        monitor_id__in=monitor_ids,
+        mention__organisation=organisation,
+        mention__published_at__gte=since,
+        mention__published_at__lt=until,
+    ).values_list("monitor_id", "mention_id", "mention__published_at", "mention__sentiment")
+
+
+def _count(
+    rows: Iterable[Link], sides: dict[str, Side], keys: dict[int, str], begin: datetime, zone: str
+) -> None:
+    """Adds each link to its side: before `begin` to the previous period, else to this one."""
+    seen: set[tuple[str, int]] = set()
+    for monitor_id, mention_id, published_at, sentiment in rows:
+        key = keys[monitor_id]
+        if published_at is None or (key, mention_id) in seen:  # two own monitors: once
+            continue
+        seen.add((key, mention_id))
+        side = sides[key]
+        if published_at < begin:
+            side.previous += 1
+            continue
+        side.mentions += 1
+        if sentiment in side.sentiments:
+            side.sentiments[sentiment] += 1
+        side.weeks[week_of(local(published_at, zone).date())] += 1
+
+
+def _shares(sides: list[Side]) -> None:
+    total = sum(side.mentions for side in sides)
+    previous = sum(side.previous for side in sides)
+    for side in sides:
+        side.share = round(100 * side.mentions / total, 1) if total else None
+        side.previous_share = round(100 * side.previous / previous, 1) if previous else None
+
+
+# --- on the Measure page -----------------------------------------------------------------------
+
+
+def voice_chart(found: ShareOfVoice) -> Chart | None:
+    """Mentions per week, one line per side; left out while nobody was mentioned."""
+    if not found.comparable or not found.total:
+        return None
+    labels = [day_text(week) for week in found.weeks]
+    lines = [(side.label, [float(n) for n in found.weekly(side)]) for side in found.sides]
+    rows = [
+        [week_text(week), *[number(found.weekly(side)[n]) for side in found.sides]]
+        for n, week in enumerate(found.weeks)
+    ]
+    shares = ", ".join(f"{side.label}: {number(side.share)} %" for side in found.sides)
+    return Chart(
+        "share_of_voice",
+        _("Mentions per week: you and your competitors"),
+        _(
+            "Mentions found each week by your monitors and your competitors'. Share of voice: "
+            "%(shares)s."
+        )
+        % {"shares": shares},
+        shapes.line_chart(labels, lines, number),
+        [_("Week"), *[side.label for side in found.sides]],
+        rows,
+    )
+
+
+def voice_figures(membership: Membership, start: date, end: date) -> dict[str, Any]:
+    """What the Measure page shows of share of voice for start..end."""
+    found = share_of_voice(membership.organisation, start, end)
+    return {
+        "voice": found,
+        "voice_chart": voice_chart(found),
+        "may_add_monitor": membership.has_role(Role.EDITOR),
+    }
