@@ -18,6 +18,7 @@ from klankbord.analytics.report import month_from, report_for
 from klankbord.analytics.results import Group
 from klankbord.analytics.selectors import KpiProgress
 from klankbord.analytics.texts import moment_rows
+from klankbord.analytics.voice import voice_figures
 from klankbord.channels.selectors import channels_of
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.access import org_view, require_role
@@ -45,6 +46,7 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         plan=plan,
         target_minutes=target_minutes,
     )
+    context |= voice_figures(membership, *results.last_days(organisation, context["days"]))
     context |= {
         "may_connect": membership.has_role(Role.MANAGER),
         "may_compose": membership.has_role(Role.CONTRIBUTOR),
