@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "klankbord.strategy",
     "klankbord.analytics",
     "klankbord.assistant",
+    "klankbord.timekeeping",
     "klankbord.api",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("klankbord.strategy.urls")),
     path("", include("klankbord.analytics.urls")),
     path("", include("klankbord.assistant.urls")),
+    path("", include("klankbord.timekeeping.urls")),
     path("api/v1/", include("klankbord.api.urls")),
 ]
 

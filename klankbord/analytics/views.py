@@ -31,6 +31,7 @@ from klankbord.strategy.models import Plan
 from klankbord.strategy.review import kpi_lines, review_figures
 from klankbord.strategy.selectors import plan_of, step_states
 from klankbord.strategy.services import EDITS_THE_PLAN
+from klankbord.timekeeping.selectors import time_return_context
 
 
 @org_view(Role.CLIENT)
@@ -39,6 +40,7 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
     plan = plan_of(organisation)
     context: dict[str, Any] = {"membership": membership, "plan": plan}
     context |= _what_works(organisation, _period_days(request.GET.get("dagen", "")))
+    context |= time_return_context(membership, context["summary"], plan=plan)
     target_minutes = inbox_settings(organisation).target_minutes
     context["charts"] = measure_charts(
         organisation,

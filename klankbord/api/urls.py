@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSpli
 from klankbord.api import views
 from klankbord.assistant.api import SuggestView
 from klankbord.core.errors import not_found
+from klankbord.timekeeping.api import ReturnView, TimeEntryListView
 
 urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
@@ -81,6 +82,12 @@ urlpatterns = [
         SuggestView.as_view(),
         name="api_assistant_suggest",
     ),
+    path(
+        "organisations/<slug:org_slug>/time-entries",
+        TimeEntryListView.as_view(),
+        name="api_time_entries",
+    ),
+    path("organisations/<slug:org_slug>/return", ReturnView.as_view(), name="api_return"),
     # Unknown API paths answer in JSON too.
     re_path(r"^.*$", csrf_exempt(not_found), name="api_not_found"),
 ]

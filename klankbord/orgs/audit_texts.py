@@ -56,6 +56,9 @@ ACTIONS: dict[str, Promise] = {
     "plan.share_revoked": gettext_lazy("Stopped sharing the plan"),
     "plan.staff_policy_generated": gettext_lazy("Drafted the staff social media policy"),
     "plan.staff_policy_edited": gettext_lazy("Edited the staff social media policy"),
+    "time.ad_spend_added": gettext_lazy("Recorded ad spend"),
+    "time.ad_spend_removed": gettext_lazy("Removed ad spend"),
+    "time.values_changed": gettext_lazy("Changed what a lead and a click are worth"),
 }
 
 

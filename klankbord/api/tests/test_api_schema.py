@@ -24,6 +24,8 @@ OUR_PATHS = {
     "/api/v1/organisations/{org_slug}/plan/versions",
     "/api/v1/organisations/{org_slug}/results",
     "/api/v1/organisations/{org_slug}/assistant/suggest",
+    "/api/v1/organisations/{org_slug}/time-entries",
+    "/api/v1/organisations/{org_slug}/return",
 }
 
 

@@ -4,7 +4,7 @@ A new view is covered without anyone remembering to add it: an unknown URL param
 unclassified public URL fails this test until it is described here.
 """
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.test import Client
@@ -23,6 +23,7 @@ from klankbord.publishing.services import post_create
 from klankbord.strategy.models import PlanVersion
 from klankbord.strategy.services import plan_step_save, plan_version_save
 from klankbord.test import World
+from klankbord.timekeeping.models import AdSpend, RunningTimer, TimeEntry
 from klankbord.understanding.models import Correction
 
 # Reachable without logging in, on purpose.
@@ -119,8 +120,17 @@ def objects(world: World) -> dict[str, object]:
     job = ImportJob.objects.create(
         organisation=world.org, kind="mentions", filename="x.csv", content=b"", size_bytes=0
     )
+    time_entry = TimeEntry.objects.create(
+        organisation=world.org, member=world.alice, activity="writing", day=date(2026, 1, 5),
+        minutes=30,
+    )  # fmt: skip
+    ad_spend = AdSpend.objects.create(
+        organisation=world.org, start=date(2026, 1, 1), end=date(2026, 1, 31), amount=50
+    )
     return {
         "job_id": job.pk,
+        "entry_id": time_entry.pk,
+        "spend_id": ad_spend.pk,
         "step": 1,
         "lang": "nl",
         "month": "2026-01",
@@ -178,6 +188,9 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Webhook.objects.filter(organisation=world.org).count() == 1
     assert PlanVersion.objects.filter(organisation=world.org).count() == 1
     assert PlanVersion.objects.get().plan.goals == {"goals": ["leads"]}
+    assert TimeEntry.objects.get(organisation=world.org).minutes == 30
+    assert AdSpend.objects.filter(organisation=world.org).count() == 1
+    assert not RunningTimer.objects.exists()
 
 
 def test_charlie_cannot_revoke_alices_api_token(
