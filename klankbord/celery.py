@@ -3,6 +3,8 @@ from typing import Any
 
 from celery import Celery, signals
 
+from klankbord.core.embedded_beat import OPTION as BEAT_THREAD_OPTION
+from klankbord.core.embedded_beat import BeatThreadStep
 from klankbord.core.heartbeats import WorkerHeartbeatStep
 from klankbord.lib import logs
 from klankbord.lib.broker import register as register_database_broker
@@ -14,6 +16,8 @@ app = Celery("klankbord")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.steps["worker"].add(WorkerHeartbeatStep)
+app.user_options["worker"].add(BEAT_THREAD_OPTION)
+app.steps["worker"].add(BeatThreadStep)
 signals.task_prerun.connect(logs.task_started, weak=False)
 signals.task_postrun.connect(logs.task_ended, weak=False)
 
@@ -69,6 +73,10 @@ app.conf.beat_schedule = {
     },
     "analytics-monthly-reports": {
         "task": "klankbord.analytics.tasks.monthly_reports",
+        "schedule": 3600.0,
+    },
+    "analytics-client-reports": {
+        "task": "klankbord.analytics.tasks.client_reports",
         "schedule": 3600.0,
     },
     "language-retrain-due": {

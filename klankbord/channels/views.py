@@ -49,7 +49,6 @@ from klankbord.channels.networks.base import (
     NotFound,
     Profile,
 )
-from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
 from klankbord.channels.networks.rss import FeedConnector
 from klankbord.core.middleware import csp_allow
 from klankbord.lib.crypto import secret_box
@@ -235,6 +234,9 @@ def connect_bluesky_view(request: HttpRequest, membership: Membership) -> HttpRe
     form = BlueskyForm(request.POST)
     if not form.is_valid():
         return channels_page(request, membership, bluesky_form=form)
+    # Here, not at the top: atproto holds 40 MB that no other page of a web process needs.
+    from klankbord.channels.networks.bluesky import PUBLIC_PDS, BlueskyConnector
+
     pds = (form.cleaned_data["pds"] or PUBLIC_PDS).rstrip("/")
     try:
         profile, secrets_ = BlueskyConnector.log_in(

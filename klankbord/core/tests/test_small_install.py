@@ -1,0 +1,62 @@
+"""`klankbord run` on one small machine: one web process with threads, one worker that beats."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from klankbord.core.management.commands.run import Command, run_processes
+from klankbord.core.models import Heartbeat
+from klankbord.core.selectors import background_status
+from klankbord.core.tests.test_worker import start, stop, wait_for
+
+
+def defaults(*args: str) -> dict[str, object]:
+    return vars(Command().create_parser("klankbord", "run").parse_args(args))
+
+
+def test_run_starts_one_web_process_with_threads_and_one_worker_that_also_beats() -> None:
+    processes = run_processes(defaults())
+
+    assert set(processes) == {"web", "worker"}  # no beat process of its own
+    web = " ".join(processes["web"])
+    assert "--workers 1 " in web and "--threads 4 " in web
+    worker = " ".join(processes["worker"])
+    assert "--pool threads --concurrency 2 " in worker and worker.endswith("--beat-thread")
+
+
+def test_run_trades_memory_for_throughput_when_asked() -> None:
+    processes = run_processes(
+        defaults("--web-workers", "3", "--worker-pool", "prefork", "--concurrency", "4")
+    )
+
+    assert "--workers 3 " in " ".join(processes["web"])
+    assert "--pool prefork --concurrency 4 " in " ".join(processes["worker"])
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_with_the_beat_thread_ticks_by_itself(tmp_path: Path) -> None:
+    worker: subprocess.Popen[bytes] = start(
+        "worker",
+        "--pool",
+        "threads",
+        "--concurrency",
+        "2",
+        "--beat-thread",
+        "--schedule-filename",
+        str(tmp_path / "beat-schedule"),
+        "--loglevel",
+        "INFO",
+        tmp_path=tmp_path,
+    )
+    try:
+        # Beat's tick went through the broker back to this worker: the whole chain in one.
+        assert wait_for(lambda: background_status().beat_alive, 60), (
+            tmp_path / "worker.log"
+        ).read_text()[-3000:]
+        assert wait_for(lambda: Heartbeat.objects.filter(name="tick").exists(), 30)
+        assert background_status().worker_alive
+    finally:
+        stop(worker)
+    assert worker.returncode == 0
