@@ -27,3 +27,10 @@ def collect_locations() -> None:
     from klankbord.analytics.locations import collect_locations
 
     collect_locations()
+
+
+@shared_task(name="klankbord.analytics.tasks.client_reports", ignore_result=True)
+def client_reports() -> None:
+    from klankbord.analytics.client_reports import send_client_reports
+
+    send_client_reports()
