@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
+from klankbord.analytics.models import ClientReport, ReportLink
 from klankbord.channels.models import Channel
 from klankbord.core.models import ImportJob
 from klankbord.inbox.models import Item, Reply, SavedReply
@@ -48,6 +49,8 @@ PUBLIC = {
     "monitor_feed_json",
     "plan_shared",
     "plan_shared_pdf",
+    "report_shared",  # a read-only report address: an unguessable token, revocable
+    "report_shared_pdf",
     "meta_webhook",  # Meta calls it: an unguessable address and a signed body, no login
     "threads_webhook",  # the same for the Threads app
     "whatsapp_webhook",  # Meta verifies it for one WhatsApp number: an unguessable address
@@ -153,6 +156,8 @@ def objects(world: World) -> dict[str, object]:
         "token_id": token.pk,
         "channel_id": channel.pk,
         "token": "not-a-real-token",
+        "client_report_id": ClientReport.objects.create(organisation=world.org, name="Jan").pk,
+        "report_link_id": ReportLink.objects.create(organisation=world.org, token_hash="r").pk,
         "code": "not-a-real-code",
         "table": "channels",
         "fmt": "csv",
@@ -188,6 +193,8 @@ def test_a_member_of_another_organisation_gets_404_everywhere(
     assert Webhook.objects.filter(organisation=world.org).count() == 1
     assert PlanVersion.objects.filter(organisation=world.org).count() == 1
     assert PlanVersion.objects.get().plan.goals == {"goals": ["leads"]}
+    assert ClientReport.objects.filter(organisation=world.org).count() == 1
+    assert ReportLink.objects.get(organisation=world.org).revoked_at is None
     assert TimeEntry.objects.get(organisation=world.org).minutes == 30
     assert AdSpend.objects.filter(organisation=world.org).count() == 1
     assert not RunningTimer.objects.exists()
