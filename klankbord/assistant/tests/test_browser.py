@@ -1,38 +1,55 @@
 """In a real browser: an owner connects the model, drafts a post in Dutch, has it translated
-to French and uses it; only saving it makes a post, and the audit log says where it came from."""
+to French for a second channel and schedules both; in the inbox a suggested answer streams in,
+is accepted, edited and sent once. Nothing goes out before a person chooses it, and the audit
+log says where the words came from."""
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
+from pytest_httpserver import HTTPServer
 
-from klankbord.assistant.models import Connection
+from klankbord.assistant.models import Connection, FactsSheet
+from klankbord.assistant.prompts import FACTS_RULE
 from klankbord.assistant.tests.fake_llm import FakeLLM, prompt_text
 from klankbord.channels.models import Channel
+from klankbord.channels.tests.connected import connect_mastodon
+from klankbord.channels.tests.fakes.mastodon import FakeMastodon
 from klankbord.core.tests.conftest import log_in, translations
+from klankbord.inbox.models import Reply
+from klankbord.inbox.tests.polled import item_for
 from klankbord.orgs.models import AuditEvent
-from klankbord.publishing.models import Post
+from klankbord.publishing.models import Post, PostTarget
 from klankbord.test import World
 
 __all__ = ["log_in", "translations"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DUTCH = "Vers brood, elke ochtend vanaf 7 uur!"
 FRENCH = "Du pain frais, chaque matin dès 7 heures !"
+FIND_OUT = "Goeie vraag! Ik zoek de prijs van het speltbrood voor je uit."
+OUR_TOUCH = " Groetjes, Alice"
 
 
-def bilingual(messages: list[dict[str, Any]]) -> str:
-    return FRENCH if "into French" in prompt_text(messages) else DUTCH
+def model(messages: list[dict[str, Any]]) -> str:
+    """Answers as a well-behaved model would: a translation, an answer without a price that
+    is not on the facts sheet, or a draft."""
+    prompt = prompt_text(messages)
+    if "into French" in prompt:
+        return FRENCH
+    if "answer to a customer" in prompt:
+        return FIND_OUT
+    return DUTCH
 
 
-def test_an_owner_connects_drafts_translates_and_uses_a_suggestion(
-    page: Any, live_server: Any, world: World, log_in: Any, fake_llm: FakeLLM
-) -> None:
-    fake_llm.answer = bilingual
-    page.set_default_timeout(30_000)  # a busy test machine is slow to serve the first page
-    sandbox = Channel.objects.create(
-        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
-    )
-    log_in(page, "alice@bakkerij.test")
+def tomorrow(world: World) -> str:
+    local = timezone.now().astimezone(ZoneInfo(world.org.timezone))
+    return (local.date() + timedelta(days=1)).isoformat()
+
+
+def connect_the_model(page: Any, live_server: Any, world: World, fake_llm: FakeLLM) -> None:
     page.goto(f"{live_server.url}/o/{world.org.slug}/instellingen/schrijfhulp/")
     page.locator("#id_enabled").check()
     page.locator("#id_base_url").fill(fake_llm.base_url)
@@ -43,41 +60,141 @@ def test_an_owner_connects_drafts_translates_and_uses_a_suggestion(
     assert "sk-test-secret-123" not in page.content()
     assert Connection.objects.get().ready
 
+
+def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
+    page: Any, live_server: Any, world: World, log_in: Any, fake_llm: FakeLLM,
+    httpserver: HTTPServer, settings: Any,
+) -> None:  # fmt: skip
+    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
+    fake_llm.answer = model
+    page.set_default_timeout(30_000)  # a busy test machine is slow to serve the first page
+    mastodon = FakeMastodon(httpserver)  # after the model's routes: it answers every other path
+    french = connect_mastodon(world, mastodon)
+    dutch = Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
+    )
+    FactsSheet.objects.create(organisation=world.org, opening_hours="di-za 7u-18u")
+    log_in(page, "alice@bakkerij.test")
+    connect_the_model(page, live_server, world, fake_llm)
+
+    # The composer: a Dutch draft for the main text, its French translation for Mastodon.
     page.goto(f"{live_server.url}/o/{world.org.slug}/publiceren/nieuw/")
     page.locator("#assistant-panel summary").click()
     page.locator("#assistant-words").fill("vers brood elke ochtend")
     page.locator("#assistant-panel button[data-kind=draft]").click()
     expect(page.locator("#assistant-preview")).to_have_text(DUTCH)
+    page.locator("#assistant-use").click()
+    expect(page.locator("#id_text")).to_have_value(DUTCH)
     page.locator("#assistant-panel button[data-kind=translate_fr]").click()
     expect(page.locator("#assistant-preview")).to_have_text(FRENCH)
     assert "Translate this post into French" in fake_llm.prompts[-1]
     assert DUTCH in fake_llm.prompts[-1]
-    assert not Post.objects.exists()  # a suggestion is only shown
-
+    page.locator("#assistant-into").select_option(f"variant_{french.pk}")
     page.locator("#assistant-use").click()
-    expect(page.locator("#id_text")).to_have_value(FRENCH)
-    page.locator(f"input[name=channels][value='{sandbox.pk}']").check()
+    expect(page.locator(f"#variant_{french.pk}")).to_have_value(FRENCH)
+    expect(page.locator("#id_text")).to_have_value(DUTCH)
+    assert not Post.objects.exists()  # suggestions are only shown until a person acts
+
+    for channel in (dutch, french):
+        page.locator(f"input[name=channels][value='{channel.pk}']").check()
     expect(page.locator("#counters")).to_contain_text(str(len(FRENCH)))
-    page.locator("button[name=action][value=draft]").click()
-    page.wait_for_url(f"**/o/{world.org.slug}/publiceren/**")
+    page.locator("#id_date").fill(tomorrow(world))
+    page.locator("#id_time").fill("09:30")
+    page.locator("#composer button[name=action][value=schedule]").click()
+    expect(page.locator("#targets tr.target")).to_have_count(2)
+
     post = Post.objects.get()
-    assert post.text == FRENCH
-    assert AuditEvent.objects.filter(
-        action="assistant.text_used", target=f"post {post.pk}"
-    ).exists()
+    targets = {target.channel_id: target for target in post.targets.all()}
+    assert (targets[dutch.pk].text, targets[french.pk].text) == (DUTCH, FRENCH)
+    assert {target.status for target in targets.values()} == {PostTarget.Status.SCHEDULED}
+    used = AuditEvent.objects.get(action="assistant.text_used", target=f"post {post.pk}")
+    assert used.actor == world.alice and used.data == {"kind": "post"}
+    assert mastodon.published_texts() == []  # scheduled for tomorrow, not sent
+
+    # The inbox: a question about a price the facts sheet does not have.
+    question = mastodon.add_mention("Wat kost jullie speltbrood?")
+    item = item_for(french, question["id"])
+    page.goto(f"{live_server.url}/o/{world.org.slug}/inbox/{item.pk}/")
+    page.locator("#assistant-answer").click()
+    expect(page.locator("#assistant-answer-preview")).to_have_text(FIND_OUT)
+    assert fake_llm.requests[-1]["stream"] is True
+    assert FACTS_RULE in fake_llm.prompts[-1]
+    assert "Customer (klant): Wat kost jullie speltbrood?" in fake_llm.prompts[-1]
+    assert not Reply.objects.exists()
+
+    page.locator("#assistant-answer-use").click()  # accepted: now in the answer box
+    expect(page.locator("#id_text")).to_have_value(FIND_OUT)
+    assert mastodon.published_texts() == []
+    page.locator("#id_text").press("End")
+    page.locator("#id_text").press_sequentially(OUR_TOUCH)  # edited by the person
+    page.locator("#reply-form button[type=submit]").click()
+    expect(page.locator("section.replies .reply-sent")).to_have_count(1)
+
+    edited = FIND_OUT + OUR_TOUCH
+    sent = [text for text in mastodon.published_texts() if "speltbrood" in text]
+    assert len(sent) == 1 and sent[0].endswith(edited)  # out once, with the person's words
+    reply = Reply.objects.get()
+    assert reply.status == Reply.Status.SENT and reply.text.endswith(edited)
+    used = AuditEvent.objects.get(action="assistant.text_used", target=f"reply {reply.pk}")
+    assert used.data == {"kind": "reply"}
 
 
-def test_the_settings_and_the_panel_fit_a_phone(
-    page: Any, live_server: Any, world: World, log_in: Any, connection: Connection
-) -> None:
+def test_the_settings_and_the_panels_fit_a_phone(
+    page: Any, live_server: Any, world: World, log_in: Any, connection: Connection,
+    fake_llm: FakeLLM, httpserver: HTTPServer, settings: Any,
+) -> None:  # fmt: skip
+    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
     page.set_default_timeout(30_000)
+    mastodon = FakeMastodon(httpserver)
+    channel = connect_mastodon(world, mastodon)
     Channel.objects.create(
         organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
     )
+    item = item_for(channel, mastodon.add_mention("Zijn jullie open op zondag?")["id"])
     log_in(page, "alice@bakkerij.test")
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in ("instellingen/schrijfhulp/", "publiceren/nieuw/"):
+    for path in ("instellingen/schrijfhulp/", "publiceren/nieuw/", f"inbox/{item.pk}/"):
         page.goto(f"{live_server.url}/o/{world.org.slug}/{path}")
         if path == "publiceren/nieuw/":
             page.locator("#assistant-panel summary").click()
+            page.locator("#assistant-words").fill("zondag open")
+            page.locator("#assistant-panel button[data-kind=draft]").click()
+            expect(page.locator("#assistant-use")).to_be_enabled()
+        if path.startswith("inbox/"):
+            page.locator("#assistant-answer").click()
+            expect(page.locator("#assistant-answer-use")).to_be_enabled()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+
+
+def test_the_inbox_says_when_the_model_refuses_is_slow_or_the_limit_is_reached(
+    page: Any, live_server: Any, world: World, log_in: Any, connection: Connection,
+    fake_llm: FakeLLM, httpserver: HTTPServer, settings: Any,
+) -> None:  # fmt: skip
+    settings.KLANKBORD_ALLOW_LOOPBACK_URLS = True
+    page.set_default_timeout(30_000)
+    mastodon = FakeMastodon(httpserver)
+    channel = connect_mastodon(world, mastodon)
+    item = item_for(channel, mastodon.add_mention("Zijn jullie open op zondag?")["id"])
+    log_in(page, "alice@bakkerij.test")
+    page.goto(f"{live_server.url}/o/{world.org.slug}/inbox/{item.pk}/")
+    page.locator("#id_text").fill("Mijn eigen begin")
+
+    fake_llm.failure, fake_llm.delay = "slow", 3.0
+    page.locator("#assistant-answer").click()
+    expect(page.locator("#assistant-answer-busy")).to_be_visible()
+    page.locator("#assistant-answer-cancel").click()
+    expect(page.locator("#assistant-answer-busy")).to_be_hidden()
+    expect(page.locator("#assistant-answer-cancel")).to_be_hidden()
+    expect(page.locator("#assistant-answer-use")).to_be_disabled()
+
+    fake_llm.failure = "refusal"
+    page.locator("#assistant-answer").click()
+    expect(page.locator("#assistant-answer-error")).to_contain_text("refused to write this")
+
+    fake_llm.failure = ""
+    connection.monthly_requests = 2  # two asked already
+    connection.save()
+    page.locator("#assistant-answer").click()
+    expect(page.locator("#assistant-answer-error")).to_contain_text("this month's limit")
+    expect(page.locator("#id_text")).to_have_value("Mijn eigen begin")  # never overwritten
+    assert not Reply.objects.exists()
