@@ -23,6 +23,7 @@ from klankbord.inbox.models import Reply
 from klankbord.inbox.tests.polled import item_for
 from klankbord.orgs.models import AuditEvent
 from klankbord.publishing.models import Post, PostTarget
+from klankbord.strategy.models import Plan
 from klankbord.test import World
 
 __all__ = ["log_in", "translations"]
@@ -31,6 +32,8 @@ DUTCH = "Vers brood, elke ochtend vanaf 7 uur!"
 FRENCH = "Du pain frais, chaque matin dès 7 heures !"
 FIND_OUT = "Goeie vraag! Ik zoek de prijs van het speltbrood voor je uit."
 OUR_TOUCH = " Groetjes, Alice"
+HASHTAGS = "#versbrood #bakkerij"
+PILLAR = "Achter de schermen"
 
 
 def model(messages: list[dict[str, Any]]) -> str:
@@ -41,6 +44,8 @@ def model(messages: list[dict[str, Any]]) -> str:
         return FRENCH
     if "answer to a customer" in prompt:
         return FIND_OUT
+    if "fitting hashtags" in prompt:
+        return HASHTAGS
     return DUTCH
 
 
@@ -74,17 +79,25 @@ def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
         organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
     )
     FactsSheet.objects.create(organisation=world.org, opening_hours="di-za 7u-18u")
+    Plan.objects.create(organisation=world.org, content={"pillars": [{"name": PILLAR}]})
     log_in(page, "alice@bakkerij.test")
     connect_the_model(page, live_server, world, fake_llm)
 
     # The composer: a Dutch draft for the main text, its French translation for Mastodon.
     page.goto(f"{live_server.url}/o/{world.org.slug}/publiceren/nieuw/")
+    page.locator("#id_pillar").select_option(PILLAR)
     page.locator("#assistant-panel summary").click()
     page.locator("#assistant-words").fill("vers brood elke ochtend")
     page.locator("#assistant-panel button[data-kind=draft]").click()
     expect(page.locator("#assistant-preview")).to_have_text(DUTCH)
+    assert f"Content pillar: {PILLAR}." in fake_llm.prompts[-1]
     page.locator("#assistant-use").click()
     expect(page.locator("#id_text")).to_have_value(DUTCH)
+    page.locator("#assistant-panel button[data-kind=hashtags]").click()
+    expect(page.locator("#assistant-preview")).to_have_text(HASHTAGS)
+    page.locator("#assistant-use").click()  # hashtags go below the text
+    dutch_text = f"{DUTCH}\n\n{HASHTAGS}"
+    expect(page.locator("#id_text")).to_have_value(dutch_text)
     page.locator("#assistant-panel button[data-kind=translate_fr]").click()
     expect(page.locator("#assistant-preview")).to_have_text(FRENCH)
     assert "Translate this post into French" in fake_llm.prompts[-1]
@@ -92,7 +105,7 @@ def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
     page.locator("#assistant-into").select_option(f"variant_{french.pk}")
     page.locator("#assistant-use").click()
     expect(page.locator(f"#variant_{french.pk}")).to_have_value(FRENCH)
-    expect(page.locator("#id_text")).to_have_value(DUTCH)
+    expect(page.locator("#id_text")).to_have_value(dutch_text)
     assert not Post.objects.exists()  # suggestions are only shown until a person acts
 
     for channel in (dutch, french):
@@ -105,7 +118,9 @@ def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
 
     post = Post.objects.get()
     targets = {target.channel_id: target for target in post.targets.all()}
-    assert (targets[dutch.pk].text, targets[french.pk].text) == (DUTCH, FRENCH)
+    # A browser sends a textarea's line breaks as CRLF.
+    assert targets[dutch.pk].text.replace("\r\n", "\n") == dutch_text
+    assert targets[french.pk].text == FRENCH
     assert {target.status for target in targets.values()} == {PostTarget.Status.SCHEDULED}
     used = AuditEvent.objects.get(action="assistant.text_used", target=f"post {post.pk}")
     assert used.actor == world.alice and used.data == {"kind": "post"}

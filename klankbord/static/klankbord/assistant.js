@@ -124,14 +124,21 @@
     var into = panel.querySelector("#assistant-into");
     var main = document.getElementById(panel.dataset.target);
     var stop = null;
+    var lastKind = "";
 
     // The main text, or a channel's own version of it (a translation for a French channel).
     function target() {
       return (into && document.getElementById(into.value)) || main;
     }
 
+    // What the next request works on: the suggestion shown, unless it is only hashtags.
+    function source() {
+      var shown = lastKind === "hashtags" ? "" : parts.preview.textContent.trim();
+      return shown || target().value || main.value;
+    }
+
     function ask(kind) {
-      var text = kind === "draft" ? words.value : parts.preview.textContent.trim() || target().value || main.value;
+      var text = kind === "draft" ? words.value : source();
       if (!text.trim()) {
         (kind === "draft" ? words : main).focus();
         return;
@@ -143,6 +150,10 @@
       body.append("language", language.value);
       var network = panel.querySelector("#assistant-network");
       if (network && (kind === "variant" || kind === "hashtags")) body.append("network", network.value);
+      // The post's content pillar, so the draft fits what the plan says about it.
+      var pillar = document.getElementById("id_pillar");
+      if (pillar && pillar.value) body.append("pillar", pillar.value);
+      lastKind = kind;
       stop = streamSuggestion(panel.dataset.url, body, parts);
     }
 
@@ -161,7 +172,9 @@
       var chosen = target();
       var details = chosen.closest("details");
       if (details) details.open = true;
-      putText(chosen, text, panel.dataset.used);
+      // Hashtags go below the text; any other suggestion replaces it.
+      var kept = lastKind === "hashtags" ? chosen.value.replace(/\s+$/, "") : "";
+      putText(chosen, kept ? kept + "\n\n" + text : text, panel.dataset.used);
     });
   }
 
