@@ -30,6 +30,7 @@ __all__ = ["log_in", "translations"]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DUTCH = "Vers brood, elke ochtend vanaf 7 uur!"
 FRENCH = "Du pain frais, chaque matin dès 7 heures !"
+FRENCH_FOR_MASTODON = "Pain frais chaque matin dès 7 h ! #boulangerie"
 FIND_OUT = "Goeie vraag! Ik zoek de prijs van het speltbrood voor je uit."
 OUR_TOUCH = " Groetjes, Alice"
 HASHTAGS = "#versbrood #bakkerij"
@@ -42,6 +43,8 @@ def model(messages: list[dict[str, Any]]) -> str:
     prompt = prompt_text(messages)
     if "into French" in prompt:
         return FRENCH
+    if "suits Mastodon" in prompt:
+        return FRENCH_FOR_MASTODON
     if "answer to a customer" in prompt:
         return FIND_OUT
     if "fitting hashtags" in prompt:
@@ -102,15 +105,21 @@ def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
     expect(page.locator("#assistant-preview")).to_have_text(FRENCH)
     assert "Translate this post into French" in fake_llm.prompts[-1]
     assert DUTCH in fake_llm.prompts[-1]
-    page.locator("#assistant-into").select_option(f"variant_{french.pk}")
+    page.locator("#assistant-network").select_option("mastodon")
+    page.locator("#assistant-panel button[data-kind=variant]").click()
+    expect(page.locator("#assistant-preview")).to_have_text(FRENCH_FOR_MASTODON)
+    assert "suits Mastodon" in fake_llm.prompts[-1] and FRENCH in fake_llm.prompts[-1]
+    assert "Write in French as written in Belgium" in fake_llm.prompts[-1]
+    # A network's version goes to the own text of the channel on that network.
+    expect(page.locator("#assistant-into")).to_have_value(f"variant_{french.pk}")
     page.locator("#assistant-use").click()
-    expect(page.locator(f"#variant_{french.pk}")).to_have_value(FRENCH)
+    expect(page.locator(f"#variant_{french.pk}")).to_have_value(FRENCH_FOR_MASTODON)
     expect(page.locator("#id_text")).to_have_value(dutch_text)
     assert not Post.objects.exists()  # suggestions are only shown until a person acts
 
     for channel in (dutch, french):
         page.locator(f"input[name=channels][value='{channel.pk}']").check()
-    expect(page.locator("#counters")).to_contain_text(str(len(FRENCH)))
+    expect(page.locator("#counters")).to_contain_text(str(len(FRENCH_FOR_MASTODON)))
     page.locator("#id_date").fill(tomorrow(world))
     page.locator("#id_time").fill("09:30")
     page.locator("#composer button[name=action][value=schedule]").click()
@@ -120,7 +129,7 @@ def test_a_post_in_two_languages_and_an_answer_go_through_a_persons_hands(
     targets = {target.channel_id: target for target in post.targets.all()}
     # A browser sends a textarea's line breaks as CRLF.
     assert targets[dutch.pk].text.replace("\r\n", "\n") == dutch_text
-    assert targets[french.pk].text == FRENCH
+    assert targets[french.pk].text == FRENCH_FOR_MASTODON
     assert {target.status for target in targets.values()} == {PostTarget.Status.SCHEDULED}
     used = AuditEvent.objects.get(action="assistant.text_used", target=f"post {post.pk}")
     assert used.actor == world.alice and used.data == {"kind": "post"}

@@ -131,6 +131,12 @@
       return (into && document.getElementById(into.value)) || main;
     }
 
+    // A version for a network goes, by default, to the own text of a channel on it.
+    function chooseChannelOf(network) {
+      var option = into.querySelector('option[data-network="' + network + '"]');
+      if (option) into.value = option.value;
+    }
+
     // What the next request works on: the suggestion shown, unless it is only hashtags.
     function source() {
       var shown = lastKind === "hashtags" ? "" : parts.preview.textContent.trim();
@@ -150,11 +156,15 @@
       body.append("language", language.value);
       var network = panel.querySelector("#assistant-network");
       if (network && (kind === "variant" || kind === "hashtags")) body.append("network", network.value);
+      if (network && into && kind === "variant") chooseChannelOf(network.value);
       // The post's content pillar, so the draft fits what the plan says about it.
       var pillar = document.getElementById("id_pillar");
       if (pillar && pillar.value) body.append("pillar", pillar.value);
       lastKind = kind;
       stop = streamSuggestion(panel.dataset.url, body, parts);
+      // After a translation, the next rework (shorter, a network's version) keeps its language.
+      if (kind === "translate_fr") language.value = "fr-BE";
+      if (kind === "translate_nl" && language.value.indexOf("nl") !== 0) language.value = language.dataset.dutch;
     }
 
     panel.querySelectorAll("button[data-kind]").forEach(function (button) {
