@@ -44,10 +44,18 @@ class Group:
     engagement: int
     clicks: int = 0  # on the tracked links of its posts
     tracked: int = 0  # its posts with tracked links; 0: clicks were not counted
+    views: int = 0  # of its posts whose network gave views (more than none)
+    viewed_engagement: int = 0  # the reactions of those same posts
+    network: str = ""  # a channel's network, to say which one gave no views
 
     @property
     def per_post(self) -> float:
         return self.engagement / self.posts if self.posts else 0.0
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Reactions per 100 views, over the posts with views; None when none has any."""
+        return engagement_rate(self.viewed_engagement, self.views)
 
     @property
     def comparable(self) -> bool:
@@ -71,6 +79,11 @@ class TopPost:
     saves: int | None
     clicks: int | None = None  # None: its links were not tracked
     published_at: datetime | None = None  # in the organisation's zone
+    network: str = ""
+
+    @property
+    def engagement_rate(self) -> float | None:
+        return engagement_rate(self.engagement, self.views)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,12 @@ class ResultsSummary:
         return self.engagement / self.posts if self.posts else 0.0
 
 
+def engagement_rate(engagement: int, views: int | None) -> float | None:
+    """Reactions in percent of views; None when the network gave no views, or none at all
+    (a rate over nothing seen is unknown, not 0 %)."""
+    return 100 * engagement / views if views else None
+
+
 def last_days(organisation: Organisation, days: int) -> tuple[date, date]:
     """The last `days` local days, today included."""
     today = local_today(organisation)
@@ -145,7 +164,7 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         engagement=sum(result.engagement for result in results),
         previous_posts=previous["posts"],
         previous_engagement=previous["engagement"] or 0,
-        channels=_ranked(_groups(results, _channel_of)),
+        channels=_ranked(_groups(results, _channel_of, network_of=_network_of)),
         pillars=_ranked(_groups(results, _pillar_of)),
         formats=_ranked(_groups(results, _format_of)),
         moments=_moments(results, zone),
@@ -203,21 +222,32 @@ def _waiting(organisation: Organisation, start: date, end: date) -> int:
 
 
 def _groups(
-    results: Iterable[PostResult], key_of: Callable[[PostResult], tuple[str, str]]
+    results: Iterable[PostResult],
+    key_of: Callable[[PostResult], tuple[str, str]],
+    *,
+    network_of: Callable[[PostResult], str] | None = None,
 ) -> list[Group]:
     labels: dict[str, str] = {}
+    networks: dict[str, str] = {}
     posts: dict[str, int] = {}
     engagement: dict[str, int] = {}
     clicks: dict[str, int] = {}
     tracked: dict[str, int] = {}
+    views: dict[str, int] = {}
+    viewed: dict[str, int] = {}
     for result in results:
         key, label = key_of(result)
         labels.setdefault(key, label)
+        if network_of is not None:
+            networks.setdefault(key, network_of(result))
         posts[key] = posts.get(key, 0) + 1
         engagement[key] = engagement.get(key, 0) + result.engagement
         if (counted := _clicks(result)) is not None:
             clicks[key] = clicks.get(key, 0) + counted
             tracked[key] = tracked.get(key, 0) + 1
+        if result.views:  # the rate leaves out posts without views, not only their views
+            views[key] = views.get(key, 0) + result.views
+            viewed[key] = viewed.get(key, 0) + result.engagement
     return [
         Group(
             key,
@@ -226,6 +256,9 @@ def _groups(
             engagement[key],
             clicks=clicks.get(key, 0),
             tracked=tracked.get(key, 0),
+            views=views.get(key, 0),
+            viewed_engagement=viewed.get(key, 0),
+            network=networks.get(key, ""),
         )
         for key in labels
     ]
@@ -245,6 +278,10 @@ def _ranked(groups: list[Group]) -> list[Group]:
 def _channel_of(result: PostResult) -> tuple[str, str]:
     channel = result.target.channel
     return str(channel.pk), texts.channel_label(channel)
+
+
+def _network_of(result: PostResult) -> str:
+    return texts.network_label(result.target.channel)
 
 
 def _pillar_of(result: PostResult) -> tuple[str, str]:
@@ -307,6 +344,7 @@ def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
         saves=result.saves,
         clicks=_clicks(result),
         published_at=local,
+        network=texts.network_label(target.channel),
     )
 
 

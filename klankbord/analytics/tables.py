@@ -11,6 +11,7 @@ from klankbord.analytics import results, selectors, texts
 from klankbord.analytics.audience import audiences
 from klankbord.analytics.locations import location_figures
 from klankbord.analytics.results import Group, ResultsSummary
+from klankbord.analytics.voice import Side, share_of_voice
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
 from klankbord.strategy.selectors import plan_of
@@ -49,20 +50,33 @@ def _group_table(name: str) -> Callable[[Period], Table]:
             str(heading),
             period.start,
             period.end,
-            [str(column), _("Posts"), _("Reactions"), _("Reactions per post"), _("Clicks")],
+            [str(column), *_group_figures()],
             [_group_row(group) for group in groups],
         )
 
     return build
 
 
+def _rate(rate: float | None) -> float | None:
+    """Engagement rate in percent, two decimals; empty where no views were given."""
+    return None if rate is None else round(rate, 2)
+
+
 def _group_row(group: Group) -> list[Value]:
     clicks = group.clicks if group.tracked else None
-    return [group.label, group.posts, group.engagement, round(group.per_post, 2), clicks]
+    per_post = round(group.per_post, 2)
+    rate = _rate(group.engagement_rate)
+    return [group.label, group.posts, group.engagement, per_post, clicks, rate]
+
+
+def _group_figures() -> list[str]:
+    """The columns after a group's name."""
+    names = [_("Posts"), _("Reactions"), _("Reactions per post"), _("Clicks")]
+    return [*names, _("Engagement rate (%)")]
 
 
 def _moments(period: Period) -> Table:
-    headers = [_("Moment"), _("Posts"), _("Reactions"), _("Reactions per post"), _("Clicks")]
+    headers = [_("Moment"), *_group_figures()]
     rows = [_group_row(group) for group in period.summary.moments]
     return Table(_("Best moments"), period.start, period.end, headers, rows)
 
@@ -81,6 +95,7 @@ def _best_posts(period: Period) -> Table:
         _("Views"),
         _("Clicks"),
         _("Address"),
+        _("Engagement rate (%)"),
     ]
     rows: list[list[Value]] = [
         [
@@ -96,6 +111,7 @@ def _best_posts(period: Period) -> Table:
             top.views,
             top.clicks,
             top.remote_url,
+            _rate(top.engagement_rate),
         ]
         for top in period.summary.top
     ]
@@ -206,6 +222,43 @@ def _rhythm(period: Period) -> Table:
     return Table(_("Posting rhythm"), start, today, headers, rows)
 
 
+def _share_of_voice(period: Period) -> Table:
+    found = share_of_voice(period.organisation, period.start, period.end)
+    headers = [
+        _("Who"),
+        _("Monitors"),
+        _("Mentions"),
+        _("Mentions in the period before"),
+        _("Share of voice (%)"),
+        _("Positive"),
+        _("Neutral"),
+        _("Negative"),
+        _("Net sentiment"),
+        _("Sources"),
+    ]
+    rows: list[list[Value]] = [
+        [
+            side.label,
+            ", ".join(side.monitors),
+            side.mentions,
+            side.previous,
+            side.share,
+            side.sentiments["positive"],
+            side.sentiments["neutral"],
+            side.sentiments["negative"],
+            side.net_sentiment,
+            _sources_text(side),
+        ]
+        for side in found.sides
+    ]
+    return Table(_("Share of voice"), period.start, period.end, headers, rows)
+
+
+def _sources_text(side: Side) -> str:
+    names = ", ".join(f"{watched.name} ({watched.network})" for watched in side.sources)
+    return _("Every source: %(names)s") % {"names": names} if side.all_sources else names
+
+
 # The tables by the name in their address; each builds itself from the chosen period.
 TABLES: dict[str, Callable[[Period], Table]] = {
     "channels": _group_table("channels"),
@@ -218,6 +271,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "locations": _locations,
     "kpis": _kpis,
     "rhythm": _rhythm,
+    "share-of-voice": _share_of_voice,
 }
 
 

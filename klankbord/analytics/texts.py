@@ -70,11 +70,14 @@ def moment_label(weekday: int, daypart: str) -> str:
 
 def channel_label(channel: Channel) -> str:
     """The network and the account, as Measure names a channel."""
+    return f"{network_label(channel)} {channel.handle}"
+
+
+def network_label(channel: Channel) -> str:
     try:
-        network = str(connector_class(channel.network).label)
+        return str(connector_class(channel.network).label)
     except KeyError:  # a network no longer offered: its posts still count
-        network = str(plan_texts.NETWORKS.get(channel.network, channel.network))
-    return f"{network} {channel.handle}"
+        return str(plan_texts.NETWORKS.get(channel.network, channel.network))
 
 
 # --- views and saves: counts some networks give and others do not --------------------------------
@@ -90,6 +93,25 @@ DASH_MEANS = _(
 def count_text(value: int | None) -> str:
     """A count in the reader's notation (12.345, 12 345, 12,345); a dash when not given."""
     return MISSING if value is None else number_format(value, force_grouping=True)
+
+
+# --- engagement rate: reactions in percent of views ----------------------------------------------
+
+
+def rate_text(rate: float) -> str:
+    """A rate in percent in the reader's notation, one decimal: "4,2 %" in Dutch and French."""
+    # number_format cuts decimals off: round first, so 66.67 reads 66.7.
+    return f"{number_format(round(rate, 1), decimal_pos=1, force_grouping=True)}\u00a0%"
+
+
+def rate_missing(network: str = "") -> str:
+    """Why a post or channel has no engagement rate."""
+    if network:
+        return _("not given by %(network)s") % {"network": network}
+    return str(NO_VIEWS)
+
+
+NO_VIEWS = _("no views given for these posts")
 
 
 def views_of(tally: "Tally") -> str:

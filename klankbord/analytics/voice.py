@@ -9,7 +9,6 @@ Dates are the organisation's local calendar dates, both ends included; a mention
 period in which it was published (as the listening KPIs count them).
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -49,7 +48,7 @@ class Side:
     mentions: int = 0
     previous: int = 0  # in the period of the same length just before
     sentiments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SENTIMENTS, 0))
-    weeks: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    weeks: dict[date, int] = field(default_factory=dict)  # mentions per local ISO week
     share: float | None = None  # percent of all sides' mentions; None when nobody was mentioned
     previous_share: float | None = None
 
@@ -151,6 +150,8 @@ def share_of_voice(organisation: Organisation, start: date, end: date) -> ShareO
                 f"competitor-{monitor.pk}", monitor.name, [monitor], everything
             )
     weeks = weeks_between(start, end)
+    for side in sides.values():
+        side.weeks = dict.fromkeys(weeks, 0)
     if sides:
         since, _until = utc_range(organisation, previous_start, previous_end)
         begin, until = utc_range(organisation, start, end)
@@ -237,7 +238,8 @@ def _count(
         side.mentions += 1
         if sentiment in side.sentiments:
             side.sentiments[sentiment] += 1
-        side.weeks[week_of(local(published_at, zone).date())] += 1
+        week = week_of(local(published_at, zone).date())
+        side.weeks[week] = side.weeks.get(week, 0) + 1
 
 
 def _shares(sides: list[Side]) -> None:

@@ -376,6 +376,12 @@ class ResultGroupSerializer(serializers.Serializer):
         help_text="Clicks on the tracked links of its posts; null: none of them was tracked."
     )
     tracked = serializers.IntegerField(help_text="Its posts whose links were tracked.")
+    views = serializers.IntegerField(help_text="Views of its posts whose network gave views.")
+    engagement_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="Reactions in percent of views, over its posts with views (unrounded); "
+        "null: no network gave views for them.",
+    )
 
     def get_clicks(self, group: Any) -> int | None:
         return group.clicks if group.tracked else None
@@ -399,6 +405,11 @@ class TopPostSerializer(serializers.Serializer):
     )
     clicks = serializers.IntegerField(
         allow_null=True, help_text="Clicks on its tracked links; null: they were not tracked."
+    )
+    engagement_rate = serializers.FloatField(
+        allow_null=True,
+        help_text="Reactions in percent of views (unrounded); null: the network gave no views, "
+        "or 0 views.",
     )
 
 

@@ -65,6 +65,11 @@ urlpatterns = [
         views.InboxReplyView.as_view(),
         name="api_inbox_reply",
     ),
+    path(
+        "organisations/<slug:org_slug>/share-of-voice",
+        views.ShareOfVoiceView.as_view(),
+        name="api_share_of_voice",
+    ),
     path("organisations/<slug:org_slug>/plan", views.PlanView.as_view(), name="api_plan"),
     path(
         "organisations/<slug:org_slug>/plan/steps/<str:step>",

@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from klankbord.accounts.models import User
-from klankbord.analytics import results
+from klankbord.analytics import api as voice_api
+from klankbord.analytics import results, voice
 from klankbord.analytics.audience import audiences
 from klankbord.api.serializers import (
     AudienceSerializer,
@@ -590,3 +591,25 @@ class ResultsView(OrgScopedMixin, APIView):
         data = ResultsSerializer(summary).data
         data["audiences"] = AudienceSerializer(audiences(organisation, *period), many=True).data
         return Response(data)
+
+
+class ShareOfVoiceView(OrgScopedMixin, APIView):
+    """Mentions, their tone and the share of voice of the business's own monitors (brand and
+    product) against each competitor monitor, in the period and the one of the same length
+    before, with the sources each side reads."""
+
+    @extend_schema(
+        parameters=voice_api.PERIOD_PARAMETERS, responses=voice_api.ShareOfVoiceSerializer
+    )
+    def get(self, request: Request, org_slug: str) -> Response:
+        organisation = self.membership.organisation
+        asked = {"start": request.query_params.get("from"), "end": request.query_params.get("to")}
+        period = voice_api.PeriodSerializer(data={k: v for k, v in asked.items() if v is not None})
+        if not period.is_valid():
+            raise ValidationError(voice_api.period_errors(period.errors))
+        start = period.validated_data.get("start")
+        end = period.validated_data.get("end")
+        if start is None or end is None:
+            start, end = results.last_days(organisation, results.PERIOD_DAYS[0])
+        found = voice.share_of_voice(organisation, start, end)
+        return Response(voice_api.ShareOfVoiceSerializer(found).data)

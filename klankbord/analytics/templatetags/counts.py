@@ -11,6 +11,8 @@ from klankbord.analytics.texts import (
     NOT_GIVEN,
     clicks_of,
     count_text,
+    rate_missing,
+    rate_text,
     saves_of,
     views_of,
 )
@@ -24,6 +26,20 @@ def figure(value: int | None) -> str | SafeString:
     if value is None:
         return format_html('<span class="missing" title="{}">{}</span>', NOT_GIVEN, MISSING)
     return count_text(value)
+
+
+@register.simple_tag
+def engagement_rate(rate: float | None, network: str = "") -> SafeString:
+    """Reactions in percent of views, or a dash with why there is none: never a 0 %."""
+    if rate is None:
+        reason = rate_missing(network)
+        return format_html(
+            '<span class="missing" title="{}">{}</span> <small class="muted">{}</small>',
+            reason,
+            MISSING,
+            reason,
+        )
+    return format_html("{}", rate_text(rate))
 
 
 @register.filter

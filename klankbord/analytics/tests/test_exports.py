@@ -61,10 +61,13 @@ def test_a_table_downloads_as_csv_with_the_period_in_its_name(
         f'attachment; filename="klankbord-{world.org.slug}-pillars-2026-03-02-2026-03-31.csv"'
     )
     rows = csv_rows(response)
-    assert rows[0] == ["Content pillar", "Posts", "Reactions", "Reactions per post", "Clicks"]
-    assert rows[1] == ["Tips", "3", "12", "4.0", ""]
-    # A pillar that reads as a formula stays text.
-    assert rows[2] == ["'" + HOSTILE, "1", "9", "9.0", ""]
+    assert rows[0] == [
+        "Content pillar", "Posts", "Reactions", "Reactions per post", "Clicks",
+        "Engagement rate (%)",
+    ]  # fmt: skip
+    assert rows[1] == ["Tips", "3", "12", "4.0", "", "40.0"]  # 12 reactions of 30 views
+    # A pillar that reads as a formula stays text; without views its rate stays empty.
+    assert rows[2] == ["'" + HOSTILE, "1", "9", "9.0", "", ""]
 
 
 def test_the_xlsx_has_numbers_as_numbers_and_text_that_cannot_run(
@@ -74,8 +77,8 @@ def test_the_xlsx_has_numbers_as_numbers_and_text_that_cannot_run(
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert 'pillars-2026-01-01-2026-03-31.xlsx"' in response["Content-Disposition"]
     rows = xlsx_rows(response)
-    assert rows[0] == ("Content pillar", "Posts", "Reactions", "Reactions per post", "Clicks")
-    assert rows[1] == ("Tips", 3, 12, 4, None)
+    assert rows[0][:5] == ("Content pillar", "Posts", "Reactions", "Reactions per post", "Clicks")
+    assert rows[1] == ("Tips", 3, 12, 4, None, 40)
     assert rows[2][0] == "'" + HOSTILE
     assert not any(str(value).startswith("=") for row in rows for value in row)
 
@@ -89,6 +92,8 @@ def test_the_best_posts_carry_their_moment_in_the_organisations_zone(
     assert best[0] == datetime(2026, 3, 10, 19, 0)  # 18:00 UTC is 19:00 in Brussels
     assert best[2] == "'@bakker -5 korting"  # @ starts a formula in some spreadsheets
     assert best[8] == 9 and best[9] is None  # reactions; views not given stay empty
+    assert best[12] is None  # and so does the engagement rate: unknown, not 0 %
+    assert rows[2][9] == 10 and rows[2][12] == 40  # 4 reactions of 10 views
     csv_best = csv_rows(alice_client.get(url(world, "best-posts", "csv")))[1]
     assert csv_best[0] == "2026-03-10 19:00"
 

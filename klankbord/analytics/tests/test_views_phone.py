@@ -34,7 +34,7 @@ def test_views_and_saves_fit_a_phone(
     assert width <= inner
     cells = page.locator("#what-works-top tbody tr").first.locator("td[data-label]")
     labels = cells.evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
-    assert len(labels) == 7 and all(label.endswith(': "') for label in labels), labels
+    assert len(labels) == 8 and all(label.endswith(': "') for label in labels), labels
     if os.environ.get("KLANKBORD_SCREENSHOT"):
         page.locator("#what-works").screenshot(path=os.environ["KLANKBORD_SCREENSHOT"])
     context.close()

@@ -11,6 +11,7 @@ OUR_PATHS = {
     "/api/v1/organisations/{org_slug}/members",
     "/api/v1/organisations/{org_slug}/audit-events",
     "/api/v1/organisations/{org_slug}/channels",
+    "/api/v1/organisations/{org_slug}/share-of-voice",
     "/api/v1/organisations/{org_slug}/posts",
     "/api/v1/organisations/{org_slug}/posts/{post_id}",
     "/api/v1/organisations/{org_slug}/posts/{post_id}/cancel",
