@@ -1,5 +1,7 @@
 """Share of voice: the business's mentions against each competitor's, per period."""
 
+import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -177,7 +179,7 @@ def test_measure_shows_the_comparison_as_a_table_and_a_chart(
     assert "+33" in shown and "-100" in shown  # net sentiment
     assert 'id="chart-share_of_voice"' in shown and "Show as table" in shown
     assert 'id="share-of-voice-unequal"' not in shown  # all monitors read every source
-    assert "/meten/tabel/share-of-voice/csv/" in shown or "share-of-voice" in shown
+    assert 'href="/o/bakkerij-alice/meten/tabel/share-of-voice.csv?dagen=30"' in shown
     assert 'href="/o/bakkerij-alice/luisteren/monitors/nieuw/?soort=competitor"' in shown
 
 
@@ -215,3 +217,22 @@ def test_an_unknown_type_in_the_address_is_ignored(alice_client: Client) -> None
     shown = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<script>" not in shown.split("</head>", 1)[1].replace("<script src", "")
     assert 'value="brand" required id="id_kind_0" checked' in shown
+
+
+def test_the_comparison_downloads_with_a_neutralised_name(
+    world: World, alice_client: Client
+) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, '=HYPERLINK("https://evil.example")', Monitor.Kind.COMPETITOR)
+    said(world.org, NOW - timedelta(days=2), brand, rival, sentiment="negative")
+    said(world.org, NOW - timedelta(days=2), brand)
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        url = "/o/bakkerij-alice/meten/tabel/share-of-voice.csv?dagen=30"
+        response = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:5] == ["Who", "Monitors", "Mentions", "Mentions in the period before",
+                           "Share of voice (%)"]  # fmt: skip
+    own = ["Your business", "Bakkerij Alice", "2", "0", "66.7", "0", "1", "1", "-50"]
+    assert rows[1][:9] == own  # 0 positive, 1 neutral, 1 negative: net -50
+    assert rows[2][0] == "'" + rival.name and rows[2][2:5] == ["1", "0", "33.3"]
+    assert rows[2][9].startswith("Every source: ")
