@@ -156,3 +156,14 @@ def test_the_answer_panel_has_a_cancel_button_and_a_use_button(
     page = alice_client.get(item_url("inbox_item", world, question)).content.decode()
     for element in ("assistant-answer-cancel", "assistant-answer-preview", "assistant-answer-use"):
         assert f'id="{element}"' in page
+
+
+def test_a_refused_key_is_said_plainly_and_never_shown(
+    world: World, alice_client: Client, connection: Connection, fake_llm: FakeLLM, question: Item
+) -> None:
+    connection.secrets = {"api_key": "sk-wrong-key"}
+    connection.save()
+    response = ask_streamed(alice_client, world, question)
+    assert response.status_code == 502
+    assert response.json()["kind"] == "refused_key"
+    assert "sk-wrong-key" not in response.content.decode()
