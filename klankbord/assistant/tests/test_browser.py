@@ -4,11 +4,13 @@ is accepted, edited and sent once. Nothing goes out before a person chooses it, 
 log says where the words came from."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 from pytest_httpserver import HTTPServer
 
@@ -222,3 +224,32 @@ def test_the_inbox_says_when_the_model_refuses_is_slow_or_the_limit_is_reached(
     expect(page.locator("#assistant-answer-error")).to_contain_text("this month's limit")
     expect(page.locator("#id_text")).to_have_value("Mijn eigen begin")  # never overwritten
     assert not Reply.objects.exists()
+
+
+def test_alt_text_is_suggested_for_an_image_and_a_refusal_is_said_under_it(
+    page: Any, live_server: Any, world: World, log_in: Any, connection: Connection,
+    fake_llm: FakeLLM, tmp_path: Path,
+) -> None:  # fmt: skip
+    page.set_default_timeout(30_000)
+    connection.accepts_images = True
+    connection.save()
+    Channel.objects.create(
+        organisation=world.org, network="sandbox", external_id="s1", handle="oefenbakker"
+    )
+    picture = tmp_path / "brood.png"
+    Image.new("RGB", (400, 300), (200, 160, 90)).save(picture)
+    fake_llm.answer = lambda messages: "Drie zuurdesembroden op een houten toog."
+    log_in(page, "alice@bakkerij.test")
+    page.goto(f"{live_server.url}/o/{world.org.slug}/publiceren/nieuw/")
+    page.locator("#id_text").fill("Vers zuurdesembrood")
+    page.locator("#upload").set_input_files(str(picture))
+    row = page.locator(".image-row")
+    row.locator(".assistant-alt").click()
+    expect(row.get_by_role("textbox")).to_have_value("Drie zuurdesembroden op een houten toog.")
+    image_part = fake_llm.requests[-1]["messages"][-1]["content"][1]
+    assert image_part["image_url"]["url"].startswith("data:image/png;base64,")
+
+    fake_llm.failure = "refusal"
+    row.locator(".assistant-alt").click()
+    expect(row.locator(".assistant-alt-error")).to_contain_text("refused to write this")
+    assert not Post.objects.exists()

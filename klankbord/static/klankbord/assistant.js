@@ -214,6 +214,19 @@
     });
   }
 
+  // Why no alt text came, right under the button that asked for it.
+  function altProblem(button, message) {
+    var note = button.nextElementSibling;
+    if (!note || !note.classList.contains("assistant-alt-error")) {
+      note = document.createElement("p");
+      note.className = "error assistant-alt-error";
+      note.setAttribute("role", "alert");
+      button.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = message;
+    note.hidden = !message;
+  }
+
   // Alt text: the image rows come and go with uploads, so one listener serves them all.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest(".assistant-alt") : null;
@@ -235,11 +248,18 @@
     })
       .then(function (response) {
         return response.json().then(function (data) {
-          if (response.ok && data.text) putText(target, data.text, "assistant-used");
-          else target.setAttribute("placeholder", data.error || response.statusText);
+          if (response.ok && data.text) {
+            altProblem(button, "");
+            putText(target, data.text, "assistant-used");
+          } else {
+            altProblem(button, data.error || response.statusText);
+          }
         });
       })
-      .catch(function () {})
+      .catch(function (problem) {
+        var panel = document.getElementById("assistant-panel");
+        altProblem(button, (panel && panel.dataset.down) || problem.message);
+      })
       .then(function () {
         button.disabled = false;
       });
