@@ -34,18 +34,19 @@ def parse_minutes(text: str) -> int:
     raise ValidationError(_("Enter minutes, such as 45, or hours and minutes, such as 1:30."))
 
 
-class MinutesField(forms.CharField):
+class MinutesField(forms.Field):
+    widget = forms.TextInput(attrs={"size": 6, "inputmode": "numeric", "autocomplete": "off"})
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("label", _("Time"))
         kwargs.setdefault("help_text", _("Minutes, or hours and minutes as 1:30."))
-        super().__init__(max_length=8, **kwargs)
-        self.widget.attrs.update({"size": 6, "inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> int | None:
+        text = str(value or "").strip()
         if not text:
             return None
-        minutes = parse_minutes(text)
+        minutes = parse_minutes(text[:10])
         if not 1 <= minutes <= MAX_MINUTES:
             raise ValidationError(_("Enter between 1 minute and 24 hours."))
         return minutes

@@ -26,3 +26,9 @@ def hours_minutes(minutes: int | None) -> str:
     if minutes is None:
         return ""
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+@register.filter
+def minutes_input(minutes: int) -> str:
+    """What a time field shows: 40 as "40", 65 as "1:05" (both are read back the same)."""
+    return f"{minutes // 60}:{minutes % 60:02d}" if minutes >= 60 else str(minutes)

@@ -1,0 +1,3 @@
+from klankbord.api.tests.conftest import api
+
+__all__ = ["api"]
