@@ -2,6 +2,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
+from klankbord.analytics import report_api
 from klankbord.api import views
 from klankbord.assistant.api import SuggestView
 from klankbord.core.errors import not_found
@@ -82,6 +83,26 @@ urlpatterns = [
         name="api_plan_versions",
     ),
     path("organisations/<slug:org_slug>/results", views.ResultsView.as_view(), name="api_results"),
+    path(
+        "organisations/<slug:org_slug>/client-reports",
+        report_api.ClientReportListView.as_view(),
+        name="api_client_reports",
+    ),
+    path(
+        "organisations/<slug:org_slug>/client-reports/<int:client_report_id>",
+        report_api.ClientReportDetailView.as_view(),
+        name="api_client_report",
+    ),
+    path(
+        "organisations/<slug:org_slug>/report-links",
+        report_api.ReportLinkListView.as_view(),
+        name="api_report_links",
+    ),
+    path(
+        "organisations/<slug:org_slug>/report-links/<int:report_link_id>/revoke",
+        report_api.ReportLinkRevokeView.as_view(),
+        name="api_report_link_revoke",
+    ),
     path(
         "organisations/<slug:org_slug>/assistant/suggest",
         SuggestView.as_view(),
