@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from klankbord.analytics.collect import metrics_networks
@@ -97,21 +98,48 @@ def audiences(
     )
     if not disconnected:
         counts = counts.exclude(channel__status=Channel.Status.DISCONNECTED)
-    baseline: dict[int, AudienceCount] = {}
-    last: dict[int, AudienceCount] = {}
-    for count in counts.select_related("channel").order_by("day"):
-        if count.day < start or count.channel_id not in baseline:
-            baseline[count.channel_id] = count
-        last[count.channel_id] = count
-    return [
-        Audience(
-            channel=count.channel,
-            label=channel_label(count.channel),
-            followers=count.followers,
-            gained=None if baseline[key] is count else count.followers - baseline[key].followers,
+    # Per channel, in the database: the days of its last count, of its last one before the
+    # period and of its first one in it (two years of daily counts stay there).
+    days = (
+        counts.values("channel_id")
+        .annotate(
+            first=Min("day"),
+            last=Max("day"),
+            before=Max("day", filter=Q(day__lt=start)),
+            opening=Min("day", filter=Q(day__gte=start)),
         )
-        for key, count in last.items()
-    ]
+        .order_by()
+    )
+    wanted = {
+        row["channel_id"]: (row["before"] or row["opening"], row["last"], row["first"])
+        for row in days
+    }
+    followers = _followers_on(counts, wanted)
+    channels = Channel.objects.in_bulk(list(wanted))
+    found = []
+    # In the order the channels were first counted, as before.
+    for key, (baseline, last, _first) in sorted(wanted.items(), key=lambda i: (i[1][2], i[0])):
+        channel, now = channels[key], followers[key, last]
+        gained = None if baseline == last else now - followers[key, baseline]
+        found.append(Audience(channel, channel_label(channel), now, gained))
+    return found
+
+
+def _followers_on(
+    counts: QuerySet[AudienceCount], wanted: dict[int, tuple[date, date, date]]
+) -> dict[tuple[int, date], int]:
+    """The followers of each channel on its baseline and last day."""
+    if not wanted:
+        return {}
+    pairs = Q()
+    for key, (baseline, last, _first) in wanted.items():
+        pairs |= Q(channel_id=key, day__in=[baseline, last])
+    return {
+        (channel_id, day): followers
+        for channel_id, day, followers in counts.filter(pairs).values_list(
+            "channel_id", "day", "followers"
+        )
+    }
 
 
 def total_gained(found: list[Audience]) -> int | None:

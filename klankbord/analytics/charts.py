@@ -109,14 +109,15 @@ def median_minutes_per_week(
 
 
 def follower_series(organisation: Organisation, start: date, end: date) -> list[Series]:
+    # Plain rows, the channels once: a year of daily counts is thousands of rows.
     rows = list(
         AudienceCount.objects.filter(organisation=organisation, day__gte=start, day__lte=end)
         .exclude(channel__status=Channel.Status.DISCONNECTED)
-        .select_related("channel")
         .order_by("day")
+        .values_list("channel_id", "day", "followers")
     )
-    channels = {row.channel_id: row.channel for row in rows}
-    found = daily_followers(((r.channel_id, r.day, r.followers) for r in rows), start, end)
+    channels = Channel.objects.in_bulk({channel_id for channel_id, _day, _n in rows})
+    found = daily_followers(rows, start, end)
     return [
         Series(channel_label(channels[key]), [(day, float(n)) for day, n in points])
         for key, points in sorted(found.items(), key=lambda item: channel_label(channels[item[0]]))
