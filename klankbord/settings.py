@@ -146,6 +146,9 @@ TEMPLATES = [
     },
 ]
 
+# Each connection (one per web and worker thread) has its own page cache, filled as pages are
+# read: a small machine with a large database lowers it (docs/operations.md#small-footprint).
+SQLITE_CACHE_MB = env.int("KLANKBORD_SQLITE_CACHE_MB", default=64)
 SQLITE_OPTIONS = {
     # WAL lets the web server read while a worker writes; IMMEDIATE avoids lock upgrades.
     # A 40 MB write-ahead log before each checkpoint: big imports rewrite the same index pages
@@ -153,7 +156,7 @@ SQLITE_OPTIONS = {
     # A 64 MB page cache instead of 2 MB keeps those index pages in memory between batches.
     "init_command": (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-        " PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-65536;"
+        f" PRAGMA wal_autocheckpoint=10000; PRAGMA cache_size=-{SQLITE_CACHE_MB * 1024};"
     ),
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,

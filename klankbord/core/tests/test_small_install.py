@@ -1,6 +1,8 @@
 """`klankbord run` on one small machine: one web process with threads, one worker that beats."""
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,22 @@ def test_a_worker_with_the_beat_thread_ticks_by_itself(tmp_path: Path) -> None:
     finally:
         stop(worker)
     assert worker.returncode == 0
+
+
+def test_the_sqlite_page_cache_of_each_connection_follows_the_setting(tmp_path: Path) -> None:
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "cursor = connection.cursor(); cursor.execute('PRAGMA cache_size'); "
+        "print(cursor.fetchone()[0])"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "klankbord.settings",
+        "KLANKBORD_DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+        "KLANKBORD_SQLITE_CACHE_MB": "16",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(-16 * 1024)  # negative: kibibytes, not pages
