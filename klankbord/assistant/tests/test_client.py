@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from klankbord.assistant import client
 from klankbord.assistant.tests.fake_llm import FakeLLM
@@ -39,7 +40,7 @@ def test_it_streams_the_answer_piece_by_piece(fake_llm: FakeLLM) -> None:
 
 
 def test_it_says_the_key_was_refused(fake_llm: FakeLLM) -> None:
-    with pytest.raises(client.AssistantError) as raised:
+    with translation.override("en"), pytest.raises(client.AssistantError) as raised:
         client.chat(endpoint=endpoint(fake_llm, key="sk-wrong"), messages=MESSAGES)
     assert raised.value.kind == "refused_key"
     assert "API key" in raised.value.message
@@ -53,7 +54,7 @@ def test_it_says_the_key_was_refused_while_streaming(fake_llm: FakeLLM) -> None:
 
 def test_it_says_when_it_is_rate_limited_and_until_when(fake_llm: FakeLLM) -> None:
     fake_llm.failure = "429"
-    with pytest.raises(client.AssistantError) as raised:
+    with translation.override("en"), pytest.raises(client.AssistantError) as raised:
         client.chat(endpoint=endpoint(fake_llm), messages=MESSAGES)
     assert raised.value.kind == "rate_limited"
     assert raised.value.retry_at is not None
