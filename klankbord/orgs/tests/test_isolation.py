@@ -14,6 +14,7 @@ from django.utils import timezone
 from klankbord.accounts.models import ApiToken
 from klankbord.accounts.services import api_token_create
 from klankbord.analytics.models import ClientReport, ReportLink
+from klankbord.channels.fields import address_token
 from klankbord.channels.models import Channel
 from klankbord.core.models import ImportJob
 from klankbord.inbox.models import Item, Reply, SavedReply
@@ -157,7 +158,9 @@ def objects(world: World) -> dict[str, object]:
         "channel_id": channel.pk,
         "token": "not-a-real-token",
         "client_report_id": ClientReport.objects.create(organisation=world.org, name="Jan").pk,
-        "report_link_id": ReportLink.objects.create(organisation=world.org, token_hash="r").pk,
+        "report_link_id": ReportLink.objects.create(
+            organisation=world.org, **address_token()[1]
+        ).pk,
         "code": "not-a-real-code",
         "table": "channels",
         "fmt": "csv",
