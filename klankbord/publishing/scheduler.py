@@ -43,10 +43,20 @@ Status = PostTarget.Status
 BATCH = 200
 # What the sweeper writes on a target whose worker stopped renewing its lease mid-publish.
 WORKER_STOPPED = "The worker stopped while publishing; checking."
+# A claimed target waits in the broker's queue until a worker starts it. A claim that ran out
+# there would be claimed and queued again while its first message still waits, so a busy queue
+# would fill with messages that are no longer anyone's. Nothing of a queued claim has reached the
+# network: one lost with its worker only waits this long.
+QUEUED_CLAIM = timedelta(seconds=60)
 
 
 def lease_length() -> timedelta:
     return timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+def claim_length() -> timedelta:
+    """How long a claim waiting in the queue holds its target (the lease starts with the work)."""
+    return max(lease_length(), QUEUED_CLAIM)
 
 
 def renew_every() -> float:
@@ -117,7 +127,7 @@ def claim_due(now: datetime | None = None, limit: int = BATCH) -> tuple[str, lis
         .values("pk")[:limit]
     )
     PostTarget.objects.filter(pk__in=Subquery(due), status=Status.SCHEDULED).update(
-        status=Status.CLAIMED, lease_token=token, lease_expires_at=now + lease_length()
+        status=Status.CLAIMED, lease_token=token, lease_expires_at=now + claim_length()
     )
     ids = list(PostTarget.objects.filter(lease_token=token).values_list("pk", flat=True))
     return token, ids
@@ -358,7 +368,7 @@ def claim_lookup(target_id: int, now: datetime, *, wait_for_lease: bool = True) 
     targets = PostTarget.objects.filter(pk=target_id, status=Status.UNCONFIRMED)
     if wait_for_lease:
         targets = targets.filter(_lease_over(now))
-    claimed = targets.update(lease_token=token, lease_expires_at=now + lease_length())
+    claimed = targets.update(lease_token=token, lease_expires_at=now + claim_length())
     return token if claimed == 1 else ""
 
 
