@@ -1,7 +1,7 @@
 """A real multi-process installation under load and faults; prints whether every post went out once.
 
 What runs (all on this machine, each "machine" in its own virtual environment and data folder,
-Klankbord installed from a wheel built from this checkout, never the checkout itself):
+Klankbord installed from a wheel built from the committed code (git HEAD), never the checkout):
 
 - PostgreSQL as it runs here (a fresh database, dropped at the end) and a Redis server of our own
   (the Debian binary on a spare port, without persistence: its restart loses every queued message);
@@ -377,23 +377,21 @@ def wait_for(check: Any, seconds: float, what: str) -> None:
     raise RuntimeError(f"{what} did not come up within {seconds:.0f} s")
 
 
-def sources_digest() -> str:
-    """What the wheel is built from: a new wheel whenever a source file changed."""
-    digest = hashlib.sha256()
-    files = [ROOT / n for n in ("pyproject.toml", "setup.py")] + sorted(
-        p for p in (ROOT / "klankbord").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+def committed_tree() -> str:
+    """The commit's tree of what the wheel is built from (uncommitted edits are not in it)."""
+    result = subprocess.run(
+        ["git", "rev-parse", "HEAD:klankbord", "HEAD:setup.py", "HEAD:pyproject.toml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    for path in files:
-        if path.suffix in (".mo", ".pyc"):
-            continue
-        stat = path.stat()
-        digest.update(f"{path.relative_to(ROOT)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
+    return hashlib.sha256(result.stdout.encode()).hexdigest()[:16]
 
 
 def build_wheel(cache: Path) -> Path:
-    """The wheel of this checkout, built from a copy of its sources (as tests/test_install.py)."""
-    digest = sources_digest()
+    """The wheel of the checked-in code (HEAD), built as the docs say, cached per tree."""
+    digest = committed_tree()
     built = sorted((cache / "dist").glob("klankbord-*.whl"))
     if built and (cache / "digest").exists() and (cache / "digest").read_text() == digest:
         return built[0]
@@ -401,13 +399,22 @@ def build_wheel(cache: Path) -> Path:
     for folder in (source, out):
         shutil.rmtree(folder, ignore_errors=True)
     source.mkdir(parents=True)
-    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
-        shutil.copy(ROOT / name, source / name)
-    shutil.copytree(
-        ROOT / "klankbord",
-        source / "klankbord",
-        ignore=shutil.ignore_patterns("__pycache__", "*.mo", "*.pyc"),
-    )
+    archive = subprocess.run(
+        [
+            "git",
+            "archive",
+            "HEAD",
+            "klankbord",
+            "pyproject.toml",
+            "setup.py",
+            "README.md",
+            "LICENSE",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
     subprocess.run(
         [
             *(sys.executable, "-m", "pip", "wheel", str(source), "--no-deps"),
@@ -1202,7 +1209,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--orgs", type=int, default=200)
     parser.add_argument("--channels", type=int, default=400)
     parser.add_argument("--users", type=int, default=200, help="concurrent signed-in users")
-    parser.add_argument("--think", type=float, default=10, help="mean seconds between clicks")
+    parser.add_argument("--think", type=float, default=20, help="mean seconds between clicks")
     parser.add_argument("--mention-rate", type=float, default=2, help="mentions per second")
     parser.add_argument("--poll-interval", type=int, default=30, help="seconds between polls")
     parser.add_argument("--web", type=int, default=2, help="web machines")
@@ -1244,6 +1251,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr] - progress in a log
     if args.role == "fake":
         run_fake(json.loads(Path(args.spec).read_text()))
         return 0
