@@ -38,7 +38,7 @@ class MinutesField(forms.Field):
     widget = forms.TextInput(attrs={"size": 6, "inputmode": "numeric", "autocomplete": "off"})
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("Time"))
+        kwargs.setdefault("label", _("Time spent"))
         kwargs.setdefault("help_text", _("Minutes, or hours and minutes as 1:30."))
         super().__init__(**kwargs)
 
