@@ -5,9 +5,11 @@ organisation's local calendar dates, both ends included; every query is scoped t
 organisation and leaves out deleted posts.
 """
 
+import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -141,20 +143,31 @@ def best_moments(organisation: Organisation) -> list[Group]:
     Only the moments: the composer and the plan ask for them on every visit.
     """
     start, end = last_days(organisation, BEST_MOMENTS_DAYS)
-    counted = _counted(organisation, start, end).only("published_at", "engagement")
+    rows = _counted(organisation, start, end).values_list("pk", "published_at", "engagement")
+    counted = [_Row(pk, published_at, engagement) for pk, published_at, engagement in rows]
     return _moments(counted, ZoneInfo(organisation.timezone))[:BEST_MOMENTS]
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One counted post as the summary needs it: plain values, no model objects, so a year of
+    a busy organisation's posts is added up quickly."""
+
+    pk: int
+    published_at: datetime
+    engagement: int
+    views: int | None = None
+    saves: int | None = None
+    channel_id: int = 0
+    pillar: str = ""
+    format: str = "text"
+    clicks: int | None = None  # None: its links were not tracked
 
 
 def results_summary(organisation: Organisation, start: date, end: date) -> ResultsSummary:
     zone = ZoneInfo(organisation.timezone)
-    results = list(
-        _counted(organisation, start, end)
-        .select_related("target__post")
-        .annotate(has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))))
-        .annotate(**_click_counts())
-        .order_by("published_at", "pk")
-    )
-    _share_channels(results)
+    results = _rows(organisation, start, end)
+    channels = Channel.objects.in_bulk({row.channel_id for row in results})
     length = end - start + timedelta(days=1)
     previous = _counted(organisation, start - length, start - timedelta(days=1)).aggregate(
         posts=Count("pk"), engagement=Sum("engagement")
@@ -166,11 +179,18 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
         engagement=sum(result.engagement for result in results),
         previous_posts=previous["posts"],
         previous_engagement=previous["engagement"] or 0,
-        channels=_ranked(_groups(results, _channel_of, network_of=_network_of)),
-        pillars=_ranked(_groups(results, _pillar_of)),
-        formats=_ranked(_groups(results, _format_of)),
+        channels=_ranked(
+            _groups(
+                results,
+                lambda row: str(row.channel_id),
+                lambda key: texts.channel_label(channels[int(key)]),
+                network_of=lambda key: texts.network_label(channels[int(key)]),
+            )
+        ),
+        pillars=_ranked(_groups(results, lambda row: row.pillar, _pillar_label)),
+        formats=_ranked(_groups(results, lambda row: row.format, _format_label)),
         moments=_moments(results, zone),
-        top=[_top_post(result, zone) for result in _best(results)],
+        top=_top_posts(results, channels, zone),
         waiting=_waiting(organisation, start, end),
         views=_tally(results, "views"),
         saves=_tally(results, "saves"),
@@ -178,11 +198,54 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
     )
 
 
-def _share_channels(results: list[PostResult]) -> None:
-    """One channel object per channel, read once, for a year's results on a few channels."""
-    channels = Channel.objects.in_bulk({result.target.channel_id for result in results})
-    for result in results:
-        result.target.channel = channels[result.target.channel_id]
+def _rows(organisation: Organisation, start: date, end: date) -> list[_Row]:
+    found = (
+        _counted(organisation, start, end)
+        .annotate(has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))))
+        .annotate(**_click_counts())
+        .order_by("published_at", "pk")
+        .values_list(
+            "pk",
+            "published_at",
+            "engagement",
+            "views",
+            "saves",
+            "target__channel_id",
+            "target__post__pillar",
+            "has_images",
+            "target__post__link_preview",
+            "target__text",
+            "tracked_links",
+            "link_clicks",
+        )
+    )
+    return [
+        _Row(
+            pk,
+            published_at,
+            engagement,
+            views,
+            saves,
+            channel_id,
+            pillar,
+            _format_key(has_images, preview, text),
+            clicks if tracked else None,
+        )
+        for (
+            pk,
+            published_at,
+            engagement,
+            views,
+            saves,
+            channel_id,
+            pillar,
+            has_images,
+            preview,
+            text,
+            tracked,
+            clicks,
+        ) in found
+    ]
 
 
 def _click_counts() -> dict[str, Exists | Coalesce]:
@@ -193,10 +256,7 @@ def _clicks(result: PostResult) -> int | None:
     return clicks_of(result)
 
 
-def _tally(results: Sequence[PostResult], name: str) -> Tally:
-    if name == "clicks":
-        given = [value for result in results if (value := _clicks(result)) is not None]
-        return Tally(total=sum(given), given=len(given), posts=len(results))
+def _tally(results: Sequence[_Row], name: str) -> Tally:
     given = [value for result in results if (value := getattr(result, name)) is not None]
     return Tally(total=sum(given), given=len(given), posts=len(results))
 
@@ -231,13 +291,12 @@ def _waiting(organisation: Organisation, start: date, end: date) -> int:
 
 
 def _groups(
-    results: Iterable[PostResult],
-    key_of: Callable[[PostResult], tuple[str, str]],
+    results: Iterable[_Row],
+    key_of: Callable[[_Row], str],
+    label_of: Callable[[str], str],
     *,
-    network_of: Callable[[PostResult], str] | None = None,
+    network_of: Callable[[str], str] | None = None,
 ) -> list[Group]:
-    labels: dict[str, str] = {}
-    networks: dict[str, str] = {}
     posts: dict[str, int] = {}
     engagement: dict[str, int] = {}
     clicks: dict[str, int] = {}
@@ -245,37 +304,35 @@ def _groups(
     views: dict[str, int] = {}
     viewed: dict[str, int] = {}
     for result in results:
-        key, label = key_of(result)
-        labels.setdefault(key, label)
-        if network_of is not None:
-            networks.setdefault(key, network_of(result))
+        key = key_of(result)
         posts[key] = posts.get(key, 0) + 1
         engagement[key] = engagement.get(key, 0) + result.engagement
-        if (counted := _clicks(result)) is not None:
-            clicks[key] = clicks.get(key, 0) + counted
+        if result.clicks is not None:
+            clicks[key] = clicks.get(key, 0) + result.clicks
             tracked[key] = tracked.get(key, 0) + 1
         if result.views:  # the rate leaves out posts without views, not only their views
             views[key] = views.get(key, 0) + result.views
             viewed[key] = viewed.get(key, 0) + result.engagement
+    # Labels once per group, not once per post.
     return [
         Group(
             key,
-            labels[key],
+            label_of(key),
             posts[key],
             engagement[key],
             clicks=clicks.get(key, 0),
             tracked=tracked.get(key, 0),
             views=views.get(key, 0),
             viewed_engagement=viewed.get(key, 0),
-            network=networks.get(key, ""),
+            network=network_of(key) if network_of is not None else "",
         )
-        for key in labels
+        for key in posts
     ]
 
 
-def _moments(results: Iterable[PostResult], zone: ZoneInfo) -> list[Group]:
+def _moments(results: Iterable[_Row], zone: ZoneInfo) -> list[Group]:
     """Weekday and part of the day, best first, only those with enough posts to compare."""
-    groups = _ranked(_groups(results, lambda result: _moment_of(result, zone)))
+    groups = _ranked(_groups(results, lambda result: _moment_of(result, zone), _moment_label))
     return [group for group in groups if group.comparable]
 
 
@@ -284,32 +341,20 @@ def _ranked(groups: list[Group]) -> list[Group]:
     return sorted(groups, key=lambda g: (not g.comparable, -g.per_post, -g.posts, g.label))
 
 
-def _channel_of(result: PostResult) -> tuple[str, str]:
-    channel = result.target.channel
-    return str(channel.pk), texts.channel_label(channel)
+def _pillar_label(pillar: str) -> str:
+    return pillar or str(texts.NO_PILLAR)
 
 
-def _network_of(result: PostResult) -> str:
-    return texts.network_label(result.target.channel)
-
-
-def _pillar_of(result: PostResult) -> tuple[str, str]:
-    pillar = result.target.post.pillar
-    return pillar, pillar or str(texts.NO_PILLAR)
-
-
-def _format_key(result: PostResult) -> str:
-    post = result.target.post
-    if getattr(result, "has_images", False):
+def _format_key(has_images: bool, link_preview: dict[str, Any] | None, text: str) -> str:
+    if has_images:
         return "image"
-    if (post.link_preview or {}).get("url") or first_link(result.target.text):
+    if (link_preview or {}).get("url") or first_link(text):
         return "link"
     return "text"
 
 
-def _format_of(result: PostResult) -> tuple[str, str]:
-    key = _format_key(result)
-    return key, str(texts.FORMATS[key])
+def _format_label(key: str) -> str:
+    return str(texts.FORMATS[key])
 
 
 def daypart_of(local: datetime) -> tuple[int, str]:
@@ -323,15 +368,31 @@ def daypart_of(local: datetime) -> tuple[int, str]:
     return local.weekday(), "evening" if local.hour < 23 else "night"
 
 
-def _moment_of(result: PostResult, zone: ZoneInfo) -> tuple[str, str]:
+def _moment_of(result: _Row, zone: ZoneInfo) -> str:
     weekday, daypart = daypart_of(result.published_at.astimezone(zone))
-    return f"{weekday}:{daypart}", texts.moment_label(weekday, daypart)
+    return f"{weekday}:{daypart}"
 
 
-def _best(results: Iterable[PostResult]) -> list[PostResult]:
-    reacted = [result for result in results if result.engagement]
-    # Ties go to the most recent post.
-    return sorted(reacted, key=lambda r: (-r.engagement, -r.published_at.timestamp(), r.pk))[:TOP]
+def _moment_label(key: str) -> str:
+    weekday, daypart = key.split(":")
+    return texts.moment_label(int(weekday), daypart)
+
+
+def _top_posts(results: list[_Row], channels: dict[int, Channel], zone: ZoneInfo) -> list[TopPost]:
+    """The TOP posts with the most reactions, read in full; ties go to the most recent post."""
+    reacted = (result for result in results if result.engagement)
+    best = heapq.nsmallest(
+        TOP, reacted, key=lambda r: (-r.engagement, -r.published_at.timestamp(), r.pk)
+    )
+    found = (
+        PostResult.objects.filter(pk__in=[row.pk for row in best])
+        .select_related("target")
+        .annotate(**_click_counts())
+        .in_bulk()
+    )
+    for result in found.values():
+        result.target.channel = channels[result.target.channel_id]
+    return [_top_post(found[row.pk], zone) for row in best]
 
 
 def _top_post(result: PostResult, zone: ZoneInfo) -> TopPost:
