@@ -45,6 +45,7 @@ class Side:
     monitors: list[str]  # the names of the monitors that count for it
     sources: list[Watched]  # what they read; every source when one of them reads all
     all_sources: bool  # a monitor reads every source of the organisation
+    source_ids: frozenset[int] = frozenset()
     mentions: int = 0
     previous: int = 0  # in the period of the same length just before
     sentiments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SENTIMENTS, 0))
@@ -120,15 +121,10 @@ class ShareOfVoice:
     @property
     def like_for_like(self) -> bool:
         """Every side reads the same sources; otherwise a side may just be listened to more."""
-        read = {_reads(side) for side in self.sides}
-        return len(read) <= 1
+        return len({side.source_ids for side in self.sides}) <= 1
 
     def weekly(self, side: Side) -> list[int]:
         return [side.weeks.get(week, 0) for week in self.weeks]
-
-
-def _reads(side: Side) -> frozenset[Watched] | None:
-    return None if side.all_sources else frozenset(side.sources)
 
 
 def share_of_voice(organisation: Organisation, start: date, end: date) -> ShareOfVoice:
@@ -187,7 +183,8 @@ def _side(key: str, label: str, monitors: list[Monitor], everything: list[Source
     reads_all = any(not _chosen(monitor) for monitor in monitors)
     chosen = everything if reads_all else [s for m in monitors for s in _chosen(m)]
     watched = sorted({Watched(s.name, network_of(s)) for s in chosen}, key=_by_name)
-    return Side(key, label, [m.name for m in monitors], watched, reads_all)
+    ids = frozenset(source.pk for source in chosen)
+    return Side(key, label, [m.name for m in monitors], watched, reads_all, ids)
 
 
 def _by_name(watched: Watched) -> tuple[str, str]:

@@ -119,7 +119,8 @@ def test_only_the_organisations_own_mentions_count(world: World) -> None:
     # A link across organisations must never count, even if one slipped into the table.
     said(world.other_org, NOW - timedelta(days=1), rival)
     said(world.org, NOW - timedelta(days=1), brand)
-    found = share_of_voice(world.org, START, END)
+    with translation.override("en"):
+        found = share_of_voice(world.org, START, END)
     assert found.total == 1
     assert [side.label for side in found.sides] == ["Your business", "Bakkerij Bert"]
     assert found.competitors[0].mentions == 0
@@ -152,6 +153,12 @@ def test_sources_are_listed_and_a_difference_is_flagged(world: World) -> None:
     assert all(name != "Garage news" for name, _network in read)
     assert not found.like_for_like
     rival.sources.set([local])
+    assert share_of_voice(world.org, START, END).like_for_like
+    # Ticking every source is the same as ticking none.
+    for found_monitor in Monitor.objects.filter(organisation=world.org):
+        found_monitor.sources.set(Source.objects.filter(organisation=world.org))
+    assert share_of_voice(world.org, START, END).like_for_like
+    rival.sources.clear()
     assert share_of_voice(world.org, START, END).like_for_like
     assert everywhere.pk
 
