@@ -206,8 +206,11 @@ def test_the_inbox_says_when_the_model_refuses_is_slow_or_the_limit_is_reached(
     page.locator("#id_text").fill("Mijn eigen begin")
 
     fake_llm.failure, fake_llm.delay = "slow", 3.0
+    panel = page.locator("#assistant-answer-panel")
+    panel.evaluate("panel => { panel.dataset.slowAfter = '300'; }")  # not 15 s in a test
     page.locator("#assistant-answer").click()
     expect(page.locator("#assistant-answer-busy")).to_be_visible()
+    expect(page.locator("#assistant-answer-error")).to_contain_text("slow to answer")
     page.locator("#assistant-answer-cancel").click()
     expect(page.locator("#assistant-answer-busy")).to_be_hidden()
     expect(page.locator("#assistant-answer-cancel")).to_be_hidden()

@@ -49,7 +49,8 @@
   }
 
   // One suggestion, streamed into `parts.preview` as the model writes it. Returns a function
-  // that cancels it. `parts`: preview, error, busy, cancel, use (all elements), slow (text).
+  // that cancels it. `parts`: panel, preview, error, busy, cancel, use (elements), slow, down
+  // (texts). The panel's data-slow-after (milliseconds) may shorten the wait before `slow`.
   function streamSuggestion(url, body, parts) {
     var controller = new AbortController();
     var slowTimer = null;
@@ -76,7 +77,7 @@
     // Tell the person when the model keeps them waiting; they may wait or cancel.
     slowTimer = setTimeout(function () {
       if (!parts.preview.textContent.trim() && parts.slow) fail(parts.slow);
-    }, SLOW_AFTER_MS);
+    }, Number(parts.panel.dataset.slowAfter) || SLOW_AFTER_MS);
     fetch(url, {
       method: "POST",
       body: body,
@@ -117,6 +118,7 @@
       cancel: panel.querySelector("#assistant-cancel"),
       use: panel.querySelector("#assistant-use"),
       slow: panel.dataset.slow,
+      panel: panel,
       down: panel.dataset.down,
     };
     var words = panel.querySelector("#assistant-words");
@@ -196,6 +198,7 @@
       cancel: panel.querySelector("#assistant-answer-cancel"),
       use: panel.querySelector("#assistant-answer-use"),
       slow: panel.dataset.slow,
+      panel: panel,
       down: panel.dataset.down,
     };
     var ask = panel.querySelector("#assistant-answer");
