@@ -31,6 +31,8 @@ PAGES = [
     "luisteren/",
     "luisteren/monitors/{monitor}/",
     "meten/",
+    "tijd/",
+    "tijd/kosten/",
     "plan/",
     "instellingen/kanalen/",
 ]
