@@ -54,6 +54,8 @@
   function streamSuggestion(url, body, parts) {
     var controller = new AbortController();
     var slowTimer = null;
+    // A request asked after this one owns the panel; this one's ending must not touch it.
+    parts.current = controller;
     body.append("stream", "1");
     parts.preview.textContent = "";
     show(parts.preview, true);
@@ -63,12 +65,14 @@
     parts.use.disabled = true;
 
     function fail(message) {
+      if (parts.current !== controller) return;
       parts.error.textContent = message;
       show(parts.error, true);
     }
 
     function finish() {
       clearTimeout(slowTimer);
+      if (parts.current !== controller) return;
       show(parts.busy, false);
       show(parts.cancel, false);
       parts.use.disabled = !parts.preview.textContent.trim();
