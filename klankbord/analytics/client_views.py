@@ -134,7 +134,7 @@ def report_link_create_view(request: HttpRequest, membership: Membership) -> Htt
     form = ReportLinkForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(message) for message in error))
         return redirect(_list_url(membership) + "#report-links")
     data = {name: form.cleaned_data[name] for name in form.Meta.fields}
     report_links.report_link_create(organisation=membership.organisation, by=membership, data=data)
@@ -165,7 +165,7 @@ class Part:
     level: int = 1
     items: tuple[SafeString, ...] = ()
     header: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = ()
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # (its column's name, the cell)
 
 
 def bold(text: str) -> SafeString:
@@ -185,7 +185,9 @@ def page_parts(report: MonthlyReport) -> list[Part]:
         elif isinstance(block, pdf.Bullets):
             parts.append(Part("bullets", items=tuple(bold(item) for item in block.items)))
         elif isinstance(block, pdf.Table):
-            rows = tuple(tuple(row) for row in block.rows)
+            # A figure next to its name needs no other label on a phone.
+            names = block.header if len(block.header) > 2 else [""] * len(block.header)
+            rows = tuple(tuple(zip(names, row, strict=False)) for row in block.rows)
             parts.append(Part("table", header=tuple(block.header), rows=rows))
         elif isinstance(block, pdf.Note):
             parts.append(Part("note", block.text))
