@@ -225,6 +225,8 @@ def log_in(client: "httpx.Client", base_url: str, login: tuple[str, str], log: P
         if dashboard.status_code == 200 and "/o/" in str(dashboard.url):
             return
         print(f"login answered {dashboard.status_code} at {dashboard.url}; trying again")
+        errors = [line for line in log.read_text(errors="replace").splitlines() if "Error" in line]
+        print("\n".join(errors[-5:]))
         time.sleep(5)
     print(log.read_text(errors="replace")[-3000:])
     raise SystemExit("the demo owner could not log in")
