@@ -100,7 +100,8 @@ def client_report_create(
 def client_report_update(
     *, report: ClientReport, by: Membership, data: dict[str, Any]
 ) -> ClientReport:
-    before = (report.period, report.starts_on, report.ends_on)
+    # As stored: a bound form has already changed the object it was given.
+    before = ClientReport.objects.values_list("period", "starts_on", "ends_on").get(pk=report.pk)
     for name, value in data.items():
         setattr(report, name, value)
     if (report.period, report.starts_on, report.ends_on) != before:
@@ -219,13 +220,14 @@ class ReportMessage(EmailMultiAlternatives):
     pdf: tuple[str, bytes] | None = None
 
     def _create_message(self, msg: Any) -> Any:
-        body = super()._create_message(msg)
+        body = super()._create_message(msg)  # type: ignore[misc]  # Django has it, stubs not
         if self.pdf is None:
             return body
         encoding = self.encoding or settings.DEFAULT_CHARSET
         mixed = SafeMIMEMultipart(_subtype="mixed", encoding=encoding)
         mixed.attach(body)
-        mixed.attach(self._create_attachment(*self.pdf, "application/pdf"))
+        attachment = self._create_attachment(*self.pdf, "application/pdf")  # type: ignore[attr-defined]
+        mixed.attach(attachment)
         return mixed
 
 

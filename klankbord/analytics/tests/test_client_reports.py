@@ -242,10 +242,17 @@ def test_a_member_edits_and_deletes_a_schedule_with_audit_entries(
     found = schedule(world)
     edit = f"{LIST}{found.pk}/"
     assert alice_client.get(edit).status_code == 200
-    assert alice_client.post(edit, form(name="Jan (kwartaal)", period="quarter")).status_code == 302
+    with time_machine.travel(datetime(2026, 4, 20, 9, 0, tzinfo=UTC), tick=False):
+        response = alice_client.post(edit, form(name="Jan (kwartaal)", period="quarter"))
+    assert response.status_code == 302
     found.refresh_from_db()
     assert (found.name, found.period) == ("Jan (kwartaal)", "quarter")
-    assert alice_client.post(f"{edit}verwijderen/").status_code == 302
+    # Another kind of period starts with the one running: the first quarter is April to June.
+    assert found.last_sent_for == date(2026, 1, 1)
+    assert send_at(datetime(2026, 4, 21, 9, 0, tzinfo=UTC)) == 0
+    assert send_at(datetime(2026, 7, 1, 5, 0, tzinfo=UTC)) == 1
+    with time_machine.travel(datetime(2026, 4, 20, 9, 5, tzinfo=UTC), tick=False):
+        assert alice_client.post(f"{edit}verwijderen/").status_code == 302
     assert not ClientReport.objects.exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"report.client_changed", "report.client_deleted"} <= actions
