@@ -26,9 +26,10 @@ class DatabaseTransport(Transport):
         super().__init__(client, **kwargs)
         self.wait_after_empty = self.polling_interval
 
-    def drain_events(self, connection: Any, timeout: float | None = None) -> None:
+    def drain_events(self, connection: Any, timeout: float | None = None, **kwargs: Any) -> None:
         """As kombu's, with a wait after an empty poll that grows while the queues stay empty."""
         started = monotonic()
+        assert self.cycle is not None  # set when the first channel opens, as kombu assumes
         while True:
             try:
                 self.cycle.get(self._deliver, timeout=timeout)
