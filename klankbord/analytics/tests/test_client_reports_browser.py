@@ -45,7 +45,10 @@ def test_a_manager_schedules_a_report_and_a_client_opens_its_address(
     expect(page.locator("h1")).to_have_text("Klantrapporten")
     page.get_by_role("link", name="Nieuw klantrapport").click()
     page.get_by_label("Naam").fill("Voor Jan")
+    page.get_by_label("Welke periode").select_option("custom")
+    expect(page.locator(".field-starts_on")).to_be_visible()
     page.get_by_label("Welke periode").select_option("quarter")
+    expect(page.locator(".field-starts_on")).to_be_hidden()  # dates only for chosen dates
     page.get_by_label("Versturen naar").fill("jan@klant.test\nniet-een-adres")
     page.get_by_label("Taal van het rapport").select_option("fr-be")
     page.get_by_role("button", name="Bewaren").click()
