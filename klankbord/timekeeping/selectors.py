@@ -20,7 +20,7 @@ from klankbord.analytics.results import ResultsSummary
 from klankbord.analytics.selectors import utc_range
 from klankbord.inbox.models import Reply
 from klankbord.orgs.models import Membership, Organisation, Role
-from klankbord.publishing.models import Post, ShortLink
+from klankbord.publishing.models import LinkClick, Post, ShortLink
 from klankbord.strategy.models import Plan
 from klankbord.strategy.rules import WEEKS_PER_MONTH
 from klankbord.timekeeping import returns
@@ -225,12 +225,27 @@ class Budget:
     spent_ads: Decimal | None
 
     @property
+    def _compared(self) -> list[tuple[Decimal, Decimal]]:
+        """Planned against spent, only for the parts known on both sides: an unknown ad spend
+        must not look like money saved."""
+        pairs = [(self.planned_time, self.spent_time), (self.planned_ads, self.spent_ads)]
+        return [
+            (planned, spent)
+            for planned, spent in pairs
+            if planned is not None and spent is not None
+        ]
+
+    @property
+    def partial(self) -> bool:
+        return 0 < len(self._compared) < 2
+
+    @property
     def planned(self) -> Decimal | None:
-        return returns.add_known(self.planned_time, self.planned_ads)
+        return returns.add_known(*(planned for planned, _spent in self._compared))
 
     @property
     def spent(self) -> Decimal | None:
-        return returns.add_known(self.spent_time, self.spent_ads)
+        return returns.add_known(*(spent for _planned, spent in self._compared))
 
     @property
     def over(self) -> Decimal | None:
@@ -327,11 +342,13 @@ def reactions_in(organisation: Organisation, since: datetime, until: datetime) -
 
 def clicks_in(organisation: Organisation, start: date, end: date) -> int | None:
     """Clicks on tracked links on the days start..end; None when no link was ever tracked."""
-    on_days = Q(clicks__day__gte=start, clicks__day__lte=end)
-    found = ShortLink.objects.filter(organisation=organisation).aggregate(
-        links=Count("pk", distinct=True), clicks=Sum("clicks__count", filter=on_days)
-    )
-    return int(found["clicks"] or 0) if found["links"] else None
+    if not ShortLink.objects.filter(organisation=organisation).exists():
+        return None
+    # Only the period's click days: years of them stay unread (see benchmarks/analytics.py).
+    found = LinkClick.objects.filter(
+        link__organisation=organisation, day__gte=start, day__lte=end
+    ).aggregate(clicks=Sum("count"))
+    return int(found["clicks"] or 0)
 
 
 def return_figures(

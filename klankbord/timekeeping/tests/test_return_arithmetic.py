@@ -134,3 +134,14 @@ def test_the_rate_of_the_plans_first_step_stands_in_for_the_hourly_cost(world: W
     assert found.hourly_cost == Decimal(75)
     assert found.time_cost == Decimal("50.00")
     assert found.missing == ["ads", "tools", "outside_help"]
+
+
+def test_an_unknown_ad_spend_is_left_out_of_the_budget_comparison(world: World) -> None:
+    plan = plan_with_budget(world.org, hours_per_week=1, hourly_cost=30, ad_spend=300)
+    TimeEntry.objects.create(organisation=world.org, member=world.alice, activity="planning",
+                             day=START, minutes=60)  # fmt: skip
+    budget = return_figures(world.org, START, END, plan=plan).budget
+    assert budget.planned_ads == Decimal("295.16") and budget.spent_ads is None
+    # Time against time only: no ad spend recorded must not look like € 295 saved.
+    assert budget.partial
+    assert budget.planned == budget.planned_time and budget.spent == Decimal("30.00")
