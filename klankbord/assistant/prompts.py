@@ -50,6 +50,7 @@ class Voice:
     avoid: str = ""
     pillars: Sequence[dict[str, Any]] = ()
     donts: Sequence[str] = ()  # from the staff policy: what is never shared
+    dos: Sequence[str] = ()  # from the staff policy: how the business writes and answers
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ def voice_lines(voice: Voice, language: str) -> list[str]:
         lines.append(f"Never write about: {voice.avoid.strip()}")
     if voice.donts:
         lines.append("Never share: " + "; ".join(d.strip() for d in voice.donts if d.strip()))
+    lines.extend(f"Always: {rule}" for rule in voice.dos)
     lines.append("Do not invent facts, prices, dates or promises. Answer with the text only.")
     return lines
 

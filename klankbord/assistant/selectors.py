@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -9,7 +10,7 @@ from klankbord.orgs.models import Organisation
 from klankbord.strategy import policy_texts
 from klankbord.strategy import vocabulary as v
 from klankbord.strategy.models import StaffPolicy
-from klankbord.strategy.policy import tone_of
+from klankbord.strategy.policy import DEFAULT_CHOICES, tone_of
 from klankbord.strategy.selectors import plan_of
 
 
@@ -53,7 +54,7 @@ def facts_for_prompt(organisation: Organisation) -> prompts.Facts:
 
 
 def voice_of(organisation: Organisation, language: str) -> prompts.Voice:
-    """The plan's tone, pillars and the staff policy's "never share" list."""
+    """The plan's tone and pillars, and the staff policy's "never share" list and do's."""
     plan = plan_of(organisation)
     positioning = (plan.positioning if plan else {}) or {}
     content = (plan.content if plan else {}) or {}
@@ -79,7 +80,26 @@ def voice_of(organisation: Organisation, language: str) -> prompts.Voice:
         avoid=str(positioning.get("avoid") or ""),
         pillars=[p for p in content.get("pillars") or [] if isinstance(p, dict)],
         donts=donts,
+        dos=policy_dos({**DEFAULT_CHOICES, **chosen}) if staff else (),
     )
+
+
+# The staff policy's rules for what the business itself writes, as instructions to the model.
+PRIVACY_DO = (
+    "in a public answer, never ask for names, addresses, order numbers or other personal details; "
+    "offer to take it further by private message, e-mail or phone."
+)
+CALM_DO = "answer criticism calmly and kindly; do not argue and never promise to delete anything."
+PHOTO_DOS = {
+    "consent": "name or show customers and colleagues only when they agreed to it.",
+    "never": "never name or describe recognisable customers or colleagues.",
+}
+
+
+def policy_dos(chosen: dict[str, Any]) -> list[str]:
+    """The do's of an organisation's staff policy that apply to its own posts and answers."""
+    photos = PHOTO_DOS.get(str(chosen.get("photos")))
+    return [PRIVACY_DO, CALM_DO, *([photos] if photos else [])]
 
 
 def default_language(organisation: Organisation) -> str:

@@ -2,6 +2,9 @@ import pytest
 
 from klankbord.assistant import prompts
 from klankbord.assistant.prompts import Facts, Request, ThreadLine, Voice
+from klankbord.assistant.selectors import voice_of
+from klankbord.strategy.models import StaffPolicy
+from klankbord.test import World
 
 BAKERY = Voice(
     organisation="Bakkerij Alice",
@@ -9,6 +12,7 @@ BAKERY = Voice(
     avoid="politiek",
     pillars=[{"name": "Achter de schermen", "examples": "het deeg om 4 uur"}],
     donts=["Prijzen die niet publiek zijn"],
+    dos=["offer to take it further by private message."],
 )
 
 
@@ -59,6 +63,7 @@ def test_a_draft_carries_the_plan_the_pillar_and_the_authors_words() -> None:
     assert "de warme buurtbakker" in system(messages)
     assert "Never write about: politiek" in system(messages)
     assert "Never share: Prijzen die niet publiek zijn" in system(messages)
+    assert "Always: offer to take it further by private message." in system(messages)
     assert "Content pillar: Achter de schermen. Examples: het deeg om 4 uur" in system(messages)
     assert user(messages).endswith("nieuwe zuurdesem")
 
@@ -126,3 +131,19 @@ def test_an_empty_facts_sheet_is_said_so() -> None:
         voice=BAKERY, language="nl-BE", thread=[ThreadLine("Jan", "Wat kost dat?")], facts=Facts()
     )
     assert "Facts sheet: (empty)" in system(messages)
+
+
+@pytest.mark.django_db
+def test_the_staff_policys_dos_and_donts_come_from_the_organisations_policy(world: World) -> None:
+    assert voice_of(world.org, "nl-BE").dos == ()
+    StaffPolicy.objects.create(
+        organisation=world.org,
+        language="nl",
+        choices={"photos": "never", "confidential": ["prices"], "confidential_other": "Recepten"},
+    )
+    voice = voice_of(world.org, "nl-BE")
+    assert any("never name or describe recognisable customers" in rule for rule in voice.dos)
+    assert any("never ask for names, addresses" in rule for rule in voice.dos)
+    assert voice.donts == ["Prijzen, offertes en contracten die niet publiek zijn", "Recepten"]
+    # Another organisation's policy is its own.
+    assert voice_of(world.other_org, "nl-BE").dos == ()
