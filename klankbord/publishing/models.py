@@ -81,7 +81,11 @@ class PostTarget(models.Model):
 
     class Meta:
         ordering = ["scheduled_at"]
-        indexes = [models.Index(fields=["status", "due_at"], name="target_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due_at"], name="target_status_due"),
+            # Measure counts what went out per period, and finds the first post.
+            models.Index(fields=["published_at"], name="target_published"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["post", "channel"], name="one_target_per_channel")
         ]
