@@ -116,9 +116,16 @@ def mark_missed(now: datetime) -> int:
 
 
 def claim_due(now: datetime | None = None, limit: int = BATCH) -> tuple[str, list[int]]:
-    """Claim due targets with one conditional UPDATE; returns the lease token and the ids."""
+    """Claim due targets with one conditional UPDATE; returns the lease token and the ids.
+
+    Claims still waiting in the queue count against the limit: when workers fall behind, the
+    queue holds one batch, not a new batch every tick that would wait past its claim.
+    """
     now = now or timezone.now()
     token = uuid.uuid4().hex
+    limit -= PostTarget.objects.filter(status=Status.CLAIMED, lease_expires_at__gte=now).count()
+    if limit <= 0:
+        return token, []
     due = (
         PostTarget.objects.filter(
             status=Status.SCHEDULED, due_at__lte=now, post__deleted_at__isnull=True

@@ -80,3 +80,17 @@ def test_a_claim_lost_with_its_worker_is_queued_again_after_a_minute(
     assert target_id_again == target_id and token != lost_token
     assert scheduler.publish(target_id, lost_token) == ""  # its old message, if it comes back
     assert scheduler.publish(target_id, token) == Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_beat_claims_no_more_while_a_batch_still_waits_in_the_queue(
+    world: World, sandbox: Channel
+) -> None:
+    due_posts(world, sandbox, 5)
+    due = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(due, tick=False):
+        token, first = scheduler.claim_due(limit=3)
+        assert len(first) == 3
+        assert scheduler.claim_due(limit=3)[1] == []  # the workers have not caught up
+        scheduler.publish(first[0], token)
+        assert len(scheduler.claim_due(limit=3)[1]) == 1  # one started: room for one
