@@ -1211,7 +1211,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=200, help="concurrent signed-in users")
     parser.add_argument("--think", type=float, default=20, help="mean seconds between clicks")
     parser.add_argument("--mention-rate", type=float, default=2, help="mentions per second")
-    parser.add_argument("--poll-interval", type=int, default=30, help="seconds between polls")
+    parser.add_argument(
+        "--poll-interval", type=int, default=300, help="seconds between polls of a source"
+    )
     parser.add_argument("--web", type=int, default=2, help="web machines")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers per web")
     parser.add_argument("--workers", type=int, default=3, help="worker machines")
@@ -1271,6 +1273,7 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted: stopping everything")
         return 130
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the cleanup
         cluster.stop_all()
         ensure_postgres_running()
         if not args.keep:
