@@ -158,6 +158,16 @@ def _next_on(data: dict[str, Any], zone: str) -> str:
     return _("next evaluation on %(day)s") % {"day": _moment(data["next_on"], zone)}
 
 
+def _report_sent(data: dict[str, Any], zone: str) -> str:
+    count = int(data["recipients"])
+    text = ngettext(
+        "the period from %(day)s, to %(count)s address",
+        "the period from %(day)s, to %(count)s addresses",
+        count,
+    )
+    return text % {"day": _moment(data["start"], zone), "count": count}
+
+
 def _changed_fields(data: dict[str, Any], zone: str) -> str:
     fields = {field.name: str(field.verbose_name) for field in Organisation._meta.fields}
     return ", ".join(sorted(fields.get(key, key) for key in data))
@@ -179,6 +189,7 @@ DETAILS: dict[str, Callable[[dict[str, Any], str], str]] = {
     "inbox.replied": _replied,
     "inbox.read": _network,
     "inbox.settings_changed": _target,
+    "report.client_sent": _report_sent,
     "plan.review_scheduled": _next_on,
     "plan.reviewed": _next_on,
 }
