@@ -9,6 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
 from django.test import Client
+from django.utils.translation import override
 
 from klankbord.analytics import client_reports
 from klankbord.analytics.client_reports import (
@@ -22,6 +23,7 @@ from klankbord.analytics.models import ClientReport
 from klankbord.analytics.tests.counted import counted_post
 from klankbord.analytics.tests.test_report import text_of
 from klankbord.celery import app
+from klankbord.orgs.audit_texts import details
 from klankbord.orgs.models import AuditEvent, Organisation, Role
 from klankbord.test import World
 
@@ -75,7 +77,11 @@ def test_a_month_goes_out_once_after_it_ends_to_all_recipients_with_the_pdf(worl
     # The next month brings the next report.
     assert send_at(datetime(2026, 5, 1, 5, 0, tzinfo=UTC)) == 1
     assert len(mail.outbox) == 2
-    assert AuditEvent.objects.filter(action="report.client_sent").count() == 2
+    sent = AuditEvent.objects.filter(action="report.client_sent").order_by("created_at", "pk")
+    assert sent.count() == 2
+    with override("en"):
+        said = details(sent[0], "Europe/Brussels")
+    assert said == "the period from March 1, 2026, to 2 addresses"
 
 
 def test_it_is_written_in_the_recipients_language(world: World) -> None:
