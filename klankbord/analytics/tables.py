@@ -15,6 +15,7 @@ from klankbord.analytics.voice import Side, share_of_voice
 from klankbord.orgs.models import Organisation
 from klankbord.orgs.selectors import local_today
 from klankbord.strategy.selectors import plan_of
+from klankbord.timekeeping.exports import return_table
 
 Value = str | int | float | date | datetime | None
 
@@ -259,6 +260,11 @@ def _sources_text(side: Side) -> str:
     return _("Every source: %(names)s") % {"names": names} if side.all_sources else names
 
 
+def _time_and_return(period: Period) -> Table:
+    headers, rows = return_table(period.organisation, period.start, period.end)
+    return Table(_("Time and return"), period.start, period.end, headers, rows)
+
+
 # The tables by the name in their address; each builds itself from the chosen period.
 TABLES: dict[str, Callable[[Period], Table]] = {
     "channels": _group_table("channels"),
@@ -272,6 +278,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "kpis": _kpis,
     "rhythm": _rhythm,
     "share-of-voice": _share_of_voice,
+    "return": _time_and_return,
 }
 
 

@@ -88,3 +88,25 @@ def test_the_time_entries_download_as_csv_and_xlsx_with_formulas_neutralised(
     assert row[1:5] == ["Alice", "Writing", 90, 1.5]
     assert str(row[6]).startswith("'=")
     assert client.get(URL + "export.pdf").status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_measure_section_downloads_with_unknown_figures_as_empty_cells(
+    world: World, month: None
+) -> None:
+    client = speaking(world, "en")
+    assert (
+        'href="/o/bakkerij-alice/meten/tabel/return.xlsx?dagen=30"'
+        in client.get(MEASURE).content.decode()
+    )
+    xlsx = client.get("/o/bakkerij-alice/meten/tabel/return.xlsx?dagen=30")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet is not None
+    rows = {row[0]: row[1:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Time"] == (1.5, 60, None)
+    assert rows["Ads"] == (None, 200, None)
+    assert rows["Tools"] == (None, None, None)  # not in the plan: empty, not 0
+    assert rows["Leads"] == (1, None, 260)
+    assert rows["Link clicks"] == (None, None, None)
+    assert rows["Return"] == (None, 240, None)
