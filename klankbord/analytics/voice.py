@@ -9,12 +9,13 @@ Dates are the organisation's local calendar dates, both ends included; a mention
 period in which it was published (as the listening KPIs count them).
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db import connections
+from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models.functions import Substr, TruncHour
 from django.utils.translation import gettext as _
 
 from klankbord.analytics import chart_shapes as shapes
@@ -146,13 +147,20 @@ def share_of_voice(organisation: Organisation, start: date, end: date) -> ShareO
                 f"competitor-{monitor.pk}", monitor.name, [monitor], everything
             )
     weeks = weeks_between(start, end)
+    period = _Period(
+        since=utc_range(organisation, previous_start, previous_end)[0],
+        begin=utc_range(organisation, start, end)[0],
+        until=utc_range(organisation, start, end)[1],
+    )
+    clock = _Clock(organisation.timezone)
     for side in sides.values():
         side.weeks = dict.fromkeys(weeks, 0)
-    if sides:
-        since, _until = utc_range(organisation, previous_start, previous_end)
-        begin, until = utc_range(organisation, start, end)
-        rows = _links(organisation, [m.pk for m in monitors], since, until)
-        _count(rows, sides, {m.pk: _key_of(m) for m in monitors}, begin, organisation.timezone)
+    if own:
+        _fill(sides[OWN], _own_hours(organisation, own, period), period.begin, clock)
+    competitors = [m for m in monitors if m.kind == Monitor.Kind.COMPETITOR]
+    if competitors:
+        for monitor_id, hours in _competitor_hours(organisation, competitors, period).items():
+            _fill(sides[f"competitor-{monitor_id}"], hours, period.begin, clock)
     _shares(list(sides.values()))
     return ShareOfVoice(
         start=start,
@@ -163,10 +171,6 @@ def share_of_voice(organisation: Organisation, start: date, end: date) -> ShareO
         competitors=[side for key, side in sides.items() if key != OWN],
         weeks=weeks,
     )
-
-
-def _key_of(monitor: Monitor) -> str:
-    return OWN if monitor.kind in OWN_KINDS else f"competitor-{monitor.pk}"
 
 
 def _chosen(monitor: Monitor) -> list[Source]:
@@ -201,42 +205,103 @@ def network_of(source: Source) -> str:
         return source.channel.network
 
 
-# Monitor id, mention id, published at (never None: the query filters on it), sentiment.
-Link = tuple[int, int, datetime | None, str]
+@dataclass(frozen=True)
+class _Period:
+    since: datetime  # the start of the period before
+    begin: datetime  # the start of the period
+    until: datetime  # the end of the period
 
 
-def _links(
-    organisation: Organisation, monitor_ids: list[int], since: datetime, until: datetime
-) -> Iterable[Link]:
-    """Which monitor found which mention, both periods in one query."""
-    through = Mention.monitors.through
-    return through.objects.filter(
-        monitor_id__in=monitor_ids,
+# Mentions per UTC hour and sentiment, both periods: one grouped pass instead of a conditional
+# count per figure, which tests every mention once per figure.
+Hours = list[tuple[Any, str, int]]
+
+
+def _utc_hour(alias: str, field: str) -> Any:
+    """The UTC hour of a moment in the database: the first 13 characters of SQLite's text.
+
+    The periods start at local midnight, a whole UTC hour in the zones we serve; a zone with a
+    half-hour offset would put that half hour's mentions in the neighbouring period.
+    """
+    if connections[alias].vendor == "sqlite":
+        return Substr(field, 1, 13)
+    return TruncHour(field, tzinfo=UTC)
+
+
+def _own_hours(organisation: Organisation, monitors: list[Monitor], period: _Period) -> Hours:
+    """The business's side: each mention once, however many of its monitors found it."""
+    found_by = Mention.monitors.through.objects.filter(
+        mention_id=OuterRef("pk"), monitor_id__in=[m.pk for m in monitors]
+    )
+    mentions = Mention.objects.filter(
+        Exists(found_by),
+        organisation=organisation,
+        published_at__gte=period.since,
+        published_at__lt=period.until,
+    )
+    rows = (
+        mentions.annotate(hour=_utc_hour(mentions.db, "published_at"))
+        .values("hour", "sentiment")  # type: ignore[misc]  # the stubs miss the annotation
+        .annotate(total=Count("pk"))
+        .order_by()
+        .values_list("hour", "sentiment", "total")
+    )
+    return list(rows)
+
+
+def _competitor_hours(
+    organisation: Organisation, monitors: list[Monitor], period: _Period
+) -> dict[int, Hours]:
+    """Per competitor monitor, through its links: a monitor links a mention at most once."""
+    links = Mention.monitors.through.objects.filter(
+        monitor_id__in=[m.pk for m in monitors],
         mention__organisation=organisation,
-        mention__published_at__gte=since,
-        mention__published_at__lt=until,
-    ).values_list("monitor_id", "mention_id", "mention__published_at", "mention__sentiment")
+        mention__published_at__gte=period.since,
+        mention__published_at__lt=period.until,
+    )
+    rows = (
+        links.annotate(hour=_utc_hour(links.db, "mention__published_at"))
+        .values("monitor_id", "hour", "mention__sentiment")  # type: ignore[misc]
+        .annotate(total=Count("pk"))
+        .order_by()
+        .values_list("monitor_id", "hour", "mention__sentiment", "total")
+    )
+    found: dict[int, Hours] = {monitor.pk: [] for monitor in monitors}
+    for monitor_id, hour, sentiment, total in rows:
+        found[monitor_id].append((hour, sentiment, total))
+    return found
 
 
-def _count(
-    rows: Iterable[Link], sides: dict[str, Side], keys: dict[int, str], begin: datetime, zone: str
-) -> None:
-    """Adds each link to its side: before `begin` to the previous period, else to this one."""
-    seen: set[tuple[str, int]] = set()
-    for monitor_id, mention_id, published_at, sentiment in rows:
-        key = keys[monitor_id]
-        if published_at is None or (key, mention_id) in seen:  # two own monitors: once
+class _Clock:
+    """Each UTC hour read once: the moment it starts and its local ISO week."""
+
+    def __init__(self, zone: str) -> None:
+        self.zone = zone
+        self.seen: dict[Any, tuple[datetime, date]] = {}
+
+    def __call__(self, hour: Any) -> tuple[datetime, date]:
+        if hour not in self.seen:
+            start = _hour_start(hour)
+            self.seen[hour] = (start, week_of(local(start, self.zone).date()))
+        return self.seen[hour]
+
+
+def _fill(side: Side, hours: Hours, begin: datetime, clock: _Clock) -> None:
+    for hour, sentiment, total in hours:
+        start, week = clock(hour)
+        if start < begin:
+            side.previous += total
             continue
-        seen.add((key, mention_id))
-        side = sides[key]
-        if published_at < begin:
-            side.previous += 1
-            continue
-        side.mentions += 1
+        side.mentions += total
         if sentiment in side.sentiments:
-            side.sentiments[sentiment] += 1
-        week = week_of(local(published_at, zone).date())
-        side.weeks[week] = side.weeks.get(week, 0) + 1
+            side.sentiments[sentiment] += total
+        side.weeks[week] = side.weeks.get(week, 0) + total
+
+
+def _hour_start(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(f"{value}:00").replace(tzinfo=UTC)  # "2026-03-10 12"
 
 
 def _shares(sides: list[Side]) -> None:
