@@ -131,7 +131,7 @@ def client_report_test_view(
 @org_view(MANAGES_REPORTS)
 @require_POST
 def report_link_create_view(request: HttpRequest, membership: Membership) -> HttpResponse:
-    form = ReportLinkForm(request.POST)
+    form = ReportLinkForm(request.POST, today=local_today(membership.organisation))
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(str(message) for message in error))

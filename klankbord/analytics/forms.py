@@ -1,8 +1,10 @@
 import re
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from klankbord.analytics.models import MAX_RECIPIENTS, ClientReport, ReportLink
@@ -111,6 +113,10 @@ class ClientReportForm(PeriodDatesMixin, forms.ModelForm):
 class ReportLinkForm(PeriodDatesMixin, forms.ModelForm):
     custom = ReportLink.Period.CUSTOM
 
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     class Meta:
         model = ReportLink
         fields = ["name", "period", "starts_on", "ends_on", "language"]
@@ -129,4 +135,7 @@ class ReportLinkForm(PeriodDatesMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         self.clean_dates(data)
+        # An address shows figures: a period that has not started has none yet.
+        if data.get("starts_on") and data["starts_on"] > self.today:
+            raise forms.ValidationError(_("This period has not started yet."))
         return data

@@ -22,6 +22,7 @@ from klankbord.analytics.forms import ClientReportForm, ReportLinkForm
 from klankbord.analytics.models import ClientReport, ReportLink
 from klankbord.api.views import OrgScopedMixin
 from klankbord.orgs.models import Role
+from klankbord.orgs.selectors import local_today
 
 MANAGES_REPORTS = Role.MANAGER  # the recipients' addresses are personal data: not for everyone
 
@@ -145,7 +146,8 @@ class ReportLinkListView(OrgScopedMixin, generics.ListAPIView):
     def post(self, request: Request, org_slug: str) -> Response:
         asked = ReportLinkCreateSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
-        data = checked(ReportLinkForm(form_data(asked.validated_data)))
+        today = local_today(self.membership.organisation)
+        data = checked(ReportLinkForm(form_data(asked.validated_data), today=today))
         link, _token = report_links.report_link_create(
             organisation=self.membership.organisation, by=self.membership, data=data
         )

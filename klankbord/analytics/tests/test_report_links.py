@@ -181,4 +181,9 @@ def test_chosen_dates_are_checked(alice_client: Client) -> None:
         alice_client.post(CREATE, data, HTTP_ACCEPT_LANGUAGE="en")
         page = alice_client.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Give the first and the last day of the period." in page
+    data |= {"starts_on": "2026-04-11", "ends_on": "2026-04-30"}  # tomorrow in Brussels
+    with time_machine.travel(IN_APRIL, tick=False):
+        alice_client.post(CREATE, data, HTTP_ACCEPT_LANGUAGE="en")
+        page = alice_client.get(LIST, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "This period has not started yet." in page
     assert not ReportLink.objects.exists()
