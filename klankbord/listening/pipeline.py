@@ -500,17 +500,29 @@ mentions_stored = Signal()
 
 def run(source: Source, items: list[Item]) -> Batch:
     """Every step over the batch; call inside the transaction that advances the cursor."""
+    return keep(prepare(source, items))
+
+
+def prepare(source: Source, items: list[Item]) -> Batch:
+    """Every step but storing: only reads, so it may run outside a transaction."""
     batch = Batch(source=source, items=items, monitors=active_monitors(source))
     batch.pseudonymise = ListeningSettings.objects.filter(
         organisation_id=source.organisation_id, pseudonymise_authors=True
     ).exists()
-    for _name, step in STEPS:
-        if not batch.alive():
+    for name, step in STEPS:
+        if name == "store" or not batch.alive():
             break
         step(batch)
+    return batch
+
+
+def keep(batch: Batch) -> Batch:
+    """Store what the earlier steps kept and count what they dropped; inside a transaction."""
+    if batch.alive():
+        dict(STEPS)["store"](batch)
     count_drops(batch)
     if batch.stored:
-        mentions_stored.send(sender=Source, source=source, mentions=batch.stored)
+        mentions_stored.send(sender=Source, source=batch.source, mentions=batch.stored)
     return batch
 
 

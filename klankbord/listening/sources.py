@@ -153,11 +153,14 @@ def _poll(source: Source) -> tuple[int, str, str]:
     return stored, "ok", ""
 
 
-@transaction.atomic
 def store_page(source: Source, page: MentionPage) -> int:
-    """The pipeline over one page and the cursor after it, committed together."""
-    batch = pipeline.run(source, [to_item(source, mention) for mention in page.mentions])
-    Source.objects.filter(pk=source.pk).update(cursor=page.cursor)
+    """The pipeline over one page; its mentions and the cursor after it committed together."""
+    # Read and understood before the transaction: on SQLite a transaction holds the write lock
+    # from its start, and loading the language models would keep every other writer waiting.
+    batch = pipeline.prepare(source, [to_item(source, mention) for mention in page.mentions])
+    with transaction.atomic():
+        pipeline.keep(batch)
+        Source.objects.filter(pk=source.pk).update(cursor=page.cursor)
     source.cursor = page.cursor
     return len(batch.stored)
 

@@ -100,17 +100,18 @@ def test_a_megabyte_is_cleaned_quickly():
         ("<div>" * 200_000, True),
     ]
     for raw, is_html in inputs:
-        # The fastest of three runs, so that a busy machine does not fail the test.
+        # The fastest of three runs against a loose bound: it catches quadratic work (minutes for a
+        # megabyte), not a busy machine; the speed itself is for benchmarks to measure.
         durations = []
         for _ in range(3):
             start = time.perf_counter()
             text = clean_text(raw, is_html=is_html)
             durations.append(time.perf_counter() - start)
-        assert min(durations) < 0.05
+        assert min(durations) < 0.5
         assert len(text) <= MAX_LENGTH
     start = time.perf_counter()
     safe_html("<p>Hallo <b>wereld</b> CafÃ© </p>" * 35_000)
-    assert time.perf_counter() - start < 0.05
+    assert time.perf_counter() - start < 0.5
 
 
 def test_safe_html_keeps_simple_formatting():
