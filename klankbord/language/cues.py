@@ -85,7 +85,8 @@ THANKS = re.compile("|".join(map(re.escape, THANKS_FOR_NOTHING)))
 QUOTED = re.compile(r"[\"“”«»']\s*[^\W\d_][^\"“”«»']{1,30}[\"“”«»']")
 CAPITALS = re.compile(r"\b[A-Z]{3,}\b")
 UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
-LETTER = re.compile(r"[^\W\d_]")
+# Letters counted by runs: a list of a few words, not one item per letter.
+LETTER_RUN = re.compile(r"[^\W\d_]+")
 MAX_COUNT = 3.0
 
 
@@ -143,7 +144,7 @@ def features(
     positive = analysis.positive_sum > 0.2
     negative = analysis.negative_sum < -0.2
     duration = 1.0 if DURATION.search(normalized) else 0.0
-    letters = len(LETTER.findall(raw))
+    letters = sum(map(len, LETTER_RUN.findall(raw)))
     capitals = len(UPPER.findall(raw)) if letters >= 4 and not raw.islower() else 0
     return list(
         Cues(

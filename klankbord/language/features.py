@@ -121,27 +121,33 @@ def column_count() -> int:
 
 
 def lexicon_block(texts: Sequence[str]) -> sparse.csr_matrix:
-    return dense_blocks(texts, [normalized_with_elongations(text) for text in texts])[0]
+    return sparse.csr_matrix(dense_blocks(texts, _normalised(texts))[0])
 
 
 def cue_block(texts: Sequence[str]) -> np.ndarray:
     """The sentence cues of `cues`, scaled; the accurate tier appends them to its embeddings."""
-    return dense_blocks(texts, [normalized_with_elongations(text) for text in texts])[1]
+    return dense_blocks(texts, _normalised(texts))[1]
+
+
+def _normalised(texts: Sequence[str]) -> list[tuple[str, int]]:
+    return [normalized_with_elongations(text) for text in texts]
 
 
 def dense_blocks(
     texts: Sequence[str], normalised: Sequence[tuple[str, int]]
-) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Lexicon scores and sentence cues, from one tokenisation of each post."""
-    lexicon_rows, cue_rows = [], []
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lexicon scores and sentence cues (dense, scaled), from one tokenisation of each post."""
+    rows: list[float] = []
     for text, (normalized, elongations) in zip(texts, normalised, strict=True):
         tokens = split_tokens(normalized, punctuation=True)
         analysis, clauses = lexicon.analyse_with_clauses(normalized, elongations, tokens)
-        lexicon_rows.append(analysis)
-        cue_rows.append(cues.features(text, normalized, tokens, analysis, clauses))
-    lexicon_columns = np.tanh(np.asarray(lexicon_rows, dtype=np.float32)) * LEXICON_WEIGHT
-    cue_columns = np.tanh(np.asarray(cue_rows, dtype=np.float32)) * CUE_WEIGHT
-    return sparse.csr_matrix(lexicon_columns), cue_columns.reshape(len(texts), -1)
+        rows.extend(analysis)
+        rows.extend(cues.features(text, normalized, tokens, analysis, clauses))
+    # One flat array for the batch: converting a list of rows costs more than the maths.
+    width = len(lexicon.FEATURE_NAMES)
+    shape = (len(texts), width + len(cues.FEATURE_NAMES))
+    columns = np.tanh(np.asarray(rows, dtype=np.float32).reshape(shape))
+    return columns[:, :width] * LEXICON_WEIGHT, columns[:, width:] * CUE_WEIGHT
 
 
 def with_sentence_starts(normalized: str) -> str:
@@ -151,13 +157,17 @@ def with_sentence_starts(normalized: str) -> str:
 
 def text_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
     """One row per text; columns as described in the module docstring."""
-    pairs = [normalized_with_elongations(text) for text in texts]
+    return text_matrix_and_cues(texts)[0]
+
+
+def text_matrix_and_cues(texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """`text_matrix`, and the cue columns in it that the accurate tier reuses."""
+    pairs = _normalised(texts)
     normalised = [normalized for normalized, _ in pairs]
     lexicon_columns, cue_columns = dense_blocks(texts, pairs)
     blocks = [
         char_block(normalised),
         word_vectorizer().transform([with_sentence_starts(text) for text in normalised]),
-        lexicon_columns,
-        sparse.csr_matrix(cue_columns),
+        sparse.csr_matrix(np.hstack([lexicon_columns, cue_columns])),
     ]
-    return sparse.hstack(blocks, format="csr", dtype=np.float32)
+    return sparse.hstack(blocks, format="csr", dtype=np.float32), cue_columns

@@ -150,17 +150,28 @@ def analyse_with_clauses(
 
 def _analysis(found: "_Found", normalized: str, elongations: int) -> Analysis:
     values = found.weighted_values()
-    words = [value for value, emoji in zip(found.values, found.emoji, strict=True) if not emoji]
-    emoji = [value for value, emoji in zip(found.values, found.emoji, strict=True) if emoji]
+    # One pass for the four counts: this runs for every post, in both tiers.
+    positive_words = negative_words = positive_emoji = negative_emoji = 0
+    for value, emoji in zip(found.values, found.emoji, strict=True):
+        if value > 0:
+            if emoji:
+                positive_emoji += 1
+            else:
+                positive_words += 1
+        elif value < 0:
+            if emoji:
+                negative_emoji += 1
+            else:
+                negative_words += 1
     return Analysis(
-        positive_sum=math.fsum(value for value in values if value > 0),
-        negative_sum=math.fsum(value for value in values if value < 0),
-        positive_words=_capped(sum(1 for value in words if value > 0)),
-        negative_words=_capped(sum(1 for value in words if value < 0)),
+        positive_sum=math.fsum([value for value in values if value > 0]) if values else 0.0,
+        negative_sum=math.fsum([value for value in values if value < 0]) if values else 0.0,
+        positive_words=_capped(positive_words),
+        negative_words=_capped(negative_words),
         negated_words=_capped(found.negated),
         modified_words=_capped(found.modified),
-        positive_emoji=_capped(sum(1 for value in emoji if value > 0)),
-        negative_emoji=_capped(sum(1 for value in emoji if value < 0)),
+        positive_emoji=_capped(positive_emoji),
+        negative_emoji=_capped(negative_emoji),
         exclamation_marks=_capped(normalized.count("!")),
         question_marks=_capped(normalized.count("?")),
         elongated_words=_capped(elongations),

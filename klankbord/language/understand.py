@@ -17,7 +17,7 @@ import numpy as np
 
 from klankbord.language import embed
 from klankbord.language.detect import detect_languages
-from klankbord.language.features import cue_block, text_matrix
+from klankbord.language.features import cue_block, text_matrix_and_cues
 from klankbord.language.heads import (
     Heads,
     blend,
@@ -126,22 +126,26 @@ def probabilities(
     """Sentiment probabilities (n, 3), intent probabilities (n, 4) and the intent thresholds."""
     tier = resolve_tier(tier)
     fast = org.fast if org else base_heads(FAST)
-    columns = text_matrix(texts)
+    columns, cue_columns = text_matrix_and_cues(texts)
     sentiment = fast.sentiment_probabilities(columns)
     intents = fast.intent_probabilities(columns)
     if tier == FAST:
         return calibrated(sentiment, temperature(FAST)), intents, fast.intent_thresholds
     accurate = org.accurate if org and org.accurate else base_heads(ACCURATE)
-    vectors = accurate_matrix(texts, embed.embed(texts))
+    vectors = accurate_matrix(texts, embed.embed(texts), cue_columns)
     shares = model_card()["blend"]
     sentiment = blend(accurate.sentiment_probabilities(vectors), sentiment, shares["sentiment"])
     intents = blend(accurate.intent_probabilities(vectors), intents, shares["intents"])
     return calibrated(sentiment, temperature(ACCURATE)), intents, accurate.intent_thresholds
 
 
-def accurate_matrix(texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
-    """The accurate tier's columns: e5 embeddings plus the sentence cues of the fast tier."""
-    return np.hstack([vectors, cue_block(texts)]).astype(np.float32)
+def accurate_matrix(
+    texts: Sequence[str], vectors: np.ndarray, cue_columns: np.ndarray | None = None
+) -> np.ndarray:
+    """The accurate tier's columns: e5 embeddings plus the sentence cues of the fast tier
+    (`cue_columns` when the fast tier has found them already)."""
+    cue_columns = cue_block(texts) if cue_columns is None else cue_columns
+    return np.hstack([vectors, cue_columns]).astype(np.float32)
 
 
 def temperature(tier: str) -> float:
