@@ -243,3 +243,19 @@ def test_the_comparison_downloads_with_a_neutralised_name(
     assert rows[1][:9] == own  # 0 positive, 1 neutral, 1 negative: net -50
     assert rows[2][0] == "'" + rival.name and rows[2][2:5] == ["1", "0", "33.3"]
     assert rows[2][9].startswith("Every source: ")
+
+
+def test_it_takes_five_queries_however_many_monitors_and_mentions(
+    world: World, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND, source(world.org, "#leuven"))
+    product = monitor(world.org, "Pistolets", Monitor.Kind.PRODUCT)
+    rivals = [monitor(world.org, f"Bakker {n}", Monitor.Kind.COMPETITOR) for n in range(4)]
+    for days in range(40):
+        said(world.org, NOW - timedelta(days=days), brand, product, *rivals[: days % 4 + 1])
+    # The monitors, their sources, every source (one reads all), own mentions, competitors'.
+    with django_assert_max_num_queries(5):
+        found = share_of_voice(world.org, START, END)
+    assert found.own is not None and found.own.mentions == 30
+    # Days 0-29 ago: 8 of them 0 mod 4, 8 are 1, 7 are 2 and 7 are 3.
+    assert [side.mentions for side in found.competitors] == [30, 22, 14, 7]
