@@ -104,13 +104,16 @@ def client_report_update(
     before = ClientReport.objects.values_list("period", "starts_on", "ends_on").get(pk=report.pk)
     for name, value in data.items():
         setattr(report, name, value)
+    changed = list(data)
     if (report.period, report.starts_on, report.ends_on) != before:
         # Another kind of period or other dates: start again from the period running now.
         report.last_sent_for = None
         if report.period != ClientReport.Period.CUSTOM:
             day = report_day(report.organisation, timezone.now())
             report.last_sent_for = last_whole(report.period, day).start
-    report.save()
+        changed.append("last_sent_for")
+    # Only what was changed: a round sending this schedule meanwhile keeps its claim.
+    report.save(update_fields=changed)
     _audit(by, "report.client_changed", report)
     return report
 

@@ -174,6 +174,16 @@ def test_a_refused_message_is_sent_again_later_and_only_once(
     assert found.last_error == ""
 
 
+def test_an_edit_while_a_round_sends_keeps_the_rounds_claim(world: World) -> None:
+    found = schedule(world)
+    stale = ClientReport.objects.get(pk=found.pk)  # the member opened the form
+    assert client_report_claim(found, date(2026, 3, 1))  # meanwhile a worker claims March
+    alice = world.org.memberships.get(user=world.alice)
+    client_reports.client_report_update(report=stale, by=alice, data={"name": "Jan"})
+    found.refresh_from_db()
+    assert (found.name, found.last_sent_for) == ("Jan", date(2026, 3, 1))
+
+
 def test_a_paused_schedule_sends_nothing(world: World) -> None:
     schedule(world, active=False)
     assert send_at(APRIL_FIRST_AT_SEVEN) == 0
