@@ -5,6 +5,7 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
@@ -190,3 +191,30 @@ def test_a_bluesky_channel_reads_the_replies_to_its_published_posts_once(
     ]
     assert stored[0].remote_id == question and "question" in stored[0].intents
     assert {m.source_id for m in stored} == {comments.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mentions_are_understood_before_the_transaction_that_stores_them(sandbox: Source) -> None:
+    # On SQLite a transaction holds the write lock from its start: understanding (and loading the
+    # language models) inside it would keep every other writer, a login too, waiting.
+    seen: dict[str, bool] = {}
+    steps = dict(pipeline.STEPS)
+
+    def understand(batch: pipeline.Batch) -> None:
+        seen["understand"] = transaction.get_connection().in_atomic_block
+        steps["understand"](batch)
+
+    def store(batch: pipeline.Batch) -> None:
+        seen["store"] = transaction.get_connection().in_atomic_block
+        steps["store"](batch)
+
+    replaced = [(n, understand if n == "understand" else store if n == "store" else s)
+                for n, s in pipeline.STEPS]  # fmt: skip
+    pages = [page(0, 3, "3"), page(3, 0, "3")]
+    with (
+        mock.patch.object(sources, "read_page", side_effect=lambda s, c: pages[int(c or 0) // 3]),
+        mock.patch.object(pipeline, "STEPS", replaced),
+    ):
+        sources.poll(sandbox.pk)
+    assert seen == {"understand": False, "store": True}
+    assert Mention.objects.filter(organisation=sandbox.organisation).count() == 3
