@@ -66,7 +66,7 @@ def test_managers_see_and_correct_everyones_time(world: World) -> None:
     manager = client_for(world.member(Role.MANAGER))
     page = manager.get(URL + "?van=2026-03-01&tot=2026-03-31").content.decode()
     assert "Everyone's time" in page
-    assert "<td>Bob</td>" in page
+    assert 'data-label="Member">Bob</td>' in page
     assert manager.post(f"{URL}{bobs.pk}/verwijderen/").status_code == 302
     assert not TimeEntry.objects.exists()
 
