@@ -101,10 +101,13 @@ def in_windows(moment: float, windows: Iterable[tuple[float, float]]) -> bool:
 def split_by_windows(
     samples: Iterable[tuple[float, float, int]], windows: list[tuple[float, float]]
 ) -> tuple[list[tuple[float, float, int]], list[tuple[float, float, int]]]:
-    """(during, outside): samples are (start time, seconds, HTTP status)."""
+    """(during, outside): samples are (start time, seconds, HTTP status); a request that was
+    under way at any moment of a window (it may have waited in a queue) counts as during."""
     during, outside = [], []
     for sample in samples:
-        (during if in_windows(sample[0], windows) else outside).append(sample)
+        start, end = sample[0], sample[0] + sample[1]
+        overlaps = any(start < until and end >= since for since, until in windows)
+        (during if overlaps else outside).append(sample)
     return during, outside
 
 
@@ -786,16 +789,17 @@ def watch_healthz(url: str, watch: Watch, stop: threading.Event) -> None:
             time.sleep(max(0.0, 1.0 - (time.time() - moment)))
 
 
-def held_targets() -> set[int]:
+def started_targets() -> set[int]:
+    """Posts a worker is publishing now (claims still waiting in the queue are nobody's yet)."""
     from django.db import connection
 
     from klankbord.publishing.models import PostTarget
 
     try:
         return set(
-            PostTarget.objects.filter(
-                status__in=(PostTarget.Status.CLAIMED, PostTarget.Status.PUBLISHING)
-            ).values_list("pk", flat=True)
+            PostTarget.objects.filter(status=PostTarget.Status.PUBLISHING).values_list(
+                "pk", flat=True
+            )
         )
     except Exception:  # noqa: BLE001 - the database may be restarting
         connection.close()
@@ -807,7 +811,7 @@ def apply_fault(cluster: Cluster, fault: Fault, watch: Watch) -> None:
     watch.faults.append((moment, fault))
     print(f"  {clock()} fault: {fault.kind} {fault.target or ''}", flush=True)
     if fault.kind == "worker_kill":
-        before = held_targets()
+        before = started_targets()
         workers = [m for n, m in cluster.machines.items() if n.startswith("worker")]
         machine = workers[fault.target % len(workers)]
         if not machine.running():  # down already (a crash): kill one that runs
@@ -816,7 +820,7 @@ def apply_fault(cluster: Cluster, fault: Fault, watch: Watch) -> None:
         # Held by the survivors they end within a second or two; what is still held after
         # three seconds was the killed worker's.
         time.sleep(3)
-        watch.in_flight[moment] = before & held_targets_or_unconfirmed()
+        watch.in_flight[moment] = before & started_or_unconfirmed()
         restart_later(machine)
     elif fault.kind == "beat_kill":
         machine = cluster.machines["beat"]
@@ -828,7 +832,7 @@ def apply_fault(cluster: Cluster, fault: Fault, watch: Watch) -> None:
         restart_postgres()
 
 
-def held_targets_or_unconfirmed() -> set[int]:
+def started_or_unconfirmed() -> set[int]:
     from django.db import connection
 
     from klankbord.publishing.models import PostTarget
@@ -836,11 +840,7 @@ def held_targets_or_unconfirmed() -> set[int]:
     try:
         return set(
             PostTarget.objects.filter(
-                status__in=(
-                    PostTarget.Status.CLAIMED,
-                    PostTarget.Status.PUBLISHING,
-                    PostTarget.Status.UNCONFIRMED,
-                )
+                status__in=(PostTarget.Status.PUBLISHING, PostTarget.Status.UNCONFIRMED)
             ).values_list("pk", flat=True)
         )
     except Exception:  # noqa: BLE001

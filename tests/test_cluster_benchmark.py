@@ -35,9 +35,10 @@ def test_the_five_faults_fall_inside_the_window_with_time_to_recover() -> None:
 
 
 def test_requests_are_split_by_fault_windows() -> None:
-    samples = [(5.0, 0.1, 200), (12.0, 0.2, 503), (30.0, 0.3, 200)]
+    samples = [(5.0, 0.1, 200), (12.0, 0.2, 503), (30.0, 0.3, 200), (8.0, 3.0, 500)]
     during, outside = cluster.split_by_windows(samples, [(10.0, 25.0)])
-    assert during == [(12.0, 0.2, 503)]
+    # A request that waited in a queue when the fault began counts as during it.
+    assert during == [(12.0, 0.2, 503), (8.0, 3.0, 500)]
     assert outside == [(5.0, 0.1, 200), (30.0, 0.3, 200)]
     assert "errors 100.00%" in cluster.page_figures(during)
 
