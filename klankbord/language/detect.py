@@ -37,7 +37,8 @@ MIN_CONFIDENCE = 0.5
 # Weight of one common word, in log-probability units; and each language's head start.
 WORD_WEIGHT = 2.0
 PRIOR = {"nl": 0.5, "fr": 0.0, "en": 0.0, "de": 0.0}
-LETTER = re.compile(r"[^\W\d_]")  # a letter in any script: a word character, not digit or _
+# Runs of letters in any script (word characters, not digits or _), counted by their lengths.
+LETTERS = re.compile(r"[^\W\d_]+")
 NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.@-]+", re.IGNORECASE)
 BETWEEN_WORDS = re.compile(r"[^\w']+")  # typographic apostrophes are made plain first
 # Texts walked through the detector's automaton side by side; sorted by length first, so a
@@ -134,7 +135,7 @@ def detect_languages(texts: Sequence[str]) -> list[tuple[str, float]]:
     votes: dict[int, list[int]] = {}
     for position, text in enumerate(texts):
         cleaned = language_text(text)
-        letters = len(LETTER.findall(cleaned, endpos=400))
+        letters = sum(map(len, LETTERS.findall(cleaned, 0, 400)))
         vote = word_votes(cleaned)
         if letters >= MIN_LETTERS or _two_words_of_one_language(vote):
             encoded[position] = _encode(cleaned)
