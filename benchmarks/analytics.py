@@ -303,7 +303,7 @@ def fill_posts(org: Any, channels: list[Any], count: int, now: datetime) -> list
                     code=f"b{target.pk:x}",
                     url="https://bakkerij.example/aanbod",
                     destination="https://bakkerij.example/aanbod?utm_source=bench&utm_medium=social",
-                    created_at=target.published_at,
+                    created_at=target.published_at or now,
                 )
                 for target in targets
                 if target.post.track_clicks
