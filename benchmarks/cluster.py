@@ -15,13 +15,13 @@ Klankbord installed from a wheel built from the committed code (git HEAD), never
 - faults: two worker SIGKILLs, a Redis restart, a PostgreSQL restart, the beat killed and
   restarted (killed machines come back after 10 s, as systemd's RestartSec would).
 
-Run (as root, needs haproxy; 3-4 minutes at the defaults):
+Run (as root, needs haproxy; about 10 minutes at the defaults on two busy cores):
     .venv/bin/python benchmarks/cluster.py
 The issue's full scale (5,000 posts due over 10 minutes, 200 organisations, 400 channels,
 200 users):
     .venv/bin/python benchmarks/cluster.py --posts 5000 --duration 600
 Throughput of 1, 2 or 4 workers (all posts due at once, no faults, no page traffic):
-    .venv/bin/python benchmarks/cluster.py --burst --workers 2 --posts 2000
+    .venv/bin/python benchmarks/cluster.py --burst --workers 2 --orgs 50 --channels 100 --posts 600
 
 Exits with status 1 when a post went out twice, a post is missing or a mention was lost.
 """
