@@ -8,6 +8,7 @@ Hashing needs no vocabulary file, so a model is only its weights; the same text 
 the same columns on every machine.
 """
 
+import itertools
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -16,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from klankbord.language import cues, lexicon
-from klankbord.language.hashing import HashingVectorizer, scale_rows
+from klankbord.language.hashing import HashingVectorizer, columns_of, scale_rows
 from klankbord.language.normalize import normalized_with_elongations, split_tokens
 
 CHAR_COLUMNS = 2**18
@@ -32,6 +33,9 @@ SENTENCE_END = re.compile(r"([.!?…]+|\n)")
 # hashing each word once instead of in every post makes the char block about four times faster.
 CHAR_CACHE_WORDS = 100_000
 _char_columns_of: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+# Word unigrams and bigrams whose column is remembered, for the same reason.
+WORD_CACHE_GRAMS = 200_000
+_word_column_of: dict[str, int] = {}
 
 
 @cache
@@ -102,6 +106,33 @@ def char_block(texts: Sequence[str]) -> sparse.csr_matrix:
     return scale_rows(matrix, norm="l2", copy=False)
 
 
+def word_block(texts: Sequence[str]) -> sparse.csr_matrix:
+    """The same rows as word_vectorizer().transform(texts), from cached n-gram columns."""
+    pattern = word_vectorizer().token_pattern
+    grams: list[str] = []
+    indptr = [0]
+    for text in texts:
+        tokens = pattern.findall(text)
+        grams.extend(tokens)
+        grams.extend(" ".join(pair) for pair in itertools.pairwise(tokens))
+        indptr.append(len(grams))
+    new = {gram for gram in grams if gram not in _word_column_of}
+    if len(_word_column_of) + len(new) > WORD_CACHE_GRAMS:
+        _word_column_of.clear()  # simplest bound on memory; refilled from this batch below
+        new = set(grams)
+    if new:
+        fresh = list(new)
+        found = columns_of([gram.encode("utf-8") for gram in fresh], WORD_COLUMNS)
+        _word_column_of.update(zip(fresh, found.tolist(), strict=True))
+    columns = np.fromiter(map(_word_column_of.__getitem__, grams), np.int32, len(grams))
+    matrix = sparse.csr_matrix(
+        (np.ones(len(grams)), columns, np.asarray(indptr, dtype=np.int32)),
+        shape=(len(texts), WORD_COLUMNS),
+    )
+    matrix.sum_duplicates()  # also sorts the indices, as the vectorizer's own rows are
+    return scale_rows(matrix, norm="l2", copy=False)
+
+
 def _remember_words(words_per_text: list[list[str]]) -> None:
     new = {word for words in words_per_text for word in words if word not in _char_columns_of}
     if len(_char_columns_of) + len(new) > CHAR_CACHE_WORDS:
@@ -167,7 +198,7 @@ def text_matrix_and_cues(texts: Sequence[str]) -> tuple[sparse.csr_matrix, np.nd
     lexicon_columns, cue_columns = dense_blocks(texts, pairs)
     blocks = [
         char_block(normalised),
-        word_vectorizer().transform([with_sentence_starts(text) for text in normalised]),
+        word_block([with_sentence_starts(text) for text in normalised]),
         sparse.csr_matrix(np.hstack([lexicon_columns, cue_columns])),
     ]
     return sparse.hstack(blocks, format="csr", dtype=np.float32), cue_columns
