@@ -46,8 +46,8 @@ WORKER_STOPPED = "The worker stopped while publishing; checking."
 # A claimed target waits in the broker's queue until a worker starts it. A claim that ran out
 # there would be claimed and queued again while its first message still waits, so a busy queue
 # would fill with messages that are no longer anyone's. Nothing of a queued claim has reached the
-# network: one lost with its worker only waits this long.
-QUEUED_CLAIM = timedelta(seconds=60)
+# network: one lost with its worker only waits this many leases (54 s by default).
+QUEUED_CLAIM_LEASES = 6
 
 
 def lease_length() -> timedelta:
@@ -56,7 +56,7 @@ def lease_length() -> timedelta:
 
 def claim_length() -> timedelta:
     """How long a claim waiting in the queue holds its target (the lease starts with the work)."""
-    return max(lease_length(), QUEUED_CLAIM)
+    return lease_length() * QUEUED_CLAIM_LEASES
 
 
 def renew_every() -> float:
