@@ -13,7 +13,16 @@ from klankbord.analytics.chart_sets import report_charts
 from klankbord.analytics.locations import COUNTS as LOCATION_COUNTS
 from klankbord.analytics.report import MonthlyReport, amount
 from klankbord.analytics.results import Group, ResultsSummary, Tally
-from klankbord.analytics.texts import DASH_MEANS, clicks_of, count_text, saves_of, views_of
+from klankbord.analytics.texts import (
+    DASH_MEANS,
+    clicks_of,
+    count_text,
+    rate_missing,
+    rate_text,
+    saves_of,
+    views_of,
+)
+from klankbord.analytics.voice import ShareOfVoice, Side
 from klankbord.lib.pdf import (
     MARGIN,
     Block,
@@ -38,6 +47,7 @@ def report_blocks(report: MonthlyReport, *, with_charts: bool = True) -> list[Bl
         *_audience_blocks(report),
         *(_chart_blocks(report) if with_charts else []),
         *_location_blocks(report),
+        *_voice_blocks(report.voice),
         *_kpi_blocks(report),
         *_rhythm_blocks(report),
         *_response_blocks(report),
@@ -209,14 +219,53 @@ def _figure(value: int | None) -> str:
 
 
 def _groups_table(groups: list[Group], with_clicks: bool = False) -> Table:
-    header = ["", _("Posts"), _("Reactions"), _("Reactions per post")]
+    header = ["", _("Posts"), _("Reactions"), _("Reactions per post"), _("Engagement rate")]
     header += [_("Clicks")] if with_clicks else []
     rows = []
     for g in groups:
         row = [g.label, count_text(g.posts), count_text(g.engagement), amount(g.per_post)]
+        row.append(_rate_cell(g))
         # A group none of whose posts had a tracked link has no count: a dash, not a 0.
         rows.append(row + ([count_text(g.clicks if g.tracked else None)] if with_clicks else []))
     return Table(header, rows)
+
+
+def _rate_cell(group: Group) -> str:
+    """Reactions in percent of views, or why there is none: never a 0 % for no views."""
+    rate = group.engagement_rate
+    return rate_text(rate) if rate is not None else f"— ({rate_missing(group.network)})"
+
+
+def _voice_blocks(voice: ShareOfVoice | None) -> list[Block]:
+    """Own against each competitor: mentions, share of voice and net sentiment."""
+    if voice is None:
+        return []
+    header = [_("Who"), _("Mentions"), _("Share of voice"), _("Net sentiment")]
+    rows = [[_side_name(side), *_side_figures(side)] for side in voice.sides]
+    blocks: list[Block] = [Heading(_("Competitors and share of voice")), Table(header, rows)]
+    if not voice.like_for_like:
+        unequal = _("Not like for like: the sides' monitors do not read the same sources.")
+        blocks.append(Note(unequal))
+    blocks.append(
+        Note(
+            _(
+                "Share of voice: a side's mentions out of the mentions of all sides together. "
+                "Net sentiment: the positive mentions minus the negative ones, in percent of all "
+                "its mentions (from −100 to +100)."  # noqa: RUF001
+            )
+        )
+    )
+    return blocks
+
+
+def _side_name(side: Side) -> str:
+    return side.label if side.own else _("%(name)s (competitor)") % {"name": side.label}
+
+
+def _side_figures(side: Side) -> list[str]:
+    share = "—" if side.share is None else rate_text(side.share)
+    net = "—" if side.net_sentiment is None else f"{side.net_sentiment:+d}"
+    return [count_text(side.mentions), share, net]
 
 
 def _kpi_blocks(report: MonthlyReport) -> list[Block]:

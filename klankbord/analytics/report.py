@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from klankbord.analytics import metrics, selectors, texts
 from klankbord.analytics.audience import Audience, audiences, total_gained
@@ -30,6 +30,7 @@ from klankbord.analytics.locations import LocationFigures, location_figures
 from klankbord.analytics.models import ReportSubscription
 from klankbord.analytics.results import ResultsSummary, TopPost, results_summary
 from klankbord.analytics.selectors import CostFigures, KpiProgress, ResponseFigures, RhythmRow
+from klankbord.analytics.voice import ShareOfVoice, Side, share_of_voice
 from klankbord.inbox.models import Item
 from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Membership, Organisation, Role
@@ -73,11 +74,40 @@ class MonthlyReport:
     # Google Business Profile locations, then all together when there are several.
     locations: list[LocationFigures] = field(default_factory=list)
     kind: str = "month"  # the period: "month", "quarter" or "custom" (any dates)
+    # Own against competitors; None without a competitor monitor (nothing to compare with).
+    voice: ShareOfVoice | None = None
 
     @property
     def new_followers(self) -> int | None:
         """Followers gained over all channels; None until a channel has two counts."""
         return total_gained(self.audiences)
+
+    @property
+    def engagement_rate(self) -> float | None:
+        """Reactions per 100 views over all channels' posts with views; None without views."""
+        views = sum(channel.views for channel in self.results.channels)
+        reactions = sum(channel.viewed_engagement for channel in self.results.channels)
+        return 100 * reactions / views if views else None
+
+    @property
+    def voice_line(self) -> str:
+        """Share of voice in one line for the e-mail; empty without a competitor to compare."""
+        if self.voice is None:
+            return ""
+        sides = "; ".join(_voice_side(side) for side in self.voice.sides)
+        return _("Share of voice: %(sides)s") % {"sides": sides}
+
+    @property
+    def rate_line(self) -> str:
+        """The engagement rate in one line for the e-mail; said to be missing without views."""
+        if not self.results.posts:
+            return ""
+        rate = self.engagement_rate
+        if rate is None:
+            return _("Engagement rate: not given, no network gave views for these posts")
+        return _("Engagement rate: %(rate)s (reactions per view, on the posts with views)") % {
+            "rate": texts.rate_text(rate)
+        }
 
     @property
     def complete(self) -> bool:
@@ -143,7 +173,23 @@ def period_report(
         audiences=audiences(organisation, start, end),
         locations=location_figures(organisation, start, end),
         kind=kind,
+        voice=_compared_voice(organisation, start, end),
     )
+
+
+def _voice_side(side: Side) -> str:
+    share = "—" if side.share is None else texts.rate_text(side.share)
+    text = ngettext(
+        "%(name)s %(share)s (%(count)s mention)",
+        "%(name)s %(share)s (%(count)s mentions)",
+        side.mentions,
+    )
+    return text % {"name": side.label, "share": share, "count": side.mentions}
+
+
+def _compared_voice(organisation: Organisation, start: date, end: date) -> ShareOfVoice | None:
+    voice = share_of_voice(organisation, start, end)
+    return voice if voice.comparable else None
 
 
 def _kpi_line(found: KpiProgress) -> KpiLine:
