@@ -3,7 +3,7 @@ report and the shared report page, a line each in the e-mail, in the reader's la
 of voice without a competitor to compare with."""
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -12,9 +12,12 @@ from django.core import mail
 from django.test import Client
 
 from klankbord.accounts.models import User
+from klankbord.analytics.client_reports import send_client_reports
 from klankbord.analytics.export import report_pdf
+from klankbord.analytics.models import ClientReport
 from klankbord.analytics.report import report_for
 from klankbord.analytics.tests.counted import counted_post
+from klankbord.analytics.tests.test_client_reports import pdf_of
 from klankbord.analytics.tests.test_report import (
     IN_APRIL,
     MARCH,
@@ -152,3 +155,18 @@ def test_the_report_builds_in_under_five_seconds_with_competitors(world: World) 
         took = time.perf_counter() - began
     assert "Bakkerij Bert" in text_of(pdf)
     assert took < 5
+
+
+def test_a_client_report_carries_it_in_the_mail_and_the_pdf(world: World) -> None:
+    rivals_in_march(world.org)
+    viewed_and_not(world.org)
+    ClientReport.objects.create(organisation=world.org, created_by=world.alice, name="Jan",
+                                recipients=["jan@klant.test"], language="fr-be",
+                                last_sent_for=date(2026, 2, 1))  # fmt: skip
+    with time_machine.travel(datetime(2026, 4, 1, 5, 0, tzinfo=UTC), tick=False):
+        assert send_client_reports() == 1
+    (message,) = mail.outbox
+    assert "Part de voix : Votre entreprise 75,0\u00a0% (3 mentions)" in message.body
+    assert "Taux d'engagement : 5,0\u00a0%" in message.body
+    text = text_of(pdf_of(message))
+    assert "Concurrents et part de voix" in text and "Bakkerij Bert" in text
