@@ -7,9 +7,13 @@ post at 00:30 on a Monday in Brussels lands on Monday, also in the week the cloc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from statistics import median
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.db.models import CharField, Count, Func, QuerySet, Sum
 
 from klankbord.analytics.metrics import published_targets
 from klankbord.analytics.models import AudienceCount, PostResult
@@ -48,6 +52,7 @@ def weeks_between(start: date, end: date) -> list[date]:
     return weeks
 
 
+@lru_cache(maxsize=32768)  # a year of UTC hours, met again by every chart of the page
 def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 
@@ -67,20 +72,36 @@ def reactions_per_week(
     results: Iterable[tuple[datetime, int]], zone: str, weeks: list[date]
 ) -> list[tuple[date, float | None]]:
     """Reactions per post of the posts published in each local ISO week; None without posts."""
+    return counted_reactions_per_week(
+        ((moment, 1, engagement) for moment, engagement in results), zone, weeks
+    )
+
+
+def counted_reactions_per_week(
+    results: Iterable[tuple[datetime, int, int]], zone: str, weeks: list[date]
+) -> list[tuple[date, float | None]]:
+    """As reactions_per_week, from (moment, posts, their reactions) counted together."""
     posts: dict[date, int] = defaultdict(int)
     reactions: dict[date, int] = defaultdict(int)
-    for moment, engagement in results:
+    for moment, count, engagement in results:
         week = week_of(local(moment, zone).date())
-        posts[week] += 1
+        posts[week] += count
         reactions[week] += engagement
     return [(w, round(reactions[w] / posts[w], 1) if posts[w] else None) for w in weeks]
 
 
 def per_week(moments: Iterable[datetime], zone: str, weeks: list[date]) -> list[tuple[date, int]]:
     """How many moments fall in each local ISO week."""
+    return counted_per_week(((moment, 1) for moment in moments), zone, weeks)
+
+
+def counted_per_week(
+    counts: Iterable[tuple[datetime, int]], zone: str, weeks: list[date]
+) -> list[tuple[date, int]]:
+    """How many there are in each local ISO week, from (moment, how many) counted together."""
     counted: dict[date, int] = defaultdict(int)
-    for moment in moments:
-        counted[week_of(local(moment, zone).date())] += 1
+    for moment, count in counts:
+        counted[week_of(local(moment, zone).date())] += count
     return [(week, counted[week]) for week in weeks]
 
 
@@ -97,15 +118,56 @@ def median_minutes_per_week(
     answers: Iterable[tuple[datetime, int]], zone: str, weeks: list[date]
 ) -> list[tuple[date, float | None]]:
     """The median working minutes to the first answer of the items that arrived each week."""
+    return _median_minutes(((arrived, [taken]) for arrived, taken in answers), zone, weeks)
+
+
+def _median_minutes(
+    answers: Iterable[tuple[datetime, list[int]]], zone: str, weeks: list[date]
+) -> list[tuple[date, float | None]]:
     seconds: dict[date, list[int]] = defaultdict(list)
     for arrived, taken in answers:
-        seconds[week_of(local(arrived, zone).date())].append(taken)
+        seconds[week_of(local(arrived, zone).date())].extend(taken)
     return [
         (week, round(median(seconds[week]) / 60, 1) if seconds[week] else None) for week in weeks
     ]
 
 
 # --- one query per chart -----------------------------------------------------------------------
+
+
+class UtcSlot(Func):
+    """A moment's UTC hour (or minute) as text, "YYYY-MM-DD HH[:MM]", to count per slot in the
+    database: every moment of one slot falls in the same local hour, DST changes included."""
+
+    output_field = CharField()
+
+    def __init__(self, expression: Any, *, minutes: bool) -> None:
+        super().__init__(expression)
+        self.minutes = minutes
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite keeps moments as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]".
+        size = 16 if self.minutes else 13
+        return self.as_sql(compiler, connection, template=f"substr(%(expressions)s, 1, {size})")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        pattern = "YYYY-MM-DD HH24:MI" if self.minutes else "YYYY-MM-DD HH24"
+        template = f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{pattern}')"
+        return self.as_sql(compiler, connection, template=template)
+
+
+def whole_hours(zone: str, start: date, end: date) -> bool:
+    """Whether the zone is a whole number of hours from UTC over the period (not so in India,
+    Nepal or Newfoundland: there a UTC hour spans two local hours)."""
+    tz = ZoneInfo(zone)
+    offsets = (datetime(d.year, d.month, d.day, 12, tzinfo=tz).utcoffset() for d in (start, end))
+    return all(offset is not None and offset.total_seconds() % 3600 == 0 for offset in offsets)
+
+
+@lru_cache(maxsize=32768)
+def utc_moment(slot: str) -> datetime:
+    """The UTC moment a slot's text starts at."""
+    return datetime.fromisoformat(slot if len(slot) > 13 else f"{slot}:00").replace(tzinfo=UTC)
 
 
 def follower_series(organisation: Organisation, start: date, end: date) -> list[Series]:
@@ -124,33 +186,62 @@ def follower_series(organisation: Organisation, start: date, end: date) -> list[
     ]
 
 
-def _results(organisation: Organisation, start: date, end: date) -> list[tuple[datetime, int]]:
+def _per_slot(
+    organisation: Organisation, start: date, end: date, queryset: QuerySet, field: str
+) -> QuerySet:
+    """The rows with the UTC slot of their `field` (an hour, a minute where the zone needs it)."""
+    minutes = not whole_hours(organisation.timezone, start, end)
+    return queryset.annotate(slot=UtcSlot(field, minutes=minutes)).order_by()
+
+
+def _results(organisation: Organisation, start: date, end: date) -> list[tuple[datetime, int, int]]:
+    """Posts with a result published start..end per UTC slot: when, how many, their reactions."""
     since, until = utc_range(organisation, start, end)
-    return list(
-        PostResult.objects.counted()
-        .filter(
-            organisation=organisation,
-            published_at__gte=since,
-            published_at__lt=until,
-            target__post__deleted_at__isnull=True,
-        )
-        .values_list("published_at", "engagement")
+    results = PostResult.objects.counted().filter(
+        organisation=organisation,
+        published_at__gte=since,
+        published_at__lt=until,
+        target__post__deleted_at__isnull=True,
     )
+    rows = (
+        _per_slot(organisation, start, end, results, "published_at")
+        .values("slot")
+        .annotate(posts=Count("pk"), reactions=Sum("engagement"))
+        .values_list("slot", "posts", "reactions")
+    )
+    return [(utc_moment(slot), posts, reactions or 0) for slot, posts, reactions in rows]
 
 
-def _arrivals(organisation: Organisation, start: date, end: date) -> list[tuple[datetime, int]]:
-    """Inbox items that arrived: when, and the working seconds to the first answer (-1: none)."""
+def _arrivals(
+    organisation: Organisation, start: date, end: date
+) -> list[tuple[datetime, list[int]]]:
+    """Inbox items that arrived per UTC slot: when, and the working seconds to the first answer
+    of each (-1: none)."""
     since, until = utc_range(organisation, start, end)
-    rows = Item.objects.filter(
+    items = Item.objects.filter(
         organisation=organisation, arrived_at__gte=since, arrived_at__lt=until
-    ).values_list("arrived_at", "first_response_seconds")
-    return [(arrived, -1 if taken is None else taken) for arrived, taken in rows]
+    )
+    found: dict[str, list[int]] = defaultdict(list)
+    for slot, taken in _per_slot(organisation, start, end, items, "arrived_at").values_list(
+        "slot", "first_response_seconds"
+    ):
+        found[slot].append(-1 if taken is None else taken)
+    return [(utc_moment(slot), taken) for slot, taken in found.items()]
 
 
-def _published(organisation: Organisation, start: date, end: date) -> list[datetime]:
+def _published(organisation: Organisation, start: date, end: date) -> list[tuple[datetime, int]]:
+    """Posts published start..end per UTC slot: when, how many."""
     since, until = utc_range(organisation, start, end)
-    moments = PostTarget.objects.filter(published_targets(organisation, since, until))
-    return [m for m in moments.values_list("published_at", flat=True) if m is not None]
+    targets = PostTarget.objects.filter(published_targets(organisation, since, until)).filter(
+        published_at__isnull=False
+    )
+    rows = (
+        _per_slot(organisation, start, end, targets, "published_at")
+        .values("slot")
+        .annotate(count=Count("pk"))
+        .values_list("slot", "count")
+    )
+    return [(utc_moment(slot), count) for slot, count in rows]
 
 
 @dataclass(frozen=True)
@@ -180,16 +271,16 @@ def measure_series(
     weeks = weeks_between(start, end)
     results = _results(organisation, start, end)
     arrivals = _arrivals(organisation, start, end)
-    answered = [(arrived, taken) for arrived, taken in arrivals if taken >= 0]
+    answered = [(arrived, [t for t in taken if t >= 0]) for arrived, taken in arrivals]
     return MeasureSeries(
         weeks=weeks,
         followers=follower_series(organisation, start, end),
-        reactions=reactions_per_week(results, zone, weeks),
-        reaction_hours=heat_map(results, zone),
-        message_hours=heat_map(((arrived, 1) for arrived, _t in arrivals), zone),
-        published=per_week(_published(organisation, start, end), zone, weeks),
+        reactions=counted_reactions_per_week(results, zone, weeks),
+        reaction_hours=heat_map(((moment, n) for moment, _posts, n in results), zone),
+        message_hours=heat_map(((arrived, len(taken)) for arrived, taken in arrivals), zone),
+        published=counted_per_week(_published(organisation, start, end), zone, weeks),
         planned=planned,
-        response=median_minutes_per_week(answered, zone, weeks),
+        response=_median_minutes(answered, zone, weeks),
         target_minutes=target_minutes,
     )
 
@@ -206,15 +297,19 @@ class Sparks:
 def sparks(organisation: Organisation, today: date) -> Sparks:
     weeks = weeks_between(today - timedelta(weeks=SPARK_WEEKS - 1), today)
     start, zone = weeks[0], organisation.timezone
-    reactions: dict[date, int] = defaultdict(int)
-    for moment, engagement in _results(organisation, start, today):
-        reactions[week_of(local(moment, zone).date())] += engagement
+    reactions = [(moment, n) for moment, _posts, n in _results(organisation, start, today)]
     since, until = utc_range(organisation, start, today)
-    messages = Item.objects.filter(
+    items = Item.objects.filter(
         organisation=organisation, arrived_at__gte=since, arrived_at__lt=until
-    ).values_list("arrived_at", flat=True)
+    )
+    messages = (
+        _per_slot(organisation, start, today, items, "arrived_at")
+        .values("slot")
+        .annotate(count=Count("pk"))
+        .values_list("slot", "count")
+    )
     return Sparks(
-        posts=per_week(_published(organisation, start, today), zone, weeks),
-        reactions=[(week, reactions[week]) for week in weeks],
-        messages=per_week(messages, zone, weeks),
+        posts=counted_per_week(_published(organisation, start, today), zone, weeks),
+        reactions=counted_per_week(reactions, zone, weeks),
+        messages=counted_per_week(((utc_moment(s), n) for s, n in messages), zone, weeks),
     )

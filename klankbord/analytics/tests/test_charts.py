@@ -138,3 +138,43 @@ def test_the_dashboard_sparks_cover_the_last_eight_weeks(world: World) -> None:
     assert [n for _w, n in found.posts] == [0] * 7 + [1]
     assert [n for _w, n in found.reactions] == [0] * 7 + [3]
     assert [n for _w, n in found.messages] == [0] * 6 + [1, 0]
+
+
+@pytest.mark.django_db
+def test_counted_per_utc_hour_the_series_land_in_the_local_hour_across_both_clock_changes(
+    world: World,
+) -> None:
+    # Counted per UTC hour in the database, each hour then placed in its local hour.
+    counted_post(world.org, utc(2026, 3, 29, 0, 30), likes=2)  # Sunday 01:30 winter time
+    counted_post(world.org, utc(2026, 3, 29, 1, 10), likes=3)  # Sunday 03:10 summer time
+    counted_post(world.org, utc(2026, 3, 29, 1, 50), likes=4)  # Sunday 03:50, the same UTC hour
+    counted_post(world.org, utc(2026, 3, 29, 22, 30), likes=5)  # Monday 30 March 00:30
+    item(world.org, utc(2026, 10, 25, 0, 30), answered_after=timedelta(minutes=10))  # 02:30 CEST
+    item(world.org, utc(2026, 10, 25, 1, 30), answered_after=timedelta(minutes=30))  # 02:30 CET
+    item(world.org, utc(2026, 10, 25, 1, 45))  # 02:45 CET, not answered
+    spring = measure_series(
+        world.org, date(2026, 3, 23), date(2026, 4, 5), planned=None, target_minutes=60
+    )
+    assert spring.reaction_hours[6][1] == 2 and spring.reaction_hours[6][3] == 7
+    assert spring.reaction_hours[0][0] == 5 and sum(map(sum, spring.reaction_hours)) == 14
+    assert spring.reactions == [(date(2026, 3, 23), 3.0), (date(2026, 3, 30), 5.0)]
+    assert spring.published == [(date(2026, 3, 23), 3), (date(2026, 3, 30), 1)]
+    autumn = measure_series(
+        world.org, date(2026, 10, 19), date(2026, 10, 25), planned=None, target_minutes=60
+    )
+    assert autumn.message_hours[6][2] == 3 and sum(map(sum, autumn.message_hours)) == 3
+    assert autumn.response == [(date(2026, 10, 19), 20.0)]
+
+
+@pytest.mark.django_db
+def test_in_a_half_hour_zone_the_series_are_counted_per_minute_not_per_utc_hour(
+    world: World,
+) -> None:
+    world.org.timezone = "Asia/Kolkata"  # UTC+5:30: one UTC hour spans two local hours
+    world.org.save(update_fields=["timezone"])
+    counted_post(world.org, utc(2026, 3, 24, 3, 10), likes=2)  # Tuesday 08:40 local
+    counted_post(world.org, utc(2026, 3, 24, 3, 40), likes=3)  # Tuesday 09:10 local
+    found = measure_series(
+        world.org, date(2026, 3, 23), date(2026, 3, 29), planned=None, target_minutes=60
+    )
+    assert found.reaction_hours[1][8] == 2 and found.reaction_hours[1][9] == 3
