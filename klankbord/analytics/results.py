@@ -9,11 +9,11 @@ import heapq
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce
 from django.utils import formats
 from django.utils.text import Truncator
@@ -201,8 +201,12 @@ def results_summary(organisation: Organisation, start: date, end: date) -> Resul
 def _rows(organisation: Organisation, start: date, end: date) -> list[_Row]:
     found = (
         _counted(organisation, start, end)
-        .annotate(has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))))
         .annotate(**_click_counts())
+        .annotate(
+            has_images=Exists(PostImage.objects.filter(post=OuterRef("target__post"))),
+            # Only the preview's address is needed: the whole preview is JSON to decode per post.
+            preview_url=KeyTextTransform("url", "target__post__link_preview"),
+        )
         .order_by("published_at", "pk")
         .values_list(
             "pk",
@@ -213,7 +217,7 @@ def _rows(organisation: Organisation, start: date, end: date) -> list[_Row]:
             "target__channel_id",
             "target__post__pillar",
             "has_images",
-            "target__post__link_preview",
+            "preview_url",
             "target__text",
             "tracked_links",
             "link_clicks",
@@ -345,10 +349,10 @@ def _pillar_label(pillar: str) -> str:
     return pillar or str(texts.NO_PILLAR)
 
 
-def _format_key(has_images: bool, link_preview: dict[str, Any] | None, text: str) -> str:
+def _format_key(has_images: bool, preview_url: str | None, text: str) -> str:
     if has_images:
         return "image"
-    if (link_preview or {}).get("url") or first_link(text):
+    if preview_url or first_link(text):
         return "link"
     return "text"
 
