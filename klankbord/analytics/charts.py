@@ -7,17 +7,17 @@ post at 00:30 on a Monday in Brussels lands on Monday, also in the week the cloc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from statistics import median
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, Count, Func, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from klankbord.analytics.metrics import published_targets
 from klankbord.analytics.models import AudienceCount, PostResult
 from klankbord.analytics.selectors import utc_range
+from klankbord.analytics.slots import UtcSlot, utc_moment, whole_hours
 from klankbord.analytics.texts import channel_label
 from klankbord.channels.models import Channel
 from klankbord.inbox.models import Item
@@ -133,41 +133,6 @@ def _median_minutes(
 
 
 # --- one query per chart -----------------------------------------------------------------------
-
-
-class UtcSlot(Func):
-    """A moment's UTC hour (or minute) as text, "YYYY-MM-DD HH[:MM]", to count per slot in the
-    database: every moment of one slot falls in the same local hour, DST changes included."""
-
-    output_field = CharField()
-
-    def __init__(self, expression: Any, *, minutes: bool) -> None:
-        super().__init__(expression)
-        self.minutes = minutes
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # SQLite keeps moments as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]".
-        size = 16 if self.minutes else 13
-        return self.as_sql(compiler, connection, template=f"substr(%(expressions)s, 1, {size})")
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        pattern = "YYYY-MM-DD HH24:MI" if self.minutes else "YYYY-MM-DD HH24"
-        template = f"to_char(%(expressions)s AT TIME ZONE 'UTC', '{pattern}')"
-        return self.as_sql(compiler, connection, template=template)
-
-
-def whole_hours(zone: str, start: date, end: date) -> bool:
-    """Whether the zone is a whole number of hours from UTC over the period (not so in India,
-    Nepal or Newfoundland: there a UTC hour spans two local hours)."""
-    tz = ZoneInfo(zone)
-    offsets = (datetime(d.year, d.month, d.day, 12, tzinfo=tz).utcoffset() for d in (start, end))
-    return all(offset is not None and offset.total_seconds() % 3600 == 0 for offset in offsets)
-
-
-@lru_cache(maxsize=32768)
-def utc_moment(slot: str) -> datetime:
-    """The UTC moment a slot's text starts at."""
-    return datetime.fromisoformat(slot if len(slot) > 13 else f"{slot}:00").replace(tzinfo=UTC)
 
 
 def follower_series(organisation: Organisation, start: date, end: date) -> list[Series]:

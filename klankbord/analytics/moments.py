@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from klankbord.analytics.slots import UtcSlot, utc_moment, whole_hours
 from klankbord.listening.models import Mention
 from klankbord.orgs.models import Organisation
 
@@ -35,21 +36,25 @@ def active_moments(
 ) -> ActiveMoments | None:
     """The busiest hours of the week, or None while there is too little to tell."""
     until = now or timezone.now()
-    moments = list(
+    since = until - timedelta(weeks=WEEKS)
+    # Counted per UTC hour (minute in a half-hour zone), each hour placed in local time once.
+    minutes = not whole_hours(organisation.timezone, since.date(), until.date())
+    slots = list(
         Mention.objects.filter(
-            organisation=organisation,
-            published_at__gte=until - timedelta(weeks=WEEKS),
-            published_at__lt=until,
+            organisation=organisation, published_at__gte=since, published_at__lt=until
         )
         .order_by("-published_at")
-        .values_list("published_at", flat=True)[:LATEST]
+        .annotate(slot=UtcSlot("published_at", minutes=minutes))
+        .values_list("slot", flat=True)[:LATEST]
     )
-    if len(moments) < ENOUGH:
+    if len(slots) < ENOUGH:
         return None
     zone = ZoneInfo(organisation.timezone)
-    local = (moment.astimezone(zone) for moment in moments if moment is not None)
-    counts = Counter((moment.weekday(), moment.hour) for moment in local)
+    counts: Counter[tuple[int, int]] = Counter()
+    for slot, count in Counter(slots).items():
+        moment = utc_moment(slot).astimezone(zone)
+        counts[(moment.weekday(), moment.hour)] += count
     # Ties go to the earlier hour of the week, so the answer does not change between reloads.
     ranked = sorted(counts.items(), key=lambda found: (-found[1], found[0]))
     busiest = [Moment(weekday, hour, count) for (weekday, hour), count in ranked[:top]]
-    return ActiveMoments(busiest=busiest, counted=len(moments), weeks=WEEKS)
+    return ActiveMoments(busiest=busiest, counted=len(slots), weeks=WEEKS)
