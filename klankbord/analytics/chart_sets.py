@@ -7,10 +7,12 @@ with the table behind it for whoever would rather read, or cannot see the pictur
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from klankbord.analytics import chart_shapes as shapes
@@ -42,6 +44,11 @@ def number(value: float | None) -> str:
     """A figure in the reader's language, at most one decimal; "—" for none."""
     if value is None:
         return "—"
+    return _number(type(value).__name__, value, get_language())
+
+
+@lru_cache(maxsize=4096)  # a year of daily follower counts repeats the same figures
+def _number(_kind: str, value: float, _language: str | None) -> str:
     return number_format(value, decimal_pos=0 if value == int(value) else 1, force_grouping=True)
 
 
@@ -80,9 +87,8 @@ def followers_chart(found: MeasureSeries, start: date, end: date) -> Chart | Non
     for series in found.followers:
         by_day = dict(series.points)
         lines.append((series.label, [by_day.get(day) for day in days]))
-    rows = [
-        [day_text(day), *[number(values[n]) for _l, values in lines]] for n, day in enumerate(days)
-    ]
+    labels = [day_text(day) for day in days]
+    rows = [[label, *[number(values[n]) for _l, values in lines]] for n, label in enumerate(labels)]
     rows = [row for row in rows if any(cell != "—" for cell in row[1:])]
     latest = ", ".join(f"{s.label}: {number(s.last)}" for s in found.followers)
     return Chart(
@@ -90,7 +96,7 @@ def followers_chart(found: MeasureSeries, start: date, end: date) -> Chart | Non
         _("Followers per day"),
         _("Followers of each account, counted once a day. Latest: %(latest)s.")
         % {"latest": latest},
-        shapes.line_chart([day_text(day) for day in days], lines, number),
+        shapes.line_chart(labels, lines, number),
         [_("Day"), *[label for label, _v in lines]],
         rows,
     )
