@@ -271,8 +271,10 @@ class OldCode:
             "URLField": f"https://example.be/{n}",
             "GenericIPAddressField": "192.0.2.1",
         }
-        if kind in values:
-            return values[kind]
+        # URLField and EmailField store as CharField: their own class name says what fits.
+        for name in (type(field).__name__, kind):
+            if name in values:
+                return values[name]
         if "Integer" in kind:
             return n
         text = f"old-{n}-{uuid.uuid4().hex}"
