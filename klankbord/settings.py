@@ -351,7 +351,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models have a "status"; each set of statuses gets a name of its own.
-    "ENUM_NAME_OVERRIDES": {"InboxItemStatusEnum": "klankbord.inbox.models.Item.Status"},
+    # Fields that share a name but not their choices get a name of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "InboxItemStatusEnum": "klankbord.inbox.models.Item.Status",
+        "ClientReportPeriodEnum": "klankbord.analytics.models.ClientReport.Period",
+        "ReportLinkPeriodEnum": "klankbord.analytics.models.ReportLink.Period",
+        "InterfaceLanguageEnum": LANGUAGES,
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "klankbord.api.schema.add_error_component",
