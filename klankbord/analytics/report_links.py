@@ -14,8 +14,8 @@ from django.utils import timezone
 from klankbord.analytics.client_reports import Period, last_whole
 from klankbord.analytics.models import ReportLink
 from klankbord.channels.fields import address_token, address_token_hash, address_token_of
-from klankbord.orgs.models import AuditEvent, Membership, Organisation
-from klankbord.orgs.services import audit_record
+from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.services import audit_record, audit_record_at_most_every
 
 VIEW_AUDIT_EVERY = timedelta(hours=1)  # one entry per address an hour, not one per page view
 
@@ -74,27 +74,20 @@ def link_for_token(token: str) -> ReportLink | None:
         return None
     now = timezone.now()
     ReportLink.objects.filter(pk=link.pk).update(last_viewed_at=now, views=F("views") + 1)
-    _audit_view(link, now)
+    _audit_view(link)
     return link
 
 
-def _audit_view(link: ReportLink, now: Any) -> None:
+def _audit_view(link: ReportLink) -> None:
     """Noted in the log without anything about the visitor: no address, no browser."""
-    target = f"#{link.pk}"
-    recent = AuditEvent.objects.filter(
-        organisation_id=link.organisation_id,
+    audit_record_at_most_every(
+        VIEW_AUDIT_EVERY,
+        organisation=link.organisation,
+        actor=None,
         action="report.link_viewed",
-        target=target,
-        created_at__gte=now - VIEW_AUDIT_EVERY,
+        target=f"#{link.pk}",
+        data={"period": link.period},
     )
-    if not recent.exists():
-        audit_record(
-            organisation=link.organisation,
-            actor=None,
-            action="report.link_viewed",
-            target=target,
-            data={"period": link.period},
-        )
 
 
 def link_period(link: ReportLink, today: date) -> Period:

@@ -16,8 +16,8 @@ from klankbord.inbox.models import InboxSettings, Item, Note, SavedReply
 from klankbord.lib.links import safe_url
 from klankbord.listening.models import Mention, Source
 from klankbord.listening.services import mention_relabel
-from klankbord.orgs.models import AuditEvent, Membership, Organisation
-from klankbord.orgs.services import audit_record
+from klankbord.orgs.models import Membership, Organisation
+from klankbord.orgs.services import audit_record, audit_record_at_most_every
 
 Status = Item.Status
 # Sources whose every mention is addressed to us; others reach the inbox through a monitor.
@@ -190,16 +190,14 @@ def item_read(*, item: Item, by: Membership) -> None:
     """Who opened a private conversation (a WhatsApp or other direct message) goes in the log."""
     if item.mention.kind != "message":
         return  # public: everyone could read it on the network anyway
-    target = f"#{item.pk}"
-    recent = AuditEvent.objects.filter(
-        organisation_id=item.organisation_id,
+    audit_record_at_most_every(
+        READ_AUDIT_EVERY,
+        organisation=by.organisation,
         actor=by.user,
         action="inbox.read",
-        target=target,
-        created_at__gte=timezone.now() - READ_AUDIT_EVERY,
+        target=f"#{item.pk}",
+        data={"network": item.mention.network},
     )
-    if not recent.exists():
-        _audit(by, "inbox.read", item, {"network": item.mention.network})
 
 
 def item_save_draft(*, item: Item, text: str) -> None:

@@ -37,6 +37,30 @@ def audit_record(
     )
 
 
+def audit_record_at_most_every(
+    every: timedelta,
+    *,
+    organisation: Organisation,
+    actor: User | None,
+    action: str,
+    target: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The entry, unless the same actor did the same to the same target within `every`:
+    repeated looks at one thing make one line an interval, not one per page view."""
+    recent = AuditEvent.objects.filter(
+        organisation=organisation,
+        actor=actor,
+        action=action,
+        target=target[:254],
+        created_at__gte=timezone.now() - every,
+    )
+    if not recent.exists():
+        audit_record(
+            organisation=organisation, actor=actor, action=action, target=target, data=data
+        )
+
+
 def unique_slug(name: str) -> str:
     base = slugify(name)[:50] or "organisatie"
     slug, n = base, 2
