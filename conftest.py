@@ -15,6 +15,12 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def figures_counted_on_every_look(settings: Any) -> None:
+    # Tests change data and look again at once; tests of keeping figures set their own age.
+    settings.FIGURES_MAX_AGE_SECONDS = 0
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()

@@ -43,6 +43,9 @@ def refuse_other_encryption_keys(**_: object) -> None:
 # Beat only ticks; the work itself lives in database rows that tasks claim.
 app.conf.beat_schedule = {
     "beat-tick": {"task": "klankbord.core.tasks.beat_tick", "schedule": 5.0},
+    # A dead worker's posts are handed on this soon after their lease ran out, not at the
+    # next tick: recovery waits the lease and at most this (both on the urgent queue).
+    "publishing-recover": {"task": "klankbord.publishing.tasks.recover", "schedule": 2.0},
     "publishing-tidy": {"task": "klankbord.publishing.tasks.tidy", "schedule": 3600.0},
     "listening-alerts": {"task": "klankbord.listening.tasks.alerts", "schedule": 60.0},
     "webhook-sweep": {"task": "klankbord.channels.tasks.sweep_webhook_events", "schedule": 60.0},
@@ -75,6 +78,8 @@ app.conf.beat_schedule = {
         "task": "klankbord.analytics.tasks.monthly_reports",
         "schedule": 3600.0,
     },
+    # Measure's figures that people look at are counted again before they expire.
+    "analytics-keep-figures": {"task": "klankbord.analytics.tasks.keep_figures", "schedule": 60.0},
     "analytics-client-reports": {
         "task": "klankbord.analytics.tasks.client_reports",
         "schedule": 3600.0,

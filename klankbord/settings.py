@@ -307,6 +307,12 @@ if not SECURE_HTTPS:
         "security.W016",
     ]
 
+# Measure's figures are shown again for this long before they are counted again (0: always
+# counted); those someone looked at in the last FIGURES_WARM_HOURS are counted in the background
+# before they expire (0: never). See docs/measure.md.
+FIGURES_MAX_AGE_SECONDS = env.int("KLANKBORD_FIGURES_MAX_AGE", default=600)
+FIGURES_WARM_HOURS = env.int("KLANKBORD_FIGURES_WARM_HOURS", default=24)
+
 # Background work: SQLite broker by default, Redis (or any kombu URL) at scale.
 CELERY_BROKER_URL = (
     env.str("CELERY_BROKER_URL", default="")

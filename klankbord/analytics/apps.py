@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AnalyticsConfig(AppConfig):
     name = "klankbord.analytics"
     label = "analytics"
+
+    def ready(self) -> None:
+        from klankbord.analytics import receivers
+
+        receivers.connect()

@@ -193,3 +193,33 @@ class ReportLink(models.Model):
 
     def __str__(self) -> str:
         return f"report link {self.pk} of {self.organisation_id}"
+
+
+class KeptFigures(models.Model):
+    """A Measure page's figures as last counted, shown again until they are too old.
+
+    `asked_at` says when someone last looked, so the background keeps counting only what
+    people still look at (analytics/figures.py). `values` is what the page's template reads,
+    pickled: written and read only by Klankbord itself, like Django's own cache.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=16)
+    days = models.PositiveSmallIntegerField(default=0)  # the period chosen; 0 where none
+    language = models.CharField(max_length=12)
+    version = models.CharField(max_length=40)  # figures counted by other code are counted again
+    counted_at = models.DateTimeField()
+    asked_at = models.DateTimeField()
+    queued_at = models.DateTimeField(null=True, blank=True)  # a background count is on its way
+    values = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "page", "days", "language"], name="one_kept_figures"
+            )
+        ]
+        indexes = [models.Index(fields=["asked_at"], name="kept_figures_asked")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.page}/{self.days} {self.language} {self.counted_at}"

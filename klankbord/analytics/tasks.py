@@ -34,3 +34,18 @@ def client_reports() -> None:
     from klankbord.analytics.client_reports import send_client_reports
 
     send_client_reports()
+
+
+@shared_task(name="klankbord.analytics.tasks.keep_figures", ignore_result=True)
+def keep_figures() -> None:
+    from klankbord.analytics.figures import due_for_counting
+
+    for kept_id in due_for_counting():
+        count_figures.delay(kept_id)
+
+
+@shared_task(name="klankbord.analytics.tasks.count_figures", ignore_result=True)
+def count_figures(kept_id: int) -> None:
+    from klankbord.analytics.figures import count_again
+
+    count_again(kept_id)

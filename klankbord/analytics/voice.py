@@ -24,7 +24,7 @@ from klankbord.analytics.charts import local, week_of, weeks_between
 from klankbord.analytics.selectors import utc_range
 from klankbord.channels.networks import connector_class
 from klankbord.listening.models import Mention, Monitor, Source
-from klankbord.orgs.models import Membership, Organisation, Role
+from klankbord.orgs.models import Organisation
 
 OWN = "own"
 OWN_KINDS = (Monitor.Kind.BRAND, Monitor.Kind.PRODUCT)
@@ -340,11 +340,7 @@ def voice_chart(found: ShareOfVoice) -> Chart | None:
     )
 
 
-def voice_figures(membership: Membership, start: date, end: date) -> dict[str, Any]:
+def voice_figures(organisation: Organisation, start: date, end: date) -> dict[str, Any]:
     """What the Measure page shows of share of voice for start..end."""
-    found = share_of_voice(membership.organisation, start, end)
-    return {
-        "voice": found,
-        "voice_chart": voice_chart(found),
-        "may_add_monitor": membership.has_role(Role.EDITOR),
-    }
+    found = share_of_voice(organisation, start, end)
+    return {"voice": found, "voice_chart": voice_chart(found)}

@@ -10,8 +10,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from klankbord.accounts.types import AuthenticatedHttpRequest
-from klankbord.analytics import selectors as analytics
-from klankbord.analytics.chart_sets import spark_charts
+from klankbord.analytics.figures import dashboard_figures
 from klankbord.core import metrics
 from klankbord.core.models import ImportJob
 from klankbord.core.selectors import background_status, broker_reachable, queue_depth
@@ -39,8 +38,7 @@ def dashboard_view(request: HttpRequest, membership: Membership) -> HttpResponse
     org = membership.organisation
     context = {
         "membership": membership,
-        "measure": analytics.kpi_summary(org),
-        "sparks": spark_charts(org),
+        **dashboard_figures(org).values,  # the KPI card and sparklines, kept a few minutes
         "monitors": listening.monitors_of(org)[:5],
         "inbox_open": inbox.open_count(org),
         "inbox_overdue": inbox.overdue_count(org),

@@ -405,15 +405,10 @@ def return_figures(
 
 
 def time_return_context(
-    membership: Membership, summary: ResultsSummary, *, plan: Plan | None
+    organisation: Organisation, summary: ResultsSummary, *, plan: Plan | None
 ) -> dict[str, Any]:
     """The Measure page's "Time and return" section for the period the page shows; its
     reactions are those the page already counted."""
     counted = (summary.posts, summary.engagement)
-    figures = return_figures(
-        membership.organisation, summary.start, summary.end, plan=plan, reactions=counted
-    )
-    return {
-        "time_return": figures,
-        "may_edit_money": membership.has_role(SEES_ALL),
-    }
+    figures = return_figures(organisation, summary.start, summary.end, plan=plan, reactions=counted)
+    return {"time_return": figures}

@@ -1,6 +1,7 @@
 """The Measure page: the plan's KPI targets, rhythm, response time and cost, for every member."""
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -92,9 +93,21 @@ def test_it_stays_a_handful_of_queries(
     # for the Google Business Profile locations; two for the answers per channel; four for the
     # charts (followers, reactions, messages, posts published); one for the monitors of the
     # share of voice (none here: their sources and mentions are not read); five for time and
-    # return (the values, the minutes, the ad spend, the clicks, the leads) and one for the
-    # header's timer.
-    with django_assert_max_num_queries(42):
+    # return (the values, the minutes, the ad spend, the clicks, the leads), one for the
+    # header's timer and three to keep the figures (read what was kept, write them anew).
+    with django_assert_max_num_queries(45):
+        page(alice_client)
+
+
+def test_kept_figures_are_shown_with_a_few_queries(
+    world: World, alice_client: Client, settings: Any, django_assert_max_num_queries
+) -> None:
+    settings.FIGURES_MAX_AGE_SECONDS = 600
+    plan_with_kpis(world.org, *[kpi(key) for key in ("posts_published", "leads", "mentions")])
+    page(alice_client)
+    # About eight for the session, the layout and the header's timer; the plan, the kept
+    # figures, the first month with a report and the session's save: none counts anything.
+    with django_assert_max_num_queries(13):
         page(alice_client)
 
 

@@ -1,0 +1,163 @@
+"""Measure's figures, counted once and shown again for a few minutes.
+
+Counting two years of a busy organisation's posts, messages and clicks takes a second or more,
+while the figures themselves change only when results are collected or messages arrive. A page
+asks here: figures younger than FIGURES_MAX_AGE_SECONDS are shown as they are (the page says
+when they were counted and offers to count again now); older ones are counted again and kept.
+Every minute the background counts again, before they expire, the figures someone looked at in
+the last FIGURES_WARM_HOURS, so that a page is seldom counted while someone waits.
+"""
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from klankbord.analytics.models import KeptFigures
+from klankbord.orgs.models import Organisation
+
+log = logging.getLogger(__name__)
+
+MEASURE = "measure"
+DASHBOARD = "dashboard"
+# How often a look is noted: a busy page does not write on every view.
+ASKED_EVERY = timedelta(minutes=1)
+# The background round runs every minute; it counts again what would expire before the next
+# round but one, so that figures never expire between two rounds.
+ROUND = timedelta(minutes=2)
+# A count queued longer ago than this is taken as lost (a worker died) and queued again.
+QUEUED_FOR = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Figures:
+    values: dict[str, Any]
+    counted_at: datetime
+
+
+def measure_figures(organisation: Organisation, days: int, *, fresh: bool = False) -> Figures:
+    """The Measure page's figures over the last `days` days."""
+    return _kept(organisation, MEASURE, days, fresh=fresh)
+
+
+def dashboard_figures(organisation: Organisation) -> Figures:
+    """The dashboard's KPI card and sparklines."""
+    return _kept(organisation, DASHBOARD, 0, fresh=False)
+
+
+def forget(organisation_id: int) -> None:
+    """Drop the organisation's kept figures: a setting they depend on changed."""
+    KeptFigures.objects.filter(organisation_id=organisation_id).delete()
+
+
+def _counters() -> dict[str, Callable[[Organisation, int], dict[str, Any]]]:
+    from klankbord.analytics.pages import count_dashboard, count_measure
+
+    return {MEASURE: count_measure, DASHBOARD: count_dashboard}
+
+
+def _kept(organisation: Organisation, page: str, days: int, *, fresh: bool) -> Figures:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    now = timezone.now()
+    row = (
+        KeptFigures.objects.filter(
+            organisation=organisation, page=page, days=days, language=language
+        )
+        .only("counted_at", "asked_at", "version", "values")
+        .first()
+    )
+    if row is not None and not fresh and _usable(row, now):
+        values = _unpickled(row.values)
+        if values is not None:
+            if now - row.asked_at >= ASKED_EVERY:
+                KeptFigures.objects.filter(pk=row.pk).update(asked_at=now)
+            return Figures(values, row.counted_at)
+    return _count_and_keep(organisation, page, days, language, asked_at=now)
+
+
+def _usable(row: KeptFigures, now: datetime) -> bool:
+    max_age = timedelta(seconds=settings.FIGURES_MAX_AGE_SECONDS)
+    return row.version == code_version() and now - row.counted_at < max_age
+
+
+def _unpickled(values: bytes | memoryview) -> dict[str, Any] | None:
+    try:
+        found = pickle.loads(bytes(values))  # noqa: S301 - written by this module only
+    except Exception:  # figures kept by other code: count them again
+        log.warning("kept figures could not be read; counting again", exc_info=True)
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _count_and_keep(
+    organisation: Organisation, page: str, days: int, language: str, *, asked_at: datetime
+) -> Figures:
+    counted_at = timezone.now()
+    values = _counters()[page](organisation, days)
+    fields = {
+        "version": code_version(),
+        "counted_at": counted_at,
+        "asked_at": asked_at,
+        "queued_at": None,
+        "values": pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL),
+    }
+    key = {"organisation": organisation, "page": page, "days": days, "language": language}
+    if not KeptFigures.objects.filter(**key).update(**fields):
+        try:
+            with transaction.atomic():
+                KeptFigures.objects.create(**key, **fields)
+        except IntegrityError:  # another request kept the same figures meanwhile
+            pass
+    return Figures(values, counted_at)
+
+
+def due_for_counting(now: datetime | None = None) -> list[int]:
+    """Claim the kept figures that someone looked at lately and that would expire before the
+    next round; their ids, each to be counted again once."""
+    now = now or timezone.now()
+    max_age = timedelta(seconds=settings.FIGURES_MAX_AGE_SECONDS)
+    warm = timedelta(hours=settings.FIGURES_WARM_HOURS)
+    if not max_age or not warm:
+        return []
+    due = KeptFigures.objects.filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUED_FOR),
+        asked_at__gte=now - warm,
+        counted_at__lte=now - max_age + ROUND,
+    )
+    claimed = []
+    for pk, queued_at in due.values_list("pk", "queued_at"):
+        # A conditional update: two beats (or a restarted one) never queue the same count twice.
+        if KeptFigures.objects.filter(pk=pk, queued_at=queued_at).update(queued_at=now):
+            claimed.append(pk)
+    return claimed
+
+
+def count_again(kept_id: int) -> None:
+    """Count kept figures again in the background, in their language and organisation's zone."""
+    row = KeptFigures.objects.select_related("organisation").filter(pk=kept_id).first()
+    if row is None:  # forgotten meanwhile: the next look counts them
+        return
+    organisation = row.organisation
+    with translation.override(row.language), timezone.override(organisation.timezone):
+        _count_and_keep(organisation, row.page, row.days, row.language, asked_at=row.asked_at)
+
+
+@cache
+def code_version() -> str:
+    """A fingerprint of Klankbord's code: figures kept by other code are not read back."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,171 @@
+"""Measure's figures are counted once and shown again for a few minutes, counted again in the
+background while people look, and forgotten when a setting they come from changes."""
+
+import pickle
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+from django.utils import translation
+
+from klankbord.analytics import figures, tasks
+from klankbord.analytics.models import KeptFigures
+from klankbord.analytics.tests.counted import counted_post
+from klankbord.analytics.tests.figures import channel
+from klankbord.test import World, make_member
+from klankbord.timekeeping.models import AdSpend
+
+pytestmark = pytest.mark.django_db
+URL = "/o/bakkerij-alice/meten/"
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def kept_ten_minutes(settings: Any) -> None:
+    settings.FIGURES_MAX_AGE_SECONDS = 600
+    settings.FIGURES_WARM_HOURS = 24
+
+
+def look(client: Client, at: datetime = NOW, query: str = "", language: str = "en") -> str:
+    with translation.override(language), time_machine.travel(at, tick=False):
+        response = client.get(URL + query, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def posts_shown(shown: str, title: str = "Posts") -> int:
+    if 'id="what-works-empty"' in shown:
+        return 0
+    found = re.search(rf"<h3>{title}</h3><p class=\"figure\">(\d+)</p>", shown)
+    assert found, "the posts card is missing"
+    return int(found.group(1))
+
+
+def speaks_dutch(world: World) -> None:
+    world.alice.language = "nl"
+    world.alice.save(update_fields=["language"])
+
+
+def test_figures_are_shown_again_until_they_are_ten_minutes_old(
+    world: World, alice_client: Client
+) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    first = look(alice_client)
+    assert posts_shown(first) == 1
+    assert 'id="figures-counted"' in first and "Count again now" in first
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)  # the collector counted another
+    assert posts_shown(look(alice_client, NOW + timedelta(minutes=9))) == 1
+    assert posts_shown(look(alice_client, NOW + timedelta(minutes=10))) == 2
+
+
+def test_count_again_now_shows_the_latest_figures(world: World, alice_client: Client) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)
+    assert posts_shown(look(alice_client, query="?vers=1")) == 2
+    assert posts_shown(look(alice_client)) == 2  # and those are kept
+
+
+def test_each_period_and_language_is_kept_on_its_own(world: World, alice_client: Client) -> None:
+    counted_post(world.org, NOW - timedelta(days=45), likes=3)
+    assert posts_shown(look(alice_client)) == 0
+    assert posts_shown(look(alice_client, query="?dagen=90")) == 1
+    speaks_dutch(world)
+    dutch = look(alice_client, language="nl")
+    assert "Cijfers geteld om" in dutch and "Figures counted" not in dutch
+    kept = KeptFigures.objects.filter(organisation=world.org)
+    assert sorted(kept.values_list("days", "language")) == [(30, "en"), (30, "nl"), (90, "en")]
+
+
+def test_another_organisation_never_sees_them(world: World, alice_client: Client) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    other = Client()
+    other.force_login(make_member(world.other_org, "dana@garage.test", "owner").user)
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        response = other.get("/o/garage-charlie/meten/", HTTP_ACCEPT_LANGUAGE="en")
+    assert posts_shown(response.content.decode()) == 0
+
+
+def test_a_changed_setting_is_shown_at_once(world: World, alice_client: Client) -> None:
+    look(alice_client)
+    assert KeptFigures.objects.filter(organisation=world.org).exists()
+    AdSpend.objects.create(
+        organisation=world.org, start=NOW.date(), end=NOW.date(), amount=Decimal("50")
+    )
+    assert not KeptFigures.objects.filter(organisation=world.org).exists()
+    # A new channel too; a channel saved again (as every poll does) keeps them.
+    look(alice_client)
+    found = channel(world.org, "bluesky")
+    assert not KeptFigures.objects.filter(organisation=world.org).exists()
+    look(alice_client)
+    found.save()
+    assert KeptFigures.objects.filter(organisation=world.org).exists()
+
+
+def test_figures_kept_by_other_code_are_counted_again(world: World, alice_client: Client) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)
+    KeptFigures.objects.update(version="older code")
+    assert posts_shown(look(alice_client)) == 2
+    KeptFigures.objects.update(values=b"not a pickle")
+    counted_post(world.org, NOW - timedelta(days=3), likes=5)
+    assert posts_shown(look(alice_client)) == 3
+
+
+def test_the_background_counts_looked_at_figures_before_they_expire(
+    world: World, alice_client: Client, settings: Any
+) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    speaks_dutch(world)
+    look(alice_client, language="nl")
+    kept = KeptFigures.objects.get(organisation=world.org)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)
+    # Not yet due at 7 minutes; due at 8 (it would expire before the round after next).
+    assert figures.due_for_counting(NOW + timedelta(minutes=7)) == []
+    with time_machine.travel(NOW + timedelta(minutes=8), tick=False):
+        assert figures.due_for_counting() == [kept.pk]
+        assert figures.due_for_counting() == []  # claimed once
+        tasks.count_figures(kept.pk)
+    kept.refresh_from_db()
+    assert kept.counted_at == NOW + timedelta(minutes=8)
+    assert kept.asked_at == NOW  # counting is not looking
+    assert kept.queued_at is None
+    values = pickle.loads(bytes(kept.values))  # noqa: S301
+    assert values["summary"].posts == 2
+    # Counted in the language of the look: the chart texts are Dutch.
+    assert "Reacties per bericht" in str(values["charts"])
+    # Shown without counting: the look 5 minutes later reads the kept figures.
+    shown = look(alice_client, NOW + timedelta(minutes=13), language="nl")
+    assert posts_shown(shown, title="Berichten") == 2
+
+
+def test_figures_nobody_looked_at_for_a_day_are_left_to_expire(
+    world: World, alice_client: Client
+) -> None:
+    look(alice_client)
+    assert figures.due_for_counting(NOW + timedelta(hours=25)) == []
+    # A count claimed by a worker that died is claimed again after ten minutes.
+    at = NOW + timedelta(minutes=9)
+    [kept_id] = figures.due_for_counting(at)
+    assert figures.due_for_counting(at + timedelta(minutes=5)) == []
+    assert figures.due_for_counting(at + timedelta(minutes=11)) == [kept_id]
+
+
+def test_the_background_leaves_figures_alone_when_keeping_is_off(
+    world: World, alice_client: Client, settings: Any
+) -> None:
+    look(alice_client)
+    settings.FIGURES_WARM_HOURS = 0
+    assert figures.due_for_counting(NOW + timedelta(minutes=9)) == []
+
+
+def test_the_dashboard_keeps_its_sparklines_too(world: World, alice_client: Client) -> None:
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        assert alice_client.get("/o/bakkerij-alice/").status_code == 200
+    assert KeptFigures.objects.filter(organisation=world.org, page=figures.DASHBOARD).exists()
