@@ -126,10 +126,15 @@ def configure(data_dir: Path, database_url: str) -> None:
     django.setup()
 
 
+# What fill() writes: raised when it writes more or other rows, so that a database filled by
+# an earlier fill() is filled again rather than reused (2: the organisation's clicks per day).
+FILL_VERSION = 2
+
+
 def figures_key(options: argparse.Namespace) -> str:
-    """Names a filled database: the day it was filled for and its figures."""
+    """Names a filled database: the day it was filled for, its figures and how it was filled."""
     today = datetime.now(UTC).date()
-    return f"{today}-{options.posts}p-{options.clicks}c-{options.messages}m"
+    return f"{today}-{options.posts}p-{options.clicks}c-{options.messages}m-f{FILL_VERSION}"
 
 
 def scratch_url(server: str) -> str:
@@ -356,7 +361,7 @@ def fill_clicks(links: list[Any], rows: int, today: date) -> int:
     have fewer days to fill, so the older ones take what they leave."""
     from django.db import connection, transaction
 
-    from klankbord.publishing.models import LinkClick
+    from klankbord.publishing.models import ClickDay, LinkClick, ShortLink
 
     rng = random.Random(5)
     table = connection.ops.quote_name(LinkClick._meta.db_table)
@@ -378,6 +383,16 @@ def fill_clicks(links: list[Any], rows: int, today: date) -> int:
                 write_clicks(table, pending)
                 pending = []
         write_clicks(table, pending)
+        # The organisation's clicks per day, as tracking.click_record keeps them beside.
+        day_table = connection.ops.quote_name(ClickDay._meta.db_table)
+        short_links = connection.ops.quote_name(ShortLink._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {day_table} (organisation_id, day, count) "  # noqa: S608 -- model names
+                f"SELECT link.organisation_id, click.day, SUM(click.count) "
+                f"FROM {table} click INNER JOIN {short_links} link ON link.id = click.link_id "
+                f"GROUP BY link.organisation_id, click.day"
+            )
     return made
 
 

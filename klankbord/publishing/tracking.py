@@ -2,9 +2,9 @@
 
 Each http(s) link of a post gets, per channel, a short address `{SITE_URL}/r/<code>` that leads
 to the link with UTM parameters added, so the website's own statistics see where visitors came
-from too. A click is counted per link and day, without anything about the visitor: no address,
-no browser. Link previews (the networks fetch every link to show a card) and other robots are
-not counted.
+from too. A click is counted per link and day (and per organisation and day, for the totals of
+a period), without anything about the visitor: no address, no browser. Link previews (the
+networks fetch every link to show a card) and other robots are not counted.
 """
 
 import ipaddress
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from klankbord.publishing.counting import link_spans, replace_spans
-from klankbord.publishing.models import LinkClick, PostTarget, ShortLink
+from klankbord.publishing.models import ClickDay, LinkClick, PostTarget, ShortLink
 
 CODE_LENGTH = 8
 # No 0/O and 1/l/I: a code read aloud or retyped stays the same code.
@@ -165,14 +165,23 @@ def is_bot(user_agent: str) -> bool:
 
 
 def click_record(*, link: ShortLink, day: date) -> None:
-    """One more click on `day`: one UPDATE, or the day's first row."""
-    if LinkClick.objects.filter(link=link, day=day).update(count=F("count") + 1):
+    """One more click on `day`: on the link's row of the day and on the organisation's, both or
+    neither. Always the link's row first, then the organisation's: two clicks at once never
+    each hold a row the other one waits for."""
+    with transaction.atomic():
+        _add_one(LinkClick, link=link, day=day)
+        _add_one(ClickDay, organisation_id=link.organisation_id, day=day)
+
+
+def _add_one(model: type[LinkClick] | type[ClickDay], **row: object) -> None:
+    """One UPDATE, or the day's first row."""
+    if model.objects.filter(**row).update(count=F("count") + 1):
         return
     try:
-        with transaction.atomic():
-            LinkClick.objects.create(link=link, day=day, count=1)
+        with transaction.atomic():  # a savepoint: a refused INSERT leaves the click's transaction
+            model.objects.create(**row, count=1)
     except IntegrityError:  # another request made the day's row in the meantime
-        LinkClick.objects.filter(link=link, day=day).update(count=F("count") + 1)
+        model.objects.filter(**row).update(count=F("count") + 1)
 
 
 def click_annotations(target: str) -> dict[str, Exists | Coalesce]:

@@ -20,7 +20,7 @@ from klankbord.analytics.results import ResultsSummary
 from klankbord.analytics.selectors import utc_range
 from klankbord.inbox.models import Reply
 from klankbord.orgs.models import Membership, Organisation, Role
-from klankbord.publishing.models import LinkClick, Post, ShortLink
+from klankbord.publishing.models import ClickDay, Post, ShortLink
 from klankbord.strategy.models import Plan
 from klankbord.strategy.rules import WEEKS_PER_MONTH
 from klankbord.timekeeping import returns
@@ -344,9 +344,10 @@ def clicks_in(organisation: Organisation, start: date, end: date) -> int | None:
     """Clicks on tracked links on the days start..end; None when no link was ever tracked."""
     if not ShortLink.objects.filter(organisation=organisation).exists():
         return None
-    # Only the period's click days: years of them stay unread (see benchmarks/analytics.py).
-    found = LinkClick.objects.filter(
-        link__organisation=organisation, day__gte=start, day__lte=end
+    # The organisation's row of each day of the period, not every link's rows of those days:
+    # two years of clicks stay unread (see benchmarks/analytics.py).
+    found = ClickDay.objects.filter(
+        organisation=organisation, day__gte=start, day__lte=end
     ).aggregate(clicks=Sum("count"))
     return int(found["clicks"] or 0)
 

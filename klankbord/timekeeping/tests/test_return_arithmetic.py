@@ -9,7 +9,8 @@ import time_machine
 
 from klankbord.analytics.tests.counted import counted_post
 from klankbord.analytics.tests.figures import item
-from klankbord.publishing.models import LinkClick, ShortLink
+from klankbord.publishing.models import ShortLink
+from klankbord.publishing.tracking import click_record
 from klankbord.test import World
 from klankbord.timekeeping import returns
 from klankbord.timekeeping.models import AdSpend, ReturnSettings, TimeEntry
@@ -77,7 +78,8 @@ def period(world: World) -> None:
         url="https://bakkerij.example/", destination="https://bakkerij.example/?utm_source=x",
     )  # fmt: skip
     for day, count in [(date(2026, 3, 18), 5), (END, 3), (date(2026, 4, 16), 100)]:
-        LinkClick.objects.create(link=link, day=day, count=count)
+        for _click in range(count):
+            click_record(link=link, day=day)
 
 
 @time_machine.travel(datetime(2026, 4, 20, 10, tzinfo=UTC), tick=False)
