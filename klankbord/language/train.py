@@ -44,7 +44,7 @@ STRENGTHS = (3.0, 10.0, 30.0, 100.0)  # from strongest regularisation to weakest
 STRENGTH_TOLERANCE = 0.005
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 BLENDS = tuple(round(b, 1) for b in np.arange(0.0, 1.01, 0.1))
-TRAIN_VECTORS = "train-vectors.npz"  # e5 vectors of train + dev, so retraining needs no embedding
+TRAIN_VECTORS = "train-vectors.npz"  # e5 vectors of train + dev; retraining embeds only new posts
 TEMPERATURES = tuple(round(t, 2) for t in np.arange(0.5, 3.01, 0.05))
 # Noisy copies: a copy's id is its post's id, this mark and the kind of noise ("p0003~noq").
 COPY_MARK = "~"
@@ -249,14 +249,13 @@ def _train_accurate(
     out: Path,
     say: Say,
 ) -> tuple[dict[str, Any], dict[str, float]]:
-    say(f"accurate: embedding {len(texts)} posts")
-    embeddings = embed.embed(texts)
-    vectors = accurate_matrix(texts, embeddings)
     train_dev, dev, test = (
         fit_rows_of(rows, "train", "dev"),
         rows_of(rows, "dev"),
         rows_of(rows, "test"),
     )
+    embeddings = _embeddings(rows, texts, out / TRAIN_VECTORS, say)
+    vectors = accurate_matrix(texts, embeddings)
     dev_rows, test_rows = [rows[i] for i in dev], [rows[i] for i in test]
     strength, on_train = tune(vectors, rows, say, ACCURATE)
     shares = _best_blend(on_train, fast_on_train, vectors[dev], columns[dev], dev_rows)
@@ -278,6 +277,7 @@ def _train_accurate(
         out / TRAIN_VECTORS,
         ids=np.asarray([rows[i]["id"] for i in train_dev]),
         vectors=embeddings[train_dev].astype(np.float16),
+        texts=np.asarray([_text_key(texts[i]) for i in train_dev], np.uint64),
     )
     record = {
         "strength": strength,
@@ -286,6 +286,39 @@ def _train_accurate(
         "test": _test_scores_blended(heads, fast, shares, vectors[test], columns[test], test_rows),
     }
     return record, shares
+
+
+def _embeddings(
+    rows: Sequence[dict[str, Any]], texts: Sequence[str], saved: Path, say: Say
+) -> np.ndarray:
+    """e5 vectors of all rows; those of train and dev come from the last training's saved
+    vectors where the post's id and text are unchanged, so only new or edited posts (and the
+    test split, which is never saved) are embedded again."""
+    known: dict[str, tuple[int | None, np.ndarray]] = {}
+    if saved.exists():
+        with np.load(saved, allow_pickle=False) as arrays:
+            keys = arrays["texts"] if "texts" in arrays.files else [None] * len(arrays["ids"])
+            for post_id, key, vector in zip(arrays["ids"], keys, arrays["vectors"], strict=True):
+                known[str(post_id)] = (None if key is None else int(key), vector)
+    embeddings = np.zeros((len(texts), embed.DIMENSIONS), np.float32)
+    missing = []
+    for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+        found = known.get(row["id"])
+        # Vectors saved before texts were keyed (no key) are trusted by id: the posts file
+        # they were made from is the one recorded in model.json.
+        if found is not None and found[0] in (None, _text_key(text)):
+            embeddings[i] = found[1]
+        else:
+            missing.append(i)
+    say(f"accurate: {len(texts) - len(missing)} saved vectors, embedding {len(missing)} posts")
+    if missing:
+        embeddings[missing] = embed.embed([texts[i] for i in missing])
+    return embeddings
+
+
+def _text_key(text: str) -> int:
+    """64 bits of the text's SHA-256: tells a saved vector's text from an edited one."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
 
 
 def _best_blend(

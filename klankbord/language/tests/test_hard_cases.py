@@ -3,11 +3,12 @@ dialect and chat spelling, mixed languages. Every example was written for these 
 in the training posts (a test checks that too)."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from klankbord.language import cues, embed
+from klankbord.language import cues, embed, train
 from klankbord.language.evaluate import class_report
 from klankbord.language.features import cue_block, with_sentence_starts
 from klankbord.language.heads import SENTIMENTS
@@ -162,6 +163,29 @@ def test_noisy_copies_drop_the_question_mark_and_follow_from_the_id() -> None:
     assert noisy_copies("p9999", "Zijn jullie open op maandag?") == list(copies.items())
     rows = with_noisy_copies(load_posts())
     assert not [row for row in rows if row["split"].startswith("test") and "~" in row["id"]]
+
+
+def test_training_embeds_only_posts_without_a_saved_vector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [{"id": f"p{i}", "text": text} for i, text in enumerate(["lekker", "vies", "ok"], 1)]
+    saved = tmp_path / "vectors.npz"
+    np.savez(
+        saved,
+        ids=np.asarray(["p1", "p2"]),
+        vectors=np.ones((2, embed.DIMENSIONS), np.float16),
+        texts=np.asarray([train._text_key("lekker"), train._text_key("was vies")], np.uint64),
+    )
+    embedded: list[str] = []
+
+    def fake_embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return np.zeros((len(texts), embed.DIMENSIONS), np.float32)
+
+    monkeypatch.setattr(embed, "embed", fake_embed)
+    vectors = train._embeddings(rows, [row["text"] for row in rows], saved, lambda _: None)
+    assert embedded == ["vies", "ok"]  # p2's text changed since its vector was saved
+    assert vectors[0].sum() == embed.DIMENSIONS and not vectors[1:].any()
 
 
 def test_confidence_is_calibrated_on_the_test_split() -> None:
