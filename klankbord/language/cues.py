@@ -11,8 +11,12 @@ its embeddings. Each cue is a plain yes/no or a small count, so a linear head ca
   "zeg eens wie ...");
 - contrast: the lexicon score of what follows the last "maar", "alleen jammer", "helaas" ...,
   which is what the writer means ("eten top, bediening traag" turns on the comma as well);
-- sarcasm: praise together with an eye-roll emoji, "hoor"/"zeg" after praise, "weer"/"alweer",
-  a waiting time ("3 weken gewacht"), praise in quotation marks, "bedankt voor niks";
+- negation scope: how many praise words a negation reaches ("niet lekker", "geen goede
+  service", "allesbehalve vers") and how many words of criticism ("niet slecht", "geen enkel
+  probleem", "nooit teleurgesteld"), as the lexicon reads them;
+- sarcasm: praise together with an eye-roll emoji, "hoor"/"zeg" after praise (not after a
+  negated criticism: "niet slecht hoor" is meant), "weer"/"alweer", a waiting time ("3 weken
+  gewacht"), praise in quotation marks, "bedankt voor niks";
 - shouting: the share of capitals and words written in capitals.
 """
 
@@ -103,6 +107,8 @@ class Cues(NamedTuple):
     before_contrast_score: float
     last_clause_score: float
     contrast: float
+    negated_praise: float
+    negated_criticism: float
     sarcasm_emoji: float
     praise_with_tag: float
     again: float
@@ -142,6 +148,8 @@ def features(
             if first in QUESTION_VERBS:
                 question_verb_first = 1.0
     positive = analysis.positive_sum > 0.2
+    # Praise of its own, not only a negated criticism: "niet slecht hoor" is no sarcasm.
+    praise = positive and analysis.positive_words > clauses.negated_negative
     negative = analysis.negative_sum < -0.2
     duration = 1.0 if DURATION.search(normalized) else 0.0
     letters = sum(map(len, LETTER_RUN.findall(raw)))
@@ -160,9 +168,11 @@ def features(
             before_contrast_score=clauses.before_contrast,
             last_clause_score=clauses.last_clause,
             contrast=0.0 if CONTRAST.isdisjoint(tokens) else 1.0,
+            negated_praise=min(float(clauses.negated_positive), MAX_COUNT),
+            negated_criticism=min(float(clauses.negated_negative), MAX_COUNT),
             sarcasm_emoji=0.0 if SARCASM_EMOJI.isdisjoint(tokens) else 1.0,
             # "Top service hoor", "Goed gedaan zeg": praise closed by a tag word.
-            praise_with_tag=1.0 if positive and not TAGS.isdisjoint(tokens[1:]) else 0.0,
+            praise_with_tag=1.0 if praise and not TAGS.isdisjoint(tokens[1:]) else 0.0,
             again=min(sum(1.0 for word in words if word in AGAIN), MAX_COUNT),
             duration=duration,
             praise_and_complaint=1.0 if positive and negative else 0.0,

@@ -126,6 +126,8 @@ class Clauses(NamedTuple):
     before_contrast: float  # before the last "maar", "alleen", "but", "mais"
     after_contrast: float  # after it: what the writer means
     last_clause: float  # after the last punctuation or clause word
+    negated_positive: int  # praise words a negation reaches: "niet lekker", "geen goede"
+    negated_negative: int  # criticism a negation reaches: "niet slecht", "geen probleem"
 
 
 def analyse_normalized(normalized: str, elongations: int, tokens: list[str]) -> Analysis:
@@ -144,6 +146,8 @@ def analyse_with_clauses(
         before_contrast=_squash(sum(values[:at])) if at >= 0 else 0.0,
         after_contrast=_squash(sum(values[at:])) if at >= 0 else 0.0,
         last_clause=_squash(sum(values[last:])),
+        negated_positive=found.negated_positive,
+        negated_negative=found.negated_negative,
     )
     return _analysis(found, normalized, elongations), clauses
 
@@ -185,19 +189,36 @@ def _analysis(found: "_Found", normalized: str, elongations: int) -> Analysis:
 class _Found:
     """The polarity values of a post, in order, and how they came about."""
 
-    __slots__ = ("boundaries", "but_at", "contrast_at", "emoji", "modified", "negated", "values")
+    __slots__ = (
+        "boundaries",
+        "but_at",
+        "contrast_at",
+        "emoji",
+        "modified",
+        "negated",
+        "negated_negative",
+        "negated_positive",
+        "values",
+    )
 
     def __init__(self) -> None:
         self.values: list[float] = []
         self.emoji: list[bool] = []
         self.negated = 0
+        self.negated_positive = 0  # of `negated`, the words that were praise before negation
+        self.negated_negative = 0  # and those that were criticism
         self.modified = 0
         self.but_at = -1  # how many values came before the last "maar"; -1 without one
         self.contrast_at = -1  # the same for the last of CONTRAST_WORDS
         self.boundaries: list[int] = []  # how many values came before each clause end
 
     def add(self, polarity: float, negated: bool = False, modified: bool = False) -> None:
-        self.negated += negated
+        if negated:
+            self.negated += 1
+            if polarity > 0:
+                self.negated_positive += 1
+            elif polarity < 0:
+                self.negated_negative += 1
         self.modified += modified
         self.values.append(polarity * NEGATION if negated else polarity)
         self.emoji.append(False)

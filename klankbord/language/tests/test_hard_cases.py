@@ -120,11 +120,9 @@ def test_sarcasm_negation_dialect_and_mixed_language_are_read_by_meaning(tier: s
             wrong.append((text, reading.sentiment))
     assert len(wrong) <= 1, wrong
     assert readings[0].sentiment == "negative"  # "Goed gedaan hoor, weer een uur wachten 🙄"
-    # A bare "niet slecht" is a near call: the fast tier reads it as mild praise; the accurate
-    # tier's embedding sits close to "slecht" (a known limit, see docs/language.md), but a
-    # negation inside a sentence reads right in both tiers.
-    if tier == FAST:
-        assert readings[4].sentiment != "negative"  # "niet slecht"
+    # A bare "niet slecht" is mild praise in both tiers, though e5 places it close to "slecht";
+    # so is a negation inside a sentence.
+    assert readings[4].sentiment != "negative"  # "niet slecht"
     [negated] = understand(["helemaal niet slecht gegeten daar"], tier=tier)
     assert negated.sentiment != "negative"
 
@@ -154,6 +152,13 @@ def test_cues_read_word_order_contrast_and_sarcasm() -> None:
     assert cue("Top hoor, 3 weken gewacht 🙄")["sarcasm_emoji"] > 0
     assert cue("Top hoor, 3 weken gewacht 🙄")["praise_and_waiting"] > 0
     assert cue("NOOIT MEER")["capital_words"] > 0
+    assert cue("de soep was niet lekker")["negated_praise"] > 0
+    assert cue("de soep was niet lekker")["negated_criticism"] == 0
+    assert cue("nooit teleurgesteld geweest")["negated_criticism"] > 0
+    assert cue("niet alleen lekker maar ook goedkoop")["negated_praise"] == 0
+    # "hoor" after a negated criticism is meant, not sarcasm; after plain praise it may mock.
+    assert cue("niet slecht hoor")["praise_with_tag"] == 0
+    assert cue("Top service hoor")["praise_with_tag"] > 0
     assert with_sentence_starts("ok. hebben jullie").split()[:3] == ["xxs", "ok.", "xxs"]
 
 
