@@ -104,12 +104,17 @@ def _count_and_keep(
 ) -> Figures:
     counted_at = timezone.now()
     values = _counters()[page](organisation, days)
+    try:
+        kept = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a figure that cannot be kept is a bug, but the page still shows it
+        log.exception("figures of %s could not be kept", page)
+        return Figures(values, counted_at)
     fields = {
         "version": code_version(),
         "counted_at": counted_at,
         "asked_at": asked_at,
         "queued_at": None,
-        "values": pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL),
+        "values": kept,
     }
     key = {"organisation": organisation, "page": page, "days": days, "language": language}
     if not KeptFigures.objects.filter(**key).update(**fields):

@@ -15,7 +15,9 @@ from django.utils import translation
 from klankbord.analytics import figures, tasks
 from klankbord.analytics.models import KeptFigures
 from klankbord.analytics.tests.counted import counted_post
-from klankbord.analytics.tests.figures import channel
+from klankbord.analytics.tests.figures import channel, item, kpi, plan_with_kpis
+from klankbord.listening.models import Monitor
+from klankbord.strategy.kpi_metrics import KPI_METRICS
 from klankbord.test import World, make_member
 from klankbord.timekeeping.models import AdSpend
 
@@ -168,4 +170,24 @@ def test_the_background_leaves_figures_alone_when_keeping_is_off(
 def test_the_dashboard_keeps_its_sparklines_too(world: World, alice_client: Client) -> None:
     with translation.override("en"), time_machine.travel(NOW, tick=False):
         assert alice_client.get("/o/bakkerij-alice/").status_code == 200
+    assert KeptFigures.objects.filter(organisation=world.org, page=figures.DASHBOARD).exists()
+
+
+def test_figures_with_every_kpi_metric_and_section_can_be_kept(
+    world: World, alice_client: Client
+) -> None:
+    plan_with_kpis(world.org, *[kpi(key) for key in KPI_METRICS])
+    counted_post(world.org, NOW - timedelta(days=2), likes=3, views=40)
+    item(world.org, NOW - timedelta(days=1), answered_after=timedelta(hours=1), is_lead=True)
+    Monitor.objects.create(organisation=world.org, name="Bakkerij Alice", query="alice")
+    Monitor.objects.create(
+        organisation=world.org, name="Bakker Bob", query="bob", kind=Monitor.Kind.COMPETITOR
+    )
+    look(alice_client)
+    kept = KeptFigures.objects.get(organisation=world.org, page=figures.MEASURE)
+    values = pickle.loads(bytes(kept.values))  # noqa: S301
+    assert len(values["kpis"]) == len(KPI_METRICS)
+    assert values["voice"].comparable
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        alice_client.get("/o/bakkerij-alice/")
     assert KeptFigures.objects.filter(organisation=world.org, page=figures.DASHBOARD).exists()
