@@ -44,6 +44,10 @@ class VoiceSideSerializer(serializers.Serializer):
     weeks = serializers.SerializerMethodField()
     all_sources = serializers.BooleanField(help_text="A monitor reads every source.")
     sources = WatchedSourceSerializer(many=True)
+    paused = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The names of its monitors that are paused: they find no new mentions.",
+    )
 
     @extend_schema_field(VoiceWeekSerializer(many=True))
     def get_weeks(self, side: Any) -> list[dict[str, Any]]:
@@ -63,6 +67,9 @@ class ShareOfVoiceSerializer(serializers.Serializer):
     )
     like_for_like = serializers.BooleanField(help_text="Every side reads the same sources.")
     total = serializers.IntegerField(help_text="The sum of all sides' mentions.")
+    any_paused = serializers.BooleanField(
+        help_text="A side has a paused monitor, so it counts fewer mentions than are said."
+    )
     own = VoiceSideSerializer(allow_null=True, help_text="null: no brand or product monitor.")
     competitors = VoiceSideSerializer(many=True)
 

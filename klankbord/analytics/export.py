@@ -246,6 +246,12 @@ def _voice_blocks(voice: ShareOfVoice | None) -> list[Block]:
     if not voice.like_for_like:
         unequal = _("Not like for like: the sides' monitors do not read the same sources.")
         blocks.append(Note(unequal))
+    if voice.any_paused:
+        paused = _(
+            "Not every monitor is listening: a paused monitor finds no new mentions, so its side "
+            "counts fewer than are said about it."
+        )
+        blocks.append(Note(paused))
     blocks.append(
         Note(
             _(
@@ -259,7 +265,8 @@ def _voice_blocks(voice: ShareOfVoice | None) -> list[Block]:
 
 
 def _side_name(side: Side) -> str:
-    return side.label if side.own else _("%(name)s (competitor)") % {"name": side.label}
+    name = side.label if side.own else _("%(name)s (competitor)") % {"name": side.label}
+    return f"{name} ({side.paused_text})" if side.paused else name
 
 
 def _side_figures(side: Side) -> list[str]:

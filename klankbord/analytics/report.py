@@ -184,7 +184,8 @@ def _voice_side(side: Side) -> str:
         "%(name)s %(share)s (%(count)s mentions)",
         side.mentions,
     )
-    return text % {"name": side.label, "share": share, "count": side.mentions}
+    name = f"{side.label} ({side.paused_text})" if side.paused else side.label
+    return text % {"name": name, "share": share, "count": side.mentions}
 
 
 def _compared_voice(organisation: Organisation, start: date, end: date) -> ShareOfVoice | None:

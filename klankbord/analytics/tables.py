@@ -236,6 +236,7 @@ def _share_of_voice(period: Period) -> Table:
         _("Negative"),
         _("Net sentiment"),
         _("Sources"),
+        _("Paused monitors"),
     ]
     rows: list[list[Value]] = [
         [
@@ -249,6 +250,7 @@ def _share_of_voice(period: Period) -> Table:
             side.sentiments["negative"],
             side.net_sentiment,
             _sources_text(side),
+            ", ".join(side.paused),  # empty: all its monitors listen
         ]
         for side in found.sides
     ]

@@ -53,10 +53,22 @@ class Side:
     weeks: dict[date, int] = field(default_factory=dict)  # mentions per local ISO week
     share: float | None = None  # percent of all sides' mentions; None when nobody was mentioned
     previous_share: float | None = None
+    # The names of its monitors that are paused: they find no new mentions, so the side counts
+    # fewer than are said. When they were paused is not kept.
+    paused: list[str] = field(default_factory=list)
 
     @property
     def own(self) -> bool:
         return self.key == OWN
+
+    @property
+    def paused_text(self) -> str:
+        """Just "paused" when all of the side's monitors are, else which ones; "" when none is."""
+        if not self.paused:
+            return ""
+        if len(self.paused) == len(self.monitors):
+            return _("paused")
+        return _("paused: %(monitors)s") % {"monitors": ", ".join(self.paused)}
 
     @property
     def net_sentiment(self) -> int | None:
@@ -124,6 +136,11 @@ class ShareOfVoice:
         """Every side reads the same sources; otherwise a side may just be listened to more."""
         return len({side.source_ids for side in self.sides}) <= 1
 
+    @property
+    def any_paused(self) -> bool:
+        """A side has a paused monitor, so it counts fewer mentions than are said."""
+        return any(side.paused for side in self.sides)
+
     def weekly(self, side: Side) -> list[int]:
         return [side.weeks.get(week, 0) for week in self.weeks]
 
@@ -188,7 +205,8 @@ def _side(key: str, label: str, monitors: list[Monitor], everything: list[Source
     chosen = everything if reads_all else [s for m in monitors for s in _chosen(m)]
     watched = sorted({Watched(s.name, network_of(s)) for s in chosen}, key=_by_name)
     ids = frozenset(source.pk for source in chosen)
-    return Side(key, label, [m.name for m in monitors], watched, reads_all, ids)
+    paused = [m.name for m in monitors if not m.active]
+    return Side(key, label, [m.name for m in monitors], watched, reads_all, ids, paused=paused)
 
 
 def _by_name(watched: Watched) -> tuple[str, str]:

@@ -9,13 +9,17 @@ import time_machine
 from django.test import Client
 from django.utils import translation
 
+from klankbord.analytics import export, report
 from klankbord.analytics.tests.figures import channel, mention
 from klankbord.analytics.voice import share_of_voice
+from klankbord.core.tests.conftest import translations
+from klankbord.lib import pdf
 from klankbord.listening.models import Mention, Monitor, Source
 from klankbord.orgs.models import Organisation, Role
 from klankbord.test import World
 
 pytestmark = pytest.mark.django_db
+__all__ = ["translations"]
 URL = "/o/bakkerij-alice/meten/"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 START, END = date(2026, 2, 9), date(2026, 3, 10)  # the last 30 days in Brussels
@@ -259,3 +263,113 @@ def test_it_takes_five_queries_however_many_monitors_and_mentions(
     assert found.own is not None and found.own.mentions == 30
     # Days 0-29 ago: 8 of them 0 mod 4, 8 are 1, 7 are 2 and 7 are 3.
     assert [side.mentions for side in found.competitors] == [30, 22, 14, 7]
+
+
+# --- a paused monitor ---------------------------------------------------------------------------
+
+
+def test_a_side_knows_its_paused_monitors_without_another_query(
+    world: World, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    product = monitor(world.org, "Pistolets", Monitor.Kind.PRODUCT)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    Monitor.objects.filter(pk__in=[product.pk, rival.pk]).update(active=False)
+    with django_assert_max_num_queries(5), translation.override("en"):
+        found = share_of_voice(world.org, START, END)
+        assert found.own is not None
+        assert found.own.paused == ["Pistolets"]
+        assert found.own.paused_text == "paused: Pistolets"  # the brand still listens
+        bert, quiet = found.competitors
+        assert (bert.paused, bert.paused_text) == (["Bakkerij Bert"], "paused")
+        assert (quiet.paused, quiet.paused_text) == ([], "")
+    assert found.any_paused and brand.pk
+    Monitor.objects.filter(organisation=world.org).update(active=True)
+    assert not share_of_voice(world.org, START, END).any_paused
+
+
+def test_measure_marks_a_paused_competitor_and_says_why_it_matters(
+    world: World, alice_client: Client
+) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    quiet = monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    said(world.org, NOW - timedelta(days=2), brand, rival)
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    shown = page(alice_client)
+    paused = shown[shown.index(f'id="share-of-voice-competitor-{rival.pk}"') :]
+    assert "(paused)" in paused[: paused.index("</th>")]  # in words, not only a colour
+    active = shown[shown.index(f'id="share-of-voice-competitor-{quiet.pk}"') :]
+    assert "paused" not in active[: active.index("</tr>")]
+    own = shown[shown.index('id="share-of-voice-own"') :]
+    assert "paused" not in own[: own.index("</tr>")]
+    notice = shown[shown.index('id="share-of-voice-paused"') :]
+    notice = notice[: notice.index("</div>")]
+    assert "a paused monitor finds no new mentions" in notice and 'role="note"' in shown
+    assert 'href="/o/bakkerij-alice/luisteren/"' in notice  # to the monitors, for an editor
+    Monitor.objects.filter(pk=rival.pk).update(active=True)
+    shown = page(alice_client)
+    assert 'id="share-of-voice-paused"' not in shown and "(paused)" not in shown
+
+
+def test_a_client_viewer_sees_the_notice_without_the_link(world: World) -> None:
+    monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    client = Client()
+    client.force_login(world.member(Role.CLIENT))
+    shown = page(client)
+    notice = shown[shown.index('id="share-of-voice-paused"') :]
+    assert "/luisteren/" not in notice[: notice.index("</div>")]
+
+
+def test_the_notice_and_the_mark_are_in_dutch_and_french(
+    world: World, alice_client: Client, translations: None
+) -> None:
+    monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    for language, mark, words in [
+        ("nl-be", "(gepauzeerd)", "Niet elke monitor luistert:"),
+        ("fr-be", "(en pause)", "Tous les moniteurs n'écoutent pas :"),
+    ]:
+        world.alice.language = language
+        world.alice.save(update_fields=["language"])
+        with translation.override(language), time_machine.travel(NOW, tick=False):
+            shown = alice_client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert mark in shown and words in shown
+
+
+def test_the_download_names_the_paused_monitors(world: World, alice_client: Client) -> None:
+    brand = monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, '=HYPERLINK("https://evil.example")', Monitor.Kind.COMPETITOR)
+    monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    said(world.org, NOW - timedelta(days=2), brand, rival)
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        url = "/o/bakkerij-alice/meten/tabel/share-of-voice.csv?dagen=30"
+        response = alice_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][10] == "Paused monitors"
+    assert rows[1][10] == ""  # your business: every monitor listens
+    assert rows[2][10] == "'" + rival.name  # neutralised like the name
+    assert rows[3][0] == "Broodhuis" and rows[3][10] == ""
+
+
+def test_the_report_marks_the_paused_side_and_notes_it(world: World) -> None:
+    monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        found = share_of_voice(world.org, START, END)
+        blocks = export._voice_blocks(found)
+        line = "; ".join(report._voice_side(side) for side in found.sides)  # the mail's line
+    table = next(block for block in blocks if isinstance(block, pdf.Table))
+    assert [row[0] for row in table.rows] == [
+        "Your business",
+        "Bakkerij Bert (competitor) (paused)",
+    ]
+    notes = [block.text for block in blocks if isinstance(block, pdf.Note)]
+    assert any(note.startswith("Not every monitor is listening:") for note in notes)
+    assert "Bakkerij Bert (paused) — (0 mentions)" in line

@@ -84,3 +84,16 @@ def test_a_wrong_period_is_refused_with_the_reason(
 
 def test_another_organisation_gets_404(world: World, api: Api) -> None:
     assert get(api(world.charlie)).status_code == 404
+
+
+def test_it_says_which_monitors_are_paused(world: World, api: Api) -> None:
+    monitor(world.org, "Bakkerij Alice", Monitor.Kind.BRAND)
+    rival = monitor(world.org, "Bakkerij Bert", Monitor.Kind.COMPETITOR)
+    monitor(world.org, "Broodhuis", Monitor.Kind.COMPETITOR)
+    data = get(api(world.alice)).json()
+    assert not data["any_paused"] and data["own"]["paused"] == []
+    Monitor.objects.filter(pk=rival.pk).update(active=False)
+    data = get(api(world.alice)).json()
+    assert data["any_paused"] and data["own"]["paused"] == []
+    bert, quiet = data["competitors"]
+    assert (bert["paused"], quiet["paused"]) == (["Bakkerij Bert"], [])
