@@ -323,6 +323,23 @@ if CELERY_BROKER_URL.startswith("sqla+sqlite:///"):
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Every worker takes from both queues, in turn. The urgent one carries the beat's tick, the
+# recovery of a dead worker's posts and lookups of unclear outcomes: a handful of short
+# messages that must not wait behind a backlog of posts and retries to publish. A worker
+# started with -Q must name both.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {
+    "urgent": {"exchange": "urgent", "routing_key": "urgent"},
+    "celery": {"exchange": "celery", "routing_key": "celery"},
+}
+CELERY_TASK_ROUTES = {
+    name: {"queue": "urgent"}
+    for name in (
+        "klankbord.core.tasks.beat_tick",
+        "klankbord.publishing.tasks.recover",
+        "klankbord.publishing.tasks.resolve_target",
+    )
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

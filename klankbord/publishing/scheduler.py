@@ -297,6 +297,15 @@ def _after_error(target: PostTarget, token: str, error: ConnectorError) -> str:
 
 def resolve(target_id: int, token: str) -> str:
     """An unconfirmed target: ask the network whether the post exists, then settle it."""
+    # The lookup's claim held the target while its message waited; from here on a short
+    # lease, renewed during the call, so a worker that dies mid-lookup is noticed as soon
+    # as one that dies mid-publish. A message whose claim is no longer ours asks nothing.
+    started = PostTarget.objects.filter(_owned(target_id, token), status=Status.UNCONFIRMED).update(
+        lease_expires_at=timezone.now() + lease_length()
+    )
+    if started != 1:
+        log.info("lookup of target %s: not ours", target_id, extra=_event("lookup", "skipped"))
+        return ""
     target = PostTarget.objects.select_related("channel__organisation").get(pk=target_id)
     with target_context(target):
         outcome = _resolve(target, token)
@@ -379,9 +388,18 @@ def claim_lookup(target_id: int, now: datetime, *, wait_for_lease: bool = True) 
     return token if claimed == 1 else ""
 
 
+def _lookups_sent(lookups: list[tuple[int, str]]) -> None:
+    # resolve_target goes to the urgent queue (settings.CELERY_TASK_ROUTES): a dead worker's
+    # post does not wait behind the posts and retries that are queued for publishing.
+    from klankbord.publishing.tasks import resolve_target
+
+    for target_id, lookup_token in lookups:
+        resolve_target.delay(target_id, lookup_token)
+
+
 def tick(now: datetime | None = None) -> None:
     """One beat: mark missed posts, recover crashed work, claim what is due, enqueue it."""
-    from klankbord.publishing.tasks import publish_target, resolve_target
+    from klankbord.publishing.tasks import publish_target
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -391,9 +409,24 @@ def tick(now: datetime | None = None) -> None:
 
         # Enqueue only what is committed; a task gets ids and the lease, never objects.
         def enqueue() -> None:
+            _lookups_sent(lookups)
             for target_id in ids:
                 publish_target.delay(target_id, token)
-            for target_id, lookup_token in lookups:
-                resolve_target.delay(target_id, lookup_token)
 
         transaction.on_commit(enqueue)
+
+
+def recover(now: datetime | None = None) -> None:
+    """Between two ticks: recover what a dead worker held as soon as its lease has run out.
+
+    Beat sends this more often than the tick (klankbord/celery.py), on the urgent queue, so a
+    dead worker's post waits its lease and a few seconds, whatever waits in the queue. It only
+    reads while no lease has run out.
+    """
+    now = now or timezone.now()
+    in_flight = (Status.CLAIMED, Status.PUBLISHING, Status.UNCONFIRMED)
+    if not PostTarget.objects.filter(_lease_over(now), status__in=in_flight).exists():
+        return
+    with transaction.atomic():
+        lookups = sweep(now)
+        transaction.on_commit(lambda: _lookups_sent(lookups))

@@ -13,6 +13,11 @@ def resolve_target(target_id: int, token: str) -> None:
     scheduler.resolve(target_id, token)
 
 
+@shared_task(name="klankbord.publishing.tasks.recover", ignore_result=True)
+def recover() -> None:
+    scheduler.recover()
+
+
 @shared_task(name="klankbord.publishing.tasks.tidy", ignore_result=True)
 def tidy() -> None:
     services.images_forget_unused()

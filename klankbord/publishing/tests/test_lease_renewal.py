@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.utils import OperationalError
 from django.utils import timezone
 
@@ -50,7 +51,14 @@ def test_it_keeps_a_publish_slower_than_the_lease_from_being_taken_over(
     monkeypatch.setattr(SandboxConnector, "publish", slow_publish)
     token, [target_id] = scheduler.claim_due(timezone.now() + timedelta(minutes=2))
     outcome: list[str] = []
-    worker = threading.Thread(target=lambda: outcome.append(scheduler.publish(target_id, token)))
+
+    def work() -> None:
+        try:
+            outcome.append(scheduler.publish(target_id, token))
+        finally:
+            connection.close()  # the worker thread's own connection
+
+    worker = threading.Thread(target=work)
     worker.start()
     taken_over: list[object] = []
     while worker.is_alive():
@@ -137,3 +145,67 @@ def test_a_renewal_the_busy_database_refused_is_tried_again_soon(
         time.sleep(1.8)
     assert len(calls) >= 2
     assert calls[1] - calls[0] < 0.9  # not a whole turn later
+
+
+def test_a_lookup_whose_worker_died_is_taken_over_one_lease_later(
+    world: World,
+    sandbox: Channel,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    from klankbord.celery import app
+
+    post = scheduled_post(world, sandbox)
+    moment = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(moment, tick=False):
+        token, [target_id] = scheduler.claim_due()
+        # A worker died while publishing it; the sweep claimed it for a lookup.
+        PostTarget.objects.filter(pk=target_id).update(
+            status=Status.UNCONFIRMED, error=scheduler.WORKER_STOPPED, attempts=1
+        )
+        lookup = scheduler.claim_lookup(target_id, moment, wait_for_lease=False)
+    real_find = SandboxConnector.find_published
+
+    def die(self, outgoing):  # type: ignore[no-untyped-def]
+        raise SystemExit("worker killed while looking the post up")
+
+    monkeypatch.setattr(SandboxConnector, "find_published", die)
+    death = moment + timedelta(seconds=30)  # its message waited in the queue this long
+    with time_machine.travel(death, tick=False), pytest.raises(SystemExit):
+        scheduler.resolve(target_id, lookup)
+    lease = timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    # Not the queued claim's six leases: one lease from the start of the lookup.
+    assert post.targets.get().lease_expires_at == death + lease
+
+    def asked(self, outgoing):  # type: ignore[no-untyped-def]
+        raise AssertionError("a message that is no longer ours asks the network nothing")
+
+    monkeypatch.setattr(SandboxConnector, "find_published", asked)
+    assert scheduler.resolve(target_id, token) == ""
+    monkeypatch.setattr(SandboxConnector, "find_published", real_find)
+    app.conf.task_always_eager = True
+    try:
+        with (
+            time_machine.travel(death + lease + timedelta(seconds=2), tick=False),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            scheduler.recover()
+    finally:
+        app.conf.task_always_eager = False
+    target = post.targets.get()
+    assert (target.status, target.attempts) == (Status.PUBLISHED, 2)
+    assert target.published_at - death <= timedelta(seconds=15)
+    assert len(sandbox_posts(sandbox)) == 1
+
+
+def test_recovery_between_ticks_only_reads_while_every_lease_runs(
+    world: World, sandbox: Channel, django_assert_max_num_queries: Any
+) -> None:
+    scheduled_post(world, sandbox)
+    moment = timezone.now() + timedelta(minutes=2)
+    with time_machine.travel(moment, tick=False):
+        _token, [target_id] = scheduler.claim_due()  # claimed, waiting in the queue
+        with django_assert_max_num_queries(1):
+            scheduler.recover()
+    assert PostTarget.objects.get(pk=target_id).status == Status.CLAIMED
