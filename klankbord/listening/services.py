@@ -90,6 +90,26 @@ def monitor_saved(membership: Membership, monitor: Monitor, created: bool) -> No
     )
 
 
+def monitor_listening_set(membership: Membership, monitor: Monitor, *, active: bool) -> bool:
+    """Pause a monitor (it finds no new mentions; those it found stay) or resume it.
+
+    A conditional update: only a change is made and audited, so a second click, or two people
+    at once, change nothing more. Returns whether this call changed it.
+    """
+    changed = Monitor.objects.filter(
+        pk=monitor.pk, organisation=membership.organisation, active=not active
+    ).update(active=active)
+    monitor.active = active
+    if changed:
+        audit_record(
+            organisation=membership.organisation,
+            actor=membership.user,
+            action="listening.monitor_resumed" if active else "listening.monitor_paused",
+            target=monitor.name,
+        )
+    return bool(changed)
+
+
 def refresh_statistics() -> None:
     """Let SQLite's planner know the table sizes (PostgreSQL's autovacuum does this itself).
 

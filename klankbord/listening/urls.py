@@ -15,6 +15,12 @@ urlpatterns = [
         views.monitor_delete_view,
         name="monitor_delete",
     ),
+    path(P + "monitors/<int:monitor_id>/pauzeren/", views.monitor_pause_view, name="monitor_pause"),
+    path(
+        P + "monitors/<int:monitor_id>/hervatten/",
+        views.monitor_resume_view,
+        name="monitor_resume",
+    ),
     path(P + "monitors/<int:monitor_id>/feed/", views.monitor_feed_view, name="monitor_feed"),
     path("luisteren/feed/<str:token>.xml", views.monitor_feed_atom_view, name="monitor_feed_atom"),
     path("luisteren/feed/<str:token>.json", views.monitor_feed_json_view, name="monitor_feed_json"),

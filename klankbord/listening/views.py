@@ -112,6 +112,49 @@ def monitor_delete_view(
     return redirect("listen", org_slug=membership.organisation.slug)
 
 
+@org_view(Role.EDITOR)
+@require_POST
+def monitor_pause_view(
+    request: HttpRequest, membership: Membership, monitor_id: int
+) -> HttpResponse:
+    return _monitor_listening(request, membership, monitor_id, active=False)
+
+
+@org_view(Role.EDITOR)
+@require_POST
+def monitor_resume_view(
+    request: HttpRequest, membership: Membership, monitor_id: int
+) -> HttpResponse:
+    return _monitor_listening(request, membership, monitor_id, active=True)
+
+
+def _monitor_listening(
+    request: HttpRequest, membership: Membership, monitor_id: int, *, active: bool
+) -> HttpResponse:
+    monitor = _monitor_or_404(membership, monitor_id)
+    changed = services.monitor_listening_set(membership, monitor, active=active)
+    if active:
+        text = (
+            _("%(name)s listens again: new mentions appear as the sources are read.")
+            if changed
+            else _("%(name)s was already listening.")
+        )
+    else:
+        text = (
+            _(
+                "%(name)s is paused: it finds no new mentions until you resume it. "
+                "The mentions it found stay."
+            )
+            if changed
+            else _("%(name)s was already paused.")
+        )
+    messages.success(request, text % {"name": monitor.name})
+    slug = membership.organisation.slug
+    if request.POST.get("from") == "list":
+        return redirect("listen", org_slug=slug)
+    return redirect("monitor", org_slug=slug, monitor_id=monitor.pk)
+
+
 def _filters(request: HttpRequest, monitor: Monitor | None) -> selectors.MentionFilters:
     get = request.GET
     return selectors.MentionFilters(

@@ -30,6 +30,8 @@ ACTIONS: dict[str, Promise] = {
     "listening.source_added": gettext_lazy("Added a source"),
     "listening.monitor_created": gettext_lazy("Created a monitor"),
     "listening.monitor_changed": gettext_lazy("Changed a monitor"),
+    "listening.monitor_paused": gettext_lazy("Paused a monitor"),
+    "listening.monitor_resumed": gettext_lazy("Resumed a monitor"),
     "listening.feed_created": gettext_lazy("Made a feed address"),
     "listening.feed_revoked": gettext_lazy("Revoked a feed address"),
     "listening.privacy_changed": gettext_lazy("Changed how long mentions are kept"),
