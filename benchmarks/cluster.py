@@ -171,6 +171,12 @@ def run_fake(spec: dict[str, Any]) -> None:
             self.inboxes: dict[str, list[dict[str, Any]]] = {}
             self.mention_log: list[tuple[str, str, str, float]] = []
             self.counts: Counter[str] = Counter()
+            # (moment, account id, fault): which account met which fault when.
+            self.fault_log: list[tuple[float, str, str]] = []
+
+        def fault(self, account_id: str, kind: str) -> None:
+            self.counts[kind] += 1
+            self.fault_log.append((time.time(), account_id, kind))
 
         def own(self, number: int) -> str:
             account_id = str(ACCOUNT_BASE + number)
@@ -196,12 +202,14 @@ def run_fake(spec: dict[str, Any]) -> None:
         def handle(self, request: Request) -> Response:
             with self.lock:
                 bearer = request.headers.get("Authorization", "")[7:]
+                account_id = ""
                 if bearer.startswith("tok-") and bearer[4:].isdigit():
-                    self.act_as(self.own(int(bearer[4:])))
+                    account_id = self.own(int(bearer[4:]))
+                    self.act_as(account_id)
                 create = request.method == "POST" and request.path == "/api/v1/statuses"
                 roll = self.rng.random() if self.faulty else 1.0
                 if roll < spec["rate_429"]:
-                    self.counts["429"] += 1
+                    self.fault(account_id, "429")
                     reset = datetime.now(UTC) + timedelta(seconds=spec["ratelimit_reset"])
                     headers = {
                         "X-RateLimit-Remaining": "0",
@@ -209,12 +217,12 @@ def run_fake(spec: dict[str, Any]) -> None:
                     }
                     return self._json({"error": "Too many requests"}, 429, headers)
                 if roll < spec["rate_429"] + spec["rate_503"]:
-                    self.counts["503"] += 1
+                    self.fault(account_id, "503")
                     return Response("Service Unavailable", status=503, content_type="text/html")
                 response = super().handle(request)
                 drop = self.faulty and self.rng.random() < spec["rate_drop"]
                 if create and response.status_code == 200 and drop:
-                    self.counts["dropped"] += 1
+                    self.fault(account_id, "dropped")
                     return DroppedConnection()
                 if create:
                     self.counts["created"] += 1
@@ -240,7 +248,12 @@ def run_fake(spec: dict[str, Any]) -> None:
                     for s in self.statuses.values()
                     if s["account"]["id"] in own
                 ]
-                return {"posts": posts, "mentions": self.mention_log, "counts": self.counts}
+                return {
+                    "posts": posts,
+                    "mentions": self.mention_log,
+                    "counts": self.counts,
+                    "faults": self.fault_log,
+                }
 
     instances = []
     for n, port in enumerate(spec["ports"]):
@@ -277,6 +290,7 @@ def run_fake(spec: dict[str, Any]) -> None:
             "posts": [p for d in dumps for p in d["posts"]],
             "mentions": [m for d in dumps for m in d["mentions"]],
             "counts": sum((Counter(d["counts"]) for d in dumps), Counter()),
+            "faults": [f for d in dumps for f in d["faults"]],
         }
         return Response(json.dumps(body), content_type="application/json")
 
@@ -789,18 +803,44 @@ def watch_healthz(url: str, watch: Watch, stop: threading.Event) -> None:
             time.sleep(max(0.0, 1.0 - (time.time() - moment)))
 
 
-def started_targets() -> set[int]:
-    """Posts a worker is publishing now (claims still waiting in the queue are nobody's yet)."""
+def started_targets() -> dict[int, Any]:
+    """Posts a worker is publishing now, with their lease (queued claims are nobody's yet)."""
     from django.db import connection
 
     from klankbord.publishing.models import PostTarget
 
     try:
-        return set(
+        return dict(
             PostTarget.objects.filter(status=PostTarget.Status.PUBLISHING).values_list(
-                "pk", flat=True
+                "pk", "lease_expires_at"
             )
         )
+    except Exception:  # noqa: BLE001 - the database may be restarting
+        connection.close()
+        return {}
+
+
+def not_renewed(started: dict[int, Any]) -> set[int]:
+    """Of the posts publishing at a kill, those nobody renewed since: the killed worker's.
+
+    A live worker renews its lease every third of it (3 s) or finishes; the sweep marks a dead
+    worker's post "the worker stopped" once its lease has run out.
+    """
+    from django.db import connection
+
+    from klankbord.publishing.models import PostTarget
+    from klankbord.publishing.scheduler import WORKER_STOPPED
+
+    try:
+        rows = PostTarget.objects.filter(pk__in=started).values_list(
+            "pk", "status", "lease_expires_at", "error"
+        )
+        return {
+            pk
+            for pk, status, lease, error in rows
+            if (status == PostTarget.Status.PUBLISHING and lease == started[pk])
+            or error == WORKER_STOPPED
+        }
     except Exception:  # noqa: BLE001 - the database may be restarting
         connection.close()
         return set()
@@ -811,17 +851,19 @@ def apply_fault(cluster: Cluster, fault: Fault, watch: Watch) -> None:
     watch.faults.append((moment, fault))
     print(f"  {clock()} fault: {fault.kind} {fault.target or ''}", flush=True)
     if fault.kind == "worker_kill":
-        before = started_targets()
         workers = [m for n, m in cluster.machines.items() if n.startswith("worker")]
         machine = workers[fault.target % len(workers)]
         if not machine.running():  # down already (a crash): kill one that runs
             machine = next((m for m in workers if m.running()), machine)
         machine.kill()
-        # Held by the survivors they end within a second or two; what is still held after
-        # three seconds was the killed worker's.
-        time.sleep(3)
-        watch.in_flight[moment] = before & started_or_unconfirmed()
         restart_later(machine)
+        # Right after the kill (the killed worker writes nothing more): what is publishing, and
+        # its lease. The survivors renew theirs within 3 s or finish; what nobody renewed in
+        # 4.5 s (before the dead worker's lease, 9 s after its last renewal, can run out) was
+        # the killed worker's.
+        started = started_targets()
+        time.sleep(4.5)
+        watch.in_flight[moment] = not_renewed(started)
     elif fault.kind == "beat_kill":
         machine = cluster.machines["beat"]
         machine.kill()
@@ -830,22 +872,6 @@ def apply_fault(cluster: Cluster, fault: Fault, watch: Watch) -> None:
         cluster.restart_redis()
     elif fault.kind == "postgres_restart":
         restart_postgres()
-
-
-def started_or_unconfirmed() -> set[int]:
-    from django.db import connection
-
-    from klankbord.publishing.models import PostTarget
-
-    try:
-        return set(
-            PostTarget.objects.filter(
-                status__in=(PostTarget.Status.PUBLISHING, PostTarget.Status.UNCONFIRMED)
-            ).values_list("pk", flat=True)
-        )
-    except Exception:  # noqa: BLE001
-        connection.close()
-        return set()
 
 
 def restart_later(machine: Machine) -> None:
@@ -921,9 +947,13 @@ def fetch_json(url: str) -> Any:
 # --- Report -------------------------------------------------------------------------------------
 
 
-def recovery_lines(watch: Watch, canary: dict[float, float], fault_window: float) -> list[str]:
+def recovery_lines(
+    watch: Watch,
+    canary: dict[float, float],
+    fault_window: float,
+    network_faults: list[list[Any]],
+) -> list[str]:
     """Per fault: web back (healthz 200 with a worker), first post due after it out, held posts."""
-    from klankbord.publishing.models import PostTarget
 
     lines = []
     moments = [moment for moment, _fault in watch.faults] + [float("inf")]
@@ -942,20 +972,45 @@ def recovery_lines(watch: Watch, canary: dict[float, float], fault_window: float
         line = f"{fault.kind:<17} {web}; {first}"
         held = watch.in_flight.get(moment)
         if held is not None:
-            times = [
-                (published - datetime.fromtimestamp(moment, UTC)).total_seconds()
-                for published in PostTarget.objects.filter(pk__in=held).values_list(
-                    "published_at", flat=True
-                )
-                if published is not None
-            ]
-            line += (
-                f"; the killed worker's {len(held)} posts out after at most {max(times):.1f} s"
-                if times
-                else f"; the killed worker held {len(held)} posts"
-            )
+            line += "; " + killed_worker_posts(moment, held, network_faults)
         lines.append(line)
     return lines
+
+
+def killed_worker_posts(moment: float, held: set[int], network_faults: list[list[Any]]) -> str:
+    """From the SIGKILL to the last of the posts the killed worker was publishing being out;
+    apart, those whose account met an injected fault (429, 503, a dropped connection) on the
+    way, which the retry policy then delays (a 429 for its reset, a 503 15-60 s)."""
+    from klankbord.publishing.models import PostTarget
+
+    if not held:
+        return "the killed worker was publishing no post"
+    killed_at = datetime.fromtimestamp(moment, UTC)
+    rows = PostTarget.objects.filter(pk__in=held).values_list(
+        "published_at", "channel__external_id"
+    )
+    out, clean = [], []
+    for published, account in rows:
+        if published is None:
+            continue
+        seconds = (published - killed_at).total_seconds()
+        out.append(seconds)
+        met = [
+            kind
+            for at, faulted, kind in network_faults
+            if faulted == account and moment <= at <= published.timestamp()
+        ]
+        if not met:
+            clean.append(seconds)
+    text = f"the killed worker's {len(held)} started posts: "
+    if len(out) < len(held):
+        text += f"{len(out)} out" + (f", the last after {max(out):.1f} s" if out else "")
+    else:
+        text += f"all out within {max(out):.1f} s"
+    if len(clean) < len(out):
+        within = f"within {max(clean):.1f} s" if clean else "none"
+        text += f" ({len(out) - len(clean)} met an injected fault on the way; the others {within})"
+    return text
 
 
 def mentions_lost(
@@ -1163,7 +1218,7 @@ def report(
         codes = Counter(s[2] for s in load if s[2] != 200)
         if codes:
             print(f"  errors by status (0 = no answer): {dict(codes)}")
-    for line in recovery_lines(watch, canary, args.fault_window):
+    for line in recovery_lines(watch, canary, args.fault_window, network.get("faults", [])):
         print(f"recovery: {line}")
     baseline = [
         out - due for due, out in canary.items() if not in_windows(due, windows) and out < 1e18
