@@ -85,6 +85,8 @@ class PostTarget(models.Model):
             models.Index(fields=["status", "due_at"], name="target_status_due"),
             # Measure counts what went out per period, and finds the first post.
             models.Index(fields=["published_at"], name="target_published"),
+            # The regularity warnings read each channel's posts around today.
+            models.Index(fields=["channel", "scheduled_at"], name="target_channel_scheduled"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["post", "channel"], name="one_target_per_channel")

@@ -294,15 +294,21 @@ def _clashes(
 
 
 def _duplicates(channel: Channel, targets: list[PostTarget], now: datetime) -> list[RhythmWarning]:
+    """One warning per text that an upcoming post repeats; what both already published is past
+    changing."""
     seen: dict[str, PostTarget] = {}
+    warned: set[str] = set()
     warnings = []
     for target in targets:
         key = _normalised(target.text)
-        if key in seen and seen[key].post_id != target.post_id:
+        earlier = seen.get(key)
+        upcoming = target.scheduled_at is not None and target.scheduled_at >= now
+        if earlier and earlier.post_id != target.post_id and upcoming and key not in warned:
             message = _("%(channel)s: the same text is planned twice (“%(text)s”).") % {
                 "channel": channel.handle,
                 "text": target.text[:50],
             }
             warnings.append(RhythmWarning("duplicate", channel, message))
+            warned.add(key)
         seen[key] = target
     return warnings

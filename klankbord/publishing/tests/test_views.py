@@ -488,6 +488,21 @@ def test_the_regularity_monitor_warns_about_silence_clashes_and_duplicates(
     assert "the same text is planned twice" in page
 
 
+def test_a_text_is_warned_about_once_and_only_while_a_repeat_is_still_to_come(
+    world: World, alice_client: Client, sandbox: Channel
+) -> None:
+    now = timezone.now()
+    for days in (2, 1):
+        went_out = scheduled(world, sandbox, now - timedelta(days=days), "Soep van de dag")
+        PostTarget.objects.filter(pk=went_out.pk).update(status=Status.PUBLISHED)
+    page = alice_client.get(url("calendar", world)).content.decode()
+    assert "the same text is planned twice" not in page  # both went out: past changing
+    for days in (1, 2, 3):
+        scheduled(world, sandbox, now + timedelta(days=days), "Soep van de dag")
+    page = alice_client.get(url("calendar", world)).content.decode()
+    assert page.count("the same text is planned twice") == 1
+
+
 # --- queue slots ------------------------------------------------------------------------------
 
 
