@@ -5,10 +5,11 @@ with the table behind it for whoever would rather read, or cannot see the pictur
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
@@ -34,10 +35,21 @@ class Chart:
     header: list[str]
     rows: list[list[str]]
     small: bool = False
+    # The chart with its table as the page shows it, when drawn ahead (analytics/pages.py).
+    html: SafeString | None = None
 
     @property
     def svg(self) -> SafeString:
         return svg(self.canvas, key=self.key, title=self.title, desc=self.desc, small=self.small)
+
+
+def drawn(chart: Chart | None) -> Chart | None:
+    """The chart with its figure and table drawn now, without the shapes and rows it was drawn
+    from: kept figures are drawn once, not at every look."""
+    if chart is None:
+        return None
+    html = render_to_string("analytics/partials/charts_chart.html", {"chart": chart})
+    return replace(chart, html=html, canvas=shapes.Canvas(0, 0), rows=[])
 
 
 def number(value: float | None) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from klankbord.analytics import results, selectors, texts
 from klankbord.analytics.audience import audiences
-from klankbord.analytics.chart_sets import measure_charts, spark_charts
+from klankbord.analytics.chart_sets import drawn, measure_charts, spark_charts
 from klankbord.analytics.locations import location_figures
 from klankbord.analytics.moments import active_moments
 from klankbord.analytics.results import Group
@@ -30,10 +30,10 @@ def count_measure(organisation: Organisation, days: int) -> dict[str, Any]:
     found = what_works(organisation, days)
     found |= time_return_context(organisation, found["summary"], plan=plan)
     target_minutes = inbox_settings(organisation).target_minutes
-    found["charts"] = measure_charts(
-        organisation, *period, plan=plan, target_minutes=target_minutes
-    )
+    charts = measure_charts(organisation, *period, plan=plan, target_minutes=target_minutes)
+    found["charts"] = {key: drawn(chart) for key, chart in charts.items()}
     found |= voice_figures(organisation, *period)
+    found["voice_chart"] = drawn(found["voice_chart"])
     if plan is not None:
         found |= plan_figures(organisation, plan, target_minutes)
     return found
