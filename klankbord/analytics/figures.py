@@ -3,9 +3,11 @@
 Counting two years of a busy organisation's posts, messages and clicks takes a second or more,
 while the figures themselves change only when results are collected or messages arrive. A page
 asks here: figures younger than FIGURES_MAX_AGE_SECONDS are shown as they are (the page says
-when they were counted and offers to count again now); older ones are counted again and kept.
-Every minute the background counts again, before they expire, the figures someone looked at in
-the last FIGURES_WARM_HOURS, so that a page is seldom counted while someone waits.
+when they were counted and offers to count again now). Older ones, up to a day old, are shown at
+once while the background counts them again, and the page reloads itself when it has; older
+still, or when the background does not count, they are counted while the reader waits. Every
+minute the background also counts again, before they expire, the figures someone looked at in
+the last FIGURES_WARM_HOURS.
 """
 
 import hashlib
@@ -37,12 +39,16 @@ ASKED_EVERY = timedelta(minutes=1)
 ROUND = timedelta(minutes=2)
 # A count queued longer ago than this is taken as lost (a worker died) and queued again.
 QUEUED_FOR = timedelta(minutes=10)
+# Older figures are shown at once while they are counted again, up to this age.
+SHOWN_WHILE_COUNTING = timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class Figures:
     values: dict[str, Any]
     counted_at: datetime
+    # Older than FIGURES_MAX_AGE_SECONDS, shown while the background counts them again.
+    recounting: bool = False
 
 
 def measure_figures(organisation: Organisation, days: int, *, fresh: bool = False) -> Figures:
@@ -53,6 +59,15 @@ def measure_figures(organisation: Organisation, days: int, *, fresh: bool = Fals
 def dashboard_figures(organisation: Organisation) -> Figures:
     """The dashboard's KPI card and sparklines."""
     return _kept(organisation, DASHBOARD, 0, fresh=False)
+
+
+def counted_since(organisation: Organisation, days: int, moment: datetime) -> bool:
+    """Whether the Measure figures shown in the current language were counted after `moment`."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return KeptFigures.objects.filter(
+        organisation=organisation, page=MEASURE, days=days, language=language,
+        counted_at__gt=moment,
+    ).exists()  # fmt: skip
 
 
 def forget(organisation_id: int) -> None:
@@ -73,21 +88,44 @@ def _kept(organisation: Organisation, page: str, days: int, *, fresh: bool) -> F
         KeptFigures.objects.filter(
             organisation=organisation, page=page, days=days, language=language
         )
-        .only("counted_at", "asked_at", "version", "values")
+        .only("counted_at", "asked_at", "queued_at", "version", "values")
         .first()
     )
-    if row is not None and not fresh and _usable(row, now):
-        values = _unpickled(row.values)
-        if values is not None:
+    if row is not None and not fresh and row.version == code_version():
+        shown = _shown(row, now)
+        if shown is not None:
             if now - row.asked_at >= ASKED_EVERY:
                 KeptFigures.objects.filter(pk=row.pk).update(asked_at=now)
-            return Figures(values, row.counted_at)
+            return shown
     return _count_and_keep(organisation, page, days, language, asked_at=now)
 
 
-def _usable(row: KeptFigures, now: datetime) -> bool:
+def _shown(row: KeptFigures, now: datetime) -> Figures | None:
+    """The kept figures as they may be shown: young enough, or a day old at most while the
+    background counts them again; None when they must be counted while the reader waits."""
+    age = now - row.counted_at
     max_age = timedelta(seconds=settings.FIGURES_MAX_AGE_SECONDS)
-    return row.version == code_version() and now - row.counted_at < max_age
+    if not max_age or age >= SHOWN_WHILE_COUNTING:
+        return None
+    if age >= max_age and not _count_in_background(row, now):
+        return None
+    values = _unpickled(row.values)
+    if values is None:
+        return None
+    return Figures(values, row.counted_at, recounting=age >= max_age)
+
+
+def _count_in_background(row: KeptFigures, now: datetime) -> bool:
+    """Queue the figures to be counted again, once; False when an earlier count was queued so
+    long ago that the background is not counting (the reader's request counts them then)."""
+    if row.queued_at is not None:
+        return now - row.queued_at < QUEUED_FOR
+    if KeptFigures.objects.filter(pk=row.pk, queued_at__isnull=True).update(queued_at=now):
+        from klankbord.analytics.tasks import count_figures
+
+        kept_id = row.pk
+        transaction.on_commit(lambda: count_figures.delay(kept_id))
+    return True
 
 
 def _unpickled(values: bytes | memoryview) -> dict[str, Any] | None:

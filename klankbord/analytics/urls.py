@@ -6,6 +6,7 @@ CLIENT = "o/<slug:org_slug>/meten/klantrapporten/"
 
 urlpatterns = [
     path("o/<slug:org_slug>/meten/", views.measure_view, name="measure"),
+    path("o/<slug:org_slug>/meten/geteld/", views.measure_counted_view, name="measure_counted"),
     path(
         "o/<slug:org_slug>/meten/rapport/<str:month>.pdf",
         views.report_pdf_view,

@@ -3,13 +3,14 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from klankbord.analytics import results, review
 from klankbord.analytics.export import pdf_filename, report_pdf
-from klankbord.analytics.figures import measure_figures
+from klankbord.analytics.figures import counted_since, measure_figures
 from klankbord.analytics.report import month_from, report_for
 from klankbord.orgs.access import org_view, require_role
 from klankbord.orgs.models import Membership, Role
@@ -33,12 +34,28 @@ def measure_view(request: HttpRequest, membership: Membership) -> HttpResponse:
         "plan": plan_of(organisation),
         **found.values,
         "counted_at": found.counted_at,
+        "recounting": found.recounting,
         "may_connect": membership.has_role(Role.MANAGER),
         "may_compose": membership.has_role(Role.CONTRIBUTOR),
         "may_edit_money": membership.has_role(SEES_ALL),
         "may_add_monitor": membership.has_role(Role.EDITOR),
     }
     return render(request, "analytics/measure.html", context)
+
+
+@org_view(Role.CLIENT)
+def measure_counted_view(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Asked every few seconds while older figures are shown: reload the page once the
+    background has counted them again (204 until then)."""
+    days = _period_days(request.GET.get("dagen", ""))
+    shown = parse_datetime(request.GET.get("sinds", ""))
+    if shown is None:
+        return HttpResponse(status=400)
+    if not counted_since(membership.organisation, days, shown):
+        return HttpResponse(status=204)
+    response = HttpResponse(status=200)
+    response["HX-Refresh"] = "true"
+    return response
 
 
 def _period_days(value: str) -> int:

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from unittest import mock
 
 import pytest
 import time_machine
@@ -23,6 +24,7 @@ from klankbord.timekeeping.models import AdSpend
 
 pytestmark = pytest.mark.django_db
 URL = "/o/bakkerij-alice/meten/"
+COUNTED = "/o/bakkerij-alice/meten/geteld/"
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
 
@@ -61,7 +63,55 @@ def test_figures_are_shown_again_until_they_are_ten_minutes_old(
     assert 'id="figures-counted"' in first and "Count again now" in first
     counted_post(world.org, NOW - timedelta(days=1), likes=5)  # the collector counted another
     assert posts_shown(look(alice_client, NOW + timedelta(minutes=9))) == 1
-    assert posts_shown(look(alice_client, NOW + timedelta(minutes=10))) == 2
+    assert KeptFigures.objects.get().queued_at is None
+
+
+def test_older_figures_are_shown_at_once_while_the_background_counts_them_again(
+    world: World, alice_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)
+    later = NOW + timedelta(hours=3)
+    delay = mock.patch.object(tasks.count_figures, "delay")
+    with delay as queued, django_capture_on_commit_callbacks(execute=True):
+        shown = look(alice_client, later)
+    assert posts_shown(shown) == 1
+    assert "Klankbord is counting them again" in shown and 'hx-trigger="every 3s"' in shown
+    kept = KeptFigures.objects.get()
+    queued.assert_called_once_with(kept.pk)
+    with mock.patch.object(tasks.count_figures, "delay") as queued_again:
+        look(alice_client, later + timedelta(seconds=5))  # still counting: not queued twice
+    queued_again.assert_not_called()
+    since = {"dagen": 30, "sinds": kept.counted_at.isoformat()}
+    with time_machine.travel(later, tick=False):
+        assert alice_client.get(COUNTED, since).status_code == 204
+        tasks.count_figures(kept.pk)
+        answer = alice_client.get(COUNTED, since)
+    assert answer.status_code == 200 and answer["HX-Refresh"] == "true"
+    assert posts_shown(look(alice_client, later + timedelta(seconds=10))) == 2
+
+
+def test_figures_older_than_a_day_or_stuck_in_the_queue_are_counted_while_waiting(
+    world: World, alice_client: Client
+) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)
+    assert posts_shown(look(alice_client, NOW + timedelta(days=1))) == 2
+    counted_post(world.org, NOW - timedelta(hours=1), likes=5)
+    # A count queued 20 minutes ago never came: the background is not counting.
+    KeptFigures.objects.update(queued_at=NOW + timedelta(days=1, minutes=5))
+    shown = look(alice_client, NOW + timedelta(days=1, minutes=25))
+    assert posts_shown(shown) == 3 and "counting them again" not in shown
+
+
+def test_the_counted_question_is_for_members_only(world: World, charlie_client: Client) -> None:
+    since = {"dagen": 30, "sinds": NOW.isoformat()}
+    assert charlie_client.get(COUNTED, since).status_code == 404
+    alice = Client()
+    alice.force_login(world.alice)
+    assert alice.get(COUNTED, {"dagen": 30, "sinds": "gisteren"}).status_code == 400
 
 
 def test_count_again_now_shows_the_latest_figures(world: World, alice_client: Client) -> None:
