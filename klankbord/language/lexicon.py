@@ -314,8 +314,15 @@ def _phrase_at(
 
 
 def _squeezed_entry(entries: dict[str, Entry], token: str) -> Entry | None:
-    # "suuuuper" was squeezed to "suuper" by normalize; the lexicon knows "super".
-    if DOUBLED_LETTER.search(token):
+    # "suuuuper" was squeezed to "suuper" by normalize; the lexicon knows "super". Only the
+    # drawn-out letter is undoubled, last run first: "lekkerrr" is "lekkerr", so "lekker" (and
+    # not "leker", an inflection of "lek"); all runs at once only when no single one gives a word.
+    runs = list(DOUBLED_LETTER.finditer(token))
+    for run in reversed(runs):
+        entry = entries.get(token[: run.start()] + token[run.start() + 1 :])
+        if entry is not None:
+            return entry
+    if runs:
         return entries.get(DOUBLED_LETTER.sub(r"\1", token))
     return None
 

@@ -55,6 +55,14 @@ def test_flemish_negators() -> None:
     assert score("gene goeie service") < 0
 
 
+def test_chat_negators() -> None:
+    assert score("nx lekker") < 0
+    assert score("nix lekker") < 0
+    assert score("nt lekker") < 0
+    assert score("allesbehalve krokant") < 0
+    assert score("ni proper") < 0
+
+
 def test_negation_reaches_past_an_intensifier() -> None:
     assert score("niet echt lekker") < 0
 
@@ -90,6 +98,32 @@ def test_flemish_words() -> None:
     assert score("Goesting in nen goeien boterkoek") > 0
     assert score("Amai, wat een miserie met die trage levering") < 0
     assert score("kei goe geholpen") > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "positive"),
+    [
+        ("alles was proper", True),
+        ("het vlees was mals", True),
+        ("chance gehad", True),
+        ("beestig goed", True),
+        ("vetgoed", True),
+        ("dikke pluim voor de keuken", True),
+        ("supertof", True),
+        ("nice", True),
+        ("helaas", False),
+        ("de printer werkt niet", False),
+        ("ni te doen", False),
+        ("soep was flets", False),
+        ("een puinhoop", False),
+        ("gewoon nep", False),
+        ("afgesnauwd aan de kassa", False),
+        ("mottig weer", False),
+    ],
+)
+def test_flemish_senses_chat_spellings_and_loanwords(text: str, positive: bool) -> None:
+    assert (score(text) > 0) is positive
+    assert score(text) != 0
 
 
 def test_inflected_forms_of_listed_words() -> None:
@@ -128,6 +162,12 @@ def test_elongated_word_keeps_its_sign_and_is_at_least_as_strong() -> None:
     assert score("suuuuper lekker") > 0
     assert score("suuuuper lekker") >= score("super lekker")
     assert score("zaaaalig") >= score("zalig") > 0
+
+
+def test_only_the_drawn_out_letter_is_undoubled() -> None:
+    # "lekkerrr" is "lekker", not "leker" (an inflection of "lek").
+    assert score("lekkerrr") >= score("lekker") > 0
+    assert score("properrr") > 0
 
 
 def test_exclamation_marks_add_emphasis() -> None:
