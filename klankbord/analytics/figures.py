@@ -61,6 +61,24 @@ def dashboard_figures(organisation: Organisation) -> Figures:
     return _kept(organisation, DASHBOARD, 0, fresh=False)
 
 
+def kept_measure_values(organisation: Organisation, days: int) -> dict[str, Any] | None:
+    """The Measure figures kept for this period in the current language while they are young
+    enough to be shown as they are; None otherwise. Never counts or queues anything."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    max_age = timedelta(seconds=settings.FIGURES_MAX_AGE_SECONDS)
+    row = (
+        KeptFigures.objects.filter(
+            organisation=organisation, page=MEASURE, days=days, language=language,
+            counted_at__gt=timezone.now() - max_age,
+        )
+        .only("version", "values")
+        .first()
+    )  # fmt: skip
+    if row is None or row.version != code_version():
+        return None
+    return _unpickled(row.values)
+
+
 def counted_since(organisation: Organisation, days: int, moment: datetime) -> bool:
     """Whether the Measure figures shown in the current language were counted after `moment`."""
     language = translation.get_language() or settings.LANGUAGE_CODE

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from klankbord.analytics import results, selectors, texts
 from klankbord.analytics.audience import audiences
+from klankbord.analytics.figures import kept_measure_values
 from klankbord.analytics.locations import location_figures
 from klankbord.analytics.results import Group, ResultsSummary
 from klankbord.analytics.voice import Side, share_of_voice
@@ -36,9 +37,13 @@ class Period:
     organisation: Organisation
     start: date
     end: date
+    # The page's kept results of the same period: a download shows what the page shows.
+    kept: ResultsSummary | None = None
 
     @property
     def summary(self) -> ResultsSummary:
+        if self.kept is not None:
+            return self.kept
         return results.results_summary(self.organisation, self.start, self.end)
 
 
@@ -289,7 +294,10 @@ def table_for(name: str, organisation: Organisation, days: int) -> Table | None:
     if build is None:
         return None
     start, end = results.last_days(organisation, days)
-    return build(Period(organisation, start, end))
+    kept = (kept_measure_values(organisation, days) or {}).get("summary")
+    if kept is None or (kept.start, kept.end) != (start, end):
+        kept = None
+    return build(Period(organisation, start, end, kept))
 
 
 def period_days(value: str) -> int:

@@ -241,3 +241,15 @@ def test_figures_with_every_kpi_metric_and_section_can_be_kept(
     with translation.override("en"), time_machine.travel(NOW, tick=False):
         alice_client.get("/o/bakkerij-alice/")
     assert KeptFigures.objects.filter(organisation=world.org, page=figures.DASHBOARD).exists()
+
+
+def test_a_download_shows_what_the_page_shows(world: World, alice_client: Client) -> None:
+    counted_post(world.org, NOW - timedelta(days=2), likes=3)
+    look(alice_client)
+    counted_post(world.org, NOW - timedelta(days=1), likes=5)  # counted after the page
+    with translation.override("en"), time_machine.travel(NOW, tick=False):
+        kept = alice_client.get(URL + "tabel/channels.csv?dagen=30").content.decode()
+    with translation.override("en"), time_machine.travel(NOW + timedelta(minutes=11)):
+        counted = alice_client.get(URL + "tabel/channels.csv?dagen=30").content.decode()
+    assert kept.splitlines()[1].split(",")[1:3] == ['"1"', '"3"']  # one post, three reactions
+    assert counted.splitlines()[1].split(",")[1:3] == ['"2"', '"8"']  # old figures: counted anew
