@@ -80,12 +80,20 @@ def kept_measure_values(organisation: Organisation, days: int) -> dict[str, Any]
 
 
 def counted_since(organisation: Organisation, days: int, moment: datetime) -> bool:
-    """Whether the Measure figures shown in the current language were counted after `moment`."""
+    """Whether the page showing the Measure figures counted at `moment` should reload: they
+    were counted again since, forgotten, or their count was queued so long ago that the
+    background is not counting (the reload counts them then)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return KeptFigures.objects.filter(
-        organisation=organisation, page=MEASURE, days=days, language=language,
-        counted_at__gt=moment,
-    ).exists()  # fmt: skip
+    row = (
+        KeptFigures.objects.filter(
+            organisation=organisation, page=MEASURE, days=days, language=language
+        )
+        .only("counted_at", "queued_at")
+        .first()
+    )
+    if row is None or row.counted_at > moment:
+        return True
+    return row.queued_at is not None and timezone.now() - row.queued_at >= QUEUED_FOR
 
 
 def forget(organisation_id: int) -> None:

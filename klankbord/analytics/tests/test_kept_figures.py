@@ -1,6 +1,7 @@
 """Measure's figures are counted once and shown again for a few minutes, counted again in the
 background while people look, and forgotten when a setting they come from changes."""
 
+import html
 import pickle
 import re
 from datetime import UTC, datetime, timedelta
@@ -83,13 +84,32 @@ def test_older_figures_are_shown_at_once_while_the_background_counts_them_again(
     with mock.patch.object(tasks.count_figures, "delay") as queued_again:
         look(alice_client, later + timedelta(seconds=5))  # still counting: not queued twice
     queued_again.assert_not_called()
+    poll = re.search(r'hx-get="([^"]+)"', shown)
+    assert poll, "the page does not ask whether the figures were counted"
+    asked = html.unescape(poll.group(1))  # the page's own address, with the time it shows
     since = {"dagen": 30, "sinds": kept.counted_at.isoformat()}
     with time_machine.travel(later, tick=False):
-        assert alice_client.get(COUNTED, since).status_code == 204
+        assert alice_client.get(asked).status_code == 204
         tasks.count_figures(kept.pk)
         answer = alice_client.get(COUNTED, since)
     assert answer.status_code == 200 and answer["HX-Refresh"] == "true"
     assert posts_shown(look(alice_client, later + timedelta(seconds=10))) == 2
+
+
+def test_a_page_waiting_for_a_count_that_never_comes_reloads_to_count_itself(
+    world: World, alice_client: Client
+) -> None:
+    look(alice_client)
+    kept = KeptFigures.objects.get()
+    KeptFigures.objects.update(queued_at=NOW + timedelta(hours=1))
+    since = {"dagen": 30, "sinds": kept.counted_at.isoformat()}
+    with time_machine.travel(NOW + timedelta(hours=1, minutes=5), tick=False):
+        assert alice_client.get(COUNTED, since).status_code == 204  # still on its way
+    with time_machine.travel(NOW + timedelta(hours=1, minutes=11), tick=False):
+        assert alice_client.get(COUNTED, since)["HX-Refresh"] == "true"
+    KeptFigures.objects.all().delete()  # forgotten: a setting changed
+    with time_machine.travel(NOW + timedelta(hours=1), tick=False):
+        assert alice_client.get(COUNTED, since)["HX-Refresh"] == "true"
 
 
 def test_figures_older_than_a_day_or_stuck_in_the_queue_are_counted_while_waiting(
