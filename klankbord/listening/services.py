@@ -8,6 +8,7 @@ from klankbord.channels.models import Channel
 from klankbord.listening.models import Mention, Monitor, Source
 from klankbord.orgs.models import Membership, Organisation
 from klankbord.orgs.services import audit_record
+from klankbord.orgs.signals import measured_settings_changed
 
 # Connected accounts whose mentions are read without being asked.
 MENTION_NETWORKS = (
@@ -101,6 +102,7 @@ def monitor_listening_set(membership: Membership, monitor: Monitor, *, active: b
     ).update(active=active)
     monitor.active = active
     if changed:
+        measured_settings_changed.send(sender=Monitor, organisation_id=monitor.organisation_id)
         audit_record(
             organisation=membership.organisation,
             actor=membership.user,

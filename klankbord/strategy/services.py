@@ -10,6 +10,7 @@ from klankbord.inbox.services import inbox_settings
 from klankbord.orgs.models import Membership, Organisation, Role
 from klankbord.orgs.selectors import local_today
 from klankbord.orgs.services import audit_record
+from klankbord.orgs.signals import measured_settings_changed
 from klankbord.strategy import evaluation
 from klankbord.strategy.models import Plan, PlanVersion, StaffPolicy
 from klankbord.strategy.policy import policy_draft
@@ -31,6 +32,7 @@ def plan_step_save(
         Plan.objects.filter(pk=plan.pk).update(
             **{key: data}, updated_at=timezone.now(), updated_by=by.user
         )
+        measured_settings_changed.send(sender=Plan, organisation_id=organisation.pk)
         # Only those who may change the inbox settings change its target.
         if key == "rhythm" and data.get("response_minutes") and by.has_role(SETS_INBOX_TARGET):
             _inbox_target_follow(organisation, data["response_minutes"], by)

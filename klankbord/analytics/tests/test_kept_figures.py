@@ -19,7 +19,9 @@ from klankbord.analytics.models import KeptFigures
 from klankbord.analytics.tests.counted import counted_post
 from klankbord.analytics.tests.figures import channel, item, kpi, plan_with_kpis
 from klankbord.listening.models import Monitor
+from klankbord.listening.services import monitor_listening_set
 from klankbord.strategy.kpi_metrics import KPI_METRICS
+from klankbord.strategy.services import plan_step_save
 from klankbord.test import World, make_member
 from klankbord.timekeeping.models import AdSpend
 
@@ -176,6 +178,29 @@ def test_a_changed_setting_is_shown_at_once(world: World, alice_client: Client) 
     assert not KeptFigures.objects.filter(organisation=world.org).exists()
     look(alice_client)
     found.save()
+    assert KeptFigures.objects.filter(organisation=world.org).exists()
+
+
+def test_a_plan_step_saved_and_a_monitor_paused_are_shown_at_once(
+    world: World, alice_client: Client
+) -> None:
+    # Both are conditional updates in their services, which send no post_save.
+    owner = world.org.memberships.get(user=world.alice)
+    plan_with_kpis(world.org, kpi("posts_published", target=4))
+    look(alice_client)
+    plan_step_save(organisation=world.org, key="kpis", data={"kpis": [kpi("leads")]}, by=owner)
+    assert not KeptFigures.objects.filter(organisation=world.org).exists()
+    assert "Leads from social media" in look(alice_client)
+    competitor = Monitor.objects.create(
+        organisation=world.org, name="Bakker Bob", query="bob", kind=Monitor.Kind.COMPETITOR
+    )
+    look(alice_client)
+    assert monitor_listening_set(owner, competitor, active=False)
+    assert not KeptFigures.objects.filter(organisation=world.org).exists()
+    other = Monitor.objects.create(organisation=world.other_org, name="Garage", query="garage")
+    look(alice_client)
+    charlie = world.other_org.memberships.get(user=world.charlie)
+    monitor_listening_set(charlie, other, active=False)  # another organisation's: kept
     assert KeptFigures.objects.filter(organisation=world.org).exists()
 
 
