@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from klankbord.analytics.models import KeptFigures
@@ -64,16 +64,13 @@ def dashboard_figures(organisation: Organisation) -> Figures:
 def kept_measure_values(organisation: Organisation, days: int) -> dict[str, Any] | None:
     """The Measure figures kept for this period in the current language while they are young
     enough to be shown as they are; None otherwise. Never counts or queues anything."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
     max_age = timedelta(seconds=settings.FIGURES_MAX_AGE_SECONDS)
     row = (
-        KeptFigures.objects.filter(
-            organisation=organisation, page=MEASURE, days=days, language=language,
-            counted_at__gt=timezone.now() - max_age,
-        )
+        _rows(organisation, MEASURE, days)
+        .filter(counted_at__gt=timezone.now() - max_age)
         .only("version", "values")
         .first()
-    )  # fmt: skip
+    )
     if row is None or row.version != code_version():
         return None
     return _unpickled(row.values)
@@ -83,14 +80,7 @@ def counted_since(organisation: Organisation, days: int, moment: datetime) -> bo
     """Whether the page showing the Measure figures counted at `moment` should reload: they
     were counted again since, forgotten, or their count was queued so long ago that the
     background is not counting (the reload counts them then)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    row = (
-        KeptFigures.objects.filter(
-            organisation=organisation, page=MEASURE, days=days, language=language
-        )
-        .only("counted_at", "queued_at")
-        .first()
-    )
+    row = _rows(organisation, MEASURE, days).only("counted_at", "queued_at").first()
     if row is None or row.counted_at > moment:
         return True
     return row.queued_at is not None and timezone.now() - row.queued_at >= QUEUED_FOR
@@ -107,13 +97,21 @@ def _counters() -> dict[str, Callable[[Organisation, int], dict[str, Any]]]:
     return {MEASURE: count_measure, DASHBOARD: count_dashboard}
 
 
+def _language() -> str:
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _rows(organisation: Organisation, page: str, days: int) -> QuerySet[KeptFigures]:
+    """The kept figures of a page and period in the reader's language (one row or none)."""
+    return KeptFigures.objects.filter(
+        organisation=organisation, page=page, days=days, language=_language()
+    )
+
+
 def _kept(organisation: Organisation, page: str, days: int, *, fresh: bool) -> Figures:
-    language = translation.get_language() or settings.LANGUAGE_CODE
     now = timezone.now()
     row = (
-        KeptFigures.objects.filter(
-            organisation=organisation, page=page, days=days, language=language
-        )
+        _rows(organisation, page, days)
         .only("counted_at", "asked_at", "queued_at", "version", "values")
         .first()
     )
@@ -123,7 +121,7 @@ def _kept(organisation: Organisation, page: str, days: int, *, fresh: bool) -> F
             if now - row.asked_at >= ASKED_EVERY:
                 KeptFigures.objects.filter(pk=row.pk).update(asked_at=now)
             return shown
-    return _count_and_keep(organisation, page, days, language, asked_at=now)
+    return _count_and_keep(organisation, page, days, _language(), asked_at=now)
 
 
 def _shown(row: KeptFigures, now: datetime) -> Figures | None:
@@ -146,7 +144,7 @@ def _count_in_background(row: KeptFigures, now: datetime) -> bool:
     long ago that the background is not counting (the reader's request counts them then)."""
     if row.queued_at is not None:
         return now - row.queued_at < QUEUED_FOR
-    if KeptFigures.objects.filter(pk=row.pk, queued_at__isnull=True).update(queued_at=now):
+    if _claimed(row.pk, None, now):
         from klankbord.analytics.tasks import count_figures
 
         kept_id = row.pk
@@ -203,12 +201,14 @@ def due_for_counting(now: datetime | None = None) -> list[int]:
         asked_at__gte=now - warm,
         counted_at__lte=now - max_age + ROUND,
     )
-    claimed = []
-    for pk, queued_at in due.values_list("pk", "queued_at"):
-        # A conditional update: two beats (or a restarted one) never queue the same count twice.
-        if KeptFigures.objects.filter(pk=pk, queued_at=queued_at).update(queued_at=now):
-            claimed.append(pk)
-    return claimed
+    rows = due.values_list("pk", "queued_at")
+    return [pk for pk, queued_at in rows if _claimed(pk, queued_at, now)]
+
+
+def _claimed(kept_id: int, queued_at: datetime | None, now: datetime) -> bool:
+    """Queue a count of kept figures whose queued time is still `queued_at`: a conditional
+    update, so two looks, two beats or a look and a beat never queue the same count twice."""
+    return bool(KeptFigures.objects.filter(pk=kept_id, queued_at=queued_at).update(queued_at=now))
 
 
 def count_again(kept_id: int) -> None:

@@ -1,7 +1,7 @@
 """What the Measure page and the dashboard count: the same for every member who looks, so it
 can be kept (analytics/figures.py). What depends on who looks is added by the views."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from klankbord.analytics import results, selectors, texts
@@ -27,7 +27,7 @@ def count_measure(organisation: Organisation, days: int) -> dict[str, Any]:
     """Everything the Measure page shows over the last `days` days."""
     plan = plan_of(organisation)
     period = results.last_days(organisation, days)
-    found = what_works(organisation, days)
+    found = what_works(organisation, days, period)
     found |= time_return_context(organisation, found["summary"], plan=plan)
     target_minutes = inbox_settings(organisation).target_minutes
     charts = measure_charts(organisation, *period, plan=plan, target_minutes=target_minutes)
@@ -44,8 +44,7 @@ def count_dashboard(organisation: Organisation, _days: int) -> dict[str, Any]:
     return {"measure": selectors.kpi_summary(organisation), "sparks": spark_charts(organisation)}
 
 
-def what_works(organisation: Organisation, days: int) -> dict[str, Any]:
-    period = results.last_days(organisation, days)
+def what_works(organisation: Organisation, days: int, period: tuple[date, date]) -> dict[str, Any]:
     summary = results.results_summary(organisation, *period)
     return {
         "audiences": audiences(organisation, *period),
