@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.sandbox import SandboxConnector
+from klankbord.core.tests.workers import worker_at_hand
 from klankbord.orgs.models import Membership
 from klankbord.publishing import scheduler
 from klankbord.publishing.models import Post, PostTarget
@@ -91,10 +92,7 @@ def test_a_post_whose_worker_died_goes_out_within_fifteen_seconds(
     sandbox: Channel,
     settings: Any,
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    from klankbord.celery import app
-
     post = scheduled_post(world, sandbox)
     real_publish = SandboxConnector.publish
 
@@ -109,18 +107,11 @@ def test_a_post_whose_worker_died_goes_out_within_fifteen_seconds(
             scheduler.publish(target_id, token)
     monkeypatch.setattr(SandboxConnector, "publish", real_publish)
     assert post.targets.get().status == Status.PUBLISHING
-    app.conf.task_always_eager = True
-    try:
-        # The worst moment: a beat tick (every 5 s) just before the lease runs out.
-        lease = settings.PUBLISH_LEASE_SECONDS
-        for seconds in (lease - 10.05, lease - 5.05, lease - 0.05, lease + 4.95):
-            with (
-                time_machine.travel(death + timedelta(seconds=seconds), tick=False),
-                django_capture_on_commit_callbacks(execute=True),
-            ):
-                scheduler.tick()
-    finally:
-        app.conf.task_always_eager = False
+    # The worst moment: a beat tick (every 5 s) just before the lease runs out.
+    lease = settings.PUBLISH_LEASE_SECONDS
+    for seconds in (lease - 10.05, lease - 5.05, lease - 0.05, lease + 4.95):
+        with time_machine.travel(death + timedelta(seconds=seconds), tick=False), worker_at_hand():
+            scheduler.tick()
     target = post.targets.get()
     assert target.status == Status.PUBLISHED
     assert target.published_at is not None
@@ -152,10 +143,7 @@ def test_a_lookup_whose_worker_died_is_taken_over_one_lease_later(
     sandbox: Channel,
     settings: Any,
     monkeypatch: pytest.MonkeyPatch,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    from klankbord.celery import app
-
     post = scheduled_post(world, sandbox)
     moment = timezone.now() + timedelta(minutes=2)
     with time_machine.travel(moment, tick=False):
@@ -184,15 +172,8 @@ def test_a_lookup_whose_worker_died_is_taken_over_one_lease_later(
     monkeypatch.setattr(SandboxConnector, "find_published", asked)
     assert scheduler.resolve(target_id, token) == ""
     monkeypatch.setattr(SandboxConnector, "find_published", real_find)
-    app.conf.task_always_eager = True
-    try:
-        with (
-            time_machine.travel(death + lease + timedelta(seconds=2), tick=False),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            scheduler.recover()
-    finally:
-        app.conf.task_always_eager = False
+    with time_machine.travel(death + lease + timedelta(seconds=2), tick=False), worker_at_hand():
+        scheduler.recover()
     target = post.targets.get()
     assert (target.status, target.attempts) == (Status.PUBLISHED, 2)
     assert target.published_at - death <= timedelta(seconds=15)

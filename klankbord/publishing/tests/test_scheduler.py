@@ -11,6 +11,7 @@ from django.utils import timezone
 from klankbord.channels.models import Channel
 from klankbord.channels.networks.base import ConnectorError, RateLimitError
 from klankbord.channels.networks.sandbox import SandboxConnector
+from klankbord.core.tests.workers import worker_at_hand
 from klankbord.orgs.models import Membership, Role
 from klankbord.publishing import scheduler
 from klankbord.publishing.models import Post, PostTarget
@@ -274,20 +275,10 @@ def test_the_tick_publishes_through_the_queue(
     world: World,
     channel: Channel,
     owner: Membership,
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
 ) -> None:
-    from klankbord.celery import app
-
     post = scheduled_post(world, channel, owner, minutes=1)
-    app.conf.task_always_eager = True
-    try:
-        with (
-            time_machine.travel(timezone.now() + timedelta(minutes=2)),
-            django_capture_on_commit_callbacks(execute=True),
-        ):
-            scheduler.tick()
-    finally:
-        app.conf.task_always_eager = False
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)), worker_at_hand():
+        scheduler.tick()
     assert post.targets.get().status == Status.PUBLISHED
 
 
