@@ -277,8 +277,14 @@ def _after_error(target: PostTarget, token: str, error: ConnectorError) -> str:
         channel_mark_broken(channel=target.channel, reason=error.message)
     if isinstance(error, RateLimitError):
         counter_add(name="rate_limit_waits", label=target.channel.network)
+        # The network refused before trying: the wait it asks for does not use up an attempt.
         _finish(
-            target.pk, token, status=Status.SCHEDULED, due_at=error.retry_at, error=error.message
+            target.pk,
+            token,
+            status=Status.SCHEDULED,
+            due_at=error.retry_at,
+            error=error.message,
+            attempts=F("attempts") - 1,
         )
         return Status.SCHEDULED
     attempts = target.attempts
