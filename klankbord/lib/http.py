@@ -84,8 +84,9 @@ class Policy:
     attempts: int = 3
     backoff_base: float = 0.5
     backoff_cap: float = 30.0
-    # A longer Retry-After is not slept through: the caller reschedules instead.
-    max_sleep: float = 30.0
+    # A longer Retry-After is not slept through: the caller reschedules instead, so a worker
+    # slot is not held for the 15-60 s of a rate-limit window while posts wait for it.
+    max_sleep: float = 5.0
 
 
 DEFAULT_POLICY = Policy()
