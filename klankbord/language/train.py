@@ -17,6 +17,7 @@ import platform
 import random
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,14 @@ from klankbord.language.heads import (
     intent_labels,
     sentiment_labels,
 )
-from klankbord.language.understand import ACCURATE, FAST, MODELS, accurate_matrix, calibrated
+from klankbord.language.understand import (
+    ACCURATE,
+    FAST,
+    MODELS,
+    accurate_matrix,
+    calibrated,
+    fast_is_sure,
+)
 
 POSTS = Path(__file__).resolve().parent / "data" / "posts" / "posts.jsonl"
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
@@ -46,6 +54,12 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.81, 0.05))
 BLENDS = tuple(round(b, 1) for b in np.arange(0.0, 1.01, 0.1))
 TRAIN_VECTORS = "train-vectors.npz"  # e5 vectors of train + dev; retraining embeds only new posts
 TEMPERATURES = tuple(round(t, 2) for t in np.arange(0.5, 3.01, 0.05))
+# The cascade keeps a fast reading only when its calibrated sentiment is at least this sure: a
+# floor set by design (wrong about one time in twenty at most), not by dev, where the fast tier
+# is sure of more than it would be on text unlike ours. Dev chooses within it.
+CASCADE_SURE = (0.95, 0.97, 0.99)
+CASCADE_MARGINS = (0.1, 0.15, 0.2, 0.25, 0.3)
+CASCADE_TOLERANCE = 0.002  # dev score the cascade may lose against reading every post
 # Noisy copies: a copy's id is its post's id, this mark and the kind of noise ("p0003~noq").
 COPY_MARK = "~"
 NOISY = "-noisy"  # a copy's split is its post's split plus this: "train-noisy"
@@ -228,9 +242,15 @@ def train(
     card["fast"]["test"] = _test_scores(fast, columns[test], test_rows)
 
     if accurate:
-        card["accurate"], card["blend"] = _train_accurate(
-            rows, texts, dev_heads, columns, fast, out, say
+        fast_on_train = Batch(
+            calibrated(dev_heads.sentiment_probabilities(columns[dev]), fast_temperature),
+            dev_heads.intent_probabilities(columns[dev]),
+            thresholds,
         )
+        card["accurate"], card["blend"] = _train_accurate(
+            rows, texts, (dev_heads, fast_on_train, fast_temperature), columns, fast, out, say
+        )
+        card["cascade"] = card["accurate"].pop("cascade")
     else:
         card["blend"] = {"sentiment": 0.0, "intents": 0.0}
     card["versions"] = _versions()
@@ -243,7 +263,7 @@ def train(
 def _train_accurate(
     rows: list[dict[str, Any]],
     texts: list[str],
-    fast_on_train: Heads,
+    fast_tuned: tuple[Heads, "Batch", float],
     columns: Matrix,
     fast: Heads,
     out: Path,
@@ -254,6 +274,8 @@ def _train_accurate(
         rows_of(rows, "dev"),
         rows_of(rows, "test"),
     )
+    # The fast tier fit on train, its readings of dev, and its temperature.
+    fast_on_train, fast_on_dev, fast_temperature = fast_tuned
     embeddings = _embeddings(rows, texts, out / TRAIN_VECTORS, say)
     vectors = accurate_matrix(texts, embeddings)
     dev_rows, test_rows = [rows[i] for i in dev], [rows[i] for i in test]
@@ -271,6 +293,9 @@ def _train_accurate(
         shares["sentiment"],
     )
     temperature = best_temperature(mixed_sentiment, dev_rows)
+    accurate_on_dev = Batch(calibrated(mixed_sentiment, temperature), mixed_intents, thresholds)
+    cascade = _best_cascade(accurate_on_dev, fast_on_dev, dev_rows)
+    say(f"accurate: cascade {cascade}")
     heads = fit(vectors, rows, train_dev, strength=strength, thresholds=thresholds)
     (out / f"{ACCURATE}.npz").write_bytes(heads.to_bytes())
     np.savez_compressed(
@@ -283,9 +308,63 @@ def _train_accurate(
         "strength": strength,
         "intent_thresholds": _rounded(thresholds),
         "temperature": temperature,
-        "test": _test_scores_blended(heads, fast, shares, vectors[test], columns[test], test_rows),
+        "test": _test_scores_blended(
+            heads,
+            fast,
+            shares,
+            vectors[test],
+            columns[test],
+            test_rows,
+            (fast_temperature, temperature),
+            cascade,
+        ),
+        "cascade": cascade,
     }
     return record, shares
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Probabilities of a batch as a tier gives them: sentiment calibrated, intents raw."""
+
+    sentiment: np.ndarray
+    intents: np.ndarray
+    thresholds: np.ndarray
+
+
+def _cascaded(accurate: Batch, fast: Batch, rule: dict[str, float]) -> Batch:
+    """The accurate tier's readings with the fast tier's where the rule says it is sure."""
+    sure = fast_is_sure(fast.sentiment, fast.intents, fast.thresholds, rule)[:, None]
+    n = len(sure)
+    return Batch(
+        np.where(sure, fast.sentiment, accurate.sentiment),
+        np.where(sure, fast.intents, accurate.intents),
+        np.where(sure, np.tile(fast.thresholds, (n, 1)), np.tile(accurate.thresholds, (n, 1))),
+    )
+
+
+def _score(reading: Batch, rows: Sequence[dict[str, Any]]) -> float:
+    sentiment = sentiment_labels(reading.sentiment)
+    intents = intent_labels(reading.intents, reading.thresholds)
+    return (
+        class_report([r["sentiment"] for r in rows], sentiment, SENTIMENTS)["macro_f1"]
+        + intent_report([r["intents"] for r in rows], intents)["macro_f1"]
+    ) / 2
+
+
+def _best_cascade(accurate: Batch, fast: Batch, rows: Sequence[dict[str, Any]]) -> dict[str, float]:
+    """The rule that leaves the most dev posts to the fast tier without losing dev score."""
+    everything = _score(accurate, rows)
+    best: dict[str, float] = {}
+    for sure_above in CASCADE_SURE:
+        for margin in CASCADE_MARGINS:
+            rule = {"sure_above": sure_above, "intent_margin": margin}
+            kept = float(fast_is_sure(fast.sentiment, fast.intents, fast.thresholds, rule).mean())
+            if _score(_cascaded(accurate, fast, rule), rows) < everything - CASCADE_TOLERANCE:
+                continue
+            if kept > best.get("dev_share_fast", -1.0):
+                best = {**rule, "dev_share_fast": round(kept, 3)}
+    return best
 
 
 def _embeddings(
@@ -361,16 +440,26 @@ def _test_scores_blended(
     vectors: np.ndarray,
     columns: Matrix,
     rows: Sequence[dict[str, Any]],
+    temperatures: tuple[float, float],
+    cascade: dict[str, float],
 ) -> dict[str, Any]:
-    sentiment = blend(
-        heads.sentiment_probabilities(vectors),
-        fast.sentiment_probabilities(columns),
-        shares["sentiment"],
+    """The accurate tier on test as it reads: blended, and the cascade's sure posts fast."""
+    fast_sentiment = fast.sentiment_probabilities(columns)
+    fast_intents = fast.intent_probabilities(columns)
+    sentiment = blend(heads.sentiment_probabilities(vectors), fast_sentiment, shares["sentiment"])
+    intents = blend(heads.intent_probabilities(vectors), fast_intents, shares["intents"])
+    fast_read = Batch(
+        calibrated(fast_sentiment, temperatures[0]), fast_intents, fast.intent_thresholds
     )
-    intents = blend(
-        heads.intent_probabilities(vectors), fast.intent_probabilities(columns), shares["intents"]
+    read = _cascaded(
+        Batch(calibrated(sentiment, temperatures[1]), intents, heads.intent_thresholds),
+        fast_read,
+        cascade,
     )
-    return _summary(sentiment, intents, heads.intent_thresholds, rows)
+    summary = _summary(read.sentiment, read.intents, read.thresholds, rows)
+    sure = fast_is_sure(fast_read.sentiment, fast_read.intents, fast_read.thresholds, cascade)
+    summary["share_read_fast"] = round(float(sure.mean()), 3)
+    return summary
 
 
 def _summary(

