@@ -9,7 +9,8 @@ Klankbord installed from a wheel built from the committed code (git HEAD), never
 - N worker machines (3 by default) and one beat machine;
 - fake Mastodon instances on loopback, one account per channel, that answer 5 % of requests with
   429 (rate-limit headers), 5 % with 503, and drop the connection of 10 % of creates after storing
-  the post (the scheduler must find it by looking it up, not send it again);
+  the post (the scheduler must find it by looking it up, not send it again); a create takes
+  0.3 s (`--create-latency`), as a real one does, so a killed worker is often mid-publish;
 - a stream of mentions to the connected accounts at a steady rate, read by the workers;
 - a load generator (asyncio + httpx) with N signed-in users opening pages and calling the API;
 - faults: two worker SIGKILLs, a Redis restart, a PostgreSQL restart, the beat killed and
@@ -200,6 +201,9 @@ def run_fake(spec: dict[str, Any]) -> None:
             self.notifications = self.inboxes[account_id]
 
         def handle(self, request: Request) -> Response:
+            if request.method == "POST" and request.path == "/api/v1/statuses":
+                # A real create takes a few hundred ms: a killed worker is often mid-publish.
+                time.sleep(spec.get("create_latency", 0.0))
             with self.lock:
                 bearer = request.headers.get("Authorization", "")[7:]
                 account_id = ""
@@ -1278,6 +1282,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rate-429", type=float, default=0.05)
     parser.add_argument("--rate-503", type=float, default=0.05)
     parser.add_argument("--ratelimit-reset", type=float, default=20, help="seconds a 429 lasts")
+    parser.add_argument(
+        "--create-latency", type=float, default=0.3, help="seconds a fake create takes"
+    )
     parser.add_argument("--no-faults", action="store_true", help="no kills or restarts")
     parser.add_argument("--fault-window", type=float, default=15, help="seconds after a fault")
     parser.add_argument("--drain", type=float, default=600, help="max seconds to settle after")
@@ -1428,6 +1435,7 @@ def drive(args: argparse.Namespace, cluster: Cluster) -> int:
         "rate_429": args.rate_429,
         "rate_503": args.rate_503,
         "ratelimit_reset": args.ratelimit_reset,
+        "create_latency": args.create_latency,
         "mention_rate": args.mention_rate,
         "mentions_from": start_wall,
         "mentions_until": end_wall,
