@@ -143,10 +143,28 @@ def _typo(text: str, chance: random.Random) -> str:
     return " ".join(words)
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Probabilities of a batch as a tier gives them: sentiment calibrated, intents raw."""
+
+    sentiment: np.ndarray
+    intents: np.ndarray
+    thresholds: np.ndarray
+
+
 def dev_score(heads: Heads, columns: Matrix, rows: Sequence[dict[str, Any]]) -> float:
     """Mean of sentiment macro-F1 and intent macro-F1: one number to choose settings by."""
-    sentiment = sentiment_labels(heads.sentiment_probabilities(columns))
-    intents = intent_labels(heads.intent_probabilities(columns), heads.intent_thresholds)
+    read = Batch(
+        heads.sentiment_probabilities(columns),  # uncalibrated: the same labels
+        heads.intent_probabilities(columns),
+        heads.intent_thresholds,
+    )
+    return _score(read, rows)
+
+
+def _score(read: Batch, rows: Sequence[dict[str, Any]]) -> float:
+    sentiment = sentiment_labels(read.sentiment)
+    intents = intent_labels(read.intents, read.thresholds)
     return (
         class_report([r["sentiment"] for r in rows], sentiment, SENTIMENTS)["macro_f1"]
         + intent_report([r["intents"] for r in rows], intents)["macro_f1"]
@@ -242,13 +260,13 @@ def train(
     card["fast"]["test"] = _test_scores(fast, columns[test], test_rows)
 
     if accurate:
-        fast_on_train = Batch(
+        fast_on_dev = Batch(
             calibrated(dev_heads.sentiment_probabilities(columns[dev]), fast_temperature),
             dev_heads.intent_probabilities(columns[dev]),
             thresholds,
         )
         card["accurate"], card["blend"] = _train_accurate(
-            rows, texts, (dev_heads, fast_on_train, fast_temperature), columns, fast, out, say
+            rows, texts, (dev_heads, fast_on_dev, fast_temperature), columns, fast, out, say
         )
         card["cascade"] = card["accurate"].pop("cascade")
     else:
@@ -263,7 +281,7 @@ def train(
 def _train_accurate(
     rows: list[dict[str, Any]],
     texts: list[str],
-    fast_tuned: tuple[Heads, "Batch", float],
+    fast_tuned: tuple[Heads, Batch, float],
     columns: Matrix,
     fast: Heads,
     out: Path,
@@ -323,33 +341,18 @@ def _train_accurate(
     return record, shares
 
 
-@dataclass(frozen=True)
-class Batch:
-    """Probabilities of a batch as a tier gives them: sentiment calibrated, intents raw."""
-
-    sentiment: np.ndarray
-    intents: np.ndarray
-    thresholds: np.ndarray
+def _sure(fast: Batch, rule: dict[str, float]) -> np.ndarray:
+    return fast_is_sure(fast.sentiment, fast.intents, fast.thresholds, rule)
 
 
-def _cascaded(accurate: Batch, fast: Batch, rule: dict[str, float]) -> Batch:
-    """The accurate tier's readings with the fast tier's where the rule says it is sure."""
-    sure = fast_is_sure(fast.sentiment, fast.intents, fast.thresholds, rule)[:, None]
-    n = len(sure)
+def _cascaded(accurate: Batch, fast: Batch, sure: np.ndarray) -> Batch:
+    """The accurate tier's readings with the fast tier's where it is `sure`."""
+    rows = sure[:, None]
     return Batch(
-        np.where(sure, fast.sentiment, accurate.sentiment),
-        np.where(sure, fast.intents, accurate.intents),
-        np.where(sure, np.tile(fast.thresholds, (n, 1)), np.tile(accurate.thresholds, (n, 1))),
+        np.where(rows, fast.sentiment, accurate.sentiment),
+        np.where(rows, fast.intents, accurate.intents),
+        np.where(rows, fast.thresholds, accurate.thresholds),  # (4,) each: one row per post
     )
-
-
-def _score(reading: Batch, rows: Sequence[dict[str, Any]]) -> float:
-    sentiment = sentiment_labels(reading.sentiment)
-    intents = intent_labels(reading.intents, reading.thresholds)
-    return (
-        class_report([r["sentiment"] for r in rows], sentiment, SENTIMENTS)["macro_f1"]
-        + intent_report([r["intents"] for r in rows], intents)["macro_f1"]
-    ) / 2
 
 
 def _best_cascade(accurate: Batch, fast: Batch, rows: Sequence[dict[str, Any]]) -> dict[str, float]:
@@ -359,9 +362,10 @@ def _best_cascade(accurate: Batch, fast: Batch, rows: Sequence[dict[str, Any]]) 
     for sure_above in CASCADE_SURE:
         for margin in CASCADE_MARGINS:
             rule = {"sure_above": sure_above, "intent_margin": margin}
-            kept = float(fast_is_sure(fast.sentiment, fast.intents, fast.thresholds, rule).mean())
-            if _score(_cascaded(accurate, fast, rule), rows) < everything - CASCADE_TOLERANCE:
+            sure = _sure(fast, rule)
+            if _score(_cascaded(accurate, fast, sure), rows) < everything - CASCADE_TOLERANCE:
                 continue
+            kept = float(sure.mean())
             if kept > best.get("dev_share_fast", -1.0):
                 best = {**rule, "dev_share_fast": round(kept, 3)}
     return best
@@ -451,13 +455,13 @@ def _test_scores_blended(
     fast_read = Batch(
         calibrated(fast_sentiment, temperatures[0]), fast_intents, fast.intent_thresholds
     )
+    sure = _sure(fast_read, cascade)
     read = _cascaded(
         Batch(calibrated(sentiment, temperatures[1]), intents, heads.intent_thresholds),
         fast_read,
-        cascade,
+        sure,
     )
     summary = _summary(read.sentiment, read.intents, read.thresholds, rows)
-    sure = fast_is_sure(fast_read.sentiment, fast_read.intents, fast_read.thresholds, cascade)
     summary["share_read_fast"] = round(float(sure.mean()), 3)
     return summary
 
